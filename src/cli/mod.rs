@@ -1,0 +1,130 @@
+//! The command line: flags defined once (clap derive), each command a thin layer over the
+//! library.
+
+mod parse_cmd;
+
+use crate::import::source::Limits;
+use crate::import::DateOrder;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "whatscope",
+    version,
+    about = "A private, searchable, measurable archive of your WhatsApp chat exports",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where the archive lives (default: the platform data dir, e.g. ~/.local/share/whatscope)
+    #[arg(long, global = true, env = "WHATSCOPE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Show every participant as a stable pseudonym and mask numbers and e-mails
+    #[arg(long, global = true)]
+    pub anonymize: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse an export without indexing it; print one JSON object per message (NDJSON)
+    Parse(ParseArgs),
+}
+
+/// Options shared by every command that reads exports.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// Date order of the export's timestamps, when inference gets it wrong
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    pub date_order: Option<DateOrder>,
+    /// Name of the chat (default: from the export's file name)
+    #[arg(long, value_name = "NAME")]
+    pub chat: Option<String>,
+    /// Largest chat text read, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub max_text_mib: u64,
+    /// Longest line accepted, in KiB
+    #[arg(long, value_name = "KIB", default_value_t = 1024)]
+    pub max_line_kib: usize,
+    /// Most entries a zip may hold
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub max_zip_entries: usize,
+    /// Largest compression ratio accepted for a zipped chat text
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_zip_ratio: u64,
+}
+
+impl ReadArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_text_bytes: self.max_text_mib.saturating_mul(1 << 20),
+            max_zip_entries: self.max_zip_entries,
+            max_zip_ratio: self.max_zip_ratio,
+        }
+    }
+
+    pub fn parse_options(&self) -> crate::import::ParseOptions {
+        crate::import::ParseOptions {
+            date_order: self.date_order,
+            max_line_bytes: self.max_line_kib.saturating_mul(1024),
+        }
+    }
+}
+
+fn parse_order(s: &str) -> Result<DateOrder, String> {
+    s.parse()
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The export: a .txt, a .zip, or - for stdin
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Parse(args)) => parse_cmd::run(&args),
+        None => Err(anyhow::anyhow!(crate::error::UserError::new(
+            "no command given"
+        )
+        .hint("try `whatscope parse FILE`; see `whatscope --help`"))),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return 0;
+            }
+            crate::error::report(&err);
+            1
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Prints warnings to stderr, one line each, sanitized.
+pub fn warn(lines: &[String]) {
+    for w in lines {
+        eprintln!(
+            "warning: {}",
+            crate::sanitize::to_display(w, crate::sanitize::Mode::OneLine)
+        );
+    }
+}

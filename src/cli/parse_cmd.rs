@@ -1,0 +1,37 @@
+//! `whatscope parse`: an export to NDJSON, in file order, without touching the archive.
+
+use super::ParseArgs;
+use crate::import::{self, dates::format_ts};
+use crate::output::{write_json_line, MessageOut};
+use std::io::{self, BufWriter, Write};
+
+pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
+    let loaded = import::load(&args.path, &args.read.limits())?;
+    let parsed = import::parse_loaded(&loaded, &args.read.parse_options())?;
+    let chat = import::chat_name(args.read.chat.as_deref(), &loaded, &parsed);
+    super::warn(&import::warnings(&loaded, &parsed));
+
+    let ids = parsed.ids(&chat);
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut id = String::with_capacity(16);
+    for (m, raw_id) in parsed.messages.iter().zip(ids) {
+        id.clear();
+        id.push_str(&format!("{raw_id:016x}"));
+        let ts = format_ts(&m.ts);
+        let msg = MessageOut {
+            id: &id,
+            chat: &chat,
+            ts: &ts,
+            sender: m.sender.as_deref(),
+            kind: m.kind,
+            text: &m.text,
+            attachment: m.attachment.as_deref(),
+            edited: m.edited,
+            line: Some(m.line),
+        };
+        write_json_line(&mut out, &msg)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,373 @@
+//! Decides a message's kind from its body (SPEC §2), using the localized strings of
+//! `locale`, and pulls out the attachment name, the caption and the edited marker.
+
+use super::locale;
+use super::normalize::strip_marks;
+use crate::model::Kind;
+use std::borrow::Cow;
+
+/// What a body turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified<'a> {
+    pub kind: Kind,
+    pub text: Cow<'a, str>,
+    pub attachment: Option<Cow<'a, str>>,
+    pub edited: bool,
+}
+
+/// Classifies the body of a message that has an author.
+///
+/// `ios` tells whether the export is iOS-shaped: there a body that starts with U+200E and is
+/// no placeholder is an event attributed to the group or the acting member (2024+ exports),
+/// so it is `system`.
+pub fn classify(body: &str, ios: bool) -> Classified<'_> {
+    let (body, edited) = strip_edited_marker(body);
+    // iOS prefixes every UI string with U+200E (U+200F in right-to-left languages).
+    let starts_with_lrm = body.starts_with(['\u{200E}', '\u{200F}']);
+    let clean = strip_marks(body);
+    // iOS placeholders always carry U+200E (or legacy `<…>`); plain text skips those tables.
+    let may_be_ios_placeholder =
+        ios && (body.contains(['\u{200E}', '\u{200F}']) || body.starts_with('<'));
+    let kind_and_parts = recognise(&clean, ios && starts_with_lrm, may_be_ios_placeholder);
+    let (kind, caption_from, attachment) = match kind_and_parts {
+        Some(r) => r,
+        None => (Kind::Text, None, None),
+    };
+    let (text, attachment) = match clean {
+        Cow::Borrowed(s) => (
+            Cow::Borrowed(caption_from.map_or(s, |at| &s[at..])),
+            attachment.map(|r: std::ops::Range<usize>| Cow::Borrowed(&s[r])),
+        ),
+        Cow::Owned(s) => (
+            Cow::Owned(caption_from.map_or(s.as_str(), |at| &s[at..]).to_string()),
+            attachment.map(|r| Cow::Owned(s[r].to_string())),
+        ),
+    };
+    Classified {
+        kind,
+        text,
+        attachment,
+        edited,
+    }
+}
+
+/// Classifies a line with no author: always a WhatsApp event.
+pub fn classify_event(body: &str) -> Classified<'_> {
+    Classified {
+        kind: Kind::System,
+        text: strip_marks(body),
+        attachment: None,
+        edited: false,
+    }
+}
+
+type Recognised = (Kind, Option<usize>, Option<std::ops::Range<usize>>);
+
+/// The kind, where the caption starts (for media: after the placeholder line), and the
+/// attachment's byte range, all within the mark-free `clean` body.
+fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Option<Recognised> {
+    let (first, rest_at) = match clean.find('\n') {
+        Some(nl) => (&clean[..nl], Some(nl + 1)),
+        None => (clean, None),
+    };
+    let line = first.trim();
+    let single = rest_at.is_none();
+    let whole = |k: Kind| Some((k, None, None));
+
+    // Placeholders and notices are short; long lines skip those comparisons.
+    let short = line.len() <= 96;
+    if single && line == "null" {
+        return whole(Kind::Hidden);
+    }
+    if single && short && is_deleted(line) {
+        return whole(Kind::Deleted);
+    }
+    if short && locale::WAITING.iter().any(|w| line.starts_with(w)) {
+        return whole(Kind::Waiting);
+    }
+    if !single && is_poll_head(line) {
+        return whole(Kind::Poll);
+    }
+    if is_location(line, clean, single) {
+        return whole(Kind::Location);
+    }
+    if single && short && is_call(line) {
+        return whole(Kind::Call);
+    }
+    if let Some(attachment) = media(first, may_be_ios_placeholder) {
+        return Some((
+            Kind::Media,
+            Some(rest_at.unwrap_or(clean.len())),
+            attachment,
+        ));
+    }
+    if lrm_event {
+        return whole(Kind::System);
+    }
+    None
+}
+
+fn strip_edited_marker(body: &str) -> (&str, bool) {
+    let trimmed = body.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{200E}');
+    for marker in locale::EDITED_MARKERS {
+        if let Some(before) = trimmed.strip_suffix(marker) {
+            let before =
+                before.trim_end_matches(|c: char| c == ' ' || c == '\u{200E}' || c == '\u{00A0}');
+            return (before, true);
+        }
+    }
+    (body, false)
+}
+
+fn is_deleted(line: &str) -> bool {
+    let without_period = line.strip_suffix('.').unwrap_or(line);
+    locale::DELETED.contains(&without_period)
+        || locale::DELETED.contains(&line)
+        || locale::DELETED_PREFIXES.iter().any(|p| line.starts_with(p))
+}
+
+fn is_poll_head(line: &str) -> bool {
+    line.strip_suffix(':')
+        .map(str::trim_end)
+        .is_some_and(|head| locale::POLL_HEADS.contains(&head))
+}
+
+fn is_location(line: &str, clean: &str, single: bool) -> bool {
+    // A pin: `LABEL: URL` (Indonesian and French put a space before the colon).
+    if let Some(colon) = line.find(':').filter(|c| *c <= 40) {
+        let label = line[..colon].trim_end();
+        let after = line[colon + 1..].trim_start();
+        if (after.starts_with("https://") || after.starts_with("http://"))
+            && locale::LOCATION_LABELS
+                .iter()
+                .any(|l| lowercase_eq(l, label))
+        {
+            return true;
+        }
+    }
+    if single
+        && line.len() <= 64
+        && locale::LIVE_LOCATION
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(line) || lowercase_eq(l, line))
+    {
+        return true;
+    }
+    // Foursquare venues: one iOS line `Venue (Area): URL`, or Android's three lines.
+    clean.contains("foursquare.com/v/")
+        && clean.lines().count() <= 3
+        && clean
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("foursquare.com/v/"))
+}
+
+fn is_call(line: &str) -> bool {
+    locale::CALLS
+        .iter()
+        .any(|call| match line.strip_prefix(call) {
+            Some("") => true,
+            Some(tail) => {
+                (tail.starts_with(". ") || tail.starts_with(", ")) && tail.chars().count() <= 30
+            }
+            None => false,
+        })
+}
+
+/// Recognises a media first line; returns the attachment range within `first` (offsets are
+/// also valid in the whole body, which starts with `first`).
+fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::Range<usize>>> {
+    let line = first.trim();
+    let offset = first.len() - first.trim_start().len();
+    let at = |r: std::ops::Range<usize>| Some(Some(r.start + offset..r.end + offset));
+
+    if line.starts_with('<') && locale::MEDIA_OMITTED.contains(&line) {
+        return Some(None);
+    }
+    // Legacy iOS wraps placeholders in angle brackets: `<image omitted>`.
+    let inner = line
+        .strip_prefix('<')
+        .and_then(|l| l.strip_suffix('>'))
+        .unwrap_or(line);
+    for placeholder in locale::IOS_OMITTED
+        .iter()
+        .filter(|_| may_be_ios_placeholder)
+    {
+        if lowercase_eq(placeholder, inner) {
+            return Some(None);
+        }
+        if let Some(prefix) = strip_suffix_ignore_case(inner, placeholder) {
+            // A document placeholder names the document: `Plan.pdf • 2 pages document omitted`.
+            if prefix.ends_with(' ') {
+                let name = prefix.split(" • ").next().unwrap_or(prefix).trim();
+                if name.is_empty() {
+                    return Some(None);
+                }
+                let start = line.find(name).unwrap_or(0);
+                return at(start..start + name.len());
+            }
+        }
+    }
+    if line.ends_with('>') {
+        if let Some(range) = attached_tag(line) {
+            return at(range);
+        }
+    }
+    for phrase in locale::FILE_ATTACHED.iter().filter(|_| line.ends_with(')')) {
+        if let Some(name) = line.strip_suffix(phrase) {
+            let name = name.trim_end();
+            if !name.is_empty() {
+                return at(0..name.len());
+            }
+        }
+    }
+    // Pre-2018 iOS wrote the file first: `2015-08-04-PHOTO-00004762.jpg <attached>`.
+    if let Some(name) = line.strip_suffix("<attached>") {
+        let name = name.trim_end();
+        if !name.is_empty() {
+            return at(0..name.len());
+        }
+    }
+    None
+}
+
+/// `<attached: FILE>` in any language (also `< pièce jointe : FILE >`, Turkish `<FILE eklendi>`,
+/// Chinese `<附件：FILE>`); returns the range of FILE in `line`.
+fn attached_tag(line: &str) -> Option<std::ops::Range<usize>> {
+    let open = line.rfind('<')?;
+    let close = open + line[open..].find('>')?;
+    let inside = &line[open + 1..close];
+    let name_range = |name: &str| {
+        let name = name.trim();
+        let start = open + 1 + inside.find(name)?;
+        (!name.is_empty()).then_some(start..start + name.len())
+    };
+    if let Some(colon) = inside.find([':', '：']) {
+        let word = inside[..colon].trim();
+        if locale::ATTACHED_WORDS.iter().any(|w| lowercase_eq(w, word)) {
+            let sep_len = inside[colon..].chars().next().map_or(1, char::len_utf8);
+            return name_range(&inside[colon + sep_len..]);
+        }
+    }
+    if let Some(name) = inside.trim().strip_suffix(" eklendi") {
+        return name_range(name);
+    }
+    None
+}
+
+/// Case-insensitive equality for any script, stopping at the first difference.
+fn lowercase_eq(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    let (mut x, mut y) = (a.chars(), b.chars());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p == q || p.to_lowercase().eq(q.to_lowercase()) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let n = suffix.chars().count();
+    let split = s.char_indices().rev().nth(n.checked_sub(1)?)?.0;
+    lowercase_eq(&s[split..], suffix).then_some(&s[..split])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(body: &str, ios: bool) -> Kind {
+        classify(body, ios).kind
+    }
+
+    #[test]
+    fn placeholders_and_events() {
+        assert_eq!(kind("<Media omitted>", false), Kind::Media);
+        assert_eq!(kind("\u{200E}image omitted", true), Kind::Media);
+        assert_eq!(kind("<\u{200E}video omitted>", true), Kind::Media);
+        assert_eq!(kind("\u{200E}Bild weggelassen", true), Kind::Media);
+        assert_eq!(kind("null", false), Kind::Hidden);
+        assert_eq!(kind("This message was deleted", false), Kind::Deleted);
+        assert_eq!(
+            kind("\u{200E}You deleted this message.", true),
+            Kind::Deleted
+        );
+        assert_eq!(kind("Missed voice call", false), Kind::Call);
+        assert_eq!(kind("Voice call tomorrow?", false), Kind::Text);
+        assert_eq!(kind("live location shared", false), Kind::Location);
+        assert_eq!(
+            kind("lokasi : https://maps.google.com/?q=1,2", false),
+            Kind::Location
+        );
+        assert_eq!(
+            kind("\u{200E}Rita Alves changed this group's icon", true),
+            Kind::System
+        );
+        assert_eq!(
+            kind("\u{200E}Rita Alves changed this group's icon", false),
+            Kind::Text
+        );
+        assert_eq!(
+            kind("Waiting for this message. This may take a while.", false),
+            Kind::Waiting
+        );
+    }
+
+    #[test]
+    fn poll_keeps_its_lines() {
+        let c = classify(
+            "\u{200E}POLL:\nMeeting day?\n\u{200E}OPTION: Thu (2 votes)",
+            true,
+        );
+        assert_eq!(c.kind, Kind::Poll);
+        assert_eq!(c.text, "POLL:\nMeeting day?\nOPTION: Thu (2 votes)");
+    }
+
+    #[test]
+    fn attachments_are_named() {
+        let c = classify(
+            "\u{200E}<attached: 00000005-PHOTO-2024-05-07-19-03-12.jpg>",
+            true,
+        );
+        assert_eq!(c.kind, Kind::Media);
+        assert_eq!(
+            c.attachment.as_deref(),
+            Some("00000005-PHOTO-2024-05-07-19-03-12.jpg")
+        );
+        let c = classify(
+            "Summer concert.pdf • \u{200E}2 pages \u{200E}<attached: 00000006-Summer concert.pdf>",
+            true,
+        );
+        assert_eq!(c.attachment.as_deref(), Some("00000006-Summer concert.pdf"));
+        let c = classify(
+            "\u{200E}IMG-20240511-WA0000.jpg (file attached)\nLook at this",
+            false,
+        );
+        assert_eq!(c.kind, Kind::Media);
+        assert_eq!(c.attachment.as_deref(), Some("IMG-20240511-WA0000.jpg"));
+        assert_eq!(c.text, "Look at this");
+        let c = classify("Plan.pdf • \u{200E}2 pages \u{200E}document omitted", true);
+        assert_eq!(c.attachment.as_deref(), Some("Plan.pdf"));
+        let c = classify("< pièce jointe : 00000001-PHOTO.jpg >", true);
+        assert_eq!(c.attachment.as_deref(), Some("00000001-PHOTO.jpg"));
+        let c = classify("<00000001-PHOTO.jpg eklendi>", true);
+        assert_eq!(c.attachment.as_deref(), Some("00000001-PHOTO.jpg"));
+        let c = classify("Иван Петров.vcf (файл добавлен)", false);
+        assert_eq!(c.attachment.as_deref(), Some("Иван Петров.vcf"));
+    }
+
+    #[test]
+    fn edited_marker_is_removed() {
+        let c = classify("Thursday works \u{200E}<This message was edited>", true);
+        assert!(c.edited);
+        assert_eq!(c.text, "Thursday works");
+        assert_eq!(c.kind, Kind::Text);
+        let c = classify("nvm, sorted it out <This message was edited>", false);
+        assert!(c.edited);
+        assert_eq!(c.text, "nvm, sorted it out");
+    }
+}

@@ -1,0 +1,449 @@
+//! Recognises the timestamp header that starts every message line, in every shape
+//! FORMATS.md §1 lists, without deciding yet what the numbers mean (that needs the whole file).
+//!
+//! Hand-written over bytes rather than a regex: this runs on every line of every export and is
+//! most of the parser's cost.
+
+/// How the header ends, which tells the platform and era apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// Android `DATE, TIME - `
+    Dash,
+    /// iOS `[DATE, TIME] ` (and the desktop `[DATE, TIME] - `)
+    Bracket,
+    /// legacy iOS `DATE, TIME: `
+    Colon,
+}
+
+impl Shape {
+    pub fn platform(self) -> &'static str {
+        match self {
+            Shape::Dash => "android",
+            Shape::Bracket | Shape::Colon => "ios",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meridiem {
+    None,
+    Am,
+    Pm,
+}
+
+/// A header as written: three date numbers in written order, the time, and where the body starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawHeader {
+    pub parts: [u16; 3],
+    pub widths: [u8; 3],
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    pub has_seconds: bool,
+    pub meridiem: Meridiem,
+    pub shape: Shape,
+    /// The date separator (`/`, `.`, `-`, ` `), kept to describe the format.
+    pub date_sep: u8,
+    /// Byte offset in the line where the body (`Author: text` or an event) starts.
+    pub body_start: usize,
+}
+
+const LRM: &[u8] = "\u{200E}".as_bytes();
+const RLM: &[u8] = "\u{200F}".as_bytes();
+const BOM: &[u8] = "\u{FEFF}".as_bytes();
+const NBSP: &[u8] = "\u{00A0}".as_bytes();
+const NNBSP: &[u8] = "\u{202F}".as_bytes();
+const THIN: &[u8] = "\u{2009}".as_bytes();
+const ARABIC_COMMA: &[u8] = "\u{060C}".as_bytes();
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn eat_seq(&mut self, s: &[u8]) -> bool {
+        if self.b[self.i..].starts_with(s) {
+            self.i += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skips the invisible marks WhatsApp scatters around dates (LRM, RLM, BOM).
+    fn skip_marks(&mut self) {
+        while self.eat_seq(LRM) || self.eat_seq(RLM) || self.eat_seq(BOM) {}
+    }
+
+    /// Skips spaces of every width WhatsApp uses; returns how many it skipped.
+    fn skip_spaces(&mut self) -> usize {
+        let mut n = 0;
+        while self.eat(b' ') || self.eat_seq(NBSP) || self.eat_seq(NNBSP) || self.eat_seq(THIN) {
+            n += 1;
+        }
+        n
+    }
+
+    /// One digit, ASCII or Arabic-Indic (U+0660..) or Extended Arabic-Indic (U+06F0..).
+    fn digit(&mut self) -> Option<u16> {
+        let c = self.peek()?;
+        if c.is_ascii_digit() {
+            self.i += 1;
+            return Some(u16::from(c - b'0'));
+        }
+        let next = *self.b.get(self.i + 1)?;
+        let value = match (c, next) {
+            (0xD9, 0xA0..=0xA9) => next - 0xA0,
+            (0xDB, 0xB0..=0xB9) => next - 0xB0,
+            _ => return None,
+        };
+        self.i += 2;
+        Some(u16::from(value))
+    }
+
+    /// A number of 1..=max digits; returns (value, digit count).
+    fn number(&mut self, max: u8) -> Option<(u16, u8)> {
+        let mut value = self.digit()?;
+        let mut width = 1u8;
+        while width < max {
+            let save = self.i;
+            match self.digit() {
+                Some(d) => {
+                    value = value * 10 + d;
+                    width += 1;
+                }
+                None => {
+                    self.i = save;
+                    break;
+                }
+            }
+        }
+        // A fifth digit means this is not a date part at all.
+        let save = self.i;
+        if self.digit().is_some() {
+            return None;
+        }
+        self.i = save;
+        Some((value, width))
+    }
+}
+
+/// Quick rejection before the full scan: a header starts with marks, `[`, or a digit.
+#[inline]
+pub fn may_start_header(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b'[') | Some(b'0'..=b'9') | Some(0xD9) | Some(0xDB) => true,
+        Some(0xE2) | Some(0xEF) => {
+            line.starts_with(LRM) || line.starts_with(RLM) || line.starts_with(BOM)
+        }
+        _ => false,
+    }
+}
+
+/// Scans a full header at the start of `line`; `None` when the line is not one.
+pub fn scan(line: &str) -> Option<RawHeader> {
+    let b = line.as_bytes();
+    if !may_start_header(b) {
+        return None;
+    }
+    let mut c = Cursor { b, i: 0 };
+    c.skip_marks();
+    let bracket = c.eat(b'[');
+    c.skip_marks();
+
+    let (p0, w0) = c.number(4)?;
+    c.skip_marks();
+    let sep = date_separator(&mut c)?;
+    let (p1, w1) = c.number(2)?;
+    c.skip_marks();
+    if date_separator(&mut c)? != sep {
+        return None;
+    }
+    let (p2, w2) = c.number(4)?;
+    c.skip_marks();
+    if sep == b'.' {
+        // Croatian-style dates end with a dot too: `12. 3. 2024.`
+        c.eat(b'.');
+    }
+    if !date_time_separator(&mut c) {
+        return None;
+    }
+
+    let (hour, hw) = c.number(2)?;
+    let time_sep = c.peek()?;
+    if time_sep != b':' && time_sep != b'.' {
+        return None;
+    }
+    c.i += 1;
+    let (minute, mw) = c.number(2)?;
+    if hw > 2 || mw != 2 {
+        return None;
+    }
+    let mut second = 0;
+    let mut has_seconds = false;
+    if c.peek() == Some(time_sep)
+        && c.b
+            .get(c.i + 1)
+            .is_some_and(|d| d.is_ascii_digit() || *d == 0xD9 || *d == 0xDB)
+    {
+        c.i += 1;
+        let (s, sw) = c.number(2)?;
+        if sw != 2 {
+            return None;
+        }
+        second = s;
+        has_seconds = true;
+    }
+    let meridiem = meridiem(&mut c);
+    c.skip_marks();
+
+    let shape = if bracket {
+        if !c.eat(b']') {
+            return None;
+        }
+        // The desktop copy writes `] - ` where the phone writes `] `.
+        if c.b[c.i..].starts_with(b" - ") {
+            c.i += 3;
+        } else if !(c.eat(b' ') || c.i == b.len()) {
+            return None;
+        }
+        Shape::Bracket
+    } else {
+        c.skip_spaces();
+        if c.eat(b'-') {
+            if !(c.eat(b' ') || c.i == b.len()) {
+                return None;
+            }
+            Shape::Dash
+        } else if c.eat(b':') {
+            if !(c.eat(b' ') || c.i == b.len()) {
+                return None;
+            }
+            Shape::Colon
+        } else {
+            return None;
+        }
+    };
+
+    Some(RawHeader {
+        parts: [p0, p1, p2],
+        widths: [w0, w1, w2],
+        hour: clamp_u8(hour),
+        minute: clamp_u8(minute),
+        second: clamp_u8(second),
+        has_seconds,
+        meridiem,
+        shape,
+        date_sep: sep,
+        body_start: c.i,
+    })
+}
+
+fn clamp_u8(v: u16) -> u8 {
+    u8::try_from(v).unwrap_or(u8::MAX)
+}
+
+/// `/`, `.`, `-` or `,` between date parts (a dot may be followed by a space), or a single
+/// space. Returns the separator's ASCII byte.
+fn date_separator(c: &mut Cursor) -> Option<u8> {
+    let s = c.peek()?;
+    match s {
+        b'/' | b'.' | b'-' | b',' => {
+            c.i += 1;
+            if s == b'.' {
+                c.eat(b' ');
+            }
+            c.skip_marks();
+            Some(s)
+        }
+        b' ' => {
+            c.i += 1;
+            Some(b' ')
+        }
+        _ => None,
+    }
+}
+
+/// Between date and time: `, `, ` `, `، `, ` klo `, ` à `, or a comma alone.
+fn date_time_separator(c: &mut Cursor) -> bool {
+    let comma = c.eat(b',') || c.eat_seq(ARABIC_COMMA);
+    let spaces = c.skip_spaces();
+    if spaces > 0 {
+        for word in ["klo ", "à "] {
+            if c.eat_seq(word.as_bytes()) {
+                c.skip_spaces();
+                return true;
+            }
+        }
+    }
+    c.skip_marks();
+    comma || spaces > 0
+}
+
+/// Reads an AM/PM marker in any of the spellings FORMATS.md §1.3 lists, if present.
+fn meridiem(c: &mut Cursor) -> Meridiem {
+    let start = c.i;
+    c.skip_spaces();
+    let rest = &c.b[c.i..];
+    // The marker runs until the terminator: `]`, ` -`, or `:`.
+    let mut end = 0;
+    let mut letters = String::new();
+    let text = match std::str::from_utf8(&rest[..rest.len().min(40)]) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),
+    };
+    for (i, ch) in text.char_indices() {
+        if ch == ']' || ch == ':' || ch == '-' {
+            break;
+        }
+        if ch.is_alphabetic() {
+            letters.extend(ch.to_lowercase());
+        } else if !(ch == '.' || ch == ' ' || ch == '\u{00A0}' || ch == '\u{202F}') {
+            break;
+        }
+        end = i + ch.len_utf8();
+    }
+    let found = match letters.as_str() {
+        "am" | "vorm" | "morgens" | "ص" | "上午" | "午前" | "오전" | "inthemorning" | "sa" => {
+            Meridiem::Am
+        }
+        "pm" | "nachm" | "mittags" | "abends" | "nachts" | "م" | "下午" | "午後" | "오후"
+        | "intheafternoon" | "intheevening" | "atnight" | "ch" => Meridiem::Pm,
+        _ => Meridiem::None,
+    };
+    if found == Meridiem::None {
+        c.i = start;
+    } else {
+        // Leave trailing spaces for the terminator check.
+        let consumed = text[..end]
+            .trim_end_matches([' ', '\u{00A0}', '\u{202F}'])
+            .len();
+        c.i += consumed;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(line: &str) -> RawHeader {
+        scan(line).unwrap_or_else(|| panic!("not a header: {line:?}"))
+    }
+
+    #[test]
+    fn android_dash() {
+        let r = h("14/03/2023, 09:15 - Maya Lopez: hi");
+        assert_eq!(r.parts, [14, 3, 2023]);
+        assert_eq!((r.hour, r.minute, r.has_seconds), (9, 15, false));
+        assert_eq!(r.shape, Shape::Dash);
+        assert_eq!(
+            &"14/03/2023, 09:15 - Maya Lopez: hi"[r.body_start..],
+            "Maya Lopez: hi"
+        );
+    }
+
+    #[test]
+    fn twelve_hour_spellings() {
+        for (line, m) in [
+            ("1/9/24, 7:02\u{202F}PM - D: x", Meridiem::Pm),
+            ("11/05/2024, 6:02\u{202F}am - A: x", Meridiem::Am),
+            ("2024-02-10, 9:05\u{202F}a.m. - C: x", Meridiem::Am),
+            ("9/11/2023 8:02 p.\u{00A0}m. - M: x", Meridiem::Pm),
+            ("[12/3/25, 2:34:30 p. m.] M: x", Meridiem::Pm),
+            ("[31/12/2019, 2:14:40 a.m.] K: x", Meridiem::Am),
+            ("29.01.18, 11:47 PM - B: x", Meridiem::Pm),
+            ("6/2/16, 7:45:32 PM: Nadia Brooks: hi", Meridiem::Pm),
+            ("1/2/24, 9:15 in the morning - R: x", Meridiem::Am),
+        ] {
+            assert_eq!(h(line).meridiem, m, "{line}");
+        }
+    }
+
+    #[test]
+    fn legacy_colon_keeps_pm() {
+        let line = "6/2/16, 7:41:03 PM: \u{200E}Nadia Brooks created this group";
+        let r = h(line);
+        assert_eq!(r.shape, Shape::Colon);
+        assert_eq!(r.meridiem, Meridiem::Pm);
+        assert_eq!(
+            &line[r.body_start..],
+            "\u{200E}Nadia Brooks created this group"
+        );
+    }
+
+    #[test]
+    fn ios_variants() {
+        for line in [
+            "[02/06/2023, 08:01:05] Grace Okafor: hi",
+            "\u{200E}[02/06/2023, 08:01:30] Grace Okafor: \u{200E}image omitted",
+            "[3.02.2024 20:16:40] Burak Kaya: Selam",
+            "[22.4.2026, 20.20.13] ~\u{202F}Maija M: moi",
+            "[12. 3. 2024., 14:05:06] Ivana K: bok",
+            "[3/27/22 21.41.35] Dewi L: halo",
+            "[27-11-18 18:43:20] Tom H: hoi",
+            "[2024/10/31 15:50:46] 李明: 你好",
+            "[4/22/26, 8:06:06\u{202F}PM] - +358 40 1234567 added You",
+        ] {
+            assert_eq!(h(line).shape, Shape::Bracket, "{line}");
+        }
+    }
+
+    #[test]
+    fn arabic_digits() {
+        let line = "\u{200F}[٥\u{200F}/٤\u{200F}/٢٠٢٣، ١٠:٠٨:١٠\u{00A0}ص] Omar Haddad: \u{200F}x";
+        let r = h(line);
+        assert_eq!(r.parts, [5, 4, 2023]);
+        assert_eq!((r.hour, r.minute, r.second), (10, 8, 10));
+        assert_eq!(r.meridiem, Meridiem::Am);
+        assert_eq!(&line[r.body_start..], "Omar Haddad: \u{200F}x");
+    }
+
+    #[test]
+    fn other_separators() {
+        assert_eq!(
+            h("13.6.2018 klo 21.25.15 - Aino K: moi").parts,
+            [13, 6, 2018]
+        );
+        assert_eq!(h("18-03-2022 14:58 - Pieter Jansen: Hoi").date_sep, b'-');
+        assert_eq!(h("30/08/25 18.05 - Dewi Lestari: Halo").minute, 5);
+        assert_eq!(h("20 09 17, 16:54 - A: b").parts, [20, 9, 17]);
+    }
+
+    #[test]
+    fn rejects_non_headers() {
+        for line in [
+            "Yes, 02/03 at 10am",
+            "2016-04-29 10:30:00",
+            "- boots",
+            "12/12/2020 is the date",
+            "14/03/2023, 09:15 Maya",
+            "[14/03/2023, 09:15:00 Maya",
+            "",
+            "123456/1/1, 10:00 - x: y",
+        ] {
+            assert!(scan(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn empty_body_and_end_of_line() {
+        let r = h("14/03/2023, 09:15 - ");
+        assert_eq!(r.body_start, "14/03/2023, 09:15 - ".len());
+        assert!(scan("14/03/2023, 09:15 -").is_some());
+    }
+}

@@ -1,0 +1,141 @@
+//! Reading WhatsApp exports: from files, zips, folders or stdin to parsed messages.
+
+pub mod chatname;
+pub mod classify;
+pub mod dates;
+pub mod decode;
+pub mod header;
+pub mod locale;
+pub mod normalize;
+pub mod parser;
+pub mod source;
+
+pub use dates::DateOrder;
+pub use parser::{parse, ParseOptions, Parsed, ParsedMessage};
+
+use crate::error::UserError;
+use std::path::Path;
+
+/// An export read from disk and decoded, ready to parse (the parse borrows from it).
+#[derive(Debug)]
+pub struct LoadedExport {
+    pub display: String,
+    pub name_hint: Option<String>,
+    pub media: Vec<String>,
+    pub decoded: decode::Decoded,
+}
+
+/// Reads and decodes one export file (a `.txt`, a `.zip` or `-`).
+pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserError> {
+    let file = source::read(path, limits).map_err(|e| {
+        let hint = e.hint();
+        let err = UserError::new(e.to_string());
+        match hint {
+            Some(h) => err.hint(h),
+            None => err,
+        }
+    })?;
+    let decoded = decode::decode(file.bytes).map_err(|e| {
+        UserError::new(format!("{}: {e}", file.display))
+            .hint("pass the .txt or .zip that WhatsApp's \"Export chat\" produced")
+    })?;
+    Ok(LoadedExport {
+        display: file.display,
+        name_hint: file.name_hint,
+        media: file.media,
+        decoded,
+    })
+}
+
+/// Parses a loaded export, turning parse failures into user errors with hints.
+pub fn parse_loaded<'a>(
+    loaded: &'a LoadedExport,
+    opts: &ParseOptions,
+) -> Result<Parsed<'a>, UserError> {
+    parse(&loaded.decoded.text, opts).map_err(|e| {
+        let hint = match e {
+            parser::ParseError::InconsistentDateOrder { .. } => {
+                "say which order the dates use with --date-order dmy|mdy|ymd"
+            }
+            parser::ParseError::LineTooLong { .. } => {
+                "this does not look like a chat export; raise the limit with --max-line-kib if it is one"
+            }
+        };
+        UserError::new(format!("{}: {e}", loaded.display)).hint(hint)
+    })
+}
+
+/// The chat's name: `--chat`, else the file's name, else what the export itself names
+/// (iOS attributes the encryption notice to the chat), else `chat`.
+pub fn chat_name(given: Option<&str>, loaded: &LoadedExport, parsed: &Parsed<'_>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| loaded.name_hint.clone())
+        .or_else(|| {
+            parsed
+                .title_hint
+                .as_deref()
+                .map(|t| normalize::normalize_sender(t).into_owned())
+        })
+        .unwrap_or_else(|| "chat".to_string())
+}
+
+/// Human-readable warnings about what the parse had to repair or could not place.
+pub fn warnings(loaded: &LoadedExport, parsed: &Parsed<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = &loaded.display;
+    let d = &loaded.decoded;
+    if !d.repaired_lines.is_empty() {
+        out.push(format!(
+            "{name}: invalid UTF-8 replaced by U+FFFD on {}",
+            line_list(&d.repaired_lines)
+        ));
+    }
+    if !d.nul_lines.is_empty() {
+        out.push(format!(
+            "{name}: NUL bytes replaced by U+FFFD on {}",
+            line_list(&d.nul_lines)
+        ));
+    }
+    if !parsed.orphan_lines.is_empty() {
+        out.push(format!(
+            "{name}: {} not imported: text before the first message",
+            line_list(&parsed.orphan_lines)
+        ));
+    }
+    if !parsed.bad_date_lines.is_empty() {
+        out.push(format!(
+            "{name}: {} look like message headers but hold an impossible date or time; kept as text of the message before",
+            line_list(&parsed.bad_date_lines)
+        ));
+    }
+    if parsed.order.contradicting > 0 {
+        out.push(format!(
+            "{name}: {} header(s) only fit the other date order; read as {} ({})",
+            parsed.order.contradicting,
+            parsed.order.order,
+            parsed.order.reason.describe()
+        ));
+    }
+    if parsed.messages.is_empty() && d.text.trim().is_empty() {
+        out.push(format!("{name}: the file is empty"));
+    } else if parsed.messages.is_empty() {
+        out.push(format!(
+            "{name}: no WhatsApp messages found (is this a chat export?)"
+        ));
+    }
+    out
+}
+
+/// `line 3`, `lines 3, 7, 9` or `lines 3, 7, 9 and 40 more`.
+pub fn line_list(lines: &[usize]) -> String {
+    const SHOWN: usize = 10;
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+    let more = lines.len().saturating_sub(SHOWN);
+    let word = if lines.len() == 1 { "line" } else { "lines" };
+    if more > 0 {
+        format!("{word} {} and {more} more", shown.join(", "))
+    } else {
+        format!("{word} {}", shown.join(", "))
+    }
+}

@@ -1,0 +1,485 @@
+//! Chat text to messages: finds header lines, decides the date order from the whole file,
+//! splits authors, joins continuation lines and classifies each body. Nothing is dropped:
+//! lines before the first message and headers with impossible dates are reported by number.
+
+use super::classify::{classify, classify_event, Classified};
+use super::dates::{
+    infer_order, timestamp, DateOrder, InconsistentOrder, OrderDecision, OrderReason,
+};
+use super::header::{self, Meridiem, RawHeader, Shape};
+use super::locale;
+use super::normalize::normalize_sender;
+use crate::model::{Kind, StableHasher};
+use chrono::NaiveDateTime;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Knobs of a parse.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// Overrides date-order inference.
+    pub date_order: Option<DateOrder>,
+    /// Longest physical line accepted, in bytes (RELIABILITY.md E10).
+    pub max_line_bytes: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            date_order: None,
+            max_line_bytes: 1 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the file mixes day-first and month-first dates ({dmy} lines only fit day-first, {mdy} only month-first)")]
+    InconsistentDateOrder { dmy: usize, mdy: usize },
+    #[error("line {line} is {len} bytes long, over the limit of {limit} bytes")]
+    LineTooLong {
+        line: usize,
+        len: usize,
+        limit: usize,
+    },
+}
+
+/// One parsed message, borrowing from the chat text where it can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedMessage<'a> {
+    /// 1-based line where the message starts.
+    pub line: usize,
+    /// Number of physical lines it spans.
+    pub lines: usize,
+    pub ts: NaiveDateTime,
+    pub sender: Option<Cow<'a, str>>,
+    pub kind: Kind,
+    pub text: Cow<'a, str>,
+    pub attachment: Option<Cow<'a, str>>,
+    pub edited: bool,
+}
+
+/// How the file's headers look, for the import report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatInfo {
+    pub shape: Shape,
+    pub twelve_hour: bool,
+    pub seconds: bool,
+    pub date_sep: char,
+}
+
+impl FormatInfo {
+    /// e.g. `android dmy 24h`, `ios mdy 12h seconds`.
+    pub fn describe(&self, order: DateOrder) -> String {
+        format!(
+            "{} {} {}{}",
+            self.shape.platform(),
+            order,
+            if self.twelve_hour { "12h" } else { "24h" },
+            if self.seconds { " seconds" } else { "" }
+        )
+    }
+}
+
+/// The result of parsing one chat text.
+#[derive(Debug, Clone)]
+pub struct Parsed<'a> {
+    pub messages: Vec<ParsedMessage<'a>>,
+    pub order: OrderDecision,
+    pub format: Option<FormatInfo>,
+    /// Non-blank lines that belong to no message (text before the first header).
+    pub orphan_lines: Vec<usize>,
+    /// Header-shaped lines whose date or time is impossible; kept in the previous message's text.
+    pub bad_date_lines: Vec<usize>,
+    pub physical_lines: usize,
+    /// The chat's title where the export names it: iOS attributes the encryption notice to it.
+    pub title_hint: Option<String>,
+}
+
+impl Parsed<'_> {
+    /// Every line the parser did not understand as part of a message, in order.
+    pub fn skipped_lines(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = self
+            .orphan_lines
+            .iter()
+            .chain(&self.bad_date_lines)
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
+    /// Stable ids for every message of this chat, in message order (see `model::message_id`).
+    pub fn ids(&self, chat: &str) -> Vec<u64> {
+        let mut seen: HashMap<u64, u32> = HashMap::with_capacity(self.messages.len());
+        let mut ts_buf = String::with_capacity(19);
+        self.messages
+            .iter()
+            .map(|m| {
+                ts_buf.clear();
+                ts_buf.push_str(&super::dates::format_ts(&m.ts));
+                let mut h = StableHasher::new();
+                h.write(chat.as_bytes());
+                h.write(ts_buf.as_bytes());
+                h.write(m.sender.as_deref().unwrap_or("\u{0}").as_bytes());
+                h.write(m.text.as_bytes());
+                h.write(m.attachment.as_deref().unwrap_or("\u{0}").as_bytes());
+                let content = h.finish();
+                let occurrence = seen.entry(content).or_insert(0);
+                h.write(&occurrence.to_le_bytes());
+                *occurrence += 1;
+                h.finish()
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    Lf,
+    CrLf,
+    Cr,
+    Eof,
+}
+
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    ending: Ending,
+}
+
+fn split_lines(text: &str, max: usize) -> Result<Vec<Line>, ParseError> {
+    let b = text.as_bytes();
+    let mut lines = Vec::with_capacity(b.len() / 48 + 1);
+    let mut start = 0;
+    for pos in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if pos < start {
+            continue; // the LF of a CRLF already consumed
+        }
+        let ending = if b[pos] == b'\r' {
+            if b.get(pos + 1) == Some(&b'\n') {
+                Ending::CrLf
+            } else {
+                Ending::Cr
+            }
+        } else {
+            Ending::Lf
+        };
+        lines.push(Line {
+            start,
+            end: pos,
+            ending,
+        });
+        start = pos + if ending == Ending::CrLf { 2 } else { 1 };
+    }
+    if start < b.len() {
+        lines.push(Line {
+            start,
+            end: b.len(),
+            ending: Ending::Eof,
+        });
+    }
+    if let Some((i, l)) = lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.end - l.start > max)
+    {
+        return Err(ParseError::LineTooLong {
+            line: i + 1,
+            len: l.end - l.start,
+            limit: max,
+        });
+    }
+    Ok(lines)
+}
+
+/// Parses a decoded chat text.
+pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, ParseError> {
+    let lines = split_lines(text, opts.max_line_bytes)?;
+    let line_str = |l: &Line| &text[l.start..l.end];
+
+    let mut candidates: Vec<(usize, RawHeader)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(h) = header::scan(line_str(l)) {
+            candidates.push((i, h));
+        }
+    }
+    drop_ios_continuations(&lines, &mut candidates);
+
+    let raw: Vec<RawHeader> = candidates.iter().map(|(_, h)| *h).collect();
+    let order = match opts.date_order {
+        Some(order) => OrderDecision {
+            order,
+            reason: OrderReason::Given,
+            contradicting: 0,
+        },
+        None => infer_order(&raw).map_err(
+            |InconsistentOrder {
+                 dmy_lines,
+                 mdy_lines,
+             }| {
+                ParseError::InconsistentDateOrder {
+                    dmy: dmy_lines,
+                    mdy: mdy_lines,
+                }
+            },
+        )?,
+    };
+
+    let mut starts: Vec<(usize, RawHeader, NaiveDateTime)> = Vec::with_capacity(candidates.len());
+    let mut bad_date_lines = Vec::new();
+    for (i, h) in candidates {
+        match timestamp(&h, order.order) {
+            Some(ts) => starts.push((i, h, ts)),
+            None => bad_date_lines.push(i + 1),
+        }
+    }
+
+    let first_start = starts.first().map_or(lines.len(), |s| s.0);
+    let orphan_lines: Vec<usize> = (0..first_start)
+        .filter(|i| !line_str(&lines[*i]).trim().is_empty())
+        .map(|i| i + 1)
+        .collect();
+    // A bad-date header before the first message is an orphan, not a kept continuation.
+    bad_date_lines.retain(|l| *l > first_start);
+
+    let format = dominant_format(starts.iter().map(|s| &s.1));
+    let mut messages = Vec::with_capacity(starts.len());
+    let mut title_hint = None;
+    for (n, (i, h, ts)) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).map_or(lines.len(), |next| next.0);
+        let body = body_text(text, &lines[*i..end], h.body_start);
+        let ios = h.shape != Shape::Dash;
+        let msg = build_message(body, ios, h.shape, *i + 1, end - i, *ts);
+        if title_hint.is_none() {
+            if let Some(author) = msg.1 {
+                title_hint = Some(author);
+            }
+        }
+        messages.push(msg.0);
+    }
+
+    Ok(Parsed {
+        messages,
+        order,
+        format,
+        orphan_lines,
+        bad_date_lines,
+        physical_lines: lines.len(),
+        title_hint,
+    })
+}
+
+/// In an iOS export every message ends with CRLF while newlines typed inside a message are a
+/// bare LF, so a line after a bare LF continues a message even when it looks like a header.
+/// Only trusted when nearly all headers follow a CRLF (a file that mixes exports does not).
+fn drop_ios_continuations(lines: &[Line], candidates: &mut Vec<(usize, RawHeader)>) {
+    let after = |i: usize| lines[i - 1].ending;
+    let preceded = candidates.iter().filter(|(i, _)| *i > 0);
+    let total = preceded.clone().count();
+    let after_crlf = preceded.filter(|(i, _)| after(*i) == Ending::CrLf).count();
+    let after_lf = total - after_crlf;
+    if after_crlf < 2 || after_lf * 5 > after_crlf {
+        return;
+    }
+    candidates.retain(|(i, _)| *i == 0 || after(*i) != Ending::Lf);
+}
+
+fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<FormatInfo> {
+    let mut counts: HashMap<(Shape, bool, bool, u8), usize> = HashMap::new();
+    for h in headers {
+        *counts
+            .entry((
+                h.shape,
+                h.meridiem != Meridiem::None,
+                h.has_seconds,
+                h.date_sep,
+            ))
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(k, n)| (*n, k.0 == Shape::Bracket))
+        .map(|((shape, twelve_hour, seconds, sep), _)| FormatInfo {
+            shape,
+            twelve_hour,
+            seconds,
+            date_sep: char::from(sep),
+        })
+}
+
+/// The body of a message: the rest of its header line plus its continuation lines, joined by
+/// `\n`. Borrowed when the lines sit in the text joined by plain LFs.
+fn body_text<'a>(text: &'a str, lines: &[Line], body_start: usize) -> Cow<'a, str> {
+    let first = lines[0];
+    let start = first.start + body_start;
+    let last = lines[lines.len() - 1];
+    let contiguous = lines[..lines.len() - 1]
+        .iter()
+        .all(|l| l.ending == Ending::Lf);
+    if contiguous {
+        return Cow::Borrowed(&text[start.min(first.end)..last.end]);
+    }
+    let mut s = String::with_capacity(last.end - start);
+    s.push_str(&text[start.min(first.end)..first.end]);
+    for l in &lines[1..] {
+        s.push('\n');
+        s.push_str(&text[l.start..l.end]);
+    }
+    Cow::Owned(s)
+}
+
+/// Splits the author from the body and classifies it. Also returns the author of an
+/// attributed event (iOS names the chat as the author of its encryption notice).
+fn build_message(
+    body: Cow<'_, str>,
+    ios: bool,
+    shape: Shape,
+    line: usize,
+    span: usize,
+    ts: NaiveDateTime,
+) -> (ParsedMessage<'_>, Option<String>) {
+    let (sender, c) = match (author_split(&body, shape), body) {
+        (None, Cow::Borrowed(b)) => (None, classify_event(b)),
+        (None, Cow::Owned(b)) => (None, owned(classify_event(&b))),
+        (Some((name_end, rest)), Cow::Borrowed(b)) => (
+            Some(normalize_sender(&b[..name_end])),
+            classify(&b[rest..], ios),
+        ),
+        (Some((name_end, rest)), Cow::Owned(b)) => (
+            Some(Cow::Owned(normalize_sender(&b[..name_end]).into_owned())),
+            owned(classify(&b[rest..], ios)),
+        ),
+    };
+    // SPEC §2: an event has no sender, even where iOS attributes it to the group or the actor.
+    let (sender, attributed) = match (sender, c.kind) {
+        (Some(s), Kind::System) => (None, Some(s.into_owned())),
+        (s, _) => (s, None),
+    };
+    let msg = ParsedMessage {
+        line,
+        lines: span,
+        ts,
+        sender,
+        kind: c.kind,
+        text: c.text,
+        attachment: c.attachment,
+        edited: c.edited,
+    };
+    (msg, attributed)
+}
+
+fn owned(c: Classified<'_>) -> Classified<'static> {
+    Classified {
+        kind: c.kind,
+        text: Cow::Owned(c.text.into_owned()),
+        attachment: c.attachment.map(|a| Cow::Owned(a.into_owned())),
+        edited: c.edited,
+    }
+}
+
+/// Where the author ends and the text starts, or `None` for an event line without author.
+fn author_split(body: &str, shape: Shape) -> Option<(usize, usize)> {
+    // iOS events start with U+200E right after the header.
+    if shape != Shape::Dash && body.starts_with('\u{200E}') {
+        return None;
+    }
+    let first_line = &body[..body.find('\n').unwrap_or(body.len())];
+    let (name_end, rest_start) = match first_line.find(": ") {
+        Some(p) => (p, p + 2),
+        // `Name:` with an empty body (view-once or disappearing media in old exports).
+        None if first_line.ends_with(':') && first_line.len() <= 64 => {
+            (first_line.len() - 1, first_line.len())
+        }
+        None => return None,
+    };
+    let name = &body[..name_end];
+    if shape == Shape::Dash && locale::EVENT_PHRASES.iter().any(|p| name.contains(p)) {
+        return None;
+    }
+    if normalize_sender(name).is_empty() {
+        return None;
+    }
+    Some((name_end, rest_start.min(body.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::dates::format_ts;
+
+    fn parse_ok(text: &str) -> Parsed<'_> {
+        parse(text, &ParseOptions::default()).expect("parses")
+    }
+
+    #[test]
+    fn multiline_and_continuations() {
+        let p = parse_ok(
+            "junk before\n17/03/2023, 21:47 - Maya: Forecast looks grim.\nMight postpone.\n\nThoughts?\n18/03/2023, 08:00 - Tom: ok\n",
+        );
+        assert_eq!(p.orphan_lines, vec![1]);
+        assert_eq!(p.messages.len(), 2);
+        assert_eq!(
+            p.messages[0].text,
+            "Forecast looks grim.\nMight postpone.\n\nThoughts?"
+        );
+        assert_eq!(p.messages[0].lines, 4);
+        assert_eq!(p.messages[1].line, 6);
+        assert_eq!(format_ts(&p.messages[1].ts), "2023-03-18T08:00:00");
+    }
+
+    #[test]
+    fn impossible_date_is_kept_as_text() {
+        let p = parse_ok("13/01/2023, 10:00 - A: one\n30/02/2023, 10:00 - B: forged\n14/01/2023, 10:00 - A: two\n");
+        assert_eq!(p.messages.len(), 2);
+        assert_eq!(p.bad_date_lines, vec![2]);
+        assert_eq!(p.messages[0].text, "one\n30/02/2023, 10:00 - B: forged");
+    }
+
+    #[test]
+    fn crlf_ios_with_lf_inside() {
+        let text = "[02/06/2023, 09:15:00] Ian: hi\r\n[02/06/2023, 09:15:10] Ian: Who took the hose?\n[02/06/2023, 09:15:11] not: a header\r\n[13/06/2023, 09:16:00] Kofi: me\r\n[13/06/2023, 09:17:00] Kofi: again\r\n[13/06/2023, 09:18:00] Kofi: and\r\n[13/06/2023, 09:19:00] Kofi: again\r\n[13/06/2023, 09:20:00] Kofi: !\r\n";
+        let p = parse_ok(text);
+        assert_eq!(p.messages.len(), 7);
+        let p = parse_ok(&text[text.find("[02/06/2023, 09:15:10]").unwrap_or(0)..]);
+        assert_eq!(
+            p.messages[0].text,
+            "Who took the hose?\n[02/06/2023, 09:15:11] not: a header"
+        );
+        assert_eq!(p.messages.len(), 6);
+    }
+
+    #[test]
+    fn events_and_attributed_events() {
+        let p = parse_ok("[8/14/24, 9:00:10\u{202F}PM] Book Club: \u{200E}Messages and calls are end-to-end encrypted.\r\n[8/14/24, 9:00:11\u{202F}PM] Rita: \u{200E}Rita changed this group's icon\r\n[8/31/24, 9:01:00\u{202F}PM] Rita: hi\r\n");
+        assert_eq!(p.title_hint.as_deref(), Some("Book Club"));
+        assert_eq!(p.messages[0].kind, Kind::System);
+        assert_eq!(p.messages[0].sender, None);
+        assert_eq!(p.messages[1].kind, Kind::System);
+        assert_eq!(p.messages[2].sender.as_deref(), Some("Rita"));
+        let p = parse_ok("14/03/2023, 09:12 - You changed the subject to \"Trip: Day 1\"\n15/03/2023, 09:12 - A: b\n");
+        assert_eq!(p.messages[0].kind, Kind::System);
+    }
+
+    #[test]
+    fn ids_keep_multiplicity() {
+        let p = parse_ok("13/01/2023, 10:00 - A: same\n13/01/2023, 10:00 - A: same\n");
+        let ids = p.ids("chat");
+        assert_ne!(ids[0], ids[1]);
+        assert_eq!(ids, p.ids("chat"));
+    }
+
+    #[test]
+    fn long_lines_are_refused() {
+        let long = format!("13/01/2023, 10:00 - A: {}\n", "x".repeat(100));
+        let opts = ParseOptions {
+            max_line_bytes: 50,
+            ..ParseOptions::default()
+        };
+        assert!(matches!(
+            parse(&long, &opts),
+            Err(ParseError::LineTooLong { line: 1, .. })
+        ));
+    }
+}

@@ -1,0 +1,12 @@
+//! whatscope: WhatsApp exports turned into a private, searchable, measurable archive.
+//!
+//! The library holds everything (parsing, the archive, statistics, privacy, the TUI); the
+//! binary is a thin CLI over it, so tests and benchmarks call the same code users run.
+
+pub mod cli;
+pub mod error;
+pub mod import;
+pub mod model;
+pub mod output;
+pub mod sanitize;
+pub mod synth;

@@ -1,0 +1,189 @@
+//! The message model of SPEC §2: what one chat line becomes, shared by every layer.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a message is, exactly one of SPEC §2's kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Text,
+    Media,
+    Deleted,
+    System,
+    Poll,
+    Location,
+    Call,
+    Hidden,
+    Waiting,
+}
+
+impl Kind {
+    /// Every kind, in the order SPEC §2 lists them.
+    pub const ALL: [Kind; 9] = [
+        Kind::Text,
+        Kind::Media,
+        Kind::Deleted,
+        Kind::System,
+        Kind::Poll,
+        Kind::Location,
+        Kind::Call,
+        Kind::Hidden,
+        Kind::Waiting,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Media => "media",
+            Kind::Deleted => "deleted",
+            Kind::System => "system",
+            Kind::Poll => "poll",
+            Kind::Location => "location",
+            Kind::Call => "call",
+            Kind::Hidden => "hidden",
+            Kind::Waiting => "waiting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// A small stable number, used where a kind is stored as a fast field.
+    pub fn code(self) -> u64 {
+        Kind::ALL.iter().position(|k| *k == self).unwrap_or(0) as u64
+    }
+
+    pub fn from_code(code: u64) -> Kind {
+        Kind::ALL.get(code as usize).copied().unwrap_or(Kind::Text)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One message, as the archive stores it and every command prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Stable 16-hex-digit identity: the same on every re-import of the same message.
+    pub id: String,
+    pub chat: String,
+    /// Local wall-clock time as written in the export, `YYYY-MM-DDTHH:MM:SS`.
+    pub ts: String,
+    pub sender: Option<String>,
+    pub kind: Kind,
+    pub text: String,
+    pub attachment: Option<String>,
+    pub edited: bool,
+}
+
+/// The id of a message: a keyless 64-bit hash of what identifies it, in hex.
+///
+/// `occurrence` tells apart identical messages (same chat, time, sender and text) so that
+/// each is kept with its multiplicity, while re-importing the same export maps every one of
+/// them to the same id again.
+pub fn message_id(
+    chat: &str,
+    ts: &str,
+    sender: Option<&str>,
+    text: &str,
+    attachment: Option<&str>,
+    occurrence: u32,
+) -> String {
+    let mut h = StableHasher::new();
+    h.write(chat.as_bytes());
+    h.write(ts.as_bytes());
+    h.write(sender.unwrap_or("\u{0}").as_bytes());
+    h.write(text.as_bytes());
+    h.write(attachment.unwrap_or("\u{0}").as_bytes());
+    h.write(&occurrence.to_le_bytes());
+    format!("{:016x}", h.finish())
+}
+
+/// A small, fixed (never seeded, never changed) 64-bit hash: ids must stay identical across
+/// runs, machines and versions, which `std`'s hashers do not promise.
+pub struct StableHasher {
+    state: u64,
+}
+
+const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl StableHasher {
+    pub fn new() -> Self {
+        StableHasher {
+            state: 0x243F_6A88_85A3_08D3,
+        }
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        // The length goes in too, so "ab"+"c" and "a"+"bc" differ.
+        self.mix(u64::from_le_bytes(word) ^ ((bytes.len() as u64) << 56));
+    }
+
+    fn mix(&mut self, v: u64) {
+        self.state = (self.state ^ v).wrapping_mul(MUL).rotate_left(29);
+    }
+
+    pub fn finish(&self) -> u64 {
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_distinguish_fields() {
+        let a = message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0);
+        assert_eq!(a.len(), 16);
+        assert_eq!(
+            a,
+            message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0)
+        );
+        assert_ne!(
+            a,
+            message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 1)
+        );
+        assert_ne!(
+            a,
+            message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi!", None, 0)
+        );
+        assert_ne!(
+            message_id("ab", "c", None, "", None, 0),
+            message_id("a", "bc", None, "", None, 0)
+        );
+    }
+
+    #[test]
+    fn kind_codes_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), k);
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+    }
+}
