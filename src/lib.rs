@@ -6,7 +6,10 @@
 pub mod cli;
 pub mod error;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod output;
+pub mod privacy_hooks;
 pub mod sanitize;
 pub mod synth;
+pub mod textscan;

@@ -54,9 +54,6 @@ const ZWJ: char = '\u{200D}';
 const VS16: char = '\u{FE0F}';
 /// Graphemes of the line-cut marker besides the digits: `…`, ` `, `(`, `+`, ` chars)`.
 const MARKER_FIXED_GRAPHEMES: usize = 11;
-/// Cutting a grapheme can, in rare script-specific cases, let it join its neighbour; the caps
-/// are re-applied until nothing changes, at most this many times.
-const MAX_CAP_PASSES: usize = 16;
 
 /// Control Pictures U+2400–U+241F for C0 U+0000–U+001F (`␀`, …, `␛` for ESC, …, `␟`).
 const C0_STAND_INS: [&str; 32] = [
@@ -78,8 +75,8 @@ const C0_STAND_INS: [&str; 32] = [
 /// * DEL U+007F → `␡`; C1 controls U+0080–U+009F → `U+FFFD`.
 /// * Bidi controls (U+202A–U+202E, U+2066–U+2069, U+061C, LRM/RLM U+200E/U+200F) → removed.
 /// * Invisible format characters → removed: U+00AD, U+180E, U+200B, U+2060–U+2065,
-///   U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, tags and other
-///   ignorables U+E0000–U+E00FF and U+E01F0–U+E0FFF. Subdivision flags (🏴 + tags) therefore
+///   U+206A–U+206F, U+FEFF, U+FFF0–U+FFFB, U+13430–U+1343F, U+1BCA0–U+1BCA3,
+///   U+1D173–U+1D17A, tags and other ignorables U+E0000–U+E00FF and U+E01F0–U+E0FFF. Subdivision flags (🏴 + tags) therefore
 ///   show as a plain 🏴. Kept on purpose: ZWJ U+200D and VS16 U+FE0F (emoji sequences), ZWNJ
 ///   U+200C (Persian and Indic spelling); none of them can reorder or control anything.
 ///
@@ -221,7 +218,8 @@ fn is_invisible_format(c: char) -> bool {
             | '\u{2060}'..='\u{2065}'
             | '\u{206A}'..='\u{206F}'
             | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{13430}'..='\u{1343F}'
             | '\u{1BCA0}'..='\u{1BCA3}'
             | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E00FF}'
@@ -345,6 +343,30 @@ impl Builder {
         self.push(a, a + c.len_utf8(), c.encode_utf8(&mut buf));
     }
 
+    fn drop_char(&mut self, a: usize, c: char) {
+        self.push(a, a + c.len_utf8(), "");
+    }
+
+    /// Emit input text starting at input offset `at` unchanged.
+    fn push_str_at(&mut self, at: usize, text: &str) {
+        if self.tracking() {
+            for (off, c) in text.char_indices() {
+                self.push_char(at + off, c);
+            }
+        } else {
+            self.out.push_str(text);
+        }
+    }
+
+    /// Drop input text starting at input offset `at`.
+    fn drop_str_at(&mut self, at: usize, text: &str) {
+        if self.tracking() {
+            for (off, c) in text.char_indices() {
+                self.drop_char(at + off, c);
+            }
+        }
+    }
+
     /// Emit text that stands for no input char (the line-cut marker).
     fn push_unmapped(&mut self, text: &str) {
         self.out.push_str(text);
@@ -360,23 +382,24 @@ impl Builder {
 
 fn sanitize(s: &str, mode: Mode, cap: usize, mut ranges: Option<&mut Vec<Range<usize>>>) -> String {
     let track = ranges.is_some();
-    let mut cur = match map_chars(s, mode, track) {
-        Some((out, map)) => {
-            carry(ranges.as_deref_mut(), map.as_ref());
-            out
-        }
-        None => s.to_owned(),
-    };
-    for _ in 0..MAX_CAP_PASSES {
-        match apply_caps(&cur, cap, track) {
-            Some((out, map)) => {
-                carry(ranges.as_deref_mut(), map.as_ref());
-                cur = out;
-            }
-            None => break,
-        }
+    let mut cur = Cow::Borrowed(s);
+    if let Some((out, map)) = map_chars(&cur, mode, track) {
+        carry(ranges.as_deref_mut(), map.as_ref());
+        cur = Cow::Owned(out);
     }
-    cur
+    let (graphemes_ok, mut longest_line) = scan_graphemes(&cur);
+    if !graphemes_ok {
+        let (out, map, longest) = cap_graphemes(&cur, track);
+        carry(ranges.as_deref_mut(), map.as_ref());
+        cur = Cow::Owned(out);
+        longest_line = longest;
+    }
+    if longest_line > cap {
+        let (out, map) = cap_lines(&cur, cap, track);
+        carry(ranges.as_deref_mut(), map.as_ref());
+        cur = Cow::Owned(out);
+    }
+    cur.into_owned()
 }
 
 fn carry(ranges: Option<&mut Vec<Range<usize>>>, map: Option<&OffsetMap>) {
@@ -398,104 +421,181 @@ fn map_chars(s: &str, mode: Mode, track: bool) -> Option<(String, Option<OffsetM
         let next = chars.peek().map(|&(_, n)| n);
         match edit(c, next, mode) {
             Edit::Keep => b.push_char(a, c),
-            Edit::Drop => b.push(a, a + c.len_utf8(), ""),
+            Edit::Drop => b.drop_char(a, c),
             Edit::Put(text) => b.push(a, a + c.len_utf8(), text),
         }
     }
     Some(b.finish(s.len()))
 }
 
-/// Stage 2: grapheme and line caps, on stage 1's output (so chars removed there cannot split a
-/// run of marks into separately counted pieces). `None` when nothing changes.
-fn apply_caps(s: &str, cap: usize, track: bool) -> Option<(String, Option<OffsetMap>)> {
-    if caps_hold(s, cap) {
-        return None;
-    }
-    let mut b = Builder::new(s.len(), track);
-    let mut line_start = 0usize;
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            b.push(line_start - 1, line_start, "\n");
-        }
-        cap_line(&mut b, line, line_start, cap);
-        line_start += line.len() + 1;
-    }
-    Some(b.finish(s.len()))
-}
-
-fn caps_hold(s: &str, cap: usize) -> bool {
-    s.split('\n').all(|line| {
-        let mut n = 0usize;
-        line.graphemes(true).all(|g| {
-            n += 1;
-            n <= cap && grapheme_within_caps(g)
-        })
-    })
-}
-
-fn cap_line(b: &mut Builder, line: &str, at: usize, cap: usize) {
-    // A line of at most `cap` bytes has at most `cap` graphemes: no need to count.
-    let cut = if line.len() > cap {
-        let total = line.graphemes(true).count();
-        (total > cap).then(|| {
-            let keep = cap.saturating_sub(MARKER_FIXED_GRAPHEMES + decimal_digits(total));
-            (keep, total - keep)
-        })
-    } else {
-        None
-    };
-    let keep = cut.map_or(usize::MAX, |(keep, _)| keep);
-    for (n, (off, g)) in line.grapheme_indices(true).enumerate() {
-        if n < keep {
-            push_grapheme(b, g, at + off);
-        } else if b.tracking() {
-            for (co, c) in g.char_indices() {
-                let a = at + off + co;
-                b.push(a, a + c.len_utf8(), "");
-            }
+/// Whether every grapheme is within the caps, and the most graphemes on one line.
+fn scan_graphemes(s: &str) -> (bool, usize) {
+    let mut ok = true;
+    let (mut line, mut longest) = (0usize, 0usize);
+    for g in s.graphemes(true) {
+        if g == "\n" {
+            line = 0;
         } else {
-            break;
+            line += 1;
+            longest = longest.max(line);
+            ok &= grapheme_within_caps(g);
         }
     }
-    if let Some((_, dropped)) = cut {
-        b.push_unmapped(&format!("{ELLIPSIS} (+{dropped} chars)"));
-    }
+    (ok, longest)
 }
 
-/// Keep the grapheme's first char, then chars until the mark or byte cap is reached; the rest
-/// is dropped. What is kept is a prefix, so it is still one grapheme.
-fn push_grapheme(b: &mut Builder, g: &str, at: usize) {
-    if !b.tracking() && grapheme_within_caps(g) {
-        b.push_unmapped(g);
-        return;
-    }
-    let mut marks = 0usize;
-    let mut bytes = 0usize;
-    let mut full = false;
-    for (i, (off, c)) in g.char_indices().enumerate() {
-        let a = at + off;
-        if i > 0 && !full {
-            if is_mark(c) {
-                if marks == MAX_MARKS_PER_GRAPHEME {
-                    full = true;
+/// The grapheme being built at the end of the output.
+struct Current {
+    start: usize,
+    marks: usize,
+    full: bool,
+}
+
+/// Stage 2: per-grapheme caps, on stage 1's output (so chars removed there cannot split a run of
+/// marks into separately counted pieces). Returns the output and its longest line in graphemes.
+///
+/// Cutting a grapheme changes the context of the text after it: a cut run of Hangul leading
+/// consonants, a regional-indicator pair or a Prepend char can make the next grapheme join it,
+/// and that can cascade. So after a cut, graphemes are followed on the output itself, char by
+/// char (cheap: an output grapheme is at most `MAX_GRAPHEME_BYTES`), until an output boundary
+/// falls on an input boundary again. The output's graphemes are exactly the ones capped here,
+/// which makes the result a fixed point.
+fn cap_graphemes(s: &str, track: bool) -> (String, Option<OffsetMap>, usize) {
+    let mut b = Builder::new(s.len(), track);
+    let mut cur = Current {
+        start: 0,
+        marks: 0,
+        full: false,
+    };
+    let mut scratch = String::new();
+    let mut in_sync = true;
+    let (mut line, mut longest) = (0usize, 0usize);
+    for (off, g) in s.grapheme_indices(true) {
+        if !in_sync {
+            in_sync = g
+                .chars()
+                .next()
+                .is_none_or(|c| !joins(current_text(&b, &cur), c, &mut scratch));
+        }
+        if in_sync {
+            if g == "\n" {
+                line = 0;
+            } else {
+                line += 1;
+                longest = longest.max(line);
+            }
+            if !track && grapheme_within_caps(g) {
+                b.push_unmapped(g);
+                continue;
+            }
+            cur = Current {
+                start: b.out.len(),
+                marks: 0,
+                full: false,
+            };
+            for (i, (co, c)) in g.char_indices().enumerate() {
+                if i == 0 {
+                    b.push_char(off, c);
                 } else {
-                    marks += 1;
+                    push_joined(&mut b, &mut cur, off + co, c);
                 }
             }
-            if bytes + c.len_utf8() > MAX_GRAPHEME_BYTES {
-                full = true;
-            }
-        }
-        if full {
-            if !b.tracking() {
-                break;
-            }
-            b.push(a, a + c.len_utf8(), "");
+            in_sync = !cur.full;
         } else {
-            bytes += c.len_utf8();
-            b.push_char(a, c);
+            for (co, c) in g.char_indices() {
+                if co == 0 || joins(current_text(&b, &cur), c, &mut scratch) {
+                    push_joined(&mut b, &mut cur, off + co, c);
+                } else {
+                    // `\n` is a grapheme of its own in `s`, so `c` is never one.
+                    line += 1;
+                    longest = longest.max(line);
+                    cur = Current {
+                        start: b.out.len(),
+                        marks: 0,
+                        full: false,
+                    };
+                    b.push_char(off + co, c);
+                }
+            }
         }
     }
+    let (out, map) = b.finish(s.len());
+    (out, map, longest)
+}
+
+fn current_text<'b>(b: &'b Builder, cur: &Current) -> &'b str {
+    b.out.get(cur.start..).unwrap_or("")
+}
+
+/// Append `c`, which belongs to the current grapheme, unless the grapheme is full.
+fn push_joined(b: &mut Builder, cur: &mut Current, a: usize, c: char) {
+    let bytes = b.out.len().saturating_sub(cur.start);
+    let mark = is_mark(c);
+    if cur.full
+        || (mark && cur.marks >= MAX_MARKS_PER_GRAPHEME)
+        || bytes + c.len_utf8() > MAX_GRAPHEME_BYTES
+    {
+        cur.full = true;
+        b.drop_char(a, c);
+    } else {
+        cur.marks += usize::from(mark);
+        b.push_char(a, c);
+    }
+}
+
+/// Whether `c` right after the grapheme `g` extends it. Boundary rules look back no further than
+/// the grapheme in progress, so `g` alone is enough context.
+fn joins(g: &str, c: char, scratch: &mut String) -> bool {
+    if g.is_empty() {
+        return false;
+    }
+    scratch.clear();
+    scratch.push_str(g);
+    scratch.push(c);
+    scratch.graphemes(true).nth(1).is_none()
+}
+
+/// Stage 3: lines longer than `cap` graphemes keep their start plus `… (+N chars)`.
+fn cap_lines(s: &str, cap: usize, track: bool) -> (String, Option<OffsetMap>) {
+    let mut b = Builder::new(s.len(), track);
+    let mut scratch = String::new();
+    let mut at = 0usize;
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            b.push(at - 1, at, "\n");
+        }
+        cap_line(&mut b, line, at, cap, &mut scratch);
+        at += line.len() + 1;
+    }
+    b.finish(s.len())
+}
+
+fn cap_line(b: &mut Builder, line: &str, at: usize, cap: usize, scratch: &mut String) {
+    // A line of at most `cap` bytes has at most `cap` graphemes: no need to count.
+    let total = if line.len() > cap {
+        line.graphemes(true).count()
+    } else {
+        0
+    };
+    if total <= cap {
+        b.push_str_at(at, line);
+        return;
+    }
+    let keep = cap.saturating_sub(MARKER_FIXED_GRAPHEMES + decimal_digits(total));
+    let mut kept: Vec<(usize, &str)> = line.grapheme_indices(true).take(keep).collect();
+    // The marker must start a grapheme of its own, or the line would lose its count.
+    while kept
+        .last()
+        .is_some_and(|&(_, g)| joins(g, ELLIPSIS, scratch))
+    {
+        kept.pop();
+    }
+    let cut = kept.last().map_or(0, |&(off, g)| off + g.len());
+    let (head, tail) = line.split_at_checked(cut).unwrap_or((line, ""));
+    b.push_str_at(at, head);
+    b.drop_str_at(at + cut, tail);
+    let dropped = total - kept.len();
+    b.push_unmapped(&format!("{ELLIPSIS} (+{dropped} chars)"));
 }
 
 fn decimal_digits(mut n: usize) -> usize {
@@ -523,11 +623,16 @@ fn snap_to_chars(s: &str, r: &Range<usize>) -> Range<usize> {
 // ---------------------------------------------------------------------------------------------
 // Width
 
+/// Cells ratatui gives a grapheme: its unicode-width, plus one per halfwidth (han)dakuten
+/// U+FF9E/U+FF9F, which terminals draw in a cell of their own (ratatui-core `cell_width`).
 fn grapheme_width(g: &str) -> usize {
     if g.chars().any(char::is_control) {
         0
     } else {
         g.width()
+            + g.chars()
+                .filter(|c| matches!(c, '\u{FF9E}' | '\u{FF9F}'))
+                .count()
     }
 }
 
@@ -870,6 +975,8 @@ mod tests {
         assert_eq!(display_width("\u{1F1E9}\u{1F1EA}"), 2);
         assert_eq!(display_width("ab\nabcd\nc"), 4);
         assert_eq!(display_width("a\x1bb"), 2);
+        // Halfwidth katakana with a halfwidth dakuten: two cells, as ratatui draws it.
+        assert_eq!(display_width("\u{FF76}\u{FF9E}"), 2);
     }
 
     #[test]

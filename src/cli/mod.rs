@@ -1,6 +1,7 @@
 //! The command line: flags defined once (clap derive), each command a thin layer over the
 //! library.
 
+mod import_cmd;
 mod parse_cmd;
 
 use crate::import::source::Limits;
@@ -36,6 +37,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Parse an export without indexing it; print one JSON object per message (NDJSON)
     Parse(ParseArgs),
+    /// Import exports (.txt, .zip, folders, - for stdin) into the archive; idempotent
+    Import(ImportArgs),
 }
 
 /// Options shared by every command that reads exports.
@@ -90,11 +93,24 @@ pub struct ParseArgs {
     pub read: ReadArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Exports: .txt or .zip files, folders (searched recursively), or - for stdin
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Parse(args)) => parse_cmd::run(&args),
+        Some(Command::Import(args)) => import_cmd::run(&cli.global, &args),
         None => Err(anyhow::anyhow!(crate::error::UserError::new(
             "no command given"
         )

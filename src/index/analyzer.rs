@@ -1,0 +1,137 @@
+//! The search analyzer: UAX #29 words, CJK characters one per token, emoji kept as tokens,
+//! then lowercased and ASCII-folded so `cafe` finds `Café`. Registered on every index open.
+
+use crate::textscan::{is_cjk_char, is_emoji_cluster};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Name the analyzer is registered under.
+pub const ANALYZER: &str = "whatscope";
+
+/// Tokens longer than this many bytes are dropped (long URLs stay searchable by their parts).
+const LONGEST_TOKEN: usize = 255;
+
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(ChatTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+#[derive(Clone, Default)]
+pub struct ChatTokenizer {
+    token: Token,
+}
+
+pub struct ChatTokenStream<'a> {
+    text: &'a str,
+    words: unicode_segmentation::UWordBoundIndices<'a>,
+    /// A CJK word being emitted one character at a time: (offset, remaining text).
+    pending_cjk: Option<(usize, &'a str)>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for ChatTokenizer {
+    type TokenStream<'a> = ChatTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ChatTokenStream<'a> {
+        self.token.reset();
+        ChatTokenStream {
+            text,
+            words: text.split_word_bound_indices(),
+            pending_cjk: None,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl ChatTokenStream<'_> {
+    fn emit(&mut self, from: usize, to: usize) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        let piece = &self.text[from..to];
+        if piece.contains('\u{FE0F}') {
+            self.token
+                .text
+                .extend(piece.chars().filter(|c| *c != '\u{FE0F}'));
+        } else {
+            self.token.text.push_str(piece);
+        }
+        true
+    }
+
+    fn next_cjk(&mut self) -> Option<(usize, usize)> {
+        let (offset, rest) = self.pending_cjk?;
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let len = c.len_utf8();
+        let remaining = &rest[len..];
+        self.pending_cjk = (!remaining.is_empty()).then_some((offset + len, remaining));
+        Some((offset, offset + len))
+    }
+}
+
+impl TokenStream for ChatTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some((from, to)) = self.next_cjk() {
+            return self.emit(from, to);
+        }
+        while let Some((offset, word)) = self.words.next() {
+            let first = word.chars().next().unwrap_or(' ');
+            if word.chars().any(is_cjk_char) {
+                self.pending_cjk = Some((offset, word));
+                if let Some((from, to)) = self.next_cjk() {
+                    return self.emit(from, to);
+                }
+            } else if first.is_alphanumeric() || word.chars().any(char::is_alphanumeric) {
+                return self.emit(offset, offset + word.len());
+            } else if !word.is_ascii() && is_emoji_cluster(word) {
+                // UAX #29 gives each emoji cluster (with its modifiers and ZWJ) its own segment.
+                return self.emit(offset, offset + word.len());
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut a = analyzer();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push(s.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn words_fold_case_and_accents() {
+        assert_eq!(
+            tokens("Café, MÜNCHEN! it's 42"),
+            vec!["cafe", "munchen", "it's", "42"]
+        );
+    }
+
+    #[test]
+    fn emoji_and_cjk() {
+        assert_eq!(tokens("pizza 🍕🍕 ❤️"), vec!["pizza", "🍕", "🍕", "❤"]);
+        assert_eq!(tokens("我们去吃饭"), vec!["我", "们", "去", "吃", "饭"]);
+        assert_eq!(tokens("thumbs 👍🏽 up"), vec!["thumbs", "👍🏽", "up"]);
+    }
+}

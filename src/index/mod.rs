@@ -1,0 +1,7 @@
+//! The archive: a tantivy index of messages in the data dir, with its metadata.
+
+pub mod analyzer;
+pub mod archive;
+pub mod query;
+pub mod schema;
+pub mod writer;

@@ -1,0 +1,283 @@
+//! Import: exports into the archive in one commit, so an interrupted import leaves the
+//! archive exactly as it was. Messages are keyed by id, so re-importing adds nothing and a
+//! newer, overlapping export of a chat adds only what is new.
+
+use super::archive::{restrict_permissions, Archive};
+use super::schema::{ts_to_secs, Fields};
+use crate::error::UserError;
+use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
+use crate::model::Kind;
+use crate::textscan;
+use chrono::{Datelike, Timelike};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use tantivy::{IndexWriter, TantivyDocument};
+
+/// How an import reads its inputs.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub chat: Option<String>,
+    pub parse: ParseOptions,
+    pub limits: Limits,
+}
+
+/// What happened to one file (SPEC §3 `import --json`, plus details for people).
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub chat: String,
+    pub format: String,
+    pub added: u64,
+    pub duplicates: u64,
+    pub skipped_lines: Vec<usize>,
+    pub messages: u64,
+    pub date_order: String,
+    pub date_order_reason: String,
+    pub opted_out: u64,
+    pub warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    pub added: u64,
+    pub duplicates: u64,
+}
+
+/// Progress as an import goes: files started and messages read.
+pub trait Progress {
+    fn file(&self, _display: &str, _messages: u64) {}
+    fn advance(&self, _messages: u64) {}
+}
+
+impl Progress for () {}
+
+const WRITER_MEMORY: usize = 256 << 20;
+
+/// Opens the archive's single writer; a second whatscope gets a clear "busy" error.
+pub fn open_writer(archive: &Archive) -> Result<IndexWriter, UserError> {
+    archive
+        .index
+        .writer_with_num_threads(2, WRITER_MEMORY)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => {
+                UserError::new("the archive is busy: another whatscope is importing or changing it")
+                    .hint("wait for it to finish, then run this again")
+            }
+            other => UserError::new(format!("cannot open the archive for writing: {other}")),
+        })
+}
+
+/// Every message id already in the archive, read from the `id` fast field.
+pub fn existing_ids(archive: &Archive) -> Result<HashSet<u64>, UserError> {
+    let searcher = archive.searcher();
+    let mut ids = HashSet::with_capacity(searcher.num_docs() as usize);
+    for segment in searcher.segment_readers() {
+        let column = segment
+            .fast_fields()
+            .u64("id")
+            .map_err(|e| UserError::new(format!("the archive's id column is unreadable: {e}")))?;
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            if let Some(id) = column.first(doc) {
+                ids.insert(id);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Imports every export under `paths` in one commit. Files that fail are reported and the
+/// others still go in; nothing of a failed file is written.
+pub fn import(
+    archive: &Archive,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    skip_sender: &dyn Fn(&str) -> bool,
+    progress: &dyn Progress,
+) -> Result<ImportReport, UserError> {
+    let mut writer = open_writer(archive)?;
+    let mut known = existing_ids(archive)?;
+    let fields = archive.fields;
+    let mut files = Vec::new();
+
+    for path in import::source::expand(paths) {
+        let path = match path {
+            Ok(p) => p,
+            Err(e) => {
+                files.push(failed(e.to_string(), String::new()));
+                continue;
+            }
+        };
+        let report = import_file(
+            &writer,
+            fields,
+            &path,
+            opts,
+            &mut known,
+            skip_sender,
+            progress,
+        );
+        files.push(report.unwrap_or_else(|e| {
+            let mut msg = e.message;
+            if let Some(h) = e.hint {
+                msg.push_str(&format!(" (hint: {h})"));
+            }
+            failed(msg, path.display().to_string())
+        }));
+    }
+
+    writer
+        .commit()
+        .map_err(|e| UserError::new(format!("cannot write the archive: {e}")))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| UserError::new(format!("cannot finish writing the archive: {e}")))?;
+    restrict_permissions(&archive.dir);
+    archive.reload()?;
+
+    let added = files.iter().map(|f| f.added).sum();
+    let duplicates = files.iter().map(|f| f.duplicates).sum();
+    Ok(ImportReport {
+        files,
+        added,
+        duplicates,
+    })
+}
+
+fn failed(error: String, path: String) -> FileReport {
+    FileReport {
+        path,
+        chat: String::new(),
+        format: String::new(),
+        added: 0,
+        duplicates: 0,
+        skipped_lines: Vec::new(),
+        messages: 0,
+        date_order: String::new(),
+        date_order_reason: String::new(),
+        opted_out: 0,
+        warnings: Vec::new(),
+        error: Some(error),
+    }
+}
+
+fn import_file(
+    writer: &IndexWriter,
+    fields: Fields,
+    path: &std::path::Path,
+    opts: &ImportOptions,
+    known: &mut HashSet<u64>,
+    skip_sender: &dyn Fn(&str) -> bool,
+    progress: &dyn Progress,
+) -> Result<FileReport, UserError> {
+    let loaded = import::load(path, &opts.limits)?;
+    let parsed = import::parse_loaded(&loaded, &opts.parse)?;
+    let chat = import::chat_name(opts.chat.as_deref(), &loaded, &parsed);
+    let ids = parsed.ids(&chat);
+    progress.file(&loaded.display, parsed.messages.len() as u64);
+
+    let (mut added, mut duplicates, mut opted_out) = (0, 0, 0);
+    let mut pending = Vec::with_capacity(1024);
+    for (n, (m, id)) in parsed.messages.iter().zip(ids).enumerate() {
+        if m.sender.as_deref().is_some_and(skip_sender) {
+            opted_out += 1;
+        } else if known.insert(id) {
+            pending.push(document(fields, &chat, id, m));
+            added += 1;
+        } else {
+            duplicates += 1;
+        }
+        if pending.len() == pending.capacity() || n + 1 == parsed.messages.len() {
+            for doc in pending.drain(..) {
+                writer
+                    .add_document(doc)
+                    .map_err(|e| UserError::new(format!("cannot index {}: {e}", loaded.display)))?;
+            }
+            progress.advance((n as u64 + 1).min(1024));
+        }
+    }
+
+    Ok(FileReport {
+        path: loaded.display.clone(),
+        format: parsed
+            .format
+            .as_ref()
+            .map(|f| f.describe(parsed.order.order))
+            .unwrap_or_else(|| "unknown".into()),
+        chat,
+        added,
+        duplicates,
+        skipped_lines: parsed.skipped_lines(),
+        messages: parsed.messages.len() as u64,
+        date_order: parsed.order.order.to_string(),
+        date_order_reason: parsed.order.reason.describe().to_string(),
+        opted_out,
+        warnings: import::warnings(&loaded, &parsed),
+        error: None,
+    })
+}
+
+/// The tantivy document of one message, with its per-message statistics.
+pub fn document(f: Fields, chat: &str, id: u64, m: &ParsedMessage<'_>) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_u64(f.id, id);
+    doc.add_text(f.chat, chat);
+    doc.add_text(f.chat_raw, chat);
+    match m.sender.as_deref() {
+        Some(s) => {
+            doc.add_text(f.from, s);
+            doc.add_text(f.sender_raw, s);
+        }
+        None => doc.add_text(f.sender_raw, ""),
+    }
+    doc.add_text(f.text, &m.text);
+    if let Some(a) = m.attachment.as_deref() {
+        doc.add_text(f.file, a);
+    }
+    doc.add_i64(f.ts, ts_to_secs(&m.ts));
+    doc.add_u64(f.line, m.line as u64);
+    doc.add_u64(f.kind, m.kind.code());
+    doc.add_u64(f.edited, u64::from(m.edited));
+    doc.add_u64(f.hour, u64::from(m.ts.hour()));
+    doc.add_u64(f.weekday, u64::from(m.ts.weekday().num_days_from_monday()));
+    doc.add_u64(
+        f.month,
+        (m.ts.year().max(0) as u64) * 100 + u64::from(m.ts.month()),
+    );
+    let counts_words = matches!(m.kind, Kind::Text | Kind::Media);
+    doc.add_u64(
+        f.words,
+        if counts_words {
+            textscan::count_words(&m.text) as u64
+        } else {
+            0
+        },
+    );
+    if m.kind == Kind::Media || m.attachment.is_some() {
+        doc.add_text(f.has, "media");
+    }
+    let mut any_link = false;
+    for link in textscan::links(&m.text) {
+        any_link = true;
+        doc.add_text(f.domain, textscan::link_domain(link));
+    }
+    if any_link {
+        doc.add_text(f.has, "link");
+    }
+    let mut any_emoji = false;
+    for e in textscan::emojis(&m.text) {
+        any_emoji = true;
+        doc.add_text(f.emoji, e);
+    }
+    if any_emoji {
+        doc.add_text(f.has, "emoji");
+    }
+    doc
+}

@@ -1,0 +1,98 @@
+//! What a message's text holds, by SPEC §5's definitions: UAX #29 words, emoji grapheme
+//! clusters and links. Shared by the search analyzer, import and statistics.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Characters that make a grapheme cluster an emoji (Extended_Pictographic blocks; regional-indicator
+/// flags sit inside U+1F000..U+1FAFF), without pulling in a table crate.
+pub fn is_emoji_char(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF
+        | 0x2600..=0x27BF
+        | 0x2300..=0x23FF
+        | 0x2B00..=0x2BFF
+        | 0x3030 | 0x303D | 0x3297 | 0x3299
+        | 0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139
+        | 0x2194..=0x21AA
+        | 0x24C2 | 0x25AA..=0x25FE | 0x2934 | 0x2935)
+}
+
+/// Whether a grapheme cluster is an emoji.
+pub fn is_emoji_cluster(g: &str) -> bool {
+    g.chars().next().is_some_and(is_emoji_char) || (g.contains('\u{20E3}')) // keycaps: 1️⃣
+}
+
+/// Han, kana and Hangul: scripts written without spaces, indexed one character per token so
+/// that any run of characters can be found.
+pub fn is_cjk_char(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // hiragana, katakana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified
+        | 0xF900..=0xFAFF
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0x1100..=0x11FF
+        | 0x20000..=0x2FFFF)
+}
+
+/// Words by SPEC §5: UAX #29 words that contain a letter or a digit.
+pub fn count_words(text: &str) -> usize {
+    text.split_word_bounds()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// The emoji grapheme clusters of a text, with U+FE0F dropped so `❤️` and `❤` count as one.
+pub fn emojis(text: &str) -> impl Iterator<Item = String> + '_ {
+    let quick = text.is_ascii();
+    text.graphemes(true)
+        .filter(move |g| !quick && is_emoji_cluster(g))
+        .map(|g| g.chars().filter(|c| *c != '\u{FE0F}').collect())
+}
+
+/// The links of a text: `http://`, `https://` or `www.` up to the next space.
+pub fn links(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| c.is_whitespace()).filter_map(|w| {
+        let start = ["https://", "http://", "www."]
+            .iter()
+            .filter_map(|p| find_ignore_ascii_case(w, p))
+            .min()?;
+        let link =
+            w[start..].trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '"', '\'', '>', ']']);
+        (link.len() > 4).then_some(link)
+    })
+}
+
+/// The domain of a link, lowercased, without `www.`.
+pub fn link_domain(link: &str) -> String {
+    let rest = link.split_once("://").map_or(link, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    host.strip_prefix("www.")
+        .map(str::to_string)
+        .unwrap_or(host)
+}
+
+fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_emojis_links() {
+        assert_eq!(count_words("Hello, wörld! 42 times — ok?"), 4);
+        assert_eq!(count_words("😂😂 !!"), 0);
+        let e: Vec<String> = emojis("nice 👍🏽 ❤️ and 👨‍👩‍👧 ok").collect();
+        assert_eq!(e, vec!["👍🏽", "❤", "👨‍👩‍👧"]);
+        let l: Vec<&str> = links("see https://Example.com/a?b=1, and www.test.org.").collect();
+        assert_eq!(l, vec!["https://Example.com/a?b=1", "www.test.org"]);
+        assert_eq!(link_domain("https://www.Example.com:8080/a"), "example.com");
+        assert_eq!(link_domain("www.test.org"), "test.org");
+    }
+}
