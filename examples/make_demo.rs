@@ -228,37 +228,70 @@ impl Chat {
             .ok_or_else(|| bad(&format!("{}: nobody called {key:?}", self.file)))
     }
 
-    /// Replaces `{key}` by a value from the fill table, the same value within one scene.
+    /// Replaces `{key}` by a value from the fill table (the same value within one scene) and
+    /// `{a|b|c}` by one of the alternatives, drawn afresh each time; alternatives may nest.
     fn fill(&mut self, text: &str, chosen: &mut Vec<(String, &'static str)>) -> io::Result<String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
-            let close = rest[open..]
-                .find('}')
-                .map(|c| open + c)
-                .ok_or_else(|| bad(&format!("unclosed brace in {text:?}")))?;
-            let key = &rest[open + 1..close];
-            let value = match chosen.iter().find(|(k, _)| k == key) {
-                Some((_, v)) => *v,
-                None => {
-                    let options = self
-                        .fills
-                        .iter()
-                        .find(|(k, _)| *k == key)
-                        .map(|(_, o)| *o)
-                        .filter(|o| !o.is_empty())
-                        .ok_or_else(|| bad(&format!("no fill for {{{key}}}")))?;
-                    let v = self.rng.pick(options);
-                    chosen.push((key.to_string(), v));
-                    v
+            let inner_start = open + 1;
+            // The matching brace, and the top-level `|` positions inside.
+            let mut depth = 0usize;
+            let mut close = None;
+            let mut bars = Vec::new();
+            for (i, c) in rest[inner_start..].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        close = Some(inner_start + i);
+                        break;
+                    }
+                    '}' => depth -= 1,
+                    '|' if depth == 0 => bars.push(inner_start + i),
+                    _ => {}
                 }
-            };
-            out.push_str(value);
+            }
+            let close = close.ok_or_else(|| bad(&format!("unclosed brace in {text:?}")))?;
+            let inner = &rest[inner_start..close];
+            if bars.is_empty() {
+                out.push_str(self.lookup(inner, chosen)?);
+            } else {
+                let mut options = Vec::with_capacity(bars.len() + 1);
+                let mut from = inner_start;
+                for bar in bars {
+                    options.push(&rest[from..bar]);
+                    from = bar + 1;
+                }
+                options.push(&rest[from..close]);
+                let pick = self.rng.pick(&options);
+                let filled = self.fill(pick, chosen)?;
+                out.push_str(&filled);
+            }
             rest = &rest[close + 1..];
         }
         out.push_str(rest);
         Ok(out)
+    }
+
+    fn lookup(
+        &mut self,
+        key: &str,
+        chosen: &mut Vec<(String, &'static str)>,
+    ) -> io::Result<&'static str> {
+        if let Some((_, v)) = chosen.iter().find(|(k, _)| k == key) {
+            return Ok(v);
+        }
+        let options = self
+            .fills
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, o)| *o)
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| bad(&format!("no fill for {{{key}}}")))?;
+        let v = self.rng.pick(options);
+        chosen.push((key.to_string(), v));
+        Ok(v)
     }
 
     fn advance(&mut self, secs: i64) {
@@ -327,15 +360,22 @@ impl Chat {
     /// speakers (nothing emitted) · `<wait:MIN>` a pause · `<photo>` `<video>` `<audio>`
     /// `<sticker>` `<gif>` media, the rest of the spec a caption · `<file:NAME>` a document ·
     /// `<contact:NAME>` a contact card · `<deleted>` · `<loc:LAT,LON>` · `<live>` · `<call>` /
-    /// `<vcall>` missed calls · `<poll:Q|OPTION:N|…>` · `<edited>TEXT` · `<null>` view-once.
-    /// Speaker `?` is anyone in the pool but the last speaker.
+    /// `<vcall>` missed calls · `<poll:Q|OPTION:N|…>` · `<edited>TEXT` · `<null>` view-once ·
+    /// `<maybe>SPEC` the line only half of the time.
+    /// Speaker `?` is anyone in the pool but the last speaker, `A|B` one of A and B.
     fn line(
         &mut self,
         who: &'static str,
         spec: &str,
         chosen: &mut Vec<(String, &'static str)>,
     ) -> io::Result<()> {
-        let spec = self.fill(spec, chosen)?;
+        let mut spec = self.fill(spec, chosen)?;
+        if let Some(rest) = spec.strip_prefix("<maybe>") {
+            if self.rng.chance(0.5) {
+                return Ok(());
+            }
+            spec = rest.to_string();
+        }
         if let Some(key) = spec.strip_prefix("<+").and_then(|s| s.strip_suffix('>')) {
             let key = self.cast_key(key)?;
             if !self.active.contains(&key) {
@@ -357,15 +397,20 @@ impl Chat {
             return Ok(());
         }
         if let Some(text) = spec.strip_prefix("<sys>") {
-            self.advance(self.rng.range(5, 90) as i64);
+            let secs = self.rng.range(5, 90) as i64;
+            self.advance(secs);
             self.push(None, Kind::System, text.to_string(), None);
             return Ok(());
         }
 
-        let who = if who == "?" {
+        let who = if who == "?" || who.contains('|') {
             let last = self.last_speaker;
-            let options: Vec<&'static str> =
-                self.active.iter().copied().filter(|k| *k != last).collect();
+            let options: Vec<&'static str> = self
+                .active
+                .iter()
+                .copied()
+                .filter(|k| *k != last && (who == "?" || who.split('|').any(|w| w == *k)))
+                .collect();
             if options.is_empty() {
                 return Ok(());
             }
@@ -374,6 +419,10 @@ impl Chat {
             who
         };
         let name = self.name_of(who)?;
+        // Nobody speaks before joining or after leaving.
+        if !self.active.contains(&who) {
+            return Ok(());
+        }
         self.pause(who, spec.len());
         self.last_speaker = who;
 
@@ -710,13 +759,13 @@ const FAMILY_FILLS: &[(&str, &[&str])] = &[
 
 const FAMILY_POOL: &[Scene] = &[
     scene(&[
-        ("O", "Pizza tonight? 🍕"),
-        ("M", "It's Friday so obviously"),
-        ("O", "I want {pizza}"),
+        ("O", "{Pizza tonight? 🍕|Pizza Friday!! 🍕|It's Friday. You know what that means 🍕|PIZZA?}"),
+        ("M", "{It's Friday so obviously|Obviously|Was there ever any doubt|Yes please, long week}"),
+        ("O", "{I want {pizza}|{pizza} for me|Can we get {pizza} this time}"),
         ("E", "Ok I'll order at {time}. Anyone else?"),
-        ("?", "{pizza} for me please"),
-        ("E", "Ordered ✅ 35 minutes"),
-        ("O", "🙌"),
+        ("M|O", "{pizza} for me please"),
+        ("E", "{Ordered ✅ 35 minutes|Done, 40 minutes 🍕|Ordered. Someone set the table please}"),
+        ("O", "<maybe>{🙌|🍕🍕|Yesss}"),
     ])
     .on(FRI)
     .hours(16, 18)
@@ -765,19 +814,19 @@ const FAMILY_POOL: &[Scene] = &[
     .w(3),
     scene(&[
         ("E", "Can someone grab {shop} on the way home?"),
-        ("?", "On it 👍"),
-        ("E", "Thank you ❤️"),
+        ("M|O", "{On it 👍|Will do|Ok, anything else?|👍|Yep, at the shop now}"),
+        ("E", "<maybe>{Thank you ❤️|Thanks!|You're a star ⭐|And {shop} if they have it}"),
     ])
     .hours(15, 19)
     .cool(5)
     .w(6),
     scene(&[
         ("E", "Leo did you {chore}?"),
-        ("O", "Doing it now"),
-        ("M", "He was doing it \"now\" an hour ago"),
-        ("O", "😑"),
-        ("O", "Done. Happy?"),
-        ("E", "Very ❤️"),
+        ("O", "{Doing it now|In a minute|Yes|After this game}"),
+        ("M", "<maybe>{He was doing it \"now\" an hour ago|Narrator: he was not doing it now|I'll believe it when I see it 😂}"),
+        ("O", "<maybe>{😑|🙄|I SAID now}"),
+        ("O", "<maybe>{Done. Happy?|Done ✅|Done. Can I have pizza now}"),
+        ("E", "<maybe>{Very ❤️|Thank you cariño|👏}"),
     ])
     .hours(16, 20)
     .cool(8)
@@ -816,7 +865,7 @@ const FAMILY_POOL: &[Scene] = &[
         ("R", "Gracias hermana ❤️"),
         ("E", "Save me some Rosa 😋"),
     ])
-    .between(202302, 202506)
+    .between(202303, 202506)
     .cool(300),
     scene(&[
         ("A", "Domingo comida en mi casa a la 1? Hago {dish}"),
@@ -831,9 +880,9 @@ const FAMILY_POOL: &[Scene] = &[
     .w(5),
     scene(&[
         ("A", "<photo>"),
-        ("A", "Mirad lo que he hecho hoy: {dish} 😋"),
-        ("O", "Save me some!!"),
-        ("E", "Looks amazing Mamá"),
+        ("A", "{Mirad lo que he hecho hoy: {dish} 😋|Hoy {dish}, como en los viejos tiempos|{dish} para el domingo 😋}"),
+        ("O", "<maybe>{Save me some!!|Abuela I'm coming over|😍😍}"),
+        ("E", "{Looks amazing Mamá|Qué rico!|I can smell it from here 😋|Recipe please!}"),
     ])
     .hours(12, 15)
     .cool(14)
@@ -848,10 +897,10 @@ const FAMILY_POOL: &[Scene] = &[
     .cool(40)
     .w(4),
     scene(&[
-        ("E", "Who's walking Churro tonight?"),
-        ("O", "I did it yesterday"),
-        ("M", "I'll take him, need the steps anyway"),
-        ("E", "<photo>He knows. He's waiting by the door 😂"),
+        ("E", "{Who's walking Churro tonight?|Churro needs a walk, volunteers?|Dog walk tonight? Not me, my feet are dead}"),
+        ("O", "<maybe>{I did it yesterday|Not me, homework|I did it this morning!}"),
+        ("M", "{I'll take him, need the steps anyway|I'll go|Me, after dinner|On my way home, I'll take him round the park}"),
+        ("E", "<maybe><photo>{He knows. He's waiting by the door 😂|He heard the word walk 😂|Look at this face}"),
     ])
     .hours(17, 20)
     .cool(10)
@@ -945,12 +994,12 @@ const FAMILY_POOL: &[Scene] = &[
     .w(2),
     scene(&[
         ("O", "https://youtu.be/{yt}"),
-        ("O", "This is literally Dad"),
+        ("O", "{This is literally Dad|Watch till the end 😂|Lucía this is you|Mum you need to see this}"),
         ("M", "I don't dance like that"),
         ("E", "You do 😂"),
-        ("A", "No puedo ver el video, what is it?"),
+        ("A", "<maybe>No puedo ver el video, what is it?"),
     ])
-    .cool(30)
+    .cool(50)
     .w(3),
     scene(&[
         ("M", "Did you see the match?? 😱"),
@@ -975,12 +1024,12 @@ const FAMILY_POOL: &[Scene] = &[
     scene(&[
         ("A", "<audio>"),
         ("A", "<audio>"),
-        ("E", "Mamá you can type you know 😂"),
-        ("A", "Es más rápido así"),
-        ("O", "She's right though"),
+        ("E", "{Mamá you can type you know 😂|Mamá I'm in a meeting, can you write it?|Who wants to summarise for me 😅}"),
+        ("A", "{Es más rápido así|Ay, con las gafas no veo las letras|Es para que oigáis mi voz ❤️}"),
+        ("O", "<maybe>{She's right though|Abuela's podcast 🎙️}"),
     ])
     .hours(10, 13)
-    .cool(25)
+    .cool(45)
     .w(3),
     scene(&[
         ("L", "<deleted>"),
@@ -1027,7 +1076,7 @@ const FAMILY_POOL: &[Scene] = &[
         ("O", "For pizza I'll come"),
         ("R", "Deal 🍕"),
     ])
-    .between(202302, 202410)
+    .between(202303, 202410)
     .cool(200),
     scene(&[
         ("P", "Anyone up for padel on Saturday? 🎾"),
@@ -1057,9 +1106,9 @@ const FAMILY_POOL: &[Scene] = &[
     .cool(120)
     .w(2),
     scene(&[
-        ("A", "Buenos días familia ☀️"),
-        ("E", "Buenos días Mamá ❤️"),
-        ("R", "Buenos días!"),
+        ("A", "{Buenos días familia ☀️|Buenos días a todos 🌞|Buenos días! Qué día tan bonito hoy|Buenos días mis amores ❤️}"),
+        ("E", "<maybe>{Buenos días Mamá ❤️|Morning Mamá!|Buenos días ☀️}"),
+        ("R", "<maybe>{Buenos días!|Buenos días hermana 😘}"),
     ])
     .hours(8, 10)
     .cool(9)
@@ -1384,7 +1433,7 @@ fn family() -> io::Result<Chat> {
     chat.run(
         day(2023, 1, 3)?,
         day(2025, 6, 28)?,
-        0.30,
+        0.27,
         FAMILY_POOL,
         FAMILY_DATED,
     )?;
@@ -1412,7 +1461,7 @@ const LUKAS_FILLS: &[(&str, &[&str])] = &[
         "essen",
         &[
             "Döner",
-            "Pizza",
+            "Sushi",
             "Ramen",
             "Currywurst",
             "Falafel",
@@ -1420,8 +1469,27 @@ const LUKAS_FILLS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "kiez",
-        &["Neukölln", "Kreuzberg", "Friedrichshain", "Wedding"],
+        "tag",
+        &[
+            "Anstrengend. Drei Meetings hintereinander 😵",
+            "Ganz okay. Viel zu viel Kaffee ☕",
+            "Lang. Der Drucker hat mich gehasst",
+            "Gut! Früher Feierabend 🙌",
+            "Frag nicht 🙃",
+        ],
+    ),
+    (
+        "folge",
+        &["Folge 2", "Folge 4", "das Staffelfinale", "Folge 7"],
+    ),
+    (
+        "morgen",
+        &[
+            "Zweiter Kaffee gerade ☕",
+            "Noch nicht, Maschine ist kaputt 😭",
+            "Schon drei 😅",
+            "Gleich, sitze noch in der Bahn",
+        ],
     ),
     (
         "ort",
@@ -1436,9 +1504,9 @@ const LUKAS_FILLS: &[(&str, &[&str])] = &[
 
 const LUKAS_POOL: &[Scene] = &[
     scene(&[
-        ("K", "Heute Bouldern? 🧗"),
-        ("I", "Ja! {zeit}?"),
-        ("K", "Passt, bis später"),
+        ("K", "{Heute Bouldern? 🧗|Bouldern heute?|Mittwoch = Bouldern 🧗‍♀️|Halle heute?}"),
+        ("I", "{Ja! {zeit}?|Klar, {zeit}|Bin dabei, {zeit}?}"),
+        ("K", "<maybe>{Passt, bis später|👍|Bis gleich!}"),
     ])
     .on(WED)
     .hours(12, 16)
@@ -1465,10 +1533,10 @@ const LUKAS_POOL: &[Scene] = &[
     .cool(25)
     .w(2),
     scene(&[
-        ("I", "Tatort heute? 🕵️"),
-        ("K", "Münster? Dann ja!"),
-        ("I", "Ich bring Chips mit"),
-        ("K", "👍"),
+        ("I", "{Tatort heute? 🕵️|Sonntag = Tatort. Kommst du?|Tatort bei mir?}"),
+        ("K", "{Münster? Dann ja!|Klar! Welcher?|Bin dabei}"),
+        ("I|K", "{Ich bring Chips mit|Ich mach Popcorn 🍿|Pizza bestellen wir dann}"),
+        ("K", "<maybe>👍"),
     ])
     .on(SUN)
     .hours(17, 19)
@@ -1490,7 +1558,7 @@ const LUKAS_POOL: &[Scene] = &[
         ("K", "{essen} oder Pizza?"),
         ("I", "{essen}. Immer {essen}."),
         ("K", "Treffen um {zeit} am {ort}?"),
-        ("I", "Bin da 🙌"),
+        ("I", "{Bin da 🙌|Perfekt|Passt! Bis gleich|Ich bin 10 Minuten später da 🙈}"),
     ])
     .between(202302, 202403)
     .hours(16, 19)
@@ -1537,10 +1605,10 @@ const LUKAS_POOL: &[Scene] = &[
     .cool(30)
     .w(3),
     scene(&[
-        ("I", "<call>"),
-        ("I", "Ruf mal zurück wenn du kannst"),
-        ("K", "Sorry, war in der Bahn. Was gibt's?"),
-        ("I", "Nix Schlimmes, erzähl ich dir heute Abend"),
+        ("I", "{<call>|<vcall>}"),
+        ("I", "{Ruf mal zurück wenn du kannst|Hast du kurz Zeit?|Ruf zurück, ist nichts Schlimmes 😊}"),
+        ("K", "{Sorry, war in der Bahn. Was gibt's?|Bin im Meeting, ruf in 20 Minuten an|Sorry! Jetzt kann ich}"),
+        ("I", "<maybe>{Nix Schlimmes, erzähl ich dir heute Abend|Schon erledigt 😅|Egal, schreib ich dir}"),
     ])
     .cool(25)
     .w(3),
@@ -1608,19 +1676,19 @@ const LUKAS_POOL: &[Scene] = &[
     .cool(200)
     .w(2),
     scene(&[
-        ("I", "Na, wie war dein Tag?"),
-        ("K", "Anstrengend. Drei Meetings hintereinander 😵"),
-        ("I", "Klingt nach Sofa und Serie heute"),
-        ("K", "Genau das. {serie}, Folge 4"),
+        ("I", "{Na, wie war dein Tag?|Wie war dein Tag?|Na, lebst du noch? 😄|Feierabend?}"),
+        ("K", "{tag}"),
+        ("I", "{Klingt nach Sofa und Serie heute|Oh je. Sofa und Serie?|Haha, kenn ich|Dann gönn dir was Schönes heute}"),
+        ("K", "<maybe>{Genau das. {serie}, {folge}|{essen} und {serie}, der Plan steht|Erstmal Sport, dann Sofa}"),
     ])
     .hours(18, 21)
     .cool(7)
     .w(5),
     scene(&[
         ("K", "Hast du {serie} schon gesehen?"),
-        ("I", "Ja!! Das Ende 😱"),
-        ("K", "KEINE SPOILER"),
-        ("I", "🤐"),
+        ("I", "{Ja!! Das Ende 😱|Noch nicht, erst Folge 3|Ja! Ich bin noch nicht drüber weg}"),
+        ("K", "{KEINE SPOILER|Psst! Nichts verraten|Sag nichts!!}"),
+        ("I", "<maybe>🤐"),
     ])
     .hours(19, 22)
     .cool(20)
@@ -1658,9 +1726,9 @@ const LUKAS_POOL: &[Scene] = &[
     .cool(40)
     .w(3),
     scene(&[
-        ("K", "Wie läuft's im neuen Projekt?"),
-        ("I", "Chaos, aber gutes Chaos. Die Deadline ist nur leider Freitag 😬"),
-        ("K", "Du schaffst das 💪"),
+        ("K", "{Wie läuft's im neuen Projekt?|Und, wie läuft die Arbeit?|Stress bei der Arbeit?}"),
+        ("I", "{Chaos, aber gutes Chaos. Die Deadline ist nur leider Freitag 😬|Geht so. Zu viele Meetings|Gut! Endlich läuft es|Frag lieber nicht 🙃}"),
+        ("K", "<maybe>{Du schaffst das 💪|Halt durch!|Wochenende ist bald 🙌}"),
     ])
     .on(MON | TUE | WED | THU)
     .hours(12, 20)
@@ -1675,8 +1743,8 @@ const LUKAS_POOL: &[Scene] = &[
     .cool(400)
     .w(1),
     scene(&[
-        ("I", "Guten Morgen ☀️ Kaffee schon gehabt?"),
-        ("K", "Zweiter Kaffee gerade ☕"),
+        ("I", "{Guten Morgen ☀️ Kaffee schon gehabt?|Moin! Schon wach?|Guten Morgen! Was für ein Wetter heute 🌧️|Morgen! Gut geschlafen?}"),
+        ("K", "{morgen}"),
     ])
     .hours(8, 10)
     .cool(10)
@@ -1814,7 +1882,7 @@ fn lukas() -> io::Result<Chat> {
     chat.run(
         day(2023, 2, 1)?,
         day(2025, 6, 20)?,
-        0.30,
+        0.25,
         LUKAS_POOL,
         LUKAS_DATED,
     )?;
@@ -1866,10 +1934,10 @@ const CLUB_FILLS: &[(&str, &[&str])] = &[
 const CLUB_POOL: &[Scene] = &[
     scene(&[
         ("R", "<poll:Saturday ride 🚴|Sintra loop (80 km):{v1}|Cascais coast (55 km):{v2}|Monsanto + coffee (30 km):{v3}>"),
-        ("J", "Sintra! My legs are ready 💪"),
-        ("M", "Only if we stop for travesseiros"),
-        ("R", "Meeting point as usual, 8:00 at Cais do Sodré"),
-        ("R", "<loc:38.705700,-9.144900>"),
+        ("J|B|S|O", "{Sintra! My legs are ready 💪|Cascais please, I'm still tired from last week|Sintra 🔥|Monsanto, I have lunch plans 😅}"),
+        ("M", "<maybe>{Only if we stop for travesseiros|Coffee stop is mandatory ☕|I'm in either way}"),
+        ("R", "{Meeting point as usual, 8:00 at Cais do Sodré|8:00 at Cais do Sodré, don't be late 😉|Same place, 8:00. Bring lights, it's still dark}"),
+        ("R", "<maybe><loc:38.705700,-9.144900>"),
     ])
     .on(THU)
     .hours(18, 21)
@@ -1885,11 +1953,11 @@ const CLUB_POOL: &[Scene] = &[
     .cool(13)
     .w(3),
     scene(&[
-        ("T", "Running 5 min late, start without me? 🙈"),
-        ("R", "We'll wait at the bridge"),
-        ("B", "Bom dia malta! ☀️"),
-        ("<wait:240>", ""),
-        ("J", "What a day! {km} km, {elev} m 🔥"),
+        ("T|M|S|O", "{Running 5 min late, start without me? 🙈|Leaving now, 10 minutes|Flat tyre, go ahead, I'll catch you at the bridge|Overslept 😭 On my way}"),
+        ("R", "{We'll wait at the bridge|No stress, we wait|We roll slowly, catch us up}"),
+        ("B|J", "<maybe>{Bom dia malta! ☀️|Bom dia! ☀️|Bora! 🚴}"),
+        ("", "<wait:240>"),
+        ("J|M|S", "{What a day! {km} km, {elev} m 🔥|{km} km done. Legs? Gone.|Great ride everyone, {km} km and {elev} m 💪}"),
         ("R", "<photo>"),
         ("R", "<photo>"),
         ("S", "https://www.strava.com/activities/{act}"),
@@ -1902,21 +1970,28 @@ const CLUB_POOL: &[Scene] = &[
         ("J", "<photo>"),
         ("J", "<photo>"),
         ("J", "<video>"),
-        ("B", "Que vista! 😍"),
-        ("M", "Who took the one of me on the climb? I look dead 😂"),
-        ("K", "That was me. You were dead"),
+        ("B|S|A", "{Que vista! 😍|Beautiful 😍|Postcard material|Que dia!}"),
+        ("M", "<maybe>{Who took the one of me on the climb? I look dead 😂|Send me the full res please|Best ride of the month}"),
+        ("K", "<maybe>That was me. You were dead"),
     ])
     .on(SAT | SUN)
     .hours(12, 15)
     .cool(10)
     .w(4),
     scene(&[
-        ("M", "Puncture #3 this month 😩"),
+        ("M", "{Puncture #3 this month 😩|Another puncture. Why me 😩}"),
         ("B", "Tubeless, Miguel. TUBELESS."),
-        ("M", "I know I know"),
-        ("R", "Buy new tyres, my friend"),
+        ("M", "{I know I know|Next month, promise}"),
+        ("R", "<maybe>Buy new tyres, my friend"),
     ])
-    .cool(60)
+    .cool(150)
+    .w(2),
+    scene(&[
+        ("T|O|S", "{Snapped a chain today 🙃|Gears are making a horrible noise again|Rear brake is squeaking like crazy}"),
+        ("R", "{Bring it to Ciclo Lx, they're quick|Paulo at Ciclo Lx will sort it|Saturday after the ride I'll have a look}"),
+        ("?", "<maybe>{Good luck 😬|Classic|Happens to the best of us}"),
+    ])
+    .cool(100)
     .w(3),
     scene(&[
         ("J", "Nortada forecast 40 km/h on Saturday 🌬️"),
@@ -1928,12 +2003,12 @@ const CLUB_POOL: &[Scene] = &[
     .cool(21)
     .w(3),
     scene(&[
-        ("B", "Best coffee stop on the route?"),
+        ("B|O|A", "{Best coffee stop on the route?|Where do we stop for coffee on Saturday?|Coffee stop suggestions?}"),
         ("R", "{cafe}, no discussion"),
-        ("J", "Travesseiros > pastéis 🙊"),
-        ("M", "Heresy"),
+        ("J", "{Travesseiros > pastéis 🙊|Agreed 👍|Only if the coffee is good|Anywhere with a toilet 😂}"),
+        ("M", "<maybe>{Heresy|😂|Seconded}"),
     ])
-    .cool(40)
+    .cool(70)
     .w(3),
     scene(&[
         ("R", "Forecast says 90% rain tomorrow 🌧️ Ride cancelled, coffee instead?"),
@@ -1967,7 +2042,7 @@ const CLUB_POOL: &[Scene] = &[
     scene(&[
         ("J", "<sticker>"),
         ("M", "<gif>"),
-        ("T", "The group chat has peaked"),
+        ("T|R|B", "<maybe>{The group chat has peaked|😂😂|Accurate}"),
     ])
     .cool(30)
     .w(2),
@@ -1982,10 +2057,10 @@ const CLUB_POOL: &[Scene] = &[
     .w(2),
     scene(&[
         ("R", "<audio>"),
-        ("R", "Sorry, driving. Summary: route change, we do Guincho"),
+        ("R", "{Sorry, driving. Summary: route change, we do Guincho|Voice note because I'm lazy 😅 Start is 7:45 tomorrow|Listen when you can, plan for Sunday}"),
         ("J", "Nice"),
     ])
-    .cool(40)
+    .cool(70)
     .w(2),
     scene(&[
         ("B", "Alguém vem amanhã? Vou chegar 10 minutos atrasada"),
@@ -2211,21 +2286,25 @@ const CHOIR_FILLS: &[(&str, &[&str])] = &[
         &[
             "el Ave María de Caccini",
             "el Aleluya de Händel",
-            "Gaudete",
+            "el Gaudete",
             "el Cantique de Jean Racine",
             "Noche de paz",
             "el Hallelujah de Cohen",
         ],
     ),
     ("cuerda", &["sopranos", "contraltos", "tenores", "bajos"]),
+    (
+        "voz",
+        &["las sopranos", "las contraltos", "los tenores", "los bajos"],
+    ),
 ];
 
 const CHOIR_POOL: &[Scene] = &[
     scene(&[
-        ("D", "Recordad: ensayo hoy a las 8 en la parroquia 🎶"),
-        ("P", "Allí estaré"),
-        ("A", "Llego un poco tarde, salgo del trabajo a las 8"),
-        ("D", "Sin problema Álvaro"),
+        ("D", "{Recordad: ensayo hoy a las 8 en la parroquia 🎶|Hoy ensayo a las 8! 🎶|Os espero esta tarde a las 8, traed las partituras|Ensayo hoy, puntuales por favor 😊}"),
+        ("P|L|N|J", "{Allí estaré|Allí nos vemos|👍|Voy!}"),
+        ("A|F|R", "<maybe>{Llego un poco tarde, salgo del trabajo a las 8|Hoy no puedo, lo siento 🙏|Llego a las 8 y cuarto}"),
+        ("D", "<maybe>{Sin problema|Gracias por avisar|Vale!}"),
     ])
     .on(TUE)
     .hours(10, 13)
@@ -2233,14 +2312,11 @@ const CHOIR_POOL: &[Scene] = &[
     .cool(6)
     .w(8),
     scene(&[
-        (
-            "D",
-            "<file:Partitura {obra}.pdf>Partitura de {obra} para el martes",
-        ),
-        ("L", "Gracias Carmen!"),
-        ("R", "¿Alguien tiene la grabación de las {cuerda}?"),
-        ("J", "<audio>"),
-        ("J", "Aquí la tienes 😊"),
+        ("D", "<file:Partitura.pdf>Partitura para el martes: {obra}"),
+        ("L|P|N", "<maybe>{Gracias Carmen!|Gracias!|Perfecto, gracias 🙏}"),
+        ("L", "¿Alguien tiene la grabación de {voz}?"),
+        ("J|F|A", "<audio>"),
+        ("J|F|A", "{Aquí la tienes 😊|Te la mando|Toma, de la semana pasada}"),
     ])
     .on(WED | THU)
     .cool(20)
@@ -2287,10 +2363,10 @@ const CHOIR_POOL: &[Scene] = &[
     scene(&[
         (
             "D",
-            "Hoy trabajamos {obra}. Las {cuerda}, repasad el compás 24 por favor 🙏",
+            "Hoy trabajamos {obra}. Por favor, {cuerda}, repasad el compás 24 🙏",
         ),
         ("R", "Ese compás es imposible 😂"),
-        ("D", "Nada es imposible con suficiente ensayo"),
+        ("D", "<maybe>{Nada es imposible con suficiente ensayo|Lo repasamos juntos el martes 😊|Despacio primero, luego a tempo}"),
     ])
     .on(TUE)
     .hours(9, 12)
@@ -2425,7 +2501,7 @@ fn choir() -> io::Result<Chat> {
     chat.run(
         day(2023, 9, 5)?,
         day(2025, 6, 24)?,
-        0.22,
+        0.45,
         CHOIR_POOL,
         CHOIR_DATED,
     )?;

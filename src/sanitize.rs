@@ -51,6 +51,8 @@ const DEL_STAND_IN: &str = "\u{2421}";
 /// C1 controls have no Control Picture; U+FFFD REPLACEMENT CHARACTER stands in.
 const C1_STAND_IN: &str = "\u{FFFD}";
 const ZWJ: char = '\u{200D}';
+/// Put after a cut grapheme when the next one would otherwise join it (see `cap_graphemes`).
+const CUT_SEPARATOR: &str = "\u{FFFD}";
 const VS16: char = '\u{FE0F}';
 /// Graphemes of the line-cut marker besides the digits: `…`, ` `, `(`, `+`, ` chars)`.
 const MARKER_FIXED_GRAPHEMES: usize = 11;
@@ -233,6 +235,40 @@ fn is_mark(c: char) -> bool {
     c != ZWJ && c != VS16 && c.width() == Some(0)
 }
 
+/// Grapheme_Cluster_Break=Prepend (unicode-segmentation 1.13 tables): joins whatever follows.
+fn is_prepend(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{0605}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{0D4E}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{111C2}'..='\u{111C3}'
+            | '\u{113D1}'
+            | '\u{1193F}'
+            | '\u{11941}'
+            | '\u{11A84}'..='\u{11A89}'
+            | '\u{11D46}'
+            | '\u{11F02}'
+    )
+}
+
+/// Two Prepend chars in a row: stage 1 keeps only the first of such a run, so that a grapheme
+/// holds at most one before its base.
+fn has_prepend_pair(s: &str) -> bool {
+    let mut prev = false;
+    s.chars().any(|c| {
+        let p = is_prepend(c);
+        let pair = p && prev;
+        prev = p;
+        pair
+    })
+}
+
 fn grapheme_within_caps(g: &str) -> bool {
     g.len() <= MAX_GRAPHEME_BYTES
         && g.chars().skip(1).filter(|&c| is_mark(c)).count() <= MAX_MARKS_PER_GRAPHEME
@@ -277,7 +313,11 @@ fn is_clean_unicode(s: &str, mode: Mode, cap: usize) -> bool {
             continue;
         }
         line += 1;
-        if line > cap || !g.chars().all(|c| is_kept(c, mode)) || !grapheme_within_caps(g) {
+        if line > cap
+            || !g.chars().all(|c| is_kept(c, mode))
+            || !grapheme_within_caps(g)
+            || has_prepend_pair(g)
+        {
             return false;
         }
     }
@@ -412,17 +452,25 @@ fn carry(ranges: Option<&mut Vec<Range<usize>>>, map: Option<&OffsetMap>) {
 
 /// Stage 1: the per-char rules. `None` when no char changes.
 fn map_chars(s: &str, mode: Mode, track: bool) -> Option<(String, Option<OffsetMap>)> {
-    if s.chars().all(|c| is_kept(c, mode)) {
+    if s.chars().all(|c| is_kept(c, mode)) && !has_prepend_pair(s) {
         return None;
     }
     let mut b = Builder::new(s.len(), track);
     let mut chars = s.char_indices().peekable();
+    let mut after_prepend = false;
     while let Some((a, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         match edit(c, next, mode) {
-            Edit::Keep => b.push_char(a, c),
+            Edit::Keep if after_prepend && is_prepend(c) => b.drop_char(a, c),
+            Edit::Keep => {
+                after_prepend = is_prepend(c);
+                b.push_char(a, c);
+            }
             Edit::Drop => b.drop_char(a, c),
-            Edit::Put(text) => b.push(a, a + c.len_utf8(), text),
+            Edit::Put(text) => {
+                after_prepend = false;
+                b.push(a, a + c.len_utf8(), text);
+            }
         }
     }
     Some(b.finish(s.len()))
@@ -444,102 +492,68 @@ fn scan_graphemes(s: &str) -> (bool, usize) {
     (ok, longest)
 }
 
-/// The grapheme being built at the end of the output.
-struct Current {
-    start: usize,
-    marks: usize,
-    full: bool,
-}
-
 /// Stage 2: per-grapheme caps, on stage 1's output (so chars removed there cannot split a run of
 /// marks into separately counted pieces). Returns the output and its longest line in graphemes.
 ///
-/// Cutting a grapheme changes the context of the text after it: a cut run of Hangul leading
-/// consonants, a regional-indicator pair or a Prepend char can make the next grapheme join it,
-/// and that can cascade. So after a cut, graphemes are followed on the output itself, char by
-/// char (cheap: an output grapheme is at most `MAX_GRAPHEME_BYTES`), until an output boundary
-/// falls on an input boundary again. The output's graphemes are exactly the ones capped here,
-/// which makes the result a fixed point.
+/// A cut grapheme keeps a prefix, which is still one grapheme. But the cut changes the context
+/// of what follows: after a prefix ending in a Hangul leading consonant, a lone regional
+/// indicator, a virama or a ZWJ, the next grapheme would join it, and cutting that one would
+/// cascade through the line. In that case [`CUT_SEPARATOR`] is put between them: it joins
+/// neither side, so the output's graphemes are exactly the ones capped here and the result is a
+/// fixed point.
 fn cap_graphemes(s: &str, track: bool) -> (String, Option<OffsetMap>, usize) {
     let mut b = Builder::new(s.len(), track);
-    let mut cur = Current {
-        start: 0,
-        marks: 0,
-        full: false,
-    };
     let mut scratch = String::new();
-    let mut in_sync = true;
     let (mut line, mut longest) = (0usize, 0usize);
-    for (off, g) in s.grapheme_indices(true) {
-        if !in_sync {
-            in_sync = g
-                .chars()
-                .next()
-                .is_none_or(|c| !joins(current_text(&b, &cur), c, &mut scratch));
+    let mut graphemes = s.grapheme_indices(true).peekable();
+    while let Some((off, g)) = graphemes.next() {
+        if g == "\n" {
+            line = 0;
+            b.push_char(off, '\n');
+            continue;
         }
-        if in_sync {
-            if g == "\n" {
-                line = 0;
-            } else {
-                line += 1;
-                longest = longest.max(line);
-            }
-            if !track && grapheme_within_caps(g) {
-                b.push_unmapped(g);
-                continue;
-            }
-            cur = Current {
-                start: b.out.len(),
-                marks: 0,
-                full: false,
-            };
-            for (i, (co, c)) in g.char_indices().enumerate() {
-                if i == 0 {
-                    b.push_char(off, c);
-                } else {
-                    push_joined(&mut b, &mut cur, off + co, c);
-                }
-            }
-            in_sync = !cur.full;
+        line += 1;
+        if grapheme_within_caps(g) {
+            b.push_str_at(off, g);
         } else {
-            for (co, c) in g.char_indices() {
-                if co == 0 || joins(current_text(&b, &cur), c, &mut scratch) {
-                    push_joined(&mut b, &mut cur, off + co, c);
-                } else {
-                    // `\n` is a grapheme of its own in `s`, so `c` is never one.
-                    line += 1;
-                    longest = longest.max(line);
-                    cur = Current {
-                        start: b.out.len(),
-                        marks: 0,
-                        full: false,
-                    };
-                    b.push_char(off + co, c);
-                }
+            let start = b.out.len();
+            push_capped(&mut b, g, off);
+            let next = graphemes.peek().and_then(|&(_, n)| n.chars().next());
+            let kept = b.out.get(start..).unwrap_or("");
+            if next.is_some_and(|h| joins(kept, h, &mut scratch)) {
+                b.push_unmapped(CUT_SEPARATOR);
+                line += 1;
             }
         }
+        longest = longest.max(line);
     }
     let (out, map) = b.finish(s.len());
     (out, map, longest)
 }
 
-fn current_text<'b>(b: &'b Builder, cur: &Current) -> &'b str {
-    b.out.get(cur.start..).unwrap_or("")
-}
-
-/// Append `c`, which belongs to the current grapheme, unless the grapheme is full.
-fn push_joined(b: &mut Builder, cur: &mut Current, a: usize, c: char) {
-    let bytes = b.out.len().saturating_sub(cur.start);
-    let mark = is_mark(c);
-    if cur.full
-        || (mark && cur.marks >= MAX_MARKS_PER_GRAPHEME)
-        || bytes + c.len_utf8() > MAX_GRAPHEME_BYTES
-    {
-        cur.full = true;
-        b.drop_char(a, c);
-    } else {
-        cur.marks += usize::from(mark);
-        b.push_char(a, c);
+/// Keep the grapheme's first char, then chars until the mark or byte cap is reached; the rest
+/// is dropped. Stage 1 leaves at most one Prepend char before a base, so the kept prefix always
+/// includes the base.
+fn push_capped(b: &mut Builder, g: &str, at: usize) {
+    let mut marks = 0usize;
+    let mut bytes = 0usize;
+    let mut full = false;
+    for (i, (off, c)) in g.char_indices().enumerate() {
+        if i > 0 && !full {
+            let mark = is_mark(c);
+            full = (mark && marks >= MAX_MARKS_PER_GRAPHEME)
+                || bytes + c.len_utf8() > MAX_GRAPHEME_BYTES;
+            marks += usize::from(mark);
+        }
+        if full {
+            if !b.tracking() {
+                return;
+            }
+            b.drop_char(at + off, c);
+        } else {
+            bytes += c.len_utf8();
+            b.push_char(at + off, c);
+        }
     }
 }
 
@@ -624,7 +638,8 @@ fn snap_to_chars(s: &str, r: &Range<usize>) -> Range<usize> {
 // Width
 
 /// Cells ratatui gives a grapheme: its unicode-width, plus one per halfwidth (han)dakuten
-/// U+FF9E/U+FF9F, which terminals draw in a cell of their own (ratatui-core `cell_width`).
+/// U+FF9E/U+FF9F (ratatui-core 0.1 `cell_width`). Mirrors ratatui so that widths computed here
+/// match the cells a widget uses; the buffer tests catch a change on either side.
 fn grapheme_width(g: &str) -> usize {
     if g.chars().any(char::is_control) {
         0
@@ -975,8 +990,9 @@ mod tests {
         assert_eq!(display_width("\u{1F1E9}\u{1F1EA}"), 2);
         assert_eq!(display_width("ab\nabcd\nc"), 4);
         assert_eq!(display_width("a\x1bb"), 2);
-        // Halfwidth katakana with a halfwidth dakuten: two cells, as ratatui draws it.
-        assert_eq!(display_width("\u{FF76}\u{FF9E}"), 2);
+        // Halfwidth katakana + halfwidth dakuten: ratatui-core 0.1.2 adds a cell per sound mark
+        // on top of unicode-width 0.2 (which already counts it), and layout must agree with it.
+        assert_eq!(display_width("\u{FF76}\u{FF9E}"), 3);
     }
 
     #[test]
@@ -1005,6 +1021,55 @@ mod tests {
             "\u{200F}", "\u{61C}",
         ] {
             assert!(!is_terminal_safe(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn prepend_table_matches_segmentation() {
+        // A Prepend char is exactly one that joins a following letter.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let joins_letter = format!("{c}a").graphemes(true).nth(1).is_none();
+            assert_eq!(is_prepend(c), joins_letter, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn prepend_runs_keep_one() {
+        assert_eq!(one("\u{600}\u{600}\u{600}1"), "\u{600}1");
+        // Also when a removed char sat between them.
+        assert_eq!(one("\u{600}\u{200B}\u{601}1"), "\u{600}1");
+        let flood = format!("{}hello world", "\u{600}".repeat(40));
+        assert_eq!(one(&flood), "\u{600}hello world");
+    }
+
+    #[test]
+    fn cut_grapheme_does_not_swallow_what_follows() {
+        let sep = CUT_SEPARATOR;
+        // Hangul leading consonants cut at 21 (64 bytes): the next syllable would join them.
+        let l = "\u{1100}";
+        let s = format!("{}\u{1161}\u{1100}\u{1161}", l.repeat(30));
+        assert_eq!(one(&s), format!("{}{sep}\u{1100}\u{1161}", l.repeat(21)));
+        let korean = format!("{}\u{1161}\u{C548}\u{B155}", l.repeat(30));
+        assert_eq!(
+            one(&korean),
+            format!("{}{sep}\u{C548}\u{B155}", l.repeat(21))
+        );
+        // A regional-indicator pair cut to one: the next pair must not re-pair with it.
+        let ri = format!(
+            "x{}\u{1F1E9}\u{1F1EA}\u{1F1E9}\u{1F1EA}",
+            "\u{301}".repeat(0)
+        );
+        assert!(is_borrowed(&to_display(&ri, Mode::OneLine)));
+        // Consonant + virama + nuktas beyond the cap, ended by a vowel sign; the next consonant
+        // would join the cut prefix through the Indic conjunct rule (GB9c).
+        let nuktas = "\u{93C}".repeat(9);
+        let virama = format!("\u{915}\u{94D}{nuktas}\u{93E}\u{915}");
+        let seven = "\u{93C}".repeat(7);
+        assert_eq!(one(&virama), format!("\u{915}\u{94D}{seven}{sep}\u{915}"));
+        for s in [s, korean, virama] {
+            for g in one(&s).graphemes(true) {
+                assert!(grapheme_within_caps(g), "{g:?}");
+            }
         }
     }
 }

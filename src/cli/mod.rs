@@ -1,8 +1,12 @@
 //! The command line: flags defined once (clap derive), each command a thin layer over the
 //! library.
 
+mod chats_cmd;
 mod import_cmd;
+mod log_cmd;
 mod parse_cmd;
+mod search_cmd;
+pub mod style;
 
 use crate::import::source::Limits;
 use crate::import::DateOrder;
@@ -39,6 +43,16 @@ pub enum Command {
     Parse(ParseArgs),
     /// Import exports (.txt, .zip, folders, - for stdin) into the archive; idempotent
     Import(ImportArgs),
+    /// List the chats in the archive
+    Chats {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a chat's messages in time order, from the start or from --after on
+    Log(LogArgs),
+    /// Search the archive (words, "phrases", -exclude, prefix*, fuzzy~, OR, from: chat: after: before: kind: has:)
+    Search(SearchArgs),
 }
 
 /// Options shared by every command that reads exports.
@@ -105,12 +119,50 @@ pub struct ImportArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The chat (its full name, or a unique part of it)
+    #[arg(long, value_name = "NAME")]
+    pub chat: String,
+    /// Start at this time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS), inclusive
+    #[arg(long, value_name = "TS")]
+    pub after: Option<String>,
+    /// Most messages to print
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+    /// Skip this many messages first (for paging)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Print NDJSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query; quote it, or put `--` before a query that starts with `-`
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// Most hits to print
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Order of the hits
+    #[arg(long, value_enum, default_value_t)]
+    pub sort: crate::index::search::SortOrder,
+    /// Print JSON: {"query", "total", "hits": [...]}
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Parse(args)) => parse_cmd::run(&args),
         Some(Command::Import(args)) => import_cmd::run(&cli.global, &args),
+        Some(Command::Chats { json }) => chats_cmd::run(&cli.global, json),
+        Some(Command::Log(args)) => log_cmd::run(&cli.global, &args),
+        Some(Command::Search(args)) => search_cmd::run(&cli.global, &args),
         None => Err(anyhow::anyhow!(crate::error::UserError::new(
             "no command given"
         )

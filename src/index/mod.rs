@@ -3,5 +3,7 @@
 pub mod analyzer;
 pub mod archive;
 pub mod query;
+pub mod read;
 pub mod schema;
+pub mod search;
 pub mod writer;

@@ -1,1 +1,585 @@
+//! The query language of SPEC §4, parsed leniently into a tantivy query: never an error,
+//! anything that does not parse strictly is searched as plain words, with a note.
+//!
+//! Grammar, token by token (tokens are separated by white space):
+//! - `word`, `word*` (prefix), `word~` (fuzzy, edit distance 1): must match in `text` or `file`;
+//! - `"exact phrase"` (an unclosed quote runs to the end of the input): must match in `text`;
+//! - `name:value` / `name:"quoted value"` for the filters `from`, `chat`, `after`, `before`,
+//!   `kind`, `has` (names case-insensitive; any other `name:` is a plain word);
+//! - a leading `-` excludes a word, phrase or filter;
+//! - `OR` (uppercase) between two positive terms, phrases or filters groups them
+//!   (`a OR b OR c`); an `OR` without a term on each side is the word "or".
+//!
+//! Everything else is ANDed. A query without any positive term matches every message the
+//! filters (and exclusions) allow.
 
+use crate::index::analyzer::analyzer;
+use crate::index::schema::{ts_to_secs, Fields};
+use crate::model::Kind;
+use chrono::{NaiveDate, NaiveDateTime};
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, InvertedIndexRangeQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+/// A parsed query, ready to run, with what the UI needs around it.
+pub struct ParsedQuery {
+    pub query: Box<dyn Query>,
+    /// Lowercased, folded terms/phrases the user searched for (not filters, not excluded), for
+    /// snippet highlighting. Each entry is the analyzer tokens of one term or phrase joined by
+    /// single spaces (split on `' '` for the token sequence); a prefix term (`caf*`) is given
+    /// as its prefix (`caf`), a fuzzy term (`cafe~`) as typed (`cafe`).
+    pub highlight: Vec<String>,
+    /// True when the query has no positive text term (only filters, or empty): results are
+    /// "all messages matching filters".
+    pub filters_only: bool,
+    /// Notes for the user when a part was read leniently (e.g. "unknown kind `foo`",
+    /// "after: needs YYYY-MM-DD").
+    pub notes: Vec<String>,
+}
+
+/// Parses a query string; never fails.
+pub fn parse_query(input: &str, fields: &Fields) -> ParsedQuery {
+    let lexemes = lex(input);
+    let groups = group(lexemes);
+    let mut builder = Builder {
+        fields,
+        analyzer: analyzer(),
+        highlight: Vec::new(),
+        notes: Vec::new(),
+        has_text: false,
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for group in groups {
+        if let [only] = group.as_slice() {
+            if only.negated {
+                if let Some(q) = builder.clause(only) {
+                    clauses.push((Occur::MustNot, q));
+                }
+                continue;
+            }
+        }
+        let mut alternatives: Vec<Box<dyn Query>> =
+            group.iter().filter_map(|c| builder.clause(c)).collect();
+        match alternatives.len() {
+            0 => {}
+            1 => clauses.extend(alternatives.pop().map(|q| (Occur::Must, q))),
+            _ => clauses.push((Occur::Must, Box::new(BooleanQuery::union(alternatives)))),
+        }
+    }
+    let query: Box<dyn Query> = if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+            Box::new(BooleanQuery::new(clauses))
+        }
+    } else if clauses.len() == 1 {
+        match clauses.pop() {
+            Some((_, q)) => q,
+            None => Box::new(AllQuery),
+        }
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    let mut highlight: Vec<String> = Vec::new();
+    for h in builder.highlight {
+        if !highlight.contains(&h) {
+            highlight.push(h);
+        }
+    }
+    ParsedQuery {
+        query,
+        highlight,
+        filters_only: !builder.has_text,
+        notes: builder.notes,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexing
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    From,
+    Chat,
+    After,
+    Before,
+    Kind,
+    Has,
+}
+
+impl Filter {
+    fn parse(name: &str) -> Option<Filter> {
+        const NAMES: [(&str, Filter); 6] = [
+            ("from", Filter::From),
+            ("chat", Filter::Chat),
+            ("after", Filter::After),
+            ("before", Filter::Before),
+            ("kind", Filter::Kind),
+            ("has", Filter::Has),
+        ];
+        NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, f)| *f)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Filter::From => "from",
+            Filter::Chat => "chat",
+            Filter::After => "after",
+            Filter::Before => "before",
+            Filter::Kind => "kind",
+            Filter::Has => "has",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    /// As typed, possibly ending in `*` or `~`.
+    Bare(String),
+    /// Between quotes: an exact phrase.
+    Quoted(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Clause {
+    negated: bool,
+    /// `None` for words and phrases.
+    filter: Option<Filter>,
+    value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lexeme {
+    Or,
+    Clause(Clause),
+}
+
+/// Splits the input into clauses and `OR`s.
+fn lex(input: &str) -> Vec<Lexeme> {
+    let mut out = Vec::new();
+    let mut rest = input;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let mut negated = false;
+        if let Some(after) = rest.strip_prefix('-') {
+            if after.is_empty() || after.starts_with(char::is_whitespace) {
+                rest = after; // a lone `-`: nothing to exclude
+                continue;
+            }
+            negated = true;
+            rest = after;
+        }
+        if let Some(after) = rest.strip_prefix('"') {
+            let (phrase, tail) = quoted(after);
+            out.push(Lexeme::Clause(Clause {
+                negated,
+                filter: None,
+                value: Value::Quoted(phrase.to_owned()),
+            }));
+            rest = tail;
+            continue;
+        }
+        // A bare run: up to white space or a quote.
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '"')
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        if run == "OR" && !negated {
+            out.push(Lexeme::Or);
+            continue;
+        }
+        let filter = run
+            .split_once(':')
+            .and_then(|(name, value)| Some((Filter::parse(name)?, value)));
+        let clause = match filter {
+            Some((filter, "")) if rest.starts_with('"') => {
+                let (phrase, tail) = quoted(&rest[1..]);
+                rest = tail;
+                Clause {
+                    negated,
+                    filter: Some(filter),
+                    value: Value::Quoted(phrase.to_owned()),
+                }
+            }
+            Some((filter, value)) => Clause {
+                negated,
+                filter: Some(filter),
+                value: Value::Bare(value.to_owned()),
+            },
+            None => Clause {
+                negated,
+                filter: None,
+                value: Value::Bare(run.to_owned()),
+            },
+        };
+        out.push(Lexeme::Clause(clause));
+    }
+    out
+}
+
+/// The text up to the closing quote (or the end), and what follows the closing quote.
+fn quoted(after_open: &str) -> (&str, &str) {
+    match after_open.find('"') {
+        Some(i) => (&after_open[..i], &after_open[i + 1..]),
+        None => (after_open, ""),
+    }
+}
+
+/// Groups clauses joined by `OR`; each group is one AND-ed clause whose members are OR-ed.
+/// Excluded clauses never join a group; an `OR` without a positive clause on both sides
+/// becomes the word "or".
+fn group(lexemes: Vec<Lexeme>) -> Vec<Vec<Clause>> {
+    let positive = |l: Option<&Lexeme>| matches!(l, Some(Lexeme::Clause(c)) if !c.negated);
+    let mut groups: Vec<Vec<Clause>> = Vec::new();
+    let mut join_next = false;
+    for (i, lexeme) in lexemes.iter().enumerate() {
+        match lexeme {
+            Lexeme::Or => {
+                let joins = i > 0 && positive(lexemes.get(i - 1)) && positive(lexemes.get(i + 1));
+                if joins {
+                    join_next = true;
+                } else {
+                    groups.push(vec![Clause {
+                        negated: false,
+                        filter: None,
+                        value: Value::Bare("or".to_owned()),
+                    }]);
+                }
+            }
+            Lexeme::Clause(c) => match groups.last_mut() {
+                Some(last) if join_next => last.push(c.clone()),
+                _ => groups.push(vec![c.clone()]),
+            },
+        }
+        if !matches!(lexeme, Lexeme::Or) {
+            join_next = false;
+        }
+    }
+    groups
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building
+
+/// How a bare word matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Exact,
+    Prefix,
+    Fuzzy,
+}
+
+struct Builder<'a> {
+    fields: &'a Fields,
+    analyzer: TextAnalyzer,
+    highlight: Vec<String>,
+    notes: Vec<String>,
+    has_text: bool,
+}
+
+impl Builder<'_> {
+    /// The query of one clause, or `None` (with a note) when it has nothing to search.
+    fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        match c.filter {
+            None => {
+                let (text, mode, targets): (&str, Mode, &[Field]) = match &c.value {
+                    Value::Quoted(p) => (p, Mode::Exact, &[f.text]),
+                    Value::Bare(w) => {
+                        let (w, mode) = split_mode(w);
+                        (w, mode, &[f.text, f.file])
+                    }
+                };
+                let tokens = self.tokens(text);
+                if tokens.is_empty() {
+                    if !text.trim().is_empty() {
+                        self.notes
+                            .push(format!("ignored `{}`: nothing searchable", text.trim()));
+                    }
+                    return None;
+                }
+                if !c.negated {
+                    self.has_text = true;
+                    self.highlight.push(tokens.join(" "));
+                }
+                let mut per_field: Vec<Box<dyn Query>> = targets
+                    .iter()
+                    .map(|field| tokens_query(*field, &tokens, mode))
+                    .collect();
+                if per_field.len() == 1 {
+                    per_field.pop()
+                } else {
+                    Some(Box::new(BooleanQuery::union(per_field)))
+                }
+            }
+            Some(filter) => self.filter(filter, &c.value).map(|q| {
+                // Filters select, they do not rank.
+                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>
+            }),
+        }
+    }
+
+    fn filter(&mut self, filter: Filter, value: &Value) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        let name = filter.name();
+        let (raw, quoted) = match value {
+            Value::Bare(v) => (v.as_str(), false),
+            Value::Quoted(v) => (v.as_str(), true),
+        };
+        let raw = raw.trim();
+        match filter {
+            Filter::From | Filter::Chat => {
+                let field = if filter == Filter::From {
+                    f.from
+                } else {
+                    f.chat
+                };
+                let (text, mode) = if quoted {
+                    (raw, Mode::Exact)
+                } else {
+                    split_mode(raw)
+                };
+                let tokens = self.tokens(text);
+                if tokens.is_empty() {
+                    self.notes.push(format!("{name}: needs a name; ignored"));
+                    return None;
+                }
+                Some(tokens_query(field, &tokens, mode))
+            }
+            Filter::After | Filter::Before => {
+                let Some(start) = parse_time(raw) else {
+                    self.notes.push(format!(
+                        "{name}: needs YYYY-MM-DD (or YYYY-MM, YYYY); `{raw}` ignored"
+                    ));
+                    return None;
+                };
+                let at = Term::from_field_i64(f.ts, ts_to_secs(&start));
+                let (lower, upper) = if filter == Filter::After {
+                    (Bound::Included(at), Bound::Unbounded)
+                } else {
+                    (Bound::Unbounded, Bound::Excluded(at))
+                };
+                Some(Box::new(RangeQuery::new(lower, upper)))
+            }
+            Filter::Kind => match Kind::parse(raw) {
+                Some(kind) => Some(Box::new(TermQuery::new(
+                    Term::from_field_u64(f.kind, kind.code()),
+                    IndexRecordOption::Basic,
+                ))),
+                None => {
+                    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                    self.notes.push(format!(
+                        "unknown kind `{raw}` (kinds: {}); ignored",
+                        kinds.join(", ")
+                    ));
+                    None
+                }
+            },
+            Filter::Has => {
+                let v = raw.to_ascii_lowercase();
+                if matches!(v.as_str(), "media" | "link" | "emoji") {
+                    Some(Box::new(TermQuery::new(
+                        Term::from_field_text(f.has, &v),
+                        IndexRecordOption::Basic,
+                    )))
+                } else {
+                    self.notes
+                        .push(format!("has: takes media, link or emoji; `{raw}` ignored"));
+                    None
+                }
+            }
+        }
+    }
+
+    /// The analyzer's tokens of `text`: lowercased, folded, CJK split per character.
+    fn tokens(&mut self, text: &str) -> Vec<String> {
+        let mut stream = self.analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+}
+
+/// Strips a trailing `*` (prefix) or `~` (fuzzy) from a bare word.
+fn split_mode(word: &str) -> (&str, Mode) {
+    if let Some(w) = word.strip_suffix('*') {
+        (w.trim_end_matches('*'), Mode::Prefix)
+    } else if let Some(w) = word.strip_suffix('~') {
+        (w.trim_end_matches('~'), Mode::Fuzzy)
+    } else {
+        (word, Mode::Exact)
+    }
+}
+
+/// One word or phrase (non-empty `tokens`) on one field. Several tokens make a phrase; a
+/// fuzzy phrase is matched exactly, a prefix phrase with its last token as the prefix.
+fn tokens_query(field: Field, tokens: &[String], mode: Mode) -> Box<dyn Query> {
+    let terms: Vec<Term> = tokens
+        .iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect();
+    match (terms.as_slice(), mode) {
+        ([term], Mode::Exact) => {
+            Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+        }
+        ([term], Mode::Fuzzy) => Box::new(FuzzyTermQuery::new(term.clone(), 1, true)),
+        ([_], Mode::Prefix) => prefix_query(field, &tokens[0]),
+        (_, Mode::Prefix) => Box::new(PhrasePrefixQuery::new(terms)),
+        _ => Box::new(PhraseQuery::new(terms)),
+    }
+}
+
+/// Every term of `field` starting with `prefix`, read as one range of the term dictionary:
+/// no automaton and no expansion limit, so it stays exact and fast on large indexes.
+fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+    let lower = Bound::Included(Term::from_field_text(field, prefix));
+    let upper = match prefix_end(prefix.as_bytes()) {
+        Some(end) => {
+            let mut term = Term::from_field_text(field, "");
+            term.append_bytes(&end);
+            Bound::Excluded(term)
+        }
+        None => Bound::Unbounded,
+    };
+    Box::new(InvertedIndexRangeQuery::new(lower, upper))
+}
+
+/// The smallest byte string greater than every string starting with `prefix`.
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last != u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// `YYYY-MM-DD` (optionally with `THH:MM[:SS]`), `YYYY-MM` or `YYYY`, as the first second it
+/// names.
+fn parse_time(value: &str) -> Option<NaiveDateTime> {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(value, format) {
+            return Some(t);
+        }
+    }
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = value.split('-').collect();
+    let date = match parts.as_slice() {
+        [y] if digits(y, 4) => NaiveDate::from_ymd_opt(y.parse().ok()?, 1, 1),
+        [y, m] if digits(y, 4) && (digits(m, 1) || digits(m, 2)) => {
+            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+        }
+        [y, m, d]
+            if digits(y, 4) && (digits(m, 1) || digits(m, 2)) && (digits(d, 1) || digits(d, 2)) =>
+        {
+            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
+        _ => None,
+    }?;
+    date.and_hms_opt(0, 0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bare(negated: bool, filter: Option<Filter>, v: &str) -> Lexeme {
+        Lexeme::Clause(Clause {
+            negated,
+            filter,
+            value: Value::Bare(v.to_owned()),
+        })
+    }
+
+    fn quoted_lx(negated: bool, filter: Option<Filter>, v: &str) -> Lexeme {
+        Lexeme::Clause(Clause {
+            negated,
+            filter,
+            value: Value::Quoted(v.to_owned()),
+        })
+    }
+
+    #[test]
+    fn lexes_every_shape() {
+        assert_eq!(
+            lex(r#"pizza -"bad day" FROM:"Ana Souza" -chat:fam OR caf* x~ foo:bar "open"#),
+            vec![
+                bare(false, None, "pizza"),
+                quoted_lx(true, None, "bad day"),
+                quoted_lx(false, Some(Filter::From), "Ana Souza"),
+                bare(true, Some(Filter::Chat), "fam"),
+                Lexeme::Or,
+                bare(false, None, "caf*"),
+                bare(false, None, "x~"),
+                bare(false, None, "foo:bar"),
+                quoted_lx(false, None, "open"),
+            ]
+        );
+        assert_eq!(lex(" - -  "), vec![]);
+        assert_eq!(
+            lex("a\"b c\"d"),
+            vec![
+                bare(false, None, "a"),
+                quoted_lx(false, None, "b c"),
+                bare(false, None, "d")
+            ]
+        );
+    }
+
+    #[test]
+    fn groups_or_chains_and_dangling_or() {
+        let g = group(lex("a OR b OR c d"));
+        assert_eq!(g.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 1]);
+        let g = group(lex("OR a OR -b OR"));
+        assert_eq!(
+            g.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![1, 1, 1, 1, 1]
+        );
+        assert_eq!(g[0][0].value, Value::Bare("or".into()));
+    }
+
+    #[test]
+    fn times() {
+        let t = |s: &str| parse_time(s).map(|t| t.to_string());
+        assert_eq!(t("2024-03-05").as_deref(), Some("2024-03-05 00:00:00"));
+        assert_eq!(t("2024-3").as_deref(), Some("2024-03-01 00:00:00"));
+        assert_eq!(t("2024").as_deref(), Some("2024-01-01 00:00:00"));
+        assert_eq!(
+            t("2024-03-05T10:20").as_deref(),
+            Some("2024-03-05 10:20:00")
+        );
+        assert_eq!(t("2024-02-30"), None);
+        assert_eq!(t("notadate"), None);
+        assert_eq!(t(""), None);
+        assert_eq!(t("99999"), None);
+    }
+
+    #[test]
+    fn prefix_end_skips_max_bytes() {
+        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_end(&[b'a', 0xFF]), Some(b"b".to_vec()));
+        assert_eq!(prefix_end(&[0xFF]), None);
+    }
+}

@@ -1,0 +1,79 @@
+//! `whatscope search`: the query language over the archive, as JSON or readable text.
+
+use super::style::{message_line, Style};
+use super::{GlobalArgs, SearchArgs};
+use crate::index::archive::{data_dir, Archive};
+use crate::index::search::{search, MARK_CLOSE, MARK_OPEN};
+use crate::output::write_json_line;
+use crate::sanitize::Mode;
+use std::io::{self, BufWriter, Write};
+
+pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
+    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let query = args.query.join(" ");
+    let result = search(&archive, &query, args.limit, args.sort)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        write_json_line(&mut out, &result)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let style = Style::for_stdout();
+    for note in &result.notes {
+        eprintln!("note: {}", crate::sanitize::to_display(note, Mode::OneLine));
+    }
+    for hit in &result.hits {
+        let m = &hit.message.message;
+        // One line per hit: line breaks of the message show as ⏎.
+        let one_line = hit.snippet.replace('\n', " ⏎ ");
+        let snippet = style.text(&one_line, Mode::OneLine);
+        let snippet = if style.color {
+            highlight(&style, &snippet)
+        } else {
+            snippet.into_owned()
+        };
+        writeln!(
+            out,
+            "{} {}",
+            style.bold(&style.text(&m.chat, Mode::OneLine)),
+            message_line(&style, m, true, &snippet)
+        )?;
+    }
+    let shown = result.hits.len();
+    let summary = if shown < result.total {
+        format!(
+            "{} matches ({} shown; more with --limit)",
+            result.total, shown
+        )
+    } else {
+        format!(
+            "{} match{}",
+            result.total,
+            if result.total == 1 { "" } else { "es" }
+        )
+    };
+    writeln!(out, "{}", style.dim(&summary))?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Replaces the «» marks by colour on a terminal.
+fn highlight(style: &Style, s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find(MARK_OPEN) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + MARK_OPEN.len_utf8()..];
+        match after.find(MARK_CLOSE) {
+            Some(close) => {
+                out.push_str(&style.highlight(&after[..close]));
+                rest = &after[close + MARK_CLOSE.len_utf8()..];
+            }
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
