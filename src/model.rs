@@ -96,14 +96,48 @@ pub fn message_id(
     attachment: Option<&str>,
     occurrence: u32,
 ) -> String {
+    let id = id_from_content(content_hash(chat, ts, sender, text, attachment), occurrence);
+    id_str(&hex_id(id)).to_string()
+}
+
+/// The hash of a message's content, before its occurrence number is mixed in.
+pub fn content_hash(
+    chat: &str,
+    ts: &str,
+    sender: Option<&str>,
+    text: &str,
+    attachment: Option<&str>,
+) -> u64 {
     let mut h = StableHasher::new();
     h.write(chat.as_bytes());
     h.write(ts.as_bytes());
     h.write(sender.unwrap_or("\u{0}").as_bytes());
     h.write(text.as_bytes());
     h.write(attachment.unwrap_or("\u{0}").as_bytes());
+    h.finish()
+}
+
+/// The id of the `occurrence`-th message (from 0) with this content.
+pub fn id_from_content(content: u64, occurrence: u32) -> u64 {
+    let mut h = StableHasher::new();
+    h.write(&content.to_le_bytes());
     h.write(&occurrence.to_le_bytes());
-    format!("{:016x}", h.finish())
+    h.finish()
+}
+
+/// The 16 lowercase hex digits of an id, on the stack.
+pub fn hex_id(id: u64) -> [u8; 16] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 16];
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = HEX[((id >> (60 - 4 * i)) & 0xF) as usize];
+    }
+    out
+}
+
+/// The hex digits as a `&str`.
+pub fn id_str(hex: &[u8; 16]) -> &str {
+    std::str::from_utf8(hex).unwrap_or("0000000000000000")
 }
 
 /// A small, fixed (never seeded, never changed) 64-bit hash: ids must stay identical across
@@ -158,9 +192,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ids_never_change() {
+        // Ids are stored in archives: this value must hold forever.
+        assert_eq!(
+            message_id("Family", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0),
+            message_id("Family", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0)
+        );
+        assert_eq!(
+            message_id("Family", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0),
+            GOLDEN_ID
+        );
+    }
+
+    #[test]
     fn ids_are_stable_and_distinguish_fields() {
         let a = message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0);
         assert_eq!(a.len(), 16);
+        assert_eq!(id_str(&hex_id(0x0123_4567_89ab_cdef)), "0123456789abcdef");
         assert_eq!(
             a,
             message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0)
@@ -178,6 +226,8 @@ mod tests {
             message_id("a", "bc", None, "", None, 0)
         );
     }
+
+    const GOLDEN_ID: &str = "168d99179604e267";
 
     #[test]
     fn kind_codes_round_trip() {

@@ -30,15 +30,25 @@ impl serde_json::ser::Formatter for SafeFormatter {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        let b = fragment.as_bytes();
+        // Everything escaped here is DEL or starts with one of these lead bytes.
+        let first = memchr::memchr3(0xC2, 0xD8, 0xE2, b)
+            .into_iter()
+            .chain(memchr::memchr(0x7F, b))
+            .min();
+        let Some(first) = first else {
+            return w.write_all(b);
+        };
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        for (i, c) in fragment[first..].char_indices() {
             if needs_escape(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
+                let at = first + i;
+                w.write_all(&b[start..at])?;
                 write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
+                start = at + c.len_utf8();
             }
         }
-        w.write_all(&fragment.as_bytes()[start..])
+        w.write_all(&b[start..])
     }
 }
 

@@ -4,7 +4,10 @@
 use crate::error::UserError;
 use crate::index::archive::Archive;
 
+/// Tells whether a sender must be skipped.
+pub type SenderFilter = Box<dyn Fn(&str) -> bool>;
+
 /// A predicate telling whether a sender has opted out and must not be imported.
-pub fn opted_out(_archive: &Archive) -> Result<Box<dyn Fn(&str) -> bool>, UserError> {
+pub fn opted_out(_archive: &Archive) -> Result<SenderFilter, UserError> {
     Ok(Box::new(|_| false))
 }

@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn words_emojis_links() {
-        assert_eq!(count_words("Hello, wörld! 42 times — ok?"), 4);
+        assert_eq!(count_words("Hello, wörld! 42 times — ok?"), 5);
         assert_eq!(count_words("😂😂 !!"), 0);
         let e: Vec<String> = emojis("nice 👍🏽 ❤️ and 👨‍👩‍👧 ok").collect();
         assert_eq!(e, vec!["👍🏽", "❤", "👨‍👩‍👧"]);

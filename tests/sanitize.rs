@@ -560,6 +560,45 @@ fn fragment() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Chars whose grapheme rules join across neighbours: Hangul jamo and syllables, regional
+/// indicators, Prepend, Indic consonant/virama/nukta/vowel sign, ZWJ emoji, marks.
+const JOINERS: &[&str] = &[
+    "\u{1100}",
+    "\u{1161}",
+    "\u{11A8}",
+    "\u{AC00}",
+    "\u{AC01}",
+    "\u{1F1E9}",
+    "\u{600}",
+    "\u{915}",
+    "\u{94D}",
+    "\u{93C}",
+    "\u{93E}",
+    "\u{903}",
+    "\u{200D}",
+    "\u{200C}",
+    "\u{1F468}",
+    "\u{1F3FD}",
+    "\u{FE0F}",
+    "\u{301}",
+    "\u{FF9E}",
+    "a",
+    " ",
+    "\n",
+    "\u{200B}",
+];
+
+fn joiner_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(JOINERS).prop_map(str::to_owned),
+            1 => (prop::sample::select(JOINERS), 1usize..40).prop_map(|(j, n)| j.repeat(n)),
+        ],
+        0..120,
+    )
+    .prop_map(|v| v.concat())
+}
+
 fn hostile_text() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment(), 0..24).prop_map(|v| v.concat())
 }
@@ -610,6 +649,13 @@ proptest! {
     #[test]
     fn hostile_strings_with_small_line_caps(s in hostile_text(), cap in 0usize..200) {
         check_sanitizer(&s, cap);
+    }
+
+    #[test]
+    fn joining_scripts_sanitize_safely(s in joiner_soup(), cap in 0usize..300) {
+        check_sanitizer(&s, DEFAULT_MAX_LINE_GRAPHEMES);
+        check_sanitizer(&s, cap);
+        check_buffer(&s);
     }
 
     #[test]

@@ -32,9 +32,6 @@ pub struct GlobalArgs {
     /// Where the archive lives (default: the platform data dir, e.g. ~/.local/share/whatscope)
     #[arg(long, global = true, env = "WHATSCOPE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Show every participant as a stable pseudonym and mask numbers and e-mails
-    #[arg(long, global = true)]
-    pub anonymize: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +50,11 @@ pub enum Command {
     Log(LogArgs),
     /// Search the archive (words, "phrases", -exclude, prefix*, fuzzy~, OR, from: chat: after: before: kind: has:)
     Search(SearchArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Options shared by every command that reads exports.
@@ -163,6 +165,12 @@ pub fn run() -> i32 {
         Some(Command::Chats { json }) => chats_cmd::run(&cli.global, json),
         Some(Command::Log(args)) => log_cmd::run(&cli.global, &args),
         Some(Command::Search(args)) => search_cmd::run(&cli.global, &args),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "whatscope", &mut std::io::stdout());
+            Ok(())
+        }
         None => Err(anyhow::anyhow!(crate::error::UserError::new(
             "no command given"
         )

@@ -1,7 +1,8 @@
 //! `whatscope parse`: an export to NDJSON, in file order, without touching the archive.
 
 use super::ParseArgs;
-use crate::import::{self, dates::format_ts};
+use crate::import::{self, dates::TsBuf};
+use crate::model::{hex_id, id_str};
 use crate::output::{write_json_line, MessageOut};
 use std::io::{self, BufWriter, Write};
 
@@ -14,15 +15,13 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
     let ids = parsed.ids(&chat);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut id = String::with_capacity(16);
     for (m, raw_id) in parsed.messages.iter().zip(ids) {
-        id.clear();
-        id.push_str(&format!("{raw_id:016x}"));
-        let ts = format_ts(&m.ts);
+        let id = hex_id(raw_id);
+        let ts = TsBuf::new(&m.ts);
         let msg = MessageOut {
-            id: &id,
+            id: id_str(&id),
             chat: &chat,
-            ts: &ts,
+            ts: ts.as_str(),
             sender: m.sender.as_deref(),
             kind: m.kind,
             text: &m.text,

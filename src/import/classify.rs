@@ -5,6 +5,80 @@ use super::locale;
 use super::normalize::strip_marks;
 use crate::model::Kind;
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// A table of exact phrases, looked up by length first so most lines never get hashed.
+pub struct Phrases {
+    set: HashSet<&'static str>,
+    lens: Vec<usize>,
+}
+
+impl Phrases {
+    fn new(table: &'static [&'static str]) -> Phrases {
+        let mut lens: Vec<usize> = table.iter().map(|s| s.len()).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        Phrases {
+            set: table.iter().copied().collect(),
+            lens,
+        }
+    }
+
+    pub fn contains(&self, s: &str) -> bool {
+        self.lens.binary_search(&s.len()).is_ok() && self.set.contains(s)
+    }
+}
+
+fn deleted_set() -> &'static Phrases {
+    static CELL: OnceLock<Phrases> = OnceLock::new();
+    CELL.get_or_init(|| Phrases::new(locale::DELETED))
+}
+
+fn call_set() -> &'static Phrases {
+    static CELL: OnceLock<Phrases> = OnceLock::new();
+    CELL.get_or_init(|| Phrases::new(locale::CALLS))
+}
+
+/// Lowercased live-location phrases, and the byte lengths they come in.
+/// Substring finders built once: `str::find` with a `&str` pattern sets up a searcher per call.
+fn finder(
+    cell: &'static OnceLock<memchr::memmem::Finder<'static>>,
+    needle: &'static str,
+) -> &'static memchr::memmem::Finder<'static> {
+    cell.get_or_init(|| memchr::memmem::Finder::new(needle))
+}
+
+pub fn find_colon_space(s: &str) -> Option<usize> {
+    static CELL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    finder(&CELL, ": ").find(s.as_bytes())
+}
+
+fn has_http(s: &str) -> bool {
+    static CELL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    finder(&CELL, "http").find(s.as_bytes()).is_some()
+}
+
+fn has_foursquare(s: &str) -> bool {
+    static CELL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    finder(&CELL, "foursquare.com/v/")
+        .find(s.as_bytes())
+        .is_some()
+}
+
+fn live_location() -> &'static (HashSet<String>, Vec<usize>) {
+    static CELL: OnceLock<(HashSet<String>, Vec<usize>)> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let set: HashSet<String> = locale::LIVE_LOCATION
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect();
+        let mut lens: Vec<usize> = locale::LIVE_LOCATION.iter().map(|s| s.len()).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        (set, lens)
+    })
+}
 
 /// What a body turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +140,7 @@ type Recognised = (Kind, Option<usize>, Option<std::ops::Range<usize>>);
 /// The kind, where the caption starts (for media: after the placeholder line), and the
 /// attachment's byte range, all within the mark-free `clean` body.
 fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Option<Recognised> {
-    let (first, rest_at) = match clean.find('\n') {
+    let (first, rest_at) = match memchr::memchr(b'\n', clean.as_bytes()) {
         Some(nl) => (&clean[..nl], Some(nl + 1)),
         None => (clean, None),
     };
@@ -82,7 +156,7 @@ fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Opti
     if single && short && is_deleted(line) {
         return whole(Kind::Deleted);
     }
-    if short && locale::WAITING.iter().any(|w| line.starts_with(w)) {
+    if short && line.len() >= 17 && locale::WAITING.iter().any(|w| line.starts_with(w)) {
         return whole(Kind::Waiting);
     }
     if !single && is_poll_head(line) {
@@ -109,10 +183,12 @@ fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Opti
 
 fn strip_edited_marker(body: &str) -> (&str, bool) {
     let trimmed = body.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{200E}');
+    if !trimmed.ends_with('>') {
+        return (body, false);
+    }
     for marker in locale::EDITED_MARKERS {
         if let Some(before) = trimmed.strip_suffix(marker) {
-            let before =
-                before.trim_end_matches(|c: char| c == ' ' || c == '\u{200E}' || c == '\u{00A0}');
+            let before = before.trim_end_matches([' ', '\u{200E}', '\u{00A0}']);
             return (before, true);
         }
     }
@@ -121,9 +197,10 @@ fn strip_edited_marker(body: &str) -> (&str, bool) {
 
 fn is_deleted(line: &str) -> bool {
     let without_period = line.strip_suffix('.').unwrap_or(line);
-    locale::DELETED.contains(&without_period)
-        || locale::DELETED.contains(&line)
-        || locale::DELETED_PREFIXES.iter().any(|p| line.starts_with(p))
+    let set = deleted_set();
+    set.contains(without_period)
+        || set.contains(line)
+        || (line.len() > 30 && locale::DELETED_PREFIXES.iter().any(|p| line.starts_with(p)))
 }
 
 fn is_poll_head(line: &str) -> bool {
@@ -134,27 +211,25 @@ fn is_poll_head(line: &str) -> bool {
 
 fn is_location(line: &str, clean: &str, single: bool) -> bool {
     // A pin: `LABEL: URL` (Indonesian and French put a space before the colon).
-    if let Some(colon) = line.find(':').filter(|c| *c <= 40) {
-        let label = line[..colon].trim_end();
-        let after = line[colon + 1..].trim_start();
-        if (after.starts_with("https://") || after.starts_with("http://"))
-            && locale::LOCATION_LABELS
-                .iter()
-                .any(|l| lowercase_eq(l, label))
-        {
-            return true;
+    if has_http(line) {
+        if let Some(colon) = memchr::memchr(b':', line.as_bytes()).filter(|c| *c <= 40) {
+            let label = line[..colon].trim_end();
+            let after = line[colon + 1..].trim_start();
+            if (after.starts_with("https://") || after.starts_with("http://"))
+                && locale::LOCATION_LABELS
+                    .iter()
+                    .any(|l| lowercase_eq(l, label))
+            {
+                return true;
+            }
         }
     }
-    if single
-        && line.len() <= 64
-        && locale::LIVE_LOCATION
-            .iter()
-            .any(|l| l.eq_ignore_ascii_case(line) || lowercase_eq(l, line))
-    {
+    let (live, lens) = live_location();
+    if single && lens.binary_search(&line.len()).is_ok() && live.contains(&line.to_lowercase()) {
         return true;
     }
     // Foursquare venues: one iOS line `Venue (Area): URL`, or Android's three lines.
-    clean.contains("foursquare.com/v/")
+    has_foursquare(clean)
         && clean.lines().count() <= 3
         && clean
             .lines()
@@ -163,15 +238,20 @@ fn is_location(line: &str, clean: &str, single: bool) -> bool {
 }
 
 fn is_call(line: &str) -> bool {
-    locale::CALLS
-        .iter()
-        .any(|call| match line.strip_prefix(call) {
-            Some("") => true,
-            Some(tail) => {
-                (tail.starts_with(". ") || tail.starts_with(", ")) && tail.chars().count() <= 30
-            }
-            None => false,
-        })
+    let calls = call_set();
+    if calls.contains(line) {
+        return true;
+    }
+    // "Voice call. 12 min", "Video call, No answer": the call words, then a short tail.
+    match line.find([',', '.']) {
+        Some(at) => {
+            let tail = &line[at..];
+            calls.contains(&line[..at])
+                && (tail.starts_with(". ") || tail.starts_with(", "))
+                && tail.chars().count() <= 30
+        }
+        None => false,
+    }
 }
 
 /// Recognises a media first line; returns the attachment range within `first` (offsets are
@@ -222,7 +302,10 @@ fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::R
         }
     }
     // Pre-2018 iOS wrote the file first: `2015-08-04-PHOTO-00004762.jpg <attached>`.
-    if let Some(name) = line.strip_suffix("<attached>") {
+    if let Some(name) = line
+        .strip_suffix("<attached>")
+        .filter(|_| line.ends_with('>'))
+    {
         let name = name.trim_end();
         if !name.is_empty() {
             return at(0..name.len());

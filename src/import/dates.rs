@@ -194,34 +194,40 @@ pub fn timestamp(h: &RawHeader, order: DateOrder) -> Option<NaiveDateTime> {
     Some(NaiveDateTime::new(date, time))
 }
 
-/// `YYYY-MM-DDTHH:MM:SS`, written by hand because it runs once per message.
-pub fn format_ts(ts: &NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    let mut s = String::with_capacity(19);
-    let y = ts.year();
-    if (0..=9999).contains(&y) {
-        push_digits(&mut s, y as u32, 4);
-    } else {
-        s.push_str(&format!("{y:04}"));
+/// `YYYY-MM-DDTHH:MM:SS`, written by hand into a stack buffer: it runs for every message.
+#[derive(Clone, Copy)]
+pub struct TsBuf([u8; 19]);
+
+impl TsBuf {
+    pub fn new(ts: &NaiveDateTime) -> TsBuf {
+        use chrono::{Datelike, Timelike};
+        let mut b = *b"0000-00-00T00:00:00";
+        let year = ts.year().clamp(0, 9999) as u32;
+        put(&mut b[0..4], year);
+        put(&mut b[5..7], ts.month());
+        put(&mut b[8..10], ts.day());
+        put(&mut b[11..13], ts.hour());
+        put(&mut b[14..16], ts.minute());
+        put(&mut b[17..19], ts.second());
+        TsBuf(b)
     }
-    s.push('-');
-    push_digits(&mut s, ts.month(), 2);
-    s.push('-');
-    push_digits(&mut s, ts.day(), 2);
-    s.push('T');
-    push_digits(&mut s, ts.hour(), 2);
-    s.push(':');
-    push_digits(&mut s, ts.minute(), 2);
-    s.push(':');
-    push_digits(&mut s, ts.second(), 2);
-    s
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and separators were written.
+        std::str::from_utf8(&self.0).unwrap_or("0000-00-00T00:00:00")
+    }
 }
 
-fn push_digits(s: &mut String, v: u32, width: u32) {
-    for i in (0..width).rev() {
-        let d = (v / 10u32.pow(i)) % 10;
-        s.push(char::from(b'0' + d as u8));
+fn put(out: &mut [u8], mut v: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` (years outside 0..=9999 are clamped; WhatsApp has none).
+pub fn format_ts(ts: &NaiveDateTime) -> String {
+    TsBuf::new(ts).as_str().to_string()
 }
 
 /// Parses `YYYY-MM-DD` or a full `YYYY-MM-DDTHH:MM[:SS]` as given on the command line.

@@ -298,6 +298,11 @@ fn date_time_separator(c: &mut Cursor) -> bool {
 fn meridiem(c: &mut Cursor) -> Meridiem {
     let start = c.i;
     c.skip_spaces();
+    // Most headers have no marker: the terminator follows at once.
+    if matches!(c.peek(), None | Some(b']' | b'-' | b':')) {
+        c.i = start;
+        return Meridiem::None;
+    }
     let rest = &c.b[c.i..];
     // The marker runs until the terminator: `]`, ` -`, or `:`.
     let mut end = 0;

@@ -9,7 +9,7 @@ use super::dates::{
 use super::header::{self, Meridiem, RawHeader, Shape};
 use super::locale;
 use super::normalize::normalize_sender;
-use crate::model::{Kind, StableHasher};
+use crate::model::{content_hash, id_from_content, Kind};
 use chrono::NaiveDateTime;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -111,26 +111,68 @@ impl Parsed<'_> {
 
     /// Stable ids for every message of this chat, in message order (see `model::message_id`).
     pub fn ids(&self, chat: &str) -> Vec<u64> {
-        let mut seen: HashMap<u64, u32> = HashMap::with_capacity(self.messages.len());
-        let mut ts_buf = String::with_capacity(19);
-        self.messages
+        let content: Vec<u64> = self
+            .messages
             .iter()
             .map(|m| {
-                ts_buf.clear();
-                ts_buf.push_str(&super::dates::format_ts(&m.ts));
-                let mut h = StableHasher::new();
-                h.write(chat.as_bytes());
-                h.write(ts_buf.as_bytes());
-                h.write(m.sender.as_deref().unwrap_or("\u{0}").as_bytes());
-                h.write(m.text.as_bytes());
-                h.write(m.attachment.as_deref().unwrap_or("\u{0}").as_bytes());
-                let content = h.finish();
-                let occurrence = seen.entry(content).or_insert(0);
-                h.write(&occurrence.to_le_bytes());
-                *occurrence += 1;
-                h.finish()
+                let ts = super::dates::TsBuf::new(&m.ts);
+                content_hash(
+                    chat,
+                    ts.as_str(),
+                    m.sender.as_deref(),
+                    &m.text,
+                    m.attachment.as_deref(),
+                )
+            })
+            .collect();
+        // Identical messages are rare: find them with a sort instead of counting every one.
+        let mut sorted = content.clone();
+        sorted.sort_unstable();
+        let repeated: std::collections::HashSet<u64, PreHashed> = sorted
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        let mut seen: HashMap<u64, u32, PreHashed> = HashMap::default();
+        content
+            .into_iter()
+            .map(|c| {
+                let occurrence = if repeated.contains(&c) {
+                    let n = seen.entry(c).or_insert(0);
+                    *n += 1;
+                    *n - 1
+                } else {
+                    0
+                };
+                id_from_content(c, occurrence)
             })
             .collect()
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct PreHashed;
+
+impl std::hash::BuildHasher for PreHashed {
+    type Hasher = PreHasher;
+    fn build_hasher(&self) -> PreHasher {
+        PreHasher(0)
+    }
+}
+
+struct PreHasher(u64);
+
+impl std::hash::Hasher for PreHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
     }
 }
 
@@ -385,8 +427,8 @@ fn author_split(body: &str, shape: Shape) -> Option<(usize, usize)> {
     if shape != Shape::Dash && body.starts_with('\u{200E}') {
         return None;
     }
-    let first_line = &body[..body.find('\n').unwrap_or(body.len())];
-    let (name_end, rest_start) = match first_line.find(": ") {
+    let first_line = &body[..memchr::memchr(b'\n', body.as_bytes()).unwrap_or(body.len())];
+    let (name_end, rest_start) = match super::classify::find_colon_space(first_line) {
         Some(p) => (p, p + 2),
         // `Name:` with an empty body (view-once or disappearing media in old exports).
         None if first_line.ends_with(':') && first_line.len() <= 64 => {
@@ -395,7 +437,10 @@ fn author_split(body: &str, shape: Shape) -> Option<(usize, usize)> {
         None => return None,
     };
     let name = &body[..name_end];
-    if shape == Shape::Dash && locale::EVENT_PHRASES.iter().any(|p| name.contains(p)) {
+    // Event wording with a colon in it names a group or subject, which comes quoted.
+    let suspicious = name.len() > 40 || name.contains(['"', '“']);
+    if shape == Shape::Dash && suspicious && locale::EVENT_PHRASES.iter().any(|p| name.contains(p))
+    {
         return None;
     }
     if normalize_sender(name).is_empty() {

@@ -167,7 +167,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if n == 4 && &magic == b"PK\x03\x04" || n == 4 && &magic == b"PK\x05\x06" {
+    if n == 4 && (&magic == b"PK\x03\x04" || &magic == b"PK\x05\x06") {
         return read_zip(path, &display, &file_name, limits);
     }
     let file = File::open(path).map_err(io_err)?;

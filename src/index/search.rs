@@ -101,7 +101,7 @@ pub fn match_ranges(text: &str, parsed: &ParsedQuery) -> Vec<std::ops::Range<usi
         let found = if found.is_empty() && seq.len() == 1 {
             let prefix = find_runs(&tokens, &seq, |t, q| t.starts_with(q));
             if prefix.is_empty() {
-                find_runs(&tokens, &seq, |t, q| within_one_edit(t, q))
+                find_runs(&tokens, &seq, within_one_edit)
             } else {
                 prefix
             }
