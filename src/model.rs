@@ -125,6 +125,33 @@ pub fn id_from_content(content: u64, occurrence: u32) -> u64 {
     h.finish()
 }
 
+/// Keys that are already good 64-bit hashes (message ids) need no second hashing.
+#[derive(Clone, Copy, Default)]
+pub struct PreHashed;
+
+impl std::hash::BuildHasher for PreHashed {
+    type Hasher = PreHasher;
+    fn build_hasher(&self) -> PreHasher {
+        PreHasher(0)
+    }
+}
+
+pub struct PreHasher(u64);
+
+impl std::hash::Hasher for PreHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
 /// The 16 lowercase hex digits of an id, on the stack.
 pub fn hex_id(id: u64) -> [u8; 16] {
     const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -37,9 +37,87 @@ pub fn is_cjk_char(c: char) -> bool {
 
 /// Words by SPEC §5: UAX #29 words that contain a letter or a digit.
 pub fn count_words(text: &str) -> usize {
+    if is_simple_latin(text) {
+        return ascii_words(text).count();
+    }
     text.split_word_bounds()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count()
+}
+
+/// Text of ASCII and Latin letters (U+00C0..U+024F): its words follow the same few rules
+/// as ASCII, every such letter being an ALetter. Most chat text in Latin scripts qualifies.
+pub fn is_simple_latin(text: &str) -> bool {
+    text.is_ascii()
+        || text.chars().all(|c| {
+            c.is_ascii()
+                || matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
+        })
+}
+
+/// UAX #29 word segmentation restricted to ASCII text, where its rules reduce to a few
+/// cases; the general tables cost a lookup per character and most chat text is ASCII.
+/// Yields the byte ranges of the words that hold a letter or digit. Also right for text that
+/// `is_simple_latin` accepts: every non-ASCII byte there belongs to a letter.
+pub fn ascii_words(text: &str) -> AsciiWords<'_> {
+    AsciiWords {
+        b: text.as_bytes(),
+        i: 0,
+    }
+}
+
+pub struct AsciiWords<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+fn word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+fn letter_byte(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c >= 0x80
+}
+
+/// WB6/7: letter (: . ') letter; WB11/12: digit (, . ; ') digit.
+fn joins(before: u8, mid: u8, after: u8) -> bool {
+    (letter_byte(before) && letter_byte(after) && matches!(mid, b':' | b'.' | b'\''))
+        || (before.is_ascii_digit()
+            && after.is_ascii_digit()
+            && matches!(mid, b',' | b'.' | b';' | b'\''))
+}
+
+impl Iterator for AsciiWords<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.b;
+        while self.i < b.len() {
+            if !word_byte(b[self.i]) {
+                self.i += 1;
+                continue;
+            }
+            let start = self.i;
+            let mut j = start + 1;
+            while j < b.len() {
+                if word_byte(b[j]) {
+                    j += 1;
+                } else if j + 1 < b.len() && joins(b[j - 1], b[j], b[j + 1]) {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            self.i = j;
+            if b[start..j]
+                .iter()
+                .any(|c| c.is_ascii_alphanumeric() || *c >= 0x80)
+            {
+                return Some(start..j);
+            }
+        }
+        None
+    }
 }
 
 /// The emoji grapheme clusters of a text, with U+FE0F dropped so `❤️` and `❤` count as one.
@@ -52,15 +130,23 @@ pub fn emojis(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The links of a text: `http://`, `https://` or `www.` up to the next space.
 pub fn links(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| c.is_whitespace()).filter_map(|w| {
-        let start = ["https://", "http://", "www."]
-            .iter()
-            .filter_map(|p| find_ignore_ascii_case(w, p))
-            .min()?;
-        let link =
-            w[start..].trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '"', '\'', '>', ']']);
-        (link.len() > 4).then_some(link)
-    })
+    // Most messages hold no link: one fast scan rules them out.
+    let b = text.as_bytes();
+    let maybe = memchr::memmem::find(b, b"ttp").is_some()
+        || memchr::memmem::find(b, b"TTP").is_some()
+        || memchr::memmem::find(b, b"ww.").is_some()
+        || memchr::memmem::find(b, b"WW.").is_some();
+    text.split(|c: char| c.is_whitespace())
+        .filter(move |_| maybe)
+        .filter_map(|w| {
+            let start = ["https://", "http://", "www."]
+                .iter()
+                .filter_map(|p| find_ignore_ascii_case(w, p))
+                .min()?;
+            let link = w[start..]
+                .trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '"', '\'', '>', ']']);
+            (link.len() > 4).then_some(link)
+        })
 }
 
 /// The domain of a link, lowercased, without `www.`.
@@ -83,6 +169,24 @@ fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_words_match_uax29() {
+        for text in [
+            "Hello, world! it's 3.14 or 1,000; e.g. a:b a.1 1.a __ x_y don't-stop 10:30 U.S.A. ok...",
+            "  spaces   and\ttabs\nnew lines 'quoted' \"double\" (paren) [x] {y} a--b a/b 50% #tag @me",
+            "a'b' 'a'b 1'000 a.b.c 1.2.3 1..2 a..b .a a. :a a: 1,a a,1 ;1 1; end",
+            "Café à São Paulo, l'été dernier: Ärger über Łódź e Ñandú's 3,5 km.",
+        ] {
+            assert!(is_simple_latin(text));
+            let ours: Vec<&str> = ascii_words(text).map(|r| &text[r]).collect();
+            let uax: Vec<&str> = text
+                .split_word_bounds()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .collect();
+            assert_eq!(ours, uax, "{text}");
+        }
+    }
 
     #[test]
     fn words_emojis_links() {

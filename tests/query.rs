@@ -7,7 +7,7 @@ use tantivy::collector::Count;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, TantivyDocument};
 use whatscope::index::analyzer::{analyzer, ANALYZER};
-use whatscope::index::query::{parse_query, ParsedQuery};
+use whatscope::index::query::{parse_query, Names, ParsedQuery};
 use whatscope::index::schema::{build_schema, ts_to_secs, Fields};
 use whatscope::model::Kind;
 
@@ -64,6 +64,7 @@ const TOTAL: usize = MESSAGES.len();
 struct Fixture {
     reader: IndexReader,
     fields: Fields,
+    names: Names,
 }
 
 fn fixture() -> &'static Fixture {
@@ -79,11 +80,7 @@ fn fixture() -> &'static Fixture {
         for (i, m) in MESSAGES.iter().enumerate() {
             let mut doc = TantivyDocument::new();
             doc.add_u64(fields.id, i as u64);
-            doc.add_text(fields.chat, m.chat);
             doc.add_text(fields.chat_raw, m.chat);
-            if let Some(from) = m.from {
-                doc.add_text(fields.from, from);
-            }
             doc.add_text(fields.sender_raw, m.from.unwrap_or(""));
             doc.add_text(fields.text, m.text);
             if let Some(file) = m.file {
@@ -101,12 +98,17 @@ fn fixture() -> &'static Fixture {
         }
         writer.commit().expect("commit");
         let reader = index.reader().expect("reader");
-        Fixture { reader, fields }
+        let names = Names::from_searcher(&reader.searcher()).expect("names");
+        Fixture {
+            reader,
+            fields,
+            names,
+        }
     })
 }
 
 fn parse(q: &str) -> ParsedQuery {
-    parse_query(q, &fixture().fields)
+    parse_query(q, &fixture().fields, &fixture().names)
 }
 
 /// The number of messages `q` matches.

@@ -51,13 +51,10 @@ impl Style {
         self.paint(COLORS[(h as usize) % COLORS.len()], name)
     }
 
-    /// Untrusted text made safe when it goes to a terminal; JSON and pipes keep it raw.
+    /// Untrusted text made safe. Always, not only on a terminal: text redirected to a file
+    /// is shown with `cat` later (RELIABILITY.md T10). JSON output escapes instead.
     pub fn text<'a>(&self, s: &'a str, mode: Mode) -> std::borrow::Cow<'a, str> {
-        if self.terminal {
-            to_display(s, mode)
-        } else {
-            std::borrow::Cow::Borrowed(s)
-        }
+        to_display(s, mode)
     }
 }
 

@@ -85,13 +85,14 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         Encoding::Utf8
     };
 
+    // Decide on a sample before touching the whole file: a large binary is refused at once,
+    // without copies.
+    if let Some(what) = looks_binary(&bytes[..bytes.len().min(65536)]) {
+        return Err(DecodeError::NotText(what));
+    }
     let mut nul_lines = Vec::new();
     if memchr::memchr(0, &bytes).is_some() {
-        let sample = &bytes[..bytes.len().min(65536)];
-        let nuls = sample.iter().filter(|b| **b == 0).count();
-        if nuls >= 16 && nuls * 20 > sample.len() {
-            return Err(DecodeError::NotText("binary data (full of NUL bytes)"));
-        }
+        let nuls = memchr::memchr_iter(0, &bytes).count();
         nul_lines = lines_of(&bytes, memchr::memchr_iter(0, &bytes));
         let mut out = Vec::with_capacity(bytes.len() + nuls * 2);
         for b in &bytes {
@@ -114,13 +115,6 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         Err(err) => {
             let bytes = err.into_bytes();
             let bad = invalid_offsets(&bytes);
-            let sample_len = bytes.len().min(65536);
-            let bad_in_sample = bad.iter().filter(|o| **o < sample_len).count();
-            if bad_in_sample * 10 > sample_len.max(1) {
-                return Err(DecodeError::NotText(
-                    "binary data (not UTF-8 or UTF-16 text)",
-                ));
-            }
             let repaired_lines = lines_of(&bytes, bad.into_iter());
             Ok(Decoded {
                 text: String::from_utf8_lossy(&bytes).into_owned(),
@@ -133,20 +127,31 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
 }
 
 fn from_wide(bytes: &[u8], encoding: Encoding) -> Decoded {
-    let mut repaired_offsets = Vec::new();
-    let text: String = match encoding {
-        Encoding::Utf32Le => bytes
-            .chunks(4)
-            .enumerate()
-            .map(|(i, c)| {
+    let mut text = String::with_capacity(bytes.len());
+    // Byte offsets in `text` where something was repaired.
+    let mut repaired = Vec::new();
+    let mut nuls = Vec::new();
+    let mut push = |text: &mut String, c: Option<char>| match c {
+        // A BOM repeated inside (files concatenated on Windows) is no content.
+        Some('\u{FEFF}') => {}
+        Some('\0') => {
+            nuls.push(text.len());
+            text.push('\u{FFFD}');
+        }
+        Some(c) => text.push(c),
+        None => {
+            repaired.push(text.len());
+            text.push('\u{FFFD}');
+        }
+    };
+    match encoding {
+        Encoding::Utf32Le => {
+            for c in bytes.chunks(4) {
                 let mut word = [0u8; 4];
                 word[..c.len()].copy_from_slice(c);
-                char::from_u32(u32::from_le_bytes(word)).unwrap_or_else(|| {
-                    repaired_offsets.push(i);
-                    '\u{FFFD}'
-                })
-            })
-            .collect(),
+                push(&mut text, char::from_u32(u32::from_le_bytes(word)));
+            }
+        }
         _ => {
             let units = bytes.chunks(2).map(|c| {
                 let pair = [c[0], c.get(1).copied().unwrap_or(0)];
@@ -156,41 +161,13 @@ fn from_wide(bytes: &[u8], encoding: Encoding) -> Decoded {
                     u16::from_le_bytes(pair)
                 }
             });
-            char::decode_utf16(units)
-                .enumerate()
-                .map(|(i, r)| {
-                    r.unwrap_or_else(|_| {
-                        repaired_offsets.push(i);
-                        '\u{FFFD}'
-                    })
-                })
-                .collect()
+            for r in char::decode_utf16(units) {
+                push(&mut text, r.ok());
+            }
         }
-    };
-    // A BOM repeated inside (files concatenated on Windows) is no content.
-    let text = if text.contains('\u{FEFF}') {
-        text.replace('\u{FEFF}', "")
-    } else {
-        text
-    };
-    let repaired_lines = if repaired_offsets.is_empty() {
-        Vec::new()
-    } else {
-        // Offsets are in characters here; map them through the decoded text.
-        let char_offsets: Vec<usize> = text
-            .char_indices()
-            .enumerate()
-            .filter(|(i, _)| repaired_offsets.binary_search(i).is_ok())
-            .map(|(_, (o, _))| o)
-            .collect();
-        lines_of(text.as_bytes(), char_offsets.into_iter())
-    };
-    let nul_lines = lines_of(text.as_bytes(), text.match_indices('\0').map(|(o, _)| o));
-    let text = if nul_lines.is_empty() {
-        text
-    } else {
-        text.replace('\0', "\u{FFFD}")
-    };
+    }
+    let repaired_lines = lines_of(text.as_bytes(), repaired.into_iter());
+    let nul_lines = lines_of(text.as_bytes(), nuls.into_iter());
     Decoded {
         text,
         encoding,
@@ -220,6 +197,31 @@ fn sniff_bomless_utf16(bytes: &[u8]) -> Option<Encoding> {
     } else {
         None
     }
+}
+
+/// What a sample of bytes is when it cannot be text: many NULs, or many invalid sequences.
+fn looks_binary(sample: &[u8]) -> Option<&'static str> {
+    let nuls = memchr::memchr_iter(0, sample).count();
+    if nuls >= 16 && nuls * 20 > sample.len() {
+        return Some("binary data (full of NUL bytes)");
+    }
+    let mut invalid = 0;
+    let mut at = 0;
+    while at < sample.len() {
+        match std::str::from_utf8(&sample[at..]) {
+            Ok(_) => break,
+            Err(e) => match e.error_len() {
+                Some(len) => {
+                    invalid += 1;
+                    at += e.valid_up_to() + len;
+                }
+                // Cut mid-character by the sample's end: not evidence.
+                None => break,
+            },
+        }
+    }
+    (invalid >= 16 && invalid * 10 > sample.len() / 8)
+        .then_some("binary data (not UTF-8 or UTF-16 text)")
 }
 
 fn invalid_offsets(bytes: &[u8]) -> Vec<usize> {

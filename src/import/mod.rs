@@ -86,8 +86,13 @@ pub fn warnings(loaded: &LoadedExport, parsed: &Parsed<'_>) -> Vec<String> {
     let name = &loaded.display;
     let d = &loaded.decoded;
     if !d.repaired_lines.is_empty() {
+        let encoding = match d.encoding {
+            decode::Encoding::Utf8 | decode::Encoding::Utf8Bom => "UTF-8",
+            decode::Encoding::Utf16Le | decode::Encoding::Utf16Be => "UTF-16",
+            decode::Encoding::Utf32Le => "UTF-32",
+        };
         out.push(format!(
-            "{name}: invalid UTF-8 replaced by U+FFFD on {}",
+            "{name}: invalid {encoding} replaced by U+FFFD on {}",
             line_list(&d.repaired_lines)
         ));
     }

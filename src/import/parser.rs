@@ -9,7 +9,7 @@ use super::dates::{
 use super::header::{self, Meridiem, RawHeader, Shape};
 use super::locale;
 use super::normalize::normalize_sender;
-use crate::model::{content_hash, id_from_content, Kind};
+use crate::model::{content_hash, id_from_content, Kind, PreHashed};
 use chrono::NaiveDateTime;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -147,32 +147,6 @@ impl Parsed<'_> {
                 id_from_content(c, occurrence)
             })
             .collect()
-    }
-}
-
-#[derive(Clone, Copy, Default)]
-struct PreHashed;
-
-impl std::hash::BuildHasher for PreHashed {
-    type Hasher = PreHasher;
-    fn build_hasher(&self) -> PreHasher {
-        PreHasher(0)
-    }
-}
-
-struct PreHasher(u64);
-
-impl std::hash::Hasher for PreHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
     }
 }
 

@@ -151,7 +151,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         source,
     };
     if path.as_os_str() == "-" {
-        let bytes = read_limited(io::stdin().lock(), limits.max_text_bytes, "stdin")?;
+        let bytes = read_limited(io::stdin().lock(), limits.max_text_bytes, "stdin", None)?;
         return Ok(ExportFile {
             display: "stdin".into(),
             name_hint: None,
@@ -171,7 +171,8 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         return read_zip(path, &display, &file_name, limits);
     }
     let file = File::open(path).map_err(io_err)?;
-    let bytes = read_limited(file, limits.max_text_bytes, &display)?;
+    let size = file.metadata().ok().map(|m| m.len());
+    let bytes = read_limited(file, limits.max_text_bytes, &display, size)?;
     // A loose `_chat.txt` usually sits in a folder named after the export.
     let name_hint = chatname::from_file_name(&file_name).or_else(|| {
         path.parent()
@@ -198,8 +199,16 @@ fn looks_like_export_dir(path: &Path) -> bool {
         .is_some_and(|d| d.to_string_lossy().to_lowercase().contains("whatsapp"))
 }
 
-fn read_limited(r: impl Read, limit: u64, path: &str) -> Result<Vec<u8>, SourceError> {
-    let mut bytes = Vec::new();
+/// Reads at most `limit` bytes (one more tells that the source is larger). `size_hint` sizes
+/// the buffer once, so a big file is held once, not in a doubling buffer.
+fn read_limited(
+    r: impl Read,
+    limit: u64,
+    path: &str,
+    size_hint: Option<u64>,
+) -> Result<Vec<u8>, SourceError> {
+    let capacity = size_hint.unwrap_or(0).min(limit) as usize + 1;
+    let mut bytes = Vec::with_capacity(capacity);
     r.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| SourceError::Io {

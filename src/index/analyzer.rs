@@ -28,6 +28,8 @@ pub struct ChatTokenizer {
 
 pub struct ChatTokenStream<'a> {
     text: &'a str,
+    /// ASCII text takes the fast path: the same UAX #29 words, without table lookups.
+    ascii: Option<crate::textscan::AsciiWords<'a>>,
     words: unicode_segmentation::UWordBoundIndices<'a>,
     /// A CJK word being emitted one character at a time: (offset, remaining text).
     pending_cjk: Option<(usize, &'a str)>,
@@ -38,9 +40,13 @@ impl Tokenizer for ChatTokenizer {
     type TokenStream<'a> = ChatTokenStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChatTokenStream<'a> {
         self.token.reset();
+        let ascii =
+            crate::textscan::is_simple_latin(text).then(|| crate::textscan::ascii_words(text));
+        let words = if ascii.is_some() { "" } else { text };
         ChatTokenStream {
             text,
-            words: text.split_word_bound_indices(),
+            ascii,
+            words: words.split_word_bound_indices(),
             pending_cjk: None,
             token: &mut self.token,
         }
@@ -77,6 +83,12 @@ impl ChatTokenStream<'_> {
 
 impl TokenStream for ChatTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Some(ascii) = self.ascii.as_mut() {
+            return match ascii.next() {
+                Some(r) => self.emit(r.start, r.end),
+                None => false,
+            };
+        }
         if let Some((from, to)) = self.next_cjk() {
             return self.emit(from, to);
         }

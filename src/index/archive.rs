@@ -55,6 +55,18 @@ impl Archive {
     pub fn open_or_create(dir: &Path) -> Result<Archive, UserError> {
         if !Archive::exists(dir) {
             create_private_dir(dir)?;
+            // Two first imports at once: the second waits here, then finds the archive made.
+            let lock = open_private_append(&dir.join(".create.lock")).map_err(|e| {
+                UserError::new(format!(
+                    "cannot create the archive in {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            lock.lock()
+                .map_err(|e| UserError::new(format!("cannot lock {}: {e}", dir.display())))?;
+            if Archive::exists(dir) {
+                return Archive::open(dir);
+            }
             create_private_dir(&index_dir(dir))?;
             let meta = Meta {
                 schema_version: SCHEMA_VERSION,
@@ -62,10 +74,13 @@ impl Archive {
             };
             let json =
                 serde_json::to_vec_pretty(&meta).map_err(|e| UserError::new(e.to_string()))?;
+            // The metadata goes last: an archive "exists" only once both are complete.
+            if !index_dir(dir).join("meta.json").is_file() {
+                let mmap = MmapDirectory::open(index_dir(dir)).map_err(|e| io_error(dir, e))?;
+                Index::create(mmap, build_schema(), tantivy::IndexSettings::default())
+                    .map_err(|e| io_error(dir, e))?;
+            }
             write_private(&meta_path(dir), &json)?;
-            let mmap = MmapDirectory::open(index_dir(dir)).map_err(|e| io_error(dir, e))?;
-            Index::create(mmap, build_schema(), tantivy::IndexSettings::default())
-                .map_err(|e| io_error(dir, e))?;
             restrict_permissions(dir);
         }
         Archive::open(dir)
@@ -144,7 +159,7 @@ pub fn create_private_dir(dir: &Path) -> Result<(), UserError> {
 
 /// Writes a file with mode 0600, atomically (temp file, then rename).
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), UserError> {
-    let tmp = path.with_extension("tmp");
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let err = |e: std::io::Error| UserError::new(format!("cannot write {}: {e}", path.display()));
     {
         use std::io::Write;
@@ -153,6 +168,17 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), UserError> {
         f.sync_all().map_err(err)?;
     }
     fs::rename(&tmp, path).map_err(err)
+}
+
+fn open_private_append(path: &Path) -> std::io::Result<fs::File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
 }
 
 fn open_private(path: &Path) -> std::io::Result<fs::File> {

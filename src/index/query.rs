@@ -19,8 +19,8 @@ use crate::model::Kind;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::ops::Bound;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, InvertedIndexRangeQuery, Occur,
-    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, InvertedIndexRangeQuery,
+    Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -43,11 +43,12 @@ pub struct ParsedQuery {
 }
 
 /// Parses a query string; never fails.
-pub fn parse_query(input: &str, fields: &Fields) -> ParsedQuery {
+pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
     let lexemes = lex(input);
     let groups = group(lexemes);
     let mut builder = Builder {
         fields,
+        names,
         analyzer: analyzer(),
         highlight: Vec::new(),
         notes: Vec::new(),
@@ -284,6 +285,7 @@ enum Mode {
 
 struct Builder<'a> {
     fields: &'a Fields,
+    names: &'a Names,
     analyzer: TextAnalyzer,
     highlight: Vec<String>,
     notes: Vec<String>,
@@ -342,10 +344,10 @@ impl Builder<'_> {
         let raw = raw.trim();
         match filter {
             Filter::From | Filter::Chat => {
-                let field = if filter == Filter::From {
-                    f.from
+                let (field, names) = if filter == Filter::From {
+                    (f.sender_raw, &self.names.senders)
                 } else {
-                    f.chat
+                    (f.chat_raw, &self.names.chats)
                 };
                 let (text, mode) = if quoted {
                     (raw, Mode::Exact)
@@ -357,7 +359,22 @@ impl Builder<'_> {
                     self.notes.push(format!("{name}: needs a name; ignored"));
                     return None;
                 }
-                Some(tokens_query(field, &tokens, mode))
+                // Names are few: match the words against each one, then select the
+                // messages of every name that fits, by its exact stored form.
+                let fitting: Vec<Box<dyn Query>> = names
+                    .iter()
+                    .filter(|(_, name_tokens)| name_fits(name_tokens, &tokens, mode))
+                    .map(|(name, _)| {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, name),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect();
+                if fitting.is_empty() {
+                    return Some(Box::new(EmptyQuery));
+                }
+                Some(Box::new(BooleanQuery::union(fitting)))
             }
             Filter::After | Filter::Before => {
                 let Some(start) = parse_time(raw) else {
@@ -413,6 +430,84 @@ impl Builder<'_> {
         }
         out
     }
+}
+
+/// The chat and sender names of the archive, with their analyzer tokens, for `chat:` and
+/// `from:`: matching a handful of names beats indexing every message's name again.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    chats: Vec<(String, Vec<String>)>,
+    senders: Vec<(String, Vec<String>)>,
+}
+
+impl Names {
+    pub fn new(
+        chats: impl IntoIterator<Item = String>,
+        senders: impl IntoIterator<Item = String>,
+    ) -> Names {
+        let mut a = analyzer();
+        let mut tokenize = |names: &mut dyn Iterator<Item = String>| -> Vec<(String, Vec<String>)> {
+            let mut out: Vec<(String, Vec<String>)> = names
+                .filter(|n| !n.is_empty())
+                .map(|n| {
+                    let mut tokens = Vec::new();
+                    let mut stream = a.token_stream(&n);
+                    while stream.advance() {
+                        tokens.push(stream.token().text.clone());
+                    }
+                    drop(stream);
+                    (n, tokens)
+                })
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        };
+        Names {
+            chats: tokenize(&mut chats.into_iter()),
+            senders: tokenize(&mut senders.into_iter()),
+        }
+    }
+
+    /// The names held in an index, read from the dictionaries of its name columns.
+    pub fn from_searcher(searcher: &tantivy::Searcher) -> tantivy::Result<Names> {
+        let mut chats = Vec::new();
+        let mut senders = Vec::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            for (column, out) in [("chat_raw", &mut chats), ("sender_raw", &mut senders)] {
+                if let Some(col) = ff.str(column)? {
+                    let mut buf = String::new();
+                    for ord in 0..col.num_terms() as u64 {
+                        buf.clear();
+                        col.ord_to_str(ord, &mut buf)?;
+                        out.push(buf.clone());
+                    }
+                }
+            }
+        }
+        Ok(Names::new(chats, senders))
+    }
+}
+
+/// Whether a name's tokens hold the filter's tokens as a run (the last one as a prefix for
+/// `name*`, within one edit for a single `name~`).
+fn name_fits(name: &[String], want: &[String], mode: Mode) -> bool {
+    if want.is_empty() || name.len() < want.len() {
+        return false;
+    }
+    (0..=name.len() - want.len()).any(|start| {
+        want.iter().enumerate().all(|(i, w)| {
+            let t = &name[start + i];
+            let last = i + 1 == want.len();
+            match mode {
+                Mode::Exact => t == w,
+                Mode::Prefix if last => t.starts_with(w.as_str()),
+                Mode::Fuzzy if last => crate::index::search::within_one_edit(t, w) || t == w,
+                _ => t == w,
+            }
+        })
+    })
 }
 
 /// Strips a trailing `*` (prefix) or `~` (fuzzy) from a bare word.

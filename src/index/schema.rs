@@ -5,7 +5,7 @@
 use super::analyzer::ANALYZER;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
-    INDEXED, STORED, STRING,
+    INDEXED, STORED,
 };
 
 /// Bumped whenever the schema or the analyzer changes what is on disk.
@@ -16,13 +16,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Fields {
     /// Message id (u64 of the 16 hex digits): the upsert key.
     pub id: Field,
-    /// Chat name, analyzed: `chat:family` matches "Family Rivera".
-    pub chat: Field,
-    /// Chat name as given: grouping, listing, exact filters.
+    /// Chat name as given: grouping, listing, and `chat:` (names are matched by words first,
+    /// see `query::Names`).
     pub chat_raw: Field,
-    /// Sender, analyzed: `from:ana`.
-    pub from: Field,
-    /// Sender as normalised; empty for system messages.
+    /// Sender as normalised; empty for system messages. `from:` works like `chat:`.
     pub sender_raw: Field,
     /// Message body, analyzed with positions (phrases), stored.
     pub text: Field,
@@ -59,27 +56,37 @@ fn analyzed(stored: bool) -> TextOptions {
     }
 }
 
+/// An untokenized field that only selects: no field norms (they serve scoring only).
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    )
+}
+
 pub fn build_schema() -> Schema {
     let mut b = Schema::builder();
     let num_fast = NumericOptions::default().set_fast();
-    b.add_u64_field("id", INDEXED | STORED | FAST);
-    b.add_text_field("chat", analyzed(false));
-    b.add_text_field("chat_raw", STRING | STORED | FAST);
-    b.add_text_field("from", analyzed(false));
-    b.add_text_field("sender_raw", STRING | STORED | FAST);
+    // Ids are read from their column; indexing a million unique terms would cost more than
+    // the rest of the dictionary.
+    b.add_u64_field("id", STORED | FAST);
+    b.add_text_field("chat_raw", keyword().set_stored().set_fast("raw"));
+    b.add_text_field("sender_raw", keyword().set_stored().set_fast("raw"));
     b.add_text_field("text", analyzed(true));
     b.add_text_field("file", analyzed(true));
     b.add_i64_field("ts", INDEXED | STORED | FAST);
     b.add_u64_field("line", STORED | FAST);
     b.add_u64_field("kind", INDEXED | STORED | FAST);
-    b.add_text_field("has", STRING);
+    b.add_text_field("has", keyword());
     b.add_u64_field("edited", STORED | FAST);
     b.add_u64_field("hour", num_fast.clone());
     b.add_u64_field("weekday", num_fast.clone());
     b.add_u64_field("month", num_fast.clone());
     b.add_u64_field("words", num_fast);
-    b.add_text_field("emoji", STRING | FAST);
-    b.add_text_field("domain", STRING | FAST);
+    b.add_text_field("emoji", keyword().set_fast("raw"));
+    b.add_text_field("domain", keyword().set_fast("raw"));
     b.build()
 }
 
@@ -88,9 +95,7 @@ impl Fields {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
             id: f("id")?,
-            chat: f("chat")?,
             chat_raw: f("chat_raw")?,
-            from: f("from")?,
             sender_raw: f("sender_raw")?,
             text: f("text")?,
             file: f("file")?,

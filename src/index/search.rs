@@ -3,7 +3,7 @@
 
 use super::analyzer::analyzer;
 use super::archive::Archive;
-use super::query::{parse_query, ParsedQuery};
+use super::query::{parse_query, Names, ParsedQuery};
 use super::read::{by_time, err, load, StoredMessage};
 use crate::error::UserError;
 use serde::Serialize;
@@ -47,8 +47,9 @@ pub fn search(
     limit: usize,
     sort: SortOrder,
 ) -> Result<SearchResult, UserError> {
-    let parsed = parse_query(input, &archive.fields);
     let searcher = archive.searcher();
+    let names = Names::from_searcher(&searcher).map_err(err)?;
+    let parsed = parse_query(input, &archive.fields, &names);
     let by_date = sort == SortOrder::Date || parsed.filters_only;
     let (total, addresses): (usize, Vec<(f32, tantivy::DocAddress)>) = if by_date {
         let (total, hits) = searcher
@@ -141,7 +142,7 @@ fn find_runs(
     out
 }
 
-fn within_one_edit(a: &str, b: &str) -> bool {
+pub fn within_one_edit(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.len().abs_diff(b.len()) > 1 || a.len() < 3 {
         return false;
