@@ -7,6 +7,7 @@ mod log_cmd;
 mod parse_cmd;
 mod search_cmd;
 pub mod style;
+mod tui_cmd;
 
 use crate::import::source::Limits;
 use crate::import::DateOrder;
@@ -36,6 +37,21 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the terminal UI on the archive (the default without a command)
+    Tui {
+        /// Start with names shown as pseudonyms
+        #[arg(long)]
+        anonymize: bool,
+    },
+    /// Open the TUI on the bundled demo chats (in a temporary archive)
+    Demo {
+        /// Start with names shown as pseudonyms
+        #[arg(long)]
+        anonymize: bool,
+        /// Only build the demo archive and print where it is (for scripts and tests)
+        #[arg(long)]
+        no_tui: bool,
+    },
     /// Parse an export without indexing it; print one JSON object per message (NDJSON)
     Parse(ParseArgs),
     /// Import exports (.txt, .zip, folders, - for stdin) into the archive; idempotent
@@ -171,10 +187,9 @@ pub fn run() -> i32 {
             clap_complete::generate(shell, &mut cmd, "whatscope", &mut std::io::stdout());
             Ok(())
         }
-        None => Err(anyhow::anyhow!(crate::error::UserError::new(
-            "no command given"
-        )
-        .hint("try `whatscope parse FILE`; see `whatscope --help`"))),
+        None | Some(Command::Tui { anonymize: false }) => tui_cmd::run_tui(&cli.global, false),
+        Some(Command::Tui { anonymize: true }) => tui_cmd::run_tui(&cli.global, true),
+        Some(Command::Demo { anonymize, no_tui }) => tui_cmd::run_demo(anonymize, no_tui),
     };
     match result {
         Ok(()) => 0,

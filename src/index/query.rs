@@ -469,6 +469,16 @@ impl Names {
         }
     }
 
+    /// Every sender name.
+    pub fn senders(&self) -> impl Iterator<Item = String> + '_ {
+        self.senders.iter().map(|(n, _)| n.clone())
+    }
+
+    /// Every chat name.
+    pub fn chats(&self) -> impl Iterator<Item = String> + '_ {
+        self.chats.iter().map(|(n, _)| n.clone())
+    }
+
     /// The names held in an index, read from the dictionaries of its name columns.
     pub fn from_searcher(searcher: &tantivy::Searcher) -> tantivy::Result<Names> {
         let mut chats = Vec::new();

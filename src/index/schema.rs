@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the schema or the analyzer changes what is on disk.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field, resolved once per open.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +42,9 @@ pub struct Fields {
     pub words: Field,
     pub emoji: Field,
     pub domain: Field,
+    /// The message's distinct words for `top_words` (lowercased, folded, no stop words; kinds
+    /// `text` and `media`): a column only, see `stats::words`.
+    pub word: Field,
 }
 
 fn analyzed(stored: bool) -> TextOptions {
@@ -87,6 +90,7 @@ pub fn build_schema() -> Schema {
     b.add_u64_field("words", num_fast);
     b.add_text_field("emoji", keyword().set_fast("raw"));
     b.add_text_field("domain", keyword().set_fast("raw"));
+    b.add_text_field("word", TextOptions::default().set_fast("raw"));
     b.build()
 }
 
@@ -110,6 +114,7 @@ impl Fields {
             words: f("words")?,
             emoji: f("emoji")?,
             domain: f("domain")?,
+            word: f("word")?,
         })
     }
 }

@@ -85,6 +85,14 @@ pub fn search(
 /// Byte ranges of `text` that match the query's terms: exact tokens first, then prefixes,
 /// then near spellings (for `word*` and `word~`), phrases as runs of tokens.
 pub fn match_ranges(text: &str, parsed: &ParsedQuery) -> Vec<std::ops::Range<usize>> {
+    highlight_ranges(text, &parsed.highlight)
+}
+
+/// `match_ranges` for a query's highlight terms (see `ParsedQuery::highlight`).
+pub fn highlight_ranges(text: &str, highlight: &[String]) -> Vec<std::ops::Range<usize>> {
+    if highlight.is_empty() {
+        return Vec::new();
+    }
     let mut tokens = Vec::new();
     let mut a = analyzer();
     let mut stream = a.token_stream(text);
@@ -93,7 +101,7 @@ pub fn match_ranges(text: &str, parsed: &ParsedQuery) -> Vec<std::ops::Range<usi
         tokens.push((t.text.clone(), t.offset_from..t.offset_to));
     }
     let mut ranges = Vec::new();
-    for entry in &parsed.highlight {
+    for entry in highlight {
         let seq: Vec<&str> = entry.split(' ').filter(|s| !s.is_empty()).collect();
         if seq.is_empty() {
             continue;

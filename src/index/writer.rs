@@ -257,6 +257,11 @@ pub fn document(f: Fields, chat: &str, id: u64, m: &ParsedMessage<'_>) -> Tantiv
             0
         },
     );
+    if counts_words {
+        for word in crate::stats::words::top_word_terms(&m.text) {
+            doc.add_text(f.word, &word);
+        }
+    }
     if m.kind == Kind::Media || m.attachment.is_some() {
         doc.add_text(f.has, "media");
     }

@@ -1,0 +1,92 @@
+//! `whatscope` / `whatscope tui` on the archive, and `whatscope demo` on the bundled demo chats.
+
+use super::GlobalArgs;
+use crate::error::UserError;
+use crate::index::archive::{data_dir, Archive};
+use crate::index::writer::{self, ImportOptions};
+use crate::tui::{self, Options};
+use std::path::{Path, PathBuf};
+
+pub fn run_tui(global: &GlobalArgs, anonymize: bool) -> anyhow::Result<()> {
+    let dir = data_dir(global.data_dir.as_deref())?;
+    let archive = Archive::open_or_create(&dir)?;
+    tui::run(
+        archive,
+        Options {
+            anonymize,
+            greeting: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// The demo exports, built into the binary so `whatscope demo` works from anywhere.
+const DEMO: &[(&str, &str)] = &[
+    (
+        "WhatsApp Chat with Family Rivera.txt",
+        include_str!("../../assets/demo/WhatsApp Chat with Family Rivera.txt"),
+    ),
+    (
+        "WhatsApp Chat mit Lukas.txt",
+        include_str!("../../assets/demo/WhatsApp Chat mit Lukas.txt"),
+    ),
+    (
+        "WhatsApp Chat - Lisbon Cycling Club.txt",
+        include_str!("../../assets/demo/WhatsApp Chat - Lisbon Cycling Club.txt"),
+    ),
+    (
+        "Chat de WhatsApp con Coro Voces del Sur.txt",
+        include_str!("../../assets/demo/Chat de WhatsApp con Coro Voces del Sur.txt"),
+    ),
+];
+
+/// A temporary folder removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Imports the demo chats into a fresh archive under `dir`; returns how many messages.
+pub fn build_demo_archive(dir: &Path) -> Result<(Archive, u64), UserError> {
+    let exports = dir.join("exports");
+    crate::index::archive::create_private_dir(&exports)?;
+    let mut paths = Vec::new();
+    for (name, text) in DEMO {
+        let path = exports.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| UserError::new(format!("cannot write the demo chats: {e}")))?;
+        paths.push(path);
+    }
+    let archive = Archive::open_or_create(&dir.join("archive"))?;
+    let report = writer::import(&archive, &paths, &ImportOptions::default(), &|_| false, &())?;
+    Ok((archive, report.added))
+}
+
+pub fn run_demo(anonymize: bool, no_tui: bool) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("whatscope-demo-{}", std::process::id()));
+    let tmp = TempDir(dir.clone());
+    let (archive, added) = build_demo_archive(&dir)?;
+    if no_tui {
+        println!(
+            "demo archive with {added} messages in {}; try: whatscope --data-dir {} search pizza",
+            dir.join("archive").display(),
+            dir.join("archive").display()
+        );
+        std::mem::forget(tmp);
+        return Ok(());
+    }
+    tui::run(
+        archive,
+        Options {
+            anonymize,
+            greeting: Some(format!(
+                "demo: {added} messages in 4 chats (made up) · Enter opens a chat · / searches · s statistics · ? help"
+            )),
+        },
+    )?;
+    drop(tmp);
+    Ok(())
+}

@@ -1,0 +1,568 @@
+//! The statistics pass. Per segment, the columns the figures need are read once; the scope
+//! picks documents (a query's matches, one chat, one sender); per-message figures are summed
+//! for those; then every chat that holds a picked message is laid out in time order from its
+//! columns (all of its messages, not just the picked ones) for sessions, response times and
+//! interactions.
+
+use super::calendar;
+use super::columns::{dense, interned, resolve, Interner, Multi, NONE};
+use super::sequence::{self, Entry, Event};
+use super::{
+    DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Scope, Stats, WordCount,
+    TOP,
+};
+use crate::error::UserError;
+use crate::import::dates::format_ts;
+use crate::index::archive::Archive;
+use crate::index::query::{parse_query, Names};
+use crate::index::read::{err, order_key};
+use crate::index::schema::{secs_to_ts, Fields};
+use crate::model::Kind;
+use std::collections::HashMap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+/// Statistics of the messages `scope` picks, from the archive's current reader.
+pub fn compute(archive: &Archive, scope: &Scope) -> Result<Stats, UserError> {
+    compute_on(&archive.searcher(), &archive.fields, scope)
+}
+
+/// [`compute`] on a given searcher (one consistent view of the archive).
+pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result<Stats, UserError> {
+    let readers = searcher.segment_readers();
+    let mut chats = Interner::default();
+    let mut senders = Interner::default();
+
+    // Every segment's chat and sender ids first: the scope's names must be known archive-wide.
+    let mut segs = Vec::with_capacity(readers.len());
+    for reader in readers {
+        let ff = reader.fast_fields();
+        let max_doc = reader.max_doc();
+        let chat = interned(
+            ff.str("chat_raw").map_err(err)?.as_ref(),
+            max_doc,
+            &mut chats,
+        )?;
+        let sender = interned(
+            ff.str("sender_raw").map_err(err)?.as_ref(),
+            max_doc,
+            &mut senders,
+        )?;
+        segs.push(Seg {
+            chat,
+            sender,
+            ts: Vec::new(),
+            line: Vec::new(),
+            selected: Vec::new(),
+        });
+    }
+
+    let want_chat = match &scope.chat {
+        Some(name) => Some(chats.get(name).ok_or_else(|| {
+            UserError::new(format!("no chat named \"{name}\" in the archive"))
+                .hint("list the chats with `whatscope chats`; the name must match exactly")
+        })?),
+        None => None,
+    };
+    let want_sender = match &scope.participant {
+        Some(name) => Some(senders.get(name).ok_or_else(|| {
+            UserError::new(format!("no participant named \"{name}\" in the archive")).hint(
+                "`whatscope stats` lists the participants; the name must match exactly as exported",
+            )
+        })?),
+        None => None,
+    };
+
+    let mut notes = Vec::new();
+    let matches: Option<Vec<Vec<DocId>>> = match scope.query.as_deref() {
+        Some(q) if !q.trim().is_empty() => {
+            let names = Names::from_searcher(searcher).map_err(err)?;
+            let parsed = parse_query(q, fields, &names);
+            notes = parsed.notes;
+            let mut per_segment = searcher.search(&*parsed.query, &DocIds).map_err(err)?;
+            per_segment.resize(readers.len(), Vec::new());
+            Some(per_segment)
+        }
+        _ => None,
+    };
+
+    // Pick the documents and sum the per-message figures.
+    let mut acc = Acc::default();
+    let mut touched = Vec::new();
+    let mut tops: Vec<SegmentTops> = Vec::with_capacity(readers.len());
+    for (ord, reader) in readers.iter().enumerate() {
+        let seg = &mut segs[ord];
+        let ff = reader.fast_fields();
+        let max_doc = reader.max_doc();
+        let in_scope = |doc: DocId| {
+            want_chat.is_none_or(|c| seg.chat[doc as usize] == c)
+                && want_sender.is_none_or(|s| seg.sender[doc as usize] == s)
+        };
+        let selected: Vec<DocId> = match &matches {
+            Some(m) => m[ord].iter().copied().filter(|d| in_scope(*d)).collect(),
+            None => {
+                let alive = reader.alive_bitset();
+                (0..max_doc)
+                    .filter(|d| alive.is_none_or(|a| a.is_alive(*d)) && in_scope(*d))
+                    .collect()
+            }
+        };
+        seg.ts = dense(&ff.i64("ts").map_err(err)?, max_doc, 0);
+        seg.line = dense(&ff.u64("line").map_err(err)?, max_doc, 0);
+        let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
+        let kind_col = ff.u64("kind").map_err(err)?;
+        let words_col = ff.u64("words").map_err(err)?;
+        let (kinds, words) = if bulk {
+            (
+                Some(dense(&kind_col, max_doc, 0)),
+                Some(dense(&words_col, max_doc, 0)),
+            )
+        } else {
+            (None, None)
+        };
+        let mut t = SegmentTops::open(reader, bulk)?;
+        for &doc in &selected {
+            let d = doc as usize;
+            let sender = seg.sender[d];
+            if sender == NONE {
+                acc.system += 1;
+                continue;
+            }
+            let kind = match &kinds {
+                Some(k) => k[d],
+                None => kind_col.first(doc).unwrap_or(0),
+            };
+            let n_words = match &words {
+                Some(w) => w[d],
+                None => words_col.first(doc).unwrap_or(0),
+            };
+            let secs = seg.ts[d];
+            acc.message(kind, secs);
+            let p = acc.participant(sender);
+            p.messages += 1;
+            p.words += n_words;
+            p.media += u64::from(kind == Kind::Media.code());
+            p.deleted += u64::from(kind == Kind::Deleted.code());
+            p.first = p.first.min(secs);
+            p.last = p.last.max(secs);
+            p.emojis += u64::from(t.emoji.1.each(doc, |o| bump(&mut t.emoji.2, o)));
+            p.links += u64::from(t.domain.1.each(doc, |o| bump(&mut t.domain.2, o)));
+            t.word.1.each(doc, |o| bump(&mut t.word.2, o));
+            let chat = seg.chat[d] as usize;
+            if chat >= touched.len() {
+                touched.resize(chat + 1, false);
+            }
+            touched[chat] = true;
+        }
+        seg.selected = selected;
+        tops.push(t);
+    }
+
+    // Whole chats in time order, for the figures that depend on the message before.
+    let mut timelines: Vec<Vec<Entry>> = vec![Vec::new(); touched.len()];
+    for (ord, reader) in readers.iter().enumerate() {
+        let seg = &segs[ord];
+        let alive = reader.alive_bitset();
+        let mut picked = seg.selected.iter().copied().peekable();
+        for doc in 0..reader.max_doc() {
+            let d = doc as usize;
+            let is_picked = picked.next_if_eq(&doc).is_some();
+            let chat = seg.chat[d] as usize;
+            let sender = seg.sender[d];
+            if chat >= touched.len() || !touched[chat] || sender == NONE {
+                continue;
+            }
+            if !is_picked && alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            timelines[chat].push(Entry {
+                key: order_key(seg.ts[d], seg.line[d]),
+                sender,
+                selected: is_picked,
+            });
+        }
+    }
+    let mut interactions: HashMap<(u32, u32), u64> = HashMap::new();
+    let mut on_event = |e: &Entry, ev: Event| match ev {
+        Event::SessionStart => acc.participant(e.sender).sessions_started += 1,
+        Event::Reply { to, secs } => {
+            acc.participant(e.sender)
+                .responses
+                .push(secs.clamp(0, i64::from(u32::MAX)) as u32);
+            *interactions.entry((e.sender, to)).or_default() += 1;
+        }
+        Event::Continues => {}
+    };
+    let mut chats_counted = 0;
+    for timeline in &mut timelines {
+        if timeline.is_empty() {
+            continue;
+        }
+        chats_counted += 1;
+        let picked = timeline.iter().filter(|e| e.selected).count();
+        if picked.saturating_mul(16) < timeline.len() {
+            sequence::walk_sparse(timeline, &mut on_event);
+        } else {
+            sequence::walk(timeline, &mut on_event);
+        }
+    }
+
+    acc.finish(scope, &senders, interactions, &tops, chats_counted, notes)
+}
+
+struct Seg {
+    chat: Vec<u32>,
+    sender: Vec<u32>,
+    ts: Vec<i64>,
+    line: Vec<u64>,
+    /// Picked documents, ascending (alive, in scope, system messages included).
+    selected: Vec<DocId>,
+}
+
+fn bump(counts: &mut [u32], ord: u32) {
+    if let Some(c) = counts.get_mut(ord as usize) {
+        *c += 1;
+    }
+}
+
+/// Per-segment counts by term ordinal of the emoji, domain and word columns.
+struct SegmentTops {
+    emoji: (Option<StrColumn>, Multi, Vec<u32>),
+    domain: (Option<StrColumn>, Multi, Vec<u32>),
+    word: (Option<StrColumn>, Multi, Vec<u32>),
+}
+
+impl SegmentTops {
+    fn open(reader: &SegmentReader, bulk: bool) -> Result<SegmentTops, UserError> {
+        let ff = reader.fast_fields();
+        let open = |name: &str| -> Result<(Option<StrColumn>, Multi, Vec<u32>), UserError> {
+            let col = ff.str(name).map_err(err)?;
+            let multi = Multi::open(col.as_ref(), reader.max_doc(), bulk);
+            let counts = vec![0u32; col.as_ref().map_or(0, |c| c.num_terms())];
+            Ok((col, multi, counts))
+        };
+        Ok(SegmentTops {
+            emoji: open("emoji")?,
+            domain: open("domain")?,
+            word: open("word")?,
+        })
+    }
+}
+
+/// The most frequent strings over every segment's counts: count descending, then string.
+fn top_of<'a>(
+    parts: impl Iterator<Item = &'a (Option<StrColumn>, Multi, Vec<u32>)>,
+) -> Result<Vec<(String, u64)>, UserError> {
+    let mut totals: HashMap<String, u64> = HashMap::new();
+    let mut single: Option<Vec<(String, u64)>> = None;
+    let parts: Vec<_> = parts.filter(|p| p.2.iter().any(|c| *c > 0)).collect();
+    for (col, _, counts) in &parts {
+        let Some(col) = col else { continue };
+        let mut nonzero: Vec<(u64, u64)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(o, c)| (o as u64, u64::from(*c)))
+            .collect();
+        if parts.len() == 1 {
+            // One segment: its ordinals are in string order, so the top needs only the few
+            // strings it shows.
+            nonzero.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            nonzero.truncate(TOP);
+            let mut ords: Vec<u64> = nonzero.iter().map(|(o, _)| *o).collect();
+            ords.sort_unstable();
+            let names = resolve(col, &ords)?;
+            let by_ord: HashMap<u64, String> = ords.into_iter().zip(names).collect();
+            single = Some(
+                nonzero
+                    .into_iter()
+                    .map(|(o, c)| (by_ord.get(&o).cloned().unwrap_or_default(), c))
+                    .collect(),
+            );
+            break;
+        }
+        let ords: Vec<u64> = nonzero.iter().map(|(o, _)| *o).collect();
+        for (name, (_, c)) in resolve(col, &ords)?.into_iter().zip(nonzero) {
+            *totals.entry(name).or_default() += c;
+        }
+    }
+    if let Some(top) = single {
+        return Ok(top);
+    }
+    let mut all: Vec<(String, u64)> = totals.into_iter().collect();
+    all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(TOP);
+    Ok(all)
+}
+
+#[derive(Default)]
+struct PAcc {
+    messages: u64,
+    words: u64,
+    media: u64,
+    deleted: u64,
+    links: u64,
+    emojis: u64,
+    first: i64,
+    last: i64,
+    sessions_started: u64,
+    responses: Vec<u32>,
+}
+
+/// Counts per day, dense over the days seen so far (a calendar span is a few thousand days).
+#[derive(Default)]
+struct Days {
+    base: i64,
+    counts: Vec<u64>,
+    hours: [u64; 24],
+}
+
+impl Days {
+    fn add(&mut self, secs: i64) {
+        let day = calendar::day(secs);
+        self.hours[calendar::hour(secs)] += 1;
+        if self.counts.is_empty() {
+            self.base = day;
+        }
+        if day < self.base {
+            let grow = (self.base - day) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.base = day;
+        }
+        let at = (day - self.base) as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, 0);
+        }
+        self.counts[at] += 1;
+    }
+
+    fn each(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (self.base + i as i64, *c))
+    }
+}
+
+#[derive(Default)]
+struct Acc {
+    messages: u64,
+    system: u64,
+    kinds: [u64; Kind::ALL.len()],
+    first: Option<i64>,
+    last: Option<i64>,
+    days: Days,
+    people: Vec<Option<PAcc>>,
+}
+
+impl Acc {
+    fn message(&mut self, kind: u64, secs: i64) {
+        self.messages += 1;
+        if let Some(k) = self.kinds.get_mut(kind as usize) {
+            *k += 1;
+        }
+        self.first = Some(self.first.map_or(secs, |f| f.min(secs)));
+        self.last = Some(self.last.map_or(secs, |l| l.max(secs)));
+        self.days.add(secs);
+    }
+
+    fn participant(&mut self, sender: u32) -> &mut PAcc {
+        let i = sender as usize;
+        if i >= self.people.len() {
+            self.people.resize_with(i + 1, || None);
+        }
+        self.people[i].get_or_insert_with(|| PAcc {
+            first: i64::MAX,
+            last: i64::MIN,
+            ..PAcc::default()
+        })
+    }
+
+    fn finish(
+        mut self,
+        scope: &Scope,
+        senders: &Interner,
+        interactions: HashMap<(u32, u32), u64>,
+        tops: &[SegmentTops],
+        chats: u64,
+        notes: Vec<String>,
+    ) -> Result<Stats, UserError> {
+        let ts = |secs: i64| format_ts(&secs_to_ts(secs));
+        let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
+        let mut participants: Vec<Participant> = Vec::new();
+        for (id, p) in self.people.iter_mut().enumerate() {
+            let Some(p) = p else { continue };
+            if p.messages == 0 {
+                continue;
+            }
+            let median = if p.responses.is_empty() {
+                None
+            } else {
+                let mid = (p.responses.len() - 1) / 2;
+                Some(u64::from(*p.responses.select_nth_unstable(mid).1))
+            };
+            participants.push(Participant {
+                name: name(id as u32),
+                messages: p.messages,
+                words: p.words,
+                media: p.media,
+                deleted: p.deleted,
+                links: p.links,
+                emojis: p.emojis,
+                first: Some(ts(p.first)),
+                last: Some(ts(p.last)),
+                sessions_started: p.sessions_started,
+                median_response_secs: median,
+            });
+        }
+        participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));
+
+        let mut by_weekday = [0u64; 7];
+        let mut months: Vec<(i64, u64)> = Vec::new();
+        let mut active_days = 0;
+        for (day, count) in self.days.each() {
+            active_days += 1;
+            by_weekday[calendar::weekday(day)] += count;
+            let m = calendar::month_index(day);
+            match months.last_mut() {
+                Some((last, c)) if *last == m => *c += count,
+                _ => months.push((m, count)),
+            }
+        }
+        let by_month = match (months.first(), months.last()) {
+            (Some(&(lo, _)), Some(&(hi, _))) => {
+                let mut all: Vec<MonthCount> = (lo..=hi)
+                    .map(|m| MonthCount {
+                        month: calendar::month_label(m),
+                        messages: 0,
+                    })
+                    .collect();
+                for (m, c) in months {
+                    all[(m - lo) as usize].messages += c;
+                }
+                all
+            }
+            _ => Vec::new(),
+        };
+
+        let mut interactions: Vec<Interaction> = interactions
+            .into_iter()
+            .map(|((from, to), replies)| Interaction {
+                from: name(from),
+                to: name(to),
+                replies,
+            })
+            .collect();
+        interactions.sort_by(|a, b| {
+            b.replies
+                .cmp(&a.replies)
+                .then_with(|| a.from.cmp(&b.from))
+                .then_with(|| a.to.cmp(&b.to))
+        });
+
+        let k = |kind: Kind| self.kinds[kind.code() as usize];
+        Ok(Stats {
+            scope: scope.clone(),
+            messages: self.messages,
+            system: self.system,
+            first: self.first.map(ts),
+            last: self.last.map(ts),
+            active_days,
+            kinds: Kinds {
+                text: k(Kind::Text),
+                media: k(Kind::Media),
+                deleted: k(Kind::Deleted),
+                poll: k(Kind::Poll),
+                location: k(Kind::Location),
+                call: k(Kind::Call),
+                hidden: k(Kind::Hidden),
+                waiting: k(Kind::Waiting),
+                system: self.system + k(Kind::System),
+            },
+            participants,
+            by_hour: self.days.hours,
+            by_weekday,
+            by_month,
+            interactions,
+            top_words: top_of(tops.iter().map(|t| &t.word))?
+                .into_iter()
+                .map(|(word, count)| WordCount { word, count })
+                .collect(),
+            top_emojis: top_of(tops.iter().map(|t| &t.emoji))?
+                .into_iter()
+                .map(|(emoji, count)| EmojiCount { emoji, count })
+                .collect(),
+            top_domains: top_of(tops.iter().map(|t| &t.domain))?
+                .into_iter()
+                .map(|(domain, count)| DomainCount { domain, count })
+                .collect(),
+            chats,
+            notes,
+        })
+    }
+}
+
+/// Collects the matching documents of each segment, ascending.
+struct DocIds;
+
+struct SegmentDocIds {
+    segment: SegmentOrdinal,
+    docs: Vec<DocId>,
+}
+
+impl Collector for DocIds {
+    type Fruit = Vec<Vec<DocId>>;
+    type Child = SegmentDocIds;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentDocIds> {
+        Ok(SegmentDocIds {
+            segment,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentOrdinal, Vec<DocId>)>,
+    ) -> tantivy::Result<Vec<Vec<DocId>>> {
+        let mut out: Vec<Vec<DocId>> = Vec::new();
+        for (segment, mut docs) in fruits {
+            let i = segment as usize;
+            if i >= out.len() {
+                out.resize(i + 1, Vec::new());
+            }
+            if !docs.is_sorted() {
+                docs.sort_unstable();
+                docs.dedup();
+            }
+            out[i] = docs;
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentDocIds {
+    type Fruit = (SegmentOrdinal, Vec<DocId>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.docs.push(doc);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.docs.extend_from_slice(docs);
+    }
+
+    fn harvest(self) -> (SegmentOrdinal, Vec<DocId>) {
+        (self.segment, self.docs)
+    }
+}

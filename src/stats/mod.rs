@@ -1,0 +1,129 @@
+//! Statistics of SPEC §5 over any slice of the archive (everything, one chat, one participant,
+//! the messages a query matches), computed from fast-field columns, never from stored
+//! documents: the CLI's `stats` and the TUI's statistics pane both call [`compute`].
+//!
+//! Decisions where SPEC §5 leaves room (the README repeats them):
+//! - `by_month` lists every month from the first counted message's month to the last one's,
+//!   months without messages included (with 0), so it reads as a time line.
+//! - `top_words`, `top_emojis` and `top_domains` hold the [`TOP`] most frequent entries, by
+//!   count descending, then by the string ascending (byte order). A word counts once per
+//!   message that uses it (see [`words`]); emoji and domains count every occurrence.
+//! - `participants` are ordered by messages descending, then name ascending; `interactions`
+//!   by replies descending, then `from`, then `to`.
+//! - `kinds` also carries `system`, so its values sum to `messages + system`.
+//! - Extra fields: `scope.participant`, `chats` (how many chats the counted messages come
+//!   from) and `notes` (how a query was read leniently; left out when empty).
+
+mod calendar;
+mod columns;
+mod engine;
+pub mod sequence;
+pub mod stopwords;
+pub mod words;
+
+pub use engine::{compute, compute_on};
+
+use serde::{Deserialize, Serialize};
+
+/// How many entries `top_words`, `top_emojis` and `top_domains` hold.
+pub const TOP: usize = 20;
+
+/// Which messages to count. Every part narrows the set; all `None` is the whole archive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    /// One chat, by its exact name.
+    pub chat: Option<String>,
+    /// The messages a query matches (the whole SPEC §4 language).
+    pub query: Option<String>,
+    /// Only this sender's messages (exact name as exported).
+    pub participant: Option<String>,
+}
+
+/// SPEC §5's statistics object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub scope: Scope,
+    /// Messages with a sender, of any kind.
+    pub messages: u64,
+    /// Messages without a sender.
+    pub system: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub active_days: u64,
+    pub kinds: Kinds,
+    pub participants: Vec<Participant>,
+    pub by_hour: [u64; 24],
+    /// Monday first.
+    pub by_weekday: [u64; 7],
+    pub by_month: Vec<MonthCount>,
+    pub interactions: Vec<Interaction>,
+    pub top_words: Vec<WordCount>,
+    pub top_emojis: Vec<EmojiCount>,
+    pub top_domains: Vec<DomainCount>,
+    /// How many chats the counted messages come from.
+    pub chats: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kinds {
+    pub text: u64,
+    pub media: u64,
+    pub deleted: u64,
+    pub poll: u64,
+    pub location: u64,
+    pub call: u64,
+    pub hidden: u64,
+    pub waiting: u64,
+    /// Messages without a sender (the same number as `Stats::system`).
+    pub system: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub name: String,
+    pub messages: u64,
+    pub words: u64,
+    pub media: u64,
+    pub deleted: u64,
+    pub links: u64,
+    pub emojis: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub sessions_started: u64,
+    /// The lower median of this participant's response times, in seconds.
+    pub median_response_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthCount {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub messages: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub from: String,
+    pub to: String,
+    pub replies: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordCount {
+    pub word: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmojiCount {
+    pub emoji: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainCount {
+    pub domain: String,
+    pub count: u64,
+}

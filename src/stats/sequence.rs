@@ -1,0 +1,177 @@
+//! Sessions, response times and interactions (SPEC §5): figures that depend on the message
+//! before, so they are worked out on a whole chat in time order, system messages skipped,
+//! and then counted only for the messages the scope selected.
+
+/// A new session starts after this long a silence (or at a chat's first message).
+pub const SESSION_GAP_SECS: i64 = 60 * 60;
+
+/// One non-system message of a chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Time order: `read::order_key(ts, line)`, the time in its top bits.
+    pub key: u64,
+    pub sender: u32,
+    pub selected: bool,
+}
+
+/// What a selected message contributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The message starts a session: its sender started it.
+    SessionStart,
+    /// The message answers `to` (another sender) within the session, after `secs`.
+    Reply { to: u32, secs: i64 },
+    /// Same session, same sender as the message before.
+    Continues,
+}
+
+/// Seconds of a key made by `read::order_key`.
+pub fn key_secs(key: u64) -> i64 {
+    (key >> 24) as i64 - (1 << 38)
+}
+
+/// Walks one chat's entries in time order (sorting them first, stable so equal keys keep
+/// their index order) and reports each selected entry's event.
+pub fn walk(entries: &mut [Entry], mut on: impl FnMut(&Entry, Event)) {
+    if !entries.is_sorted_by_key(|e| e.key) {
+        entries.sort_by_key(|e| e.key);
+    }
+    let mut prev: Option<&Entry> = None;
+    for e in entries.iter() {
+        if e.selected {
+            on(e, event(prev, e));
+        }
+        prev = Some(e);
+    }
+}
+
+fn event(prev: Option<&Entry>, e: &Entry) -> Event {
+    match prev {
+        None => Event::SessionStart,
+        Some(p) => {
+            let gap = key_secs(e.key) - key_secs(p.key);
+            if gap >= SESSION_GAP_SECS {
+                Event::SessionStart
+            } else if p.sender != e.sender {
+                Event::Reply {
+                    to: p.sender,
+                    secs: gap,
+                }
+            } else {
+                Event::Continues
+            }
+        }
+    }
+}
+
+/// The events of the few `selected` messages of a chat without sorting the whole chat: each
+/// selected key's predecessor is the largest key below it, found by bucketing every entry
+/// under the selected key that follows it. `all` holds every entry of the chat (selected ones
+/// included, flagged), in any order; ties between equal keys go to the lower index, as in
+/// [`walk`]. Returns the same events as [`walk`], in time order.
+pub fn walk_sparse(all: &[Entry], mut on: impl FnMut(&Entry, Event)) {
+    // (key, index in `all`) of the selected entries, in time order.
+    let mut sel: Vec<(u64, u32)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.selected)
+        .map(|(i, e)| (e.key, i as u32))
+        .collect();
+    if sel.is_empty() {
+        return;
+    }
+    sel.sort_unstable();
+    // Best predecessor candidate per selected entry: (key, index) of the latest entry before it.
+    let mut best: Vec<Option<(u64, u32)>> = vec![None; sel.len()];
+    for (i, e) in all.iter().enumerate() {
+        let me = (e.key, i as u32);
+        // The first selected entry strictly after this one.
+        let slot = sel.partition_point(|s| *s <= me);
+        if slot < sel.len() && best[slot].is_none_or(|b| b < me) {
+            best[slot] = Some(me);
+        }
+    }
+    // Every selected entry but the first lands in the slot of the next one, so each slot's
+    // best is exactly the predecessor in time order.
+    for (slot, &(_, index)) in sel.iter().enumerate() {
+        let e = &all[index as usize];
+        on(e, event(best[slot].map(|(_, i)| &all[i as usize]), e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::read::order_key;
+
+    fn entry(secs: i64, line: u64, sender: u32, selected: bool) -> Entry {
+        Entry {
+            key: order_key(secs, line),
+            sender,
+            selected,
+        }
+    }
+
+    fn events_of(entries: &mut [Entry]) -> Vec<(u32, Event)> {
+        let mut out = Vec::new();
+        walk(entries, |e, ev| out.push((e.sender, ev)));
+        out
+    }
+
+    #[test]
+    fn sessions_replies_and_continuations() {
+        let mut es = vec![
+            entry(1000, 1, 0, true),
+            entry(1060, 2, 1, true),
+            entry(1090, 3, 1, true),
+            entry(1090 + 3600, 4, 0, true),
+            entry(1090 + 3600 + 3599, 5, 2, true),
+        ];
+        assert_eq!(
+            events_of(&mut es),
+            vec![
+                (0, Event::SessionStart),
+                (1, Event::Reply { to: 0, secs: 60 }),
+                (1, Event::Continues),
+                (0, Event::SessionStart),
+                (2, Event::Reply { to: 0, secs: 3599 }),
+            ]
+        );
+        assert_eq!(key_secs(order_key(-5, 9)), -5);
+    }
+
+    #[test]
+    fn out_of_order_input_is_walked_in_time_order() {
+        let mut es = vec![entry(200, 2, 1, true), entry(100, 1, 0, false)];
+        assert_eq!(
+            events_of(&mut es),
+            vec![(1, Event::Reply { to: 0, secs: 100 })]
+        );
+    }
+
+    #[test]
+    fn sparse_equals_sorted_walk() {
+        let mut rng = crate::synth::Rng::new(11);
+        for round in 0..200 {
+            let n = 1 + rng.below(60) as usize;
+            let density = 1 + rng.below(4);
+            let all: Vec<Entry> = (0..n)
+                .map(|i| {
+                    entry(
+                        rng.below(20_000) as i64 - 5_000,
+                        // Some equal keys on purpose.
+                        rng.below(if round % 3 == 0 { 2 } else { 1_000 }),
+                        rng.below(3) as u32,
+                        rng.below(density) == 0 || i == 0,
+                    )
+                })
+                .collect();
+            let mut sorted = all.clone();
+            let mut want = Vec::new();
+            walk(&mut sorted, |e, ev| want.push((*e, ev)));
+            let mut got = Vec::new();
+            walk_sparse(&all, |e, ev| got.push((*e, ev)));
+            assert_eq!(got, want, "round {round}");
+        }
+    }
+}

@@ -1,0 +1,886 @@
+//! The TUI's state and its one way to change: `App::update(Event) -> Vec<Effect>`. No I/O
+//! here: slow work goes out as `Effect::Request` to the worker and comes back as a reply event;
+//! time (debouncing) is the event loop's business.
+
+use super::action::Action;
+use super::keymap::{Key, Keymap};
+use super::layout::{self, Areas};
+use super::worker::{ChatOrder, Reply, Request};
+use crate::index::read::{order_key, ChatSummary, StoredMessage};
+use crate::index::search::SearchResult;
+use crate::privacy::Pseudonyms;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The panes SPEC §7 names, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Chats,
+    Conversation,
+    Results,
+    Stats,
+}
+
+impl Pane {
+    pub const ORDER: [Pane; 4] = [Pane::Chats, Pane::Conversation, Pane::Results, Pane::Stats];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Chats => "Chats",
+            Pane::Conversation => "Conversation",
+            Pane::Results => "Results",
+            Pane::Stats => "Statistics",
+        }
+    }
+}
+
+/// Where typed characters go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Normal,
+    Query,
+    Date,
+}
+
+/// What the loop hands the app.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Reply(Reply),
+    /// The debounce delay after the last keystroke in the query line has passed.
+    SearchDue,
+}
+
+/// What the app asks of the loop.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Request(Request),
+    /// Start (or restart) the search debounce timer.
+    Debounce,
+    Quit,
+}
+
+/// An open conversation, paged in from the archive.
+#[derive(Debug, Clone, Default)]
+pub struct Conversation {
+    pub order: Arc<ChatOrder>,
+    pub messages: HashMap<usize, StoredMessage>,
+    /// Selected message (position in the chat).
+    pub sel: usize,
+    /// First message drawn.
+    pub top: usize,
+    /// The message a search result jumped to, shown highlighted.
+    pub hit: Option<usize>,
+    /// Terms to highlight, and the positions of the messages matching the query.
+    pub highlight: Vec<String>,
+    pub matches: Vec<usize>,
+    /// Positions requested and not yet arrived.
+    pub pending: Option<(u64, usize, usize)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub latest: u64,
+    pub result: Option<SearchResult>,
+    pub sel: usize,
+    pub searching: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StatsView {
+    pub latest: u64,
+    pub label: String,
+    pub stats: Option<Box<crate::stats::Stats>>,
+    pub loading: bool,
+    pub error: Option<String>,
+    /// Selected participant for `]`/`[`.
+    pub participant: usize,
+    pub scroll: u16,
+}
+
+pub struct App {
+    pub keymap: Keymap,
+    pub focus: Pane,
+    /// The pane the main area shows while the chat list has the focus.
+    pub last_main: Pane,
+    pub input: Input,
+    pub query: String,
+    pub date: String,
+    pub chats: Option<Vec<ChatSummary>>,
+    pub chats_error: Option<String>,
+    pub chat_sel: usize,
+    pub chats_latest: u64,
+    pub open_latest: u64,
+    /// Where to go once the chat being opened arrives: (order key, is a search hit).
+    pub open_target: Option<(u64, bool)>,
+    pub conv: Option<Conversation>,
+    pub results: Results,
+    pub stats: StatsView,
+    pub anonymize: bool,
+    pub pseudonyms: Pseudonyms,
+    pub theme: super::theme::Theme,
+    pub help: bool,
+    pub status: Option<String>,
+    pub size: (u16, u16),
+    pub quit: bool,
+    next_id: u64,
+}
+
+/// Results shown as you type.
+pub const RESULT_LIMIT: usize = 200;
+
+impl App {
+    pub fn new(keymap: Keymap, size: (u16, u16)) -> App {
+        App {
+            keymap,
+            focus: Pane::Chats,
+            last_main: Pane::Conversation,
+            input: Input::Normal,
+            query: String::new(),
+            date: String::new(),
+            chats: None,
+            chats_error: None,
+            chat_sel: 0,
+            chats_latest: 0,
+            open_latest: 0,
+            open_target: None,
+            conv: None,
+            results: Results::default(),
+            stats: StatsView::default(),
+            anonymize: false,
+            pseudonyms: Pseudonyms::default(),
+            theme: super::theme::Theme { color: true },
+            help: false,
+            status: None,
+            size,
+            quit: false,
+            next_id: 1,
+        }
+    }
+
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// The requests to make at start: the chat list.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let id = self.id();
+        self.chats_latest = id;
+        vec![Effect::Request(Request::Chats { id })]
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(self.size, self)
+    }
+
+    /// A name as it should be shown: itself, or its pseudonym in anonymized view.
+    pub fn name<'a>(&'a self, name: &'a str) -> &'a str {
+        if self.anonymize {
+            self.pseudonyms.get(name)
+        } else {
+            name
+        }
+    }
+
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        let effects = self.dispatch(event);
+        if self.focus != Pane::Chats {
+            self.last_main = self.focus;
+        }
+        effects
+    }
+
+    fn dispatch(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) => self.key(key),
+            Event::Mouse(m) => self.mouse(m),
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                self.after_move()
+            }
+            Event::Reply(reply) => self.reply(reply),
+            Event::SearchDue => self.search_now(),
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match self.input {
+            Input::Query => return self.query_key(key),
+            Input::Date => return self.date_key(key),
+            Input::Normal => {}
+        }
+        if self.help {
+            // Any key closes help; the quit keys still quit.
+            self.help = false;
+            let quits =
+                Key::from_event(&key).and_then(|k| self.keymap.action(&k)) == Some(Action::Quit);
+            return if quits {
+                self.act(Action::Quit)
+            } else {
+                Vec::new()
+            };
+        }
+        self.status = None;
+        match Key::from_event(&key).and_then(|k| self.keymap.action(&k)) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    fn query_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => self.act(Action::Quit),
+            KeyCode::Char('u') if ctrl => {
+                self.query.clear();
+                vec![Effect::Debounce]
+            }
+            KeyCode::Char('w') if ctrl => {
+                let trimmed = self.query.trim_end().len();
+                let cut = self.query[..trimmed].rfind(' ').map_or(0, |i| i + 1);
+                self.query.truncate(cut);
+                vec![Effect::Debounce]
+            }
+            KeyCode::Char(c) if !ctrl => {
+                self.query.push(c);
+                self.focus = Pane::Results;
+                vec![Effect::Debounce]
+            }
+            KeyCode::Backspace => {
+                self.query.pop();
+                vec![Effect::Debounce]
+            }
+            KeyCode::Enter => {
+                self.input = Input::Normal;
+                self.focus = Pane::Results;
+                // Results now, without waiting for the debounce.
+                self.search_now()
+            }
+            KeyCode::Esc => {
+                self.input = Input::Normal;
+                Vec::new()
+            }
+            KeyCode::Down | KeyCode::Up => {
+                self.focus = Pane::Results;
+                let action = if key.code == KeyCode::Down {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                self.move_by(action)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn date_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' => {
+                if self.date.len() < 10 {
+                    self.date.push(c);
+                }
+                Vec::new()
+            }
+            KeyCode::Backspace => {
+                self.date.pop();
+                Vec::new()
+            }
+            KeyCode::Esc => {
+                self.input = Input::Normal;
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                self.input = Input::Normal;
+                self.jump_to_date()
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.act(Action::Quit)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn jump_to_date(&mut self) -> Vec<Effect> {
+        let Some(ts) = crate::import::dates::parse_user_ts(&self.date) else {
+            self.status = Some(format!("not a date: {} (use YYYY-MM-DD)", self.date));
+            return Vec::new();
+        };
+        let key = order_key(crate::index::schema::ts_to_secs(&ts), 0);
+        let Some(conv) = self.conv.as_mut() else {
+            return Vec::new();
+        };
+        let pos = conv
+            .order
+            .position_of(key)
+            .min(conv.order.len().saturating_sub(1));
+        conv.sel = pos;
+        conv.top = pos;
+        self.focus = Pane::Conversation;
+        self.after_move()
+    }
+
+    /// Performs one action.
+    pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            Action::NextPane | Action::PrevPane => {
+                let i = Pane::ORDER
+                    .iter()
+                    .position(|p| *p == self.focus)
+                    .unwrap_or(0);
+                let n = Pane::ORDER.len();
+                let next = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.focus = Pane::ORDER[next];
+                self.after_move()
+            }
+            Action::FocusChats => self.focus_pane(Pane::Chats),
+            Action::FocusConversation => self.focus_pane(Pane::Conversation),
+            Action::FocusResults => self.focus_pane(Pane::Results),
+            Action::FocusStats => self.focus_pane(Pane::Stats),
+            Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::First
+            | Action::Last => self.move_by(action),
+            Action::Search => {
+                self.input = Input::Query;
+                Vec::new()
+            }
+            Action::Open => self.open(),
+            Action::NextMatch | Action::PrevMatch => self.next_match(action == Action::NextMatch),
+            Action::Stats => self.request_stats(),
+            Action::NextParticipant | Action::PrevParticipant => {
+                let n = self
+                    .stats
+                    .stats
+                    .as_ref()
+                    .map_or(0, |s| s.participants.len());
+                if n > 0 {
+                    let p = &mut self.stats.participant;
+                    *p = if action == Action::NextParticipant {
+                        (*p + 1) % n
+                    } else {
+                        (*p + n - 1) % n
+                    };
+                }
+                self.focus = Pane::Stats;
+                Vec::new()
+            }
+            Action::JumpToDate => {
+                if self.conv.is_some() {
+                    self.input = Input::Date;
+                    self.date.clear();
+                } else {
+                    self.status = Some("open a chat first (Enter on a chat)".into());
+                }
+                Vec::new()
+            }
+            Action::ToggleAnonymize => {
+                self.anonymize = !self.anonymize;
+                self.status = Some(if self.anonymize {
+                    "anonymized view: names are pseudonyms".into()
+                } else {
+                    "real names shown".into()
+                });
+                Vec::new()
+            }
+            Action::Help => {
+                self.help = true;
+                Vec::new()
+            }
+            Action::Back => {
+                if self.conv.as_ref().is_some_and(|c| !c.highlight.is_empty())
+                    && self.focus == Pane::Conversation
+                {
+                    if let Some(c) = self.conv.as_mut() {
+                        c.highlight.clear();
+                        c.matches.clear();
+                        c.hit = None;
+                    }
+                } else {
+                    self.focus = match self.focus {
+                        Pane::Chats => Pane::Chats,
+                        _ if self.conv.is_some() && self.focus != Pane::Conversation => {
+                            Pane::Conversation
+                        }
+                        _ => Pane::Chats,
+                    };
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn focus_pane(&mut self, pane: Pane) -> Vec<Effect> {
+        self.focus = pane;
+        if pane == Pane::Stats && self.stats.stats.is_none() && !self.stats.loading {
+            return self.request_stats();
+        }
+        self.after_move()
+    }
+
+    /// Rows a page holds in the focused pane.
+    fn page(&self) -> usize {
+        let a = self.areas();
+        usize::from(a.main.height.saturating_sub(2)).max(1)
+    }
+
+    fn move_by(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.page();
+        let step = |sel: usize, len: usize| -> usize {
+            if len == 0 {
+                return 0;
+            }
+            let last = len - 1;
+            match action {
+                Action::Down => (sel + 1).min(last),
+                Action::Up => sel.saturating_sub(1),
+                Action::PageDown => (sel + page).min(last),
+                Action::PageUp => sel.saturating_sub(page),
+                Action::HalfPageDown => (sel + page / 2).min(last),
+                Action::HalfPageUp => sel.saturating_sub(page / 2),
+                Action::First => 0,
+                Action::Last => last,
+                _ => sel,
+            }
+        };
+        match self.focus {
+            Pane::Chats => {
+                let len = self.chats.as_ref().map_or(0, Vec::len);
+                self.chat_sel = step(self.chat_sel, len);
+            }
+            Pane::Results => {
+                let len = self.results.result.as_ref().map_or(0, |r| r.hits.len());
+                self.results.sel = step(self.results.sel, len);
+            }
+            Pane::Conversation => {
+                if let Some(c) = self.conv.as_mut() {
+                    c.sel = step(c.sel, c.order.len());
+                }
+            }
+            Pane::Stats => {
+                let s = &mut self.stats.scroll;
+                *s = match action {
+                    Action::Down => s.saturating_add(1),
+                    Action::Up => s.saturating_sub(1),
+                    Action::PageDown | Action::HalfPageDown => s.saturating_add(page as u16 / 2),
+                    Action::PageUp | Action::HalfPageUp => s.saturating_sub(page as u16 / 2),
+                    Action::First => 0,
+                    Action::Last => u16::MAX / 2,
+                    _ => *s,
+                };
+            }
+        }
+        self.after_move()
+    }
+
+    /// Keeps the selection visible and asks for the messages about to be drawn.
+    fn after_move(&mut self) -> Vec<Effect> {
+        let width = self.areas().main.width.saturating_sub(2);
+        let height = usize::from(self.areas().main.height.saturating_sub(2));
+        let Some(conv) = self.conv.as_ref() else {
+            return Vec::new();
+        };
+        if conv.order.is_empty() {
+            return Vec::new();
+        }
+        // Scroll down until the selected message ends inside the pane (heights need the
+        // messages; missing ones count as one line until they arrive).
+        let mut top = conv.top.min(conv.sel);
+        loop {
+            let used: usize = (top..=conv.sel)
+                .map(|p| layout::message_height(self, conv, p, width))
+                .sum();
+            if used <= height.max(1) || top >= conv.sel {
+                break;
+            }
+            top += 1;
+        }
+        let Some(conv) = self.conv.as_mut() else {
+            return Vec::new();
+        };
+        conv.top = top;
+        let start = conv.top.saturating_sub(height);
+        let end = (conv.top + height * 2 + 1).min(conv.order.len());
+        // Forget what is far away: memory stays flat however long the chat.
+        let keep = conv.top.saturating_sub(height * 4)..conv.top + height * 6;
+        conv.messages.retain(|p, _| keep.contains(p));
+        let missing = (start..end).any(|p| !conv.messages.contains_key(&p));
+        let pending_covers = conv.pending.is_some_and(|(_, s, e)| s <= start && e >= end);
+        if missing && !pending_covers {
+            self.next_id += 1;
+            let id = self.next_id;
+            let conv = self.conv.as_mut().expect("checked above");
+            conv.pending = Some((id, start, end));
+            return vec![Effect::Request(Request::Messages {
+                id,
+                order: Arc::clone(&conv.order),
+                start,
+                end,
+            })];
+        }
+        Vec::new()
+    }
+
+    fn open(&mut self) -> Vec<Effect> {
+        match self.focus {
+            Pane::Chats => {
+                let Some(chat) = self.chats.as_ref().and_then(|c| c.get(self.chat_sel)) else {
+                    return Vec::new();
+                };
+                let chat = chat.chat.clone();
+                self.open_target = None;
+                self.open_chat(chat)
+            }
+            Pane::Results => {
+                let Some(hit) = self
+                    .results
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.hits.get(self.results.sel))
+                else {
+                    return Vec::new();
+                };
+                let key = order_key(hit.message.secs, hit.message.line);
+                let chat = hit.message.message.chat.clone();
+                if self.conv.as_ref().is_some_and(|c| c.order.chat == chat) {
+                    self.open_target = Some((key, true));
+                    return self.go_to_target();
+                }
+                self.open_target = Some((key, true));
+                self.open_chat(chat)
+            }
+            Pane::Stats => {
+                // Enter on a participant searches their messages.
+                let Some(name) = self
+                    .stats
+                    .stats
+                    .as_ref()
+                    .and_then(|s| s.participants.get(self.stats.participant))
+                    .map(|p| p.name.clone())
+                else {
+                    return Vec::new();
+                };
+                self.query = format!("from:\"{name}\"");
+                self.focus = Pane::Results;
+                self.search_now()
+            }
+            Pane::Conversation => Vec::new(),
+        }
+    }
+
+    fn open_chat(&mut self, chat: String) -> Vec<Effect> {
+        let id = self.id();
+        self.open_latest = id;
+        self.status = Some(format!("opening {chat}…"));
+        vec![Effect::Request(Request::OpenChat { id, chat })]
+    }
+
+    /// Moves the open conversation to its target (a search hit), and asks where the query's
+    /// other matches are for `n`/`N`.
+    fn go_to_target(&mut self) -> Vec<Effect> {
+        let Some((key, is_hit)) = self.open_target.take() else {
+            return self.after_move();
+        };
+        let query = self.query.clone();
+        self.next_id += 1;
+        let id = self.next_id;
+        let Some(conv) = self.conv.as_mut() else {
+            return Vec::new();
+        };
+        let pos = conv
+            .order
+            .position_of(key)
+            .min(conv.order.len().saturating_sub(1));
+        conv.sel = pos;
+        // Context: the hit sits a third of the way down the pane.
+        conv.top = pos.saturating_sub(usize::from(self.size.1 / 6));
+        conv.hit = is_hit.then_some(pos);
+        self.focus = Pane::Conversation;
+        let mut effects = self.after_move();
+        if is_hit && !query.trim().is_empty() {
+            if let Some(conv) = self.conv.as_ref() {
+                effects.push(Effect::Request(Request::ChatMatches {
+                    id,
+                    order: Arc::clone(&conv.order),
+                    query,
+                }));
+            }
+        }
+        effects
+    }
+
+    fn next_match(&mut self, forward: bool) -> Vec<Effect> {
+        let Some(conv) = self.conv.as_mut() else {
+            return Vec::new();
+        };
+        if conv.matches.is_empty() {
+            self.status =
+                Some("no matches in this chat (search with /, then Enter on a result)".into());
+            return Vec::new();
+        }
+        let next = if forward {
+            conv.matches
+                .iter()
+                .find(|p| **p > conv.sel)
+                .or(conv.matches.first())
+        } else {
+            conv.matches
+                .iter()
+                .rev()
+                .find(|p| **p < conv.sel)
+                .or(conv.matches.last())
+        };
+        if let Some(p) = next.copied() {
+            let n = conv.matches.iter().position(|m| *m == p).unwrap_or(0) + 1;
+            let total = conv.matches.len();
+            conv.sel = p;
+            conv.hit = Some(p);
+            self.status = Some(format!("match {n} of {total}"));
+        }
+        self.focus = Pane::Conversation;
+        self.after_move()
+    }
+
+    fn request_stats(&mut self) -> Vec<Effect> {
+        let query = self.query.trim().to_string();
+        let (scope, label) = if self.focus == Pane::Results && !query.is_empty() {
+            (
+                crate::stats::Scope {
+                    query: Some(query.clone()),
+                    ..Default::default()
+                },
+                format!("query: {query}"),
+            )
+        } else if let Some(conv) = self.conv.as_ref() {
+            (
+                crate::stats::Scope {
+                    chat: Some(conv.order.chat.clone()),
+                    ..Default::default()
+                },
+                format!("chat: {}", conv.order.chat),
+            )
+        } else if !query.is_empty() {
+            (
+                crate::stats::Scope {
+                    query: Some(query.clone()),
+                    ..Default::default()
+                },
+                format!("query: {query}"),
+            )
+        } else {
+            (
+                crate::stats::Scope::default(),
+                "the whole archive".to_string(),
+            )
+        };
+        let id = self.id();
+        self.stats.latest = id;
+        self.stats.loading = true;
+        self.stats.label = label;
+        self.stats.participant = 0;
+        self.stats.scroll = 0;
+        self.focus = Pane::Stats;
+        vec![Effect::Request(Request::Stats { id, scope })]
+    }
+
+    fn search_now(&mut self) -> Vec<Effect> {
+        let id = self.id();
+        self.results.latest = id;
+        if self.query.trim().is_empty() {
+            self.results = Results {
+                latest: id,
+                ..Results::default()
+            };
+            return Vec::new();
+        }
+        self.results.searching = true;
+        vec![Effect::Request(Request::Search {
+            id,
+            query: self.query.clone(),
+            limit: RESULT_LIMIT,
+        })]
+    }
+
+    fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        match reply {
+            Reply::Chats { id, chats } => {
+                if id != self.chats_latest {
+                    return Vec::new();
+                }
+                match chats {
+                    Ok(mut chats) => {
+                        // Busiest chats first: that is where people look.
+                        chats.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.chat.cmp(&b.chat)));
+                        self.chats = Some(chats);
+                    }
+                    Err(e) => self.chats_error = Some(e),
+                }
+                Vec::new()
+            }
+            Reply::Search { id, result } => {
+                if id != self.results.latest {
+                    return Vec::new(); // stale: the user typed on
+                }
+                self.results.searching = false;
+                match result {
+                    Ok(r) => {
+                        self.results.result = Some(r);
+                        self.results.error = None;
+                        self.results.sel = 0;
+                    }
+                    Err(e) => self.results.error = Some(e),
+                }
+                Vec::new()
+            }
+            Reply::ChatOpened { id, order } => {
+                if id != self.open_latest {
+                    return Vec::new();
+                }
+                self.status = None;
+                match order {
+                    Ok(order) => {
+                        let last = order.len().saturating_sub(1);
+                        self.conv = Some(Conversation {
+                            order,
+                            sel: last,
+                            top: last,
+                            ..Conversation::default()
+                        });
+                        self.focus = Pane::Conversation;
+                        if self.open_target.is_some() {
+                            return self.go_to_target();
+                        }
+                        // A chat opens at its newest message, like the app.
+                        let h = usize::from(self.size.1);
+                        if let Some(c) = self.conv.as_mut() {
+                            c.top = c.top.saturating_sub(h);
+                        }
+                        self.after_move()
+                    }
+                    Err(e) => {
+                        self.status = Some(format!("cannot open the chat: {e}"));
+                        Vec::new()
+                    }
+                }
+            }
+            Reply::Messages {
+                id,
+                start,
+                messages,
+            } => {
+                let Some(conv) = self.conv.as_mut() else {
+                    return Vec::new();
+                };
+                if conv.pending.is_some_and(|(p, _, _)| p == id) {
+                    conv.pending = None;
+                }
+                for (i, m) in messages.into_iter().enumerate() {
+                    if m.message.chat == conv.order.chat {
+                        conv.messages.insert(start + i, m);
+                    }
+                }
+                // Heights are known now: the selection may need the pane to scroll.
+                self.after_move()
+            }
+            Reply::ChatMatches {
+                id: _,
+                positions,
+                highlight,
+            } => {
+                if let Some(conv) = self.conv.as_mut() {
+                    conv.matches = positions;
+                    conv.highlight = highlight;
+                }
+                Vec::new()
+            }
+            Reply::Stats { id, stats } => {
+                if id != self.stats.latest {
+                    return Vec::new();
+                }
+                self.stats.loading = false;
+                match stats {
+                    Ok(s) => {
+                        self.stats.stats = Some(s);
+                        self.stats.error = None;
+                    }
+                    Err(e) => self.stats.error = Some(e),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        let a = self.areas();
+        let inside = |r: ratatui::layout::Rect| {
+            m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+        };
+        let pane_at = if inside(a.chats) {
+            Some(Pane::Chats)
+        } else if inside(a.main) {
+            Some(layout::main_pane(self))
+        } else {
+            None
+        };
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let Some(pane) = pane_at else {
+                    return Vec::new();
+                };
+                let before = self.focus;
+                self.focus = pane;
+                let action = if m.kind == MouseEventKind::ScrollDown {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                let mut effects = Vec::new();
+                for _ in 0..3 {
+                    effects.extend(self.move_by(action));
+                }
+                if pane != before && pane == Pane::Chats {
+                    self.focus = before;
+                }
+                effects
+            }
+            MouseEventKind::Down(_) => {
+                if inside(a.query) {
+                    self.input = Input::Query;
+                    return Vec::new();
+                }
+                if let Some(pane) = pane_at {
+                    self.focus = pane;
+                    if pane == Pane::Chats {
+                        let row = usize::from(m.row.saturating_sub(a.chats.y + 1));
+                        let first = layout::list_offset(
+                            self.chat_sel,
+                            usize::from(a.chats.height.saturating_sub(2)),
+                        );
+                        let len = self.chats.as_ref().map_or(0, Vec::len);
+                        if first + row < len {
+                            self.chat_sel = first + row;
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}

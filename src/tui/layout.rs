@@ -1,0 +1,359 @@
+//! Geometry shared by drawing and input: where each pane is, and how a message wraps. Both
+//! `draw` and `App::update` (scrolling, mouse clicks) use these pure functions, so what is
+//! drawn and what is scrolled always agree.
+
+use super::app::{App, Conversation, Pane};
+use crate::index::read::StoredMessage;
+use crate::model::Kind;
+use crate::sanitize::{self, Mode};
+use ratatui::layout::Rect;
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Smallest terminal the TUI draws in (SPEC §7).
+pub const MIN_SIZE: (u16, u16) = (40, 12);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub full: Rect,
+    pub chats: Rect,
+    pub main: Rect,
+    pub query: Rect,
+    pub footer: Rect,
+    pub too_small: bool,
+}
+
+/// The pane shown in the main area: the focused one, or the last one focused while the chat
+/// list has the focus.
+pub fn main_pane(app: &App) -> Pane {
+    if app.focus == Pane::Chats {
+        app.last_main
+    } else {
+        app.focus
+    }
+}
+
+pub fn areas(size: (u16, u16), app: &App) -> Areas {
+    let (w, h) = size;
+    let full = Rect::new(0, 0, w, h);
+    if w < MIN_SIZE.0 || h < MIN_SIZE.1 {
+        return Areas {
+            full,
+            too_small: true,
+            ..Areas::default()
+        };
+    }
+    let body = Rect::new(0, 0, w, h - 2);
+    let query = Rect::new(0, h - 2, w, 1);
+    let footer = Rect::new(0, h - 1, w, 1);
+    // Narrow terminals show one pane at a time.
+    let (chats, main) = if w >= 80 {
+        let cw = (w / 4).clamp(24, 36);
+        (
+            Rect::new(0, 0, cw, body.height),
+            Rect::new(cw, 0, w - cw, body.height),
+        )
+    } else if app.focus == Pane::Chats {
+        (body, Rect::new(w, 0, 0, body.height))
+    } else {
+        (Rect::new(0, 0, 0, body.height), body)
+    };
+    Areas {
+        full,
+        chats,
+        main,
+        query,
+        footer,
+        too_small: false,
+    }
+}
+
+/// First row of a list so that `sel` is visible in `height` rows.
+pub fn list_offset(sel: usize, height: usize) -> usize {
+    if height == 0 {
+        return sel;
+    }
+    (sel + 1).saturating_sub(height)
+}
+
+/// How a part of a message line is styled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Time,
+    Sender,
+    Body,
+    Match,
+    Dim,
+}
+
+/// A message laid out for a width: an optional day separator, then lines of styled pieces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageLayout {
+    pub day: Option<String>,
+    pub lines: Vec<Vec<(String, Part)>>,
+    pub kind: Kind,
+    pub sender: Option<String>,
+}
+
+impl MessageLayout {
+    pub fn height(&self) -> usize {
+        self.lines.len() + usize::from(self.day.is_some())
+    }
+}
+
+/// Indent of wrapped lines: the width of `HH:MM `.
+const INDENT: usize = 6;
+
+/// A message's day, to draw a separator when it changes.
+fn day_of(m: &StoredMessage) -> &str {
+    m.message.ts.get(..10).unwrap_or("")
+}
+
+/// Lays out message `p` of the open conversation.
+pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> MessageLayout {
+    let width = usize::from(width).max(INDENT + 8);
+    let Some(stored) = conv.messages.get(&p) else {
+        return MessageLayout {
+            day: None,
+            lines: vec![vec![("…".to_string(), Part::Dim)]],
+            kind: Kind::Text,
+            sender: None,
+        };
+    };
+    let m = &stored.message;
+    let day = match p.checked_sub(1).and_then(|q| conv.messages.get(&q)) {
+        Some(prev) if day_of(prev) == day_of(stored) => None,
+        _ => Some(pretty_day(day_of(stored))),
+    };
+    let time = m.ts.get(11..16).unwrap_or("     ").to_string();
+    let sender = m
+        .sender
+        .as_deref()
+        .map(|s| sanitize::to_display(app.name(s), Mode::OneLine).into_owned());
+
+    // The body: placeholders named, then the text (sanitized, with highlight ranges kept).
+    let mut body = String::new();
+    let mut dim_until = 0;
+    match m.kind {
+        Kind::Text => {}
+        Kind::Media => {
+            let name = m.attachment.as_deref().unwrap_or("media omitted");
+            body.push_str(&format!("[{}] ", sanitize::to_display(name, Mode::OneLine)));
+            dim_until = body.len();
+        }
+        Kind::Deleted | Kind::Hidden | Kind::Waiting | Kind::Call | Kind::Location | Kind::Poll => {
+            body.push_str(&format!("[{}] ", m.kind));
+            dim_until = body.len();
+        }
+        Kind::System => {}
+    }
+    let text = if app.anonymize {
+        mask_names(app, &m.text)
+    } else {
+        m.text.clone()
+    };
+    let ranges = if conv.highlight.is_empty() {
+        Vec::new()
+    } else {
+        crate::index::search::highlight_ranges(&text, &conv.highlight)
+    };
+    let (clean, clean_ranges) = sanitize::to_display_with_ranges(&text, Mode::MultiLine, &ranges);
+    let offset = body.len();
+    body.push_str(&clean);
+    let matches: Vec<Range<usize>> = clean_ranges
+        .into_iter()
+        .map(|r| r.start + offset..r.end + offset)
+        .collect();
+    if m.edited {
+        body.push_str(" (edited)");
+    }
+    let edited_from = if m.edited {
+        body.len() - " (edited)".len()
+    } else {
+        body.len()
+    };
+
+    let head = match &sender {
+        Some(s) => format!("{s}: "),
+        None => String::new(),
+    };
+    let first_room = width.saturating_sub(INDENT + head.width()).max(4);
+    let rest_room = width.saturating_sub(INDENT).max(4);
+    let wrapped = wrap(&body, first_room, rest_room);
+
+    let part_at = |i: usize| {
+        if matches.iter().any(|r| r.contains(&i)) {
+            Part::Match
+        } else if i < dim_until || i >= edited_from || m.kind == Kind::System {
+            Part::Dim
+        } else {
+            Part::Body
+        }
+    };
+    let mut lines = Vec::with_capacity(wrapped.len());
+    for (n, range) in wrapped.iter().enumerate() {
+        let mut pieces: Vec<(String, Part)> = Vec::new();
+        if n == 0 {
+            pieces.push((format!("{time} "), Part::Time));
+            if !head.is_empty() {
+                pieces.push((head.clone(), Part::Sender));
+            }
+        } else {
+            pieces.push((" ".repeat(INDENT), Part::Time));
+        }
+        // Split the line's text into runs of one style.
+        let mut run_start = range.start;
+        let mut run_part = part_at(range.start);
+        for (i, _) in body[range.clone()]
+            .char_indices()
+            .map(|(i, c)| (i + range.start, c))
+        {
+            let part = part_at(i);
+            if part != run_part {
+                pieces.push((body[run_start..i].to_string(), run_part));
+                run_start = i;
+                run_part = part;
+            }
+        }
+        if run_start < range.end {
+            pieces.push((body[run_start..range.end].to_string(), run_part));
+        }
+        lines.push(pieces);
+    }
+    MessageLayout {
+        day,
+        lines,
+        kind: m.kind,
+        sender: m.sender.clone(),
+    }
+}
+
+pub fn message_height(app: &App, conv: &Conversation, p: usize, width: u16) -> usize {
+    message_layout(app, conv, p, width).height()
+}
+
+/// `2024-03-05` → `Tuesday, 5 March 2024`.
+fn pretty_day(day: &str) -> String {
+    use chrono::Datelike;
+    match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+        Ok(d) => format!(
+            "{}, {} {} {}",
+            d.format("%A"),
+            d.day(),
+            d.format("%B"),
+            d.year()
+        ),
+        Err(_) => day.to_string(),
+    }
+}
+
+/// Participants' names mentioned in a text, replaced by their pseudonyms.
+pub fn mask_names(app: &App, text: &str) -> String {
+    let mut out = text.to_string();
+    for (name, pseudonym) in app.pseudonyms.pairs() {
+        if name.len() >= 3 && out.contains(name) {
+            out = out.replace(name, pseudonym);
+        }
+        // First names alone are names too.
+        if let Some(first) = name
+            .split_whitespace()
+            .next()
+            .filter(|f| f.len() >= 3 && *f != name)
+        {
+            if out.contains(first) {
+                let short = pseudonym.split_whitespace().next().unwrap_or(pseudonym);
+                out = replace_word(&out, first, short);
+            }
+        }
+    }
+    out
+}
+
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(word) {
+        let before_ok = rest[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = &rest[i + word.len()..];
+        let after_ok = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
+        out.push_str(&rest[..i]);
+        out.push_str(if before_ok && after_ok { with } else { word });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Wraps text into line ranges: the first line `first` columns wide, the others `rest`;
+/// breaks at spaces where it can, inside words where it must, at every `\n`.
+pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for para in text.split('\n') {
+        let mut start = 0;
+        let mut width = 0;
+        let mut last_space: Option<usize> = None;
+        let room = |lines: &Vec<Range<usize>>| if lines.is_empty() { first } else { rest };
+        let mut i = 0;
+        let graphemes: Vec<(usize, &str)> = para.grapheme_indices(true).collect();
+        while i < graphemes.len() {
+            let (at, g) = graphemes[i];
+            let w = g.width();
+            if width + w > room(&lines) && at > start {
+                let cut = match last_space {
+                    Some(s) if s > start => s + 1,
+                    _ => at,
+                };
+                lines.push(offset + start..offset + cut);
+                start = cut;
+                width = para[start..at].width();
+                last_space = None;
+                continue;
+            }
+            if g == " " {
+                last_space = Some(at);
+            }
+            width += w;
+            i += 1;
+        }
+        lines.push(offset + start..offset + para.len());
+        offset += para.len() + 1;
+    }
+    // Trailing spaces at a break are not worth a line of their own.
+    for r in &mut lines {
+        while r.end > r.start && text.as_bytes()[r.end - 1] == b' ' {
+            r.end -= 1;
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_at_spaces_and_inside_long_words() {
+        let t = "hello world this is a test";
+        let lines: Vec<&str> = wrap(t, 11, 11).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(lines, vec!["hello world", "this is a", "test"]);
+        let t = "abcdefghij";
+        let lines: Vec<&str> = wrap(t, 4, 4).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(lines, vec!["abcd", "efgh", "ij"]);
+        let t = "a\n\nb";
+        assert_eq!(wrap(t, 10, 10).len(), 3);
+        let t = "日本語のテキスト";
+        for r in wrap(t, 5, 5) {
+            assert!(t[r].width() <= 5);
+        }
+    }
+
+    #[test]
+    fn words_are_replaced_whole() {
+        assert_eq!(replace_word("Ana and Anabel", "Ana", "X"), "X and Anabel");
+    }
+}

@@ -1,0 +1,92 @@
+//! The conversation: a chat in time order, paged in around what is on screen, with day
+//! separators, coloured senders, styled placeholders and highlighted matches.
+
+use crate::tui::app::App;
+use crate::tui::layout::{message_layout, Part};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let Some(conv) = &app.conv else {
+        let hint = format!(
+            "Pick a chat and press {} to open it — or press {} to search everything.",
+            app.keymap.keys_text(crate::tui::action::Action::Open),
+            app.keymap.keys_text(crate::tui::action::Action::Search)
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Center),
+            Rect::new(area.x, area.y + area.height / 2, area.width, 1),
+        );
+        return;
+    };
+    if conv.order.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("this chat is empty", theme.dim())),
+            area,
+        );
+        return;
+    }
+    let width = area.width;
+    let mut lines: Vec<Line> = Vec::with_capacity(usize::from(area.height));
+    let mut p = conv.top;
+    while lines.len() < usize::from(area.height) && p < conv.order.len() {
+        let layout = message_layout(app, conv, p, width);
+        if let Some(day) = &layout.day {
+            let text = format!("── {day} ──");
+            let pad = usize::from(width).saturating_sub(crate::sanitize::display_width(&text)) / 2;
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(pad)),
+                Span::styled(text, theme.accent()),
+            ]));
+        }
+        let selected = p == conv.sel;
+        let is_hit = conv.hit == Some(p);
+        for pieces in layout.lines {
+            let spans: Vec<Span> = pieces
+                .into_iter()
+                .map(|(text, part)| {
+                    let style = theme.part(part, layout.sender.as_deref());
+                    let style = if layout.kind == crate::model::Kind::System && part == Part::Body {
+                        theme.dim()
+                    } else {
+                        style
+                    };
+                    Span::styled(text, style)
+                })
+                .collect();
+            let mut line = Line::from(spans);
+            if is_hit {
+                line = line.style(theme.hit());
+            }
+            if selected {
+                line = line.style(theme.selected().patch(if is_hit {
+                    theme.hit()
+                } else {
+                    Style::default()
+                }));
+            }
+            lines.push(line);
+        }
+        p += 1;
+    }
+    lines.truncate(usize::from(area.height));
+    frame.render_widget(Paragraph::new(lines), area);
+    // Where we are in the chat, bottom right: `1234/5678`.
+    let pos = format!(" {}/{} ", conv.sel + 1, conv.order.len());
+    let w = pos.len() as u16;
+    if area.width > w + 2 && area.height > 0 {
+        frame.render_widget(
+            Paragraph::new(Span::styled(pos, theme.dim())),
+            Rect::new(
+                area.x + area.width - w,
+                area.y + area.height.saturating_sub(1),
+                w,
+                1,
+            ),
+        );
+    }
+}

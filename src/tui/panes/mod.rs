@@ -1,0 +1,8 @@
+//! One module per pane and overlay, each a pure drawing function.
+
+pub mod chats;
+pub mod conversation;
+pub mod footer;
+pub mod help;
+pub mod results;
+pub mod stats;

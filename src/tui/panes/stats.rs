@@ -1,0 +1,320 @@
+//! The statistics pane: who writes most (bars), when (activity by month as a sparkline, the
+//! hour × weekday heatmap), what (top words and emojis), and who answers whom how fast.
+//! Drawn as text charts so it reads at any size and scrolls with the usual keys.
+
+use crate::sanitize::{self, Mode};
+use crate::stats::Stats;
+use crate::tui::app::App;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+const BARS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+const SHADES: [&str; 5] = ["  ", "░░", "▒▒", "▓▓", "██"];
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let s = &app.stats;
+    let lines: Vec<Line> = match (&s.stats, s.loading, &s.error) {
+        (_, _, Some(e)) => vec![Line::from(Span::styled(format!("statistics failed: {e}"), theme.dim()))],
+        (None, true, _) => vec![Line::from(Span::styled("computing…", theme.dim()))],
+        (None, false, _) => vec![Line::from(Span::styled(
+            format!(
+                "Press {} for the statistics of the open chat, of the current search, or of everything.",
+                app.keymap.keys_text(crate::tui::action::Action::Stats)
+            ),
+            theme.dim(),
+        ))],
+        (Some(stats), _, _) => report(app, stats, usize::from(area.width)),
+    };
+    let max_scroll = (lines.len() as u16).saturating_sub(area.height);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((s.scroll.min(max_scroll), 0)),
+        area,
+    );
+}
+
+fn heading(app: &App, text: &str) -> Line<'static> {
+    Line::from(Span::styled(text.to_string(), app.theme.title(true)))
+}
+
+/// A horizontal bar of `value / max` over `width` cells, with eighth-cell precision.
+pub fn bar(value: u64, max: u64, width: usize) -> String {
+    if max == 0 || width == 0 {
+        return String::new();
+    }
+    let eighths = (value as u128 * width as u128 * 8 / max as u128) as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        s.push(BARS[eighths % 8 - 1]);
+    }
+    s
+}
+
+/// A sparkline of values, one cell each.
+pub fn sparkline(values: &[u64]) -> String {
+    let max = values.iter().copied().max().unwrap_or(0);
+    values
+        .iter()
+        .map(|v| {
+            if max == 0 || *v == 0 {
+                ' '
+            } else {
+                SPARK[((*v as u128 * 7) / max as u128) as usize]
+            }
+        })
+        .collect()
+}
+
+fn duration(secs: u64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h{:02}", s / 3600, (s % 3600) / 60),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let label = sanitize::to_display(&app.stats.label, Mode::OneLine).into_owned();
+    let span = match (&st.first, &st.last) {
+        (Some(f), Some(l)) => format!("{} → {}", &f[..10.min(f.len())], &l[..10.min(l.len())]),
+        _ => "no messages".to_string(),
+    };
+    out.push(Line::from(vec![
+        Span::styled(format!("{label}  "), theme.title(true)),
+        Span::styled(
+            format!(
+                "{} messages · {} system · {} · {} active days",
+                st.messages, st.system, span, st.active_days
+            ),
+            theme.dim(),
+        ),
+    ]));
+    out.push(Line::from(""));
+
+    // Who writes most.
+    out.push(heading(app, "Messages per participant"));
+    let max = st
+        .participants
+        .iter()
+        .map(|p| p.messages)
+        .max()
+        .unwrap_or(0);
+    let name_w = st
+        .participants
+        .iter()
+        .map(|p| sanitize::display_width(&sanitize::to_display(app.name(&p.name), Mode::OneLine)))
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 22);
+    let bar_w = width.saturating_sub(name_w + 34).clamp(4, 40);
+    for (i, p) in st.participants.iter().enumerate() {
+        let name = sanitize::to_display(app.name(&p.name), Mode::OneLine);
+        let name = sanitize::truncate_width(&name, name_w).into_owned();
+        let pad = name_w.saturating_sub(sanitize::display_width(&name));
+        let b = bar(p.messages, max, bar_w);
+        let bpad = bar_w.saturating_sub(sanitize::display_width(&b));
+        let response = p.median_response_secs.map_or("—".to_string(), duration);
+        let selected = i == app.stats.participant;
+        let marker = if selected { "▸ " } else { "  " };
+        let mut line = Line::from(vec![
+            Span::styled(marker, theme.accent()),
+            Span::styled(format!("{name}{} ", " ".repeat(pad)), theme.sender(&p.name)),
+            Span::styled(format!("{b}{} ", " ".repeat(bpad)), theme.sender(&p.name)),
+            Span::raw(format!("{:>6}", p.messages)),
+            Span::styled(
+                format!(" msgs {:>7} words  reply {response:>5}", p.words),
+                theme.dim(),
+            ),
+        ]);
+        if selected {
+            line = line.style(theme.selected());
+        }
+        out.push(line);
+    }
+    if !st.participants.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!(
+                "  {}/{} select · {} searches from: them",
+                app.keymap
+                    .keys_text(crate::tui::action::Action::NextParticipant),
+                app.keymap
+                    .keys_text(crate::tui::action::Action::PrevParticipant),
+                app.keymap.keys_text(crate::tui::action::Action::Open)
+            ),
+            theme.dim(),
+        )));
+    }
+    out.push(Line::from(""));
+
+    // When: activity over time.
+    if !st.by_month.is_empty() {
+        out.push(heading(app, "Activity by month"));
+        let values: Vec<u64> = st.by_month.iter().map(|m| m.messages).collect();
+        let room = width.saturating_sub(4).max(8);
+        // Squeeze many months into the width by summing neighbours.
+        let per = values.len().div_ceil(room).max(1);
+        let squeezed: Vec<u64> = values.chunks(per).map(|c| c.iter().sum()).collect();
+        out.push(Line::from(Span::styled(
+            format!("  {}", sparkline(&squeezed)),
+            theme.accent(),
+        )));
+        let first = &st.by_month[0].month;
+        let last = &st.by_month[st.by_month.len() - 1].month;
+        let gap = squeezed
+            .len()
+            .saturating_sub(first.len() + last.len())
+            .max(1);
+        out.push(Line::from(Span::styled(
+            format!("  {first}{}{last}", " ".repeat(gap)),
+            theme.dim(),
+        )));
+        let peak = st.by_month.iter().max_by_key(|m| m.messages);
+        if let Some(p) = peak {
+            out.push(Line::from(Span::styled(
+                format!("  busiest month: {} ({} messages)", p.month, p.messages),
+                theme.dim(),
+            )));
+        }
+        out.push(Line::from(""));
+    }
+
+    // When: hour × weekday. The engine gives the two marginals; the grid is their product,
+    // scaled, which shows the rhythm of the week.
+    out.push(heading(app, "Hour × weekday"));
+    let mut hours = String::from("     ");
+    for h in (0..24).step_by(3) {
+        hours.push_str(&format!("{h:<6}"));
+    }
+    out.push(Line::from(Span::styled(hours, theme.dim())));
+    let total: u64 = st.by_hour.iter().sum();
+    let max_cell = st
+        .by_weekday
+        .iter()
+        .flat_map(|d| st.by_hour.iter().map(move |h| d * h))
+        .max()
+        .unwrap_or(0);
+    for (d, day) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        let mut spans = vec![Span::styled(format!("  {day}"), theme.dim())];
+        for h in 0..24 {
+            let v = st.by_weekday[d] * st.by_hour[h];
+            let level = if max_cell == 0 || total == 0 {
+                0.0
+            } else {
+                v as f64 / max_cell as f64
+            };
+            let shade = SHADES[((level * 4.0).round() as usize).min(4)];
+            let style: Style = theme.heat(level);
+            spans.push(Span::styled(shade, style));
+        }
+        out.push(Line::from(spans));
+    }
+    out.push(Line::from(""));
+
+    // What: words and emojis, side by side.
+    out.push(heading(app, "Top words                      Top emojis"));
+    let rows = st.top_words.len().max(st.top_emojis.len()).min(10);
+    for i in 0..rows {
+        let w = st
+            .top_words
+            .get(i)
+            .map(|w| {
+                format!(
+                    "{:<22}{:>6}",
+                    sanitize::truncate_width(&sanitize::to_display(&w.word, Mode::OneLine), 21),
+                    w.count
+                )
+            })
+            .unwrap_or_default();
+        let e = st
+            .top_emojis
+            .get(i)
+            .map(|e| {
+                format!(
+                    "{}  {}",
+                    sanitize::to_display(&e.emoji, Mode::OneLine),
+                    e.count
+                )
+            })
+            .unwrap_or_default();
+        let pad = 31usize.saturating_sub(sanitize::display_width(&w));
+        out.push(Line::from(vec![
+            Span::raw(format!("  {w}")),
+            Span::raw(" ".repeat(pad)),
+            Span::raw(e),
+        ]));
+    }
+    if !st.top_domains.is_empty() {
+        let domains: Vec<String> = st
+            .top_domains
+            .iter()
+            .take(5)
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    sanitize::to_display(&d.domain, Mode::OneLine),
+                    d.count
+                )
+            })
+            .collect();
+        out.push(Line::from(Span::styled(
+            format!("  links: {}", domains.join(" · ")),
+            theme.dim(),
+        )));
+    }
+    out.push(Line::from(""));
+
+    // Who answers whom.
+    if !st.interactions.is_empty() {
+        out.push(heading(app, "Who replies to whom"));
+        let mut inter = st.interactions.clone();
+        inter.sort_by_key(|i| std::cmp::Reverse(i.replies));
+        let max = inter.first().map_or(0, |i| i.replies);
+        for i in inter.iter().take(10) {
+            let from = sanitize::to_display(app.name(&i.from), Mode::OneLine).into_owned();
+            let to = sanitize::to_display(app.name(&i.to), Mode::OneLine).into_owned();
+            out.push(Line::from(vec![
+                Span::styled(format!("  {from}"), theme.sender(&i.from)),
+                Span::styled(" → ", theme.dim()),
+                Span::styled(to, theme.sender(&i.to)),
+                Span::raw(format!("  {} ", i.replies)),
+                Span::styled(bar(i.replies, max, 20), theme.accent()),
+            ]));
+        }
+    }
+    let k = &st.kinds;
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled(
+        format!(
+            "  kinds: {} text · {} media · {} deleted · {} polls · {} locations · {} calls · {} hidden · {} waiting",
+            k.text, k.media, k.deleted, k.poll, k.location, k.call, k.hidden, k.waiting
+        ),
+        theme.dim(),
+    )));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_and_sparklines() {
+        assert_eq!(bar(10, 10, 4), "████");
+        assert_eq!(bar(5, 10, 4), "██");
+        assert_eq!(bar(1, 16, 2), "▏");
+        assert_eq!(bar(0, 0, 4), "");
+        assert_eq!(sparkline(&[0, 1, 8]), " ▁█");
+        assert_eq!(duration(59), "59s");
+        assert_eq!(duration(3600 * 2 + 60), "2h01");
+    }
+}
