@@ -153,6 +153,7 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
     } else {
         m.text.clone()
     };
+    let text = cells(&text).into_owned();
     let ranges = if conv.highlight.is_empty() {
         Vec::new()
     } else {
@@ -231,6 +232,17 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
 
 pub fn message_height(app: &App, conv: &Conversation, p: usize, width: u16) -> usize {
     message_layout(app, conv, p, width).height()
+}
+
+/// Text whose width every terminal agrees on: U+FE0F (emoji presentation) is dropped, because
+/// terminals disagree whether it widens the character before it, and a disagreement shifts
+/// everything after it on the line.
+pub fn cells(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\u{FE0F}') {
+        std::borrow::Cow::Owned(s.replace('\u{FE0F}', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// `2024-03-05` → `Tuesday, 5 March 2024`.

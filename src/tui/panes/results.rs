@@ -62,7 +62,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 let name = sanitize::to_display(app.name(s), Mode::OneLine).into_owned();
                 spans.push(Span::styled(format!("{name}: "), theme.sender(s)));
             }
-            let snippet = hit.snippet.replace('\n', " ⏎ ");
+            let snippet = crate::tui::layout::cells(&hit.snippet).replace('\n', " ⏎ ");
             let snippet = if app.anonymize {
                 crate::tui::layout::mask_names(app, &snippet)
             } else {

@@ -86,16 +86,14 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         (Some(f), Some(l)) => format!("{} → {}", &f[..10.min(f.len())], &l[..10.min(l.len())]),
         _ => "no messages".to_string(),
     };
-    out.push(Line::from(vec![
-        Span::styled(format!("{label}  "), theme.title(true)),
-        Span::styled(
-            format!(
-                "{} messages · {} system · {} · {} active days",
-                st.messages, st.system, span, st.active_days
-            ),
-            theme.dim(),
+    out.push(Line::from(Span::styled(label, theme.title(true))));
+    out.push(Line::from(Span::styled(
+        format!(
+            "{} messages · {} system · {} · {} active days",
+            st.messages, st.system, span, st.active_days
         ),
-    ]));
+        theme.dim(),
+    )));
     out.push(Line::from(""));
 
     // Who writes most.
@@ -113,25 +111,32 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         .max()
         .unwrap_or(4)
         .clamp(4, 22);
-    let bar_w = width.saturating_sub(name_w + 34).clamp(4, 40);
     for (i, p) in st.participants.iter().enumerate() {
         let name = sanitize::to_display(app.name(&p.name), Mode::OneLine);
         let name = sanitize::truncate_width(&name, name_w).into_owned();
         let pad = name_w.saturating_sub(sanitize::display_width(&name));
+        let response = p.median_response_secs.map_or("—".to_string(), duration);
+        // The figures after the bar; the bar takes what is left, and narrow panes drop detail.
+        let tail = if width >= 70 {
+            format!(
+                " {:>6} msgs {:>7} words  reply {response:>5}",
+                p.messages, p.words
+            )
+        } else {
+            format!(" {:>6}", p.messages)
+        };
+        let bar_w = width
+            .saturating_sub(2 + name_w + 1 + sanitize::display_width(&tail))
+            .clamp(1, 48);
         let b = bar(p.messages, max, bar_w);
         let bpad = bar_w.saturating_sub(sanitize::display_width(&b));
-        let response = p.median_response_secs.map_or("—".to_string(), duration);
         let selected = i == app.stats.participant;
         let marker = if selected { "▸ " } else { "  " };
         let mut line = Line::from(vec![
             Span::styled(marker, theme.accent()),
             Span::styled(format!("{name}{} ", " ".repeat(pad)), theme.sender(&p.name)),
-            Span::styled(format!("{b}{} ", " ".repeat(bpad)), theme.sender(&p.name)),
-            Span::raw(format!("{:>6}", p.messages)),
-            Span::styled(
-                format!(" msgs {:>7} words  reply {response:>5}", p.words),
-                theme.dim(),
-            ),
+            Span::styled(format!("{b}{}", " ".repeat(bpad)), theme.sender(&p.name)),
+            Span::styled(tail, theme.dim()),
         ]);
         if selected {
             line = line.style(theme.selected());
