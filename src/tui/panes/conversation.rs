@@ -12,6 +12,10 @@ use ratatui::Frame;
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.theme;
     let Some(conv) = &app.conv else {
+        if app.chats.as_ref().is_some_and(Vec::is_empty) {
+            welcome(app, frame, area);
+            return;
+        }
         let hint = format!(
             "Pick a chat and press {} to open it — or press {} to search everything.",
             app.keymap.keys_text(crate::tui::action::Action::Open),
@@ -89,4 +93,48 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             ),
         );
     }
+}
+
+/// What an empty archive shows: how to get chats in, and the demo.
+fn welcome(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let lines = vec![
+        Line::from(Span::styled("Welcome to whatscope", theme.title(true))),
+        Line::from(""),
+        Line::from("Your archive is empty. To fill it:"),
+        Line::from(""),
+        Line::from("  1. In WhatsApp: open a chat → More → Export chat."),
+        Line::from("  2. Copy the .zip or .txt to this computer."),
+        Line::from(vec![
+            Span::raw("  3. Run "),
+            Span::styled("whatscope import PATH", theme.accent()),
+            Span::raw(" (files, zips or whole folders)."),
+        ]),
+        Line::from(""),
+        Line::from(vec![
+            Span::raw("Just looking? "),
+            Span::styled("whatscope demo", theme.accent()),
+            Span::raw(" opens four made-up chats to explore."),
+        ]),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!(
+                "{} quits · {} shows every key",
+                app.keymap.keys_text(crate::tui::action::Action::Quit),
+                app.keymap.keys_text(crate::tui::action::Action::Help)
+            ),
+            theme.dim(),
+        )),
+    ];
+    let top = area.height.saturating_sub(lines.len() as u16) / 2;
+    let rect = Rect::new(
+        area.x + 2,
+        area.y + top,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(top),
+    );
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        rect,
+    );
 }
