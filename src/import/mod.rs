@@ -114,6 +114,11 @@ pub fn warnings(loaded: &LoadedExport, parsed: &Parsed<'_>) -> Vec<String> {
             line_list(&parsed.bad_date_lines)
         ));
     }
+    if let Some(line) = parsed.cut_off_at {
+        out.push(format!(
+            "{name}: the file ends in the middle of line {line} (no final line break); the last message may be cut off"
+        ));
+    }
     if parsed.order.contradicting > 0 {
         out.push(format!(
             "{name}: {} header(s) only fit the other date order; read as {} ({})",

@@ -94,6 +94,8 @@ pub struct Parsed<'a> {
     pub physical_lines: usize,
     /// The chat's title where the export names it: iOS attributes the encryption notice to it.
     pub title_hint: Option<String>,
+    /// The text stops mid-line: a download or copy may have been cut off (RELIABILITY E9).
+    pub cut_off_at: Option<usize>,
 }
 
 impl Parsed<'_> {
@@ -276,7 +278,12 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
         messages.push(msg.0);
     }
 
+    let cut_off_at = lines
+        .last()
+        .filter(|l| l.ending == Ending::Eof && !line_str(l).trim().is_empty())
+        .map(|_| lines.len());
     Ok(Parsed {
+        cut_off_at,
         messages,
         order,
         format,

@@ -518,7 +518,7 @@ impl App {
         let start = conv.top.saturating_sub(height);
         let end = (conv.top + height * 2 + 1).min(conv.order.len());
         // Forget what is far away: memory stays flat however long the chat.
-        let keep = conv.top.saturating_sub(height * 4)..conv.top + height * 6;
+        let keep = start.min(conv.top.saturating_sub(height * 4))..end.max(conv.top + height * 6);
         conv.messages.retain(|p, _| keep.contains(p));
         let missing = (start..end).any(|p| !conv.messages.contains_key(&p));
         let pending_covers = conv.pending.is_some_and(|(_, s, e)| s <= start && e >= end);

@@ -113,6 +113,23 @@ pub enum Reply {
     },
 }
 
+fn unreadable(chat: &str, why: &str) -> StoredMessage {
+    StoredMessage {
+        message: crate::model::Message {
+            id: String::new(),
+            chat: chat.to_string(),
+            ts: String::new(),
+            sender: None,
+            kind: crate::model::Kind::System,
+            text: format!("(this message could not be read: {why})"),
+            attachment: None,
+            edited: false,
+        },
+        secs: 0,
+        line: 0,
+    }
+}
+
 /// Does the work of each request against one archive.
 pub struct Backend {
     archive: Archive,
@@ -149,9 +166,14 @@ impl Backend {
             } => {
                 let searcher = self.archive.searcher();
                 let end = end.min(order.len());
+                // One message per position, so positions never shift; an unreadable one shows
+                // as a note rather than leaving a hole the app would ask for again and again.
                 let messages = order.docs[start.min(end)..end]
                     .iter()
-                    .filter_map(|addr| read::load(&self.archive, &searcher, *addr).ok())
+                    .map(|addr| {
+                        read::load(&self.archive, &searcher, *addr)
+                            .unwrap_or_else(|e| unreadable(&order.chat, &e.to_string()))
+                    })
                     .collect();
                 Reply::Messages {
                     id,
