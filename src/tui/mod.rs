@@ -91,7 +91,7 @@ pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
         });
         let mut events = Vec::new();
         if term_event::poll(wait.min(Duration::from_millis(250))).map_err(io)? {
-            while term_event::poll(Duration::ZERO).map_err(io)? {
+            while term_event::poll(Duration::ZERO).map_err(io)? && !terminal::terminated() {
                 match term_event::read().map_err(io)? {
                     TermEvent::Key(k) if k.kind == KeyEventKind::Press => {
                         events.push(Event::Key(k))

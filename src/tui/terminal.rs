@@ -25,13 +25,22 @@ extern "C" fn on_signal(_: libc::c_int) {
     TERMINATED.store(true, Ordering::Relaxed);
 }
 
+/// The terminal is gone: nothing to restore, and input would never come. `_exit` is
+/// async-signal-safe; the archive is only ever read here, so nothing is left half-written.
+#[cfg(unix)]
+extern "C" fn on_hangup(_: libc::c_int) {
+    // SAFETY: _exit is async-signal-safe and takes no pointers.
+    unsafe { libc::_exit(129) }
+}
+
 fn install_signal_handlers() {
     #[cfg(unix)]
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
         libc::signal(libc::SIGTERM, handler);
-        libc::signal(libc::SIGHUP, handler);
+        let hangup = on_hangup as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::signal(libc::SIGHUP, hangup);
     }
 }
 
