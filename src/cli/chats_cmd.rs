@@ -10,7 +10,15 @@ use std::io::{self, Write};
 
 pub fn run(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
-    let chats = read::chats(&archive)?;
+    let mut chats = read::chats(&archive)?;
+    if global.anonymize {
+        let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
+        for c in &mut chats {
+            c.chat = anon.chat(&c.chat);
+        }
+        // Sorted by the names shown, so the order does not hint at the real ones.
+        chats.sort_by(|a, b| a.chat.cmp(&b.chat));
+    }
     let mut out = io::stdout().lock();
     if json {
         write_json_line(&mut out, &chats)?;

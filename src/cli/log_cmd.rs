@@ -21,7 +21,13 @@ pub fn run(global: &GlobalArgs, args: &LogArgs) -> anyhow::Result<()> {
         })?)),
         None => None,
     };
-    let messages = read::log(&archive, &chat, after, args.limit, args.offset)?;
+    let mut messages = read::log(&archive, &chat, after, args.limit, args.offset)?;
+    if global.anonymize {
+        let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
+        for m in &mut messages {
+            anon.message(&mut m.message);
+        }
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
         for m in &messages {

@@ -2,10 +2,14 @@
 //! library.
 
 mod chats_cmd;
+mod export_cmd;
+mod forget_cmd;
 mod import_cmd;
 mod log_cmd;
 mod parse_cmd;
+mod purge_cmd;
 mod search_cmd;
+mod stats_cmd;
 pub mod style;
 mod tui_cmd;
 
@@ -33,21 +37,18 @@ pub struct GlobalArgs {
     /// Where the archive lives (default: the platform data dir, e.g. ~/.local/share/whatscope)
     #[arg(long, global = true, env = "WHATSCOPE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Show every participant as a pseudonym ("Amber Fox") and mask names, phone numbers and
+    /// e-mail addresses in text (every command and the TUI)
+    #[arg(long, global = true)]
+    pub anonymize: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the terminal UI on the archive (the default without a command)
-    Tui {
-        /// Start with names shown as pseudonyms
-        #[arg(long)]
-        anonymize: bool,
-    },
+    Tui,
     /// Open the TUI on the bundled demo chats (in a temporary archive)
     Demo {
-        /// Start with names shown as pseudonyms
-        #[arg(long)]
-        anonymize: bool,
         /// Only build the demo archive and print where it is (for scripts and tests)
         #[arg(long)]
         no_tui: bool,
@@ -66,6 +67,18 @@ pub enum Command {
     Log(LogArgs),
     /// Search the archive (words, "phrases", -exclude, prefix*, fuzzy~, OR, from: chat: after: before: kind: has:)
     Search(SearchArgs),
+    /// Statistics (who, when, how fast, about what) of everything, one chat, one participant or a query's matches
+    Stats(StatsArgs),
+    /// Write messages for other tools (NDJSON or CSV), or everything held about one person
+    Export(ExportArgs),
+    /// Erase a participant's messages for good and keep them out of later imports
+    Forget(ForgetArgs),
+    /// Delete the whole archive: index, secret, opt-out list
+    Purge {
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions {
         #[arg(value_enum)]
@@ -157,6 +170,57 @@ pub struct LogArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only this chat (its full name, or a unique part of it)
+    #[arg(long, value_name = "NAME")]
+    pub chat: Option<String>,
+    /// Only the messages this query matches (the search language); sessions and reply times
+    /// are still worked out on the whole chat
+    #[arg(long, value_name = "Q", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Only this participant's messages (name as exported, or a unique part of it)
+    #[arg(long, value_name = "NAME")]
+    pub participant: Option<String>,
+    /// Print JSON (SPEC §5): {"scope", "messages", "system", "participants", "by_hour", ...}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::privacy::export::Format,
+    /// Only this chat (its full name, or a unique part of it)
+    #[arg(long, value_name = "NAME")]
+    pub chat: Option<String>,
+    /// Everything the archive holds about this person (their messages and a summary with
+    /// their statistics), with everyone else masked
+    #[arg(long, value_name = "NAME")]
+    pub participant: Option<String>,
+    /// Only the messages this query matches (the search language)
+    #[arg(long, value_name = "Q")]
+    pub query: Option<String>,
+    /// Write to FILE (atomically, private to you) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["participant", "undo"])))]
+pub struct ForgetArgs {
+    /// The participant to erase (their name as whatscope shows it; any case)
+    #[arg(long, value_name = "NAME")]
+    pub participant: Option<String>,
+    /// Lift NAME's opt-out, so that later imports take their messages again
+    #[arg(long, value_name = "NAME")]
+    pub undo: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query; quote it, or put `--` before a query that starts with `-`
     #[arg(required = true)]
@@ -175,21 +239,30 @@ pub struct SearchArgs {
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    if cli.global.anonymize {
+        if let Err(err) = anonymize_applies(cli.command.as_ref()) {
+            crate::error::report(&err);
+            return 2;
+        }
+    }
     let result = match cli.command {
         Some(Command::Parse(args)) => parse_cmd::run(&args),
         Some(Command::Import(args)) => import_cmd::run(&cli.global, &args),
         Some(Command::Chats { json }) => chats_cmd::run(&cli.global, json),
         Some(Command::Log(args)) => log_cmd::run(&cli.global, &args),
         Some(Command::Search(args)) => search_cmd::run(&cli.global, &args),
+        Some(Command::Stats(args)) => stats_cmd::run(&cli.global, &args),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "whatscope", &mut std::io::stdout());
             Ok(())
         }
-        None | Some(Command::Tui { anonymize: false }) => tui_cmd::run_tui(&cli.global, false),
-        Some(Command::Tui { anonymize: true }) => tui_cmd::run_tui(&cli.global, true),
-        Some(Command::Demo { anonymize, no_tui }) => tui_cmd::run_demo(anonymize, no_tui),
+        Some(Command::Export(args)) => export_cmd::run(&cli.global, &args),
+        Some(Command::Forget(args)) => forget_cmd::run(&cli.global, &args),
+        Some(Command::Purge { yes }) => purge_cmd::run(&cli.global, yes),
+        None | Some(Command::Tui) => tui_cmd::run_tui(&cli.global, cli.global.anonymize),
+        Some(Command::Demo { no_tui }) => tui_cmd::run_demo(cli.global.anonymize, no_tui),
     };
     match result {
         Ok(()) => 0,
@@ -201,6 +274,28 @@ pub fn run() -> i32 {
             1
         }
     }
+}
+
+/// `--anonymize` masks every output that shows the archive; the commands that print an
+/// export as it is (`parse`) or report on files (`import`) would ignore it, so they refuse
+/// it rather than print real names to someone who asked for none.
+fn anonymize_applies(command: Option<&Command>) -> anyhow::Result<()> {
+    let (name, hint) = match command {
+        Some(Command::Parse(_)) => (
+            "parse",
+            "parse prints the export as it is; import it, then `whatscope export --anonymize`",
+        ),
+        Some(Command::Import(_)) => (
+            "import",
+            "the import report names files and chats as they are; import without --anonymize, then use --anonymize to look",
+        ),
+        _ => return Ok(()),
+    };
+    Err(
+        crate::error::UserError::new(format!("--anonymize does not apply to {name}"))
+            .hint(hint)
+            .into(),
+    )
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

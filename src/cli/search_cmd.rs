@@ -11,7 +11,10 @@ use std::io::{self, BufWriter, Write};
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
     let query = args.query.join(" ");
-    let result = search(&archive, &query, args.limit, args.sort)?;
+    let mut result = search(&archive, &query, args.limit, args.sort)?;
+    if global.anonymize {
+        anonymize(&archive, &mut result)?;
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
         write_json_line(&mut out, &result)?;
@@ -54,6 +57,27 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     };
     writeln!(out, "{}", style.dim(&summary))?;
     out.flush()?;
+    Ok(())
+}
+
+/// Every hit masked (SPEC §6); snippets are cut again from the masked text, so a highlight
+/// never splits a number or a name the mask must cover whole.
+fn anonymize(
+    archive: &Archive,
+    result: &mut crate::index::search::SearchResult,
+) -> Result<(), crate::error::UserError> {
+    let anon = crate::privacy::Anonymizer::for_archive(archive)?;
+    let names = crate::index::query::Names::from_searcher(&archive.searcher())
+        .map_err(crate::index::read::err)?;
+    let parsed = crate::index::query::parse_query(&result.query, &archive.fields, &names);
+    for hit in &mut result.hits {
+        anon.message(&mut hit.message.message);
+        hit.snippet = crate::index::search::snippet(&hit.message.message.text, &parsed, 160);
+    }
+    result.query = anon.text(&result.query);
+    for note in &mut result.notes {
+        *note = anon.text(note);
+    }
     Ok(())
 }
 

@@ -1,6 +1,14 @@
-//! Privacy: the per-archive secret and the stable pseudonyms derived from it (SPEC §6).
+//! Privacy (SPEC §6): the per-archive secret, stable pseudonyms, anonymized output,
+//! forgetting a person, access and portability exports, and purging the archive.
 
+pub mod export;
+pub mod forget;
+pub mod optout;
+pub mod phone;
 pub mod pseudonym;
+pub mod purge;
+pub mod redact;
 pub mod secret;
 
 pub use pseudonym::Pseudonyms;
+pub use redact::{anonymize_stats, Anonymizer};

@@ -2,9 +2,13 @@
 //! the archive's secret: the same within an archive, different across archives, and unique
 //! (a collision gets a number, decided by the keyed hash, not by import order).
 
+use super::redact::NameMatcher;
+use crate::error::UserError;
+use crate::index::archive::Archive;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 const ADJECTIVES: &[&str] = &[
     "Amber", "Azure", "Brave", "Bright", "Calm", "Clever", "Coral", "Crimson", "Dapper", "Eager",
@@ -20,51 +24,174 @@ const ANIMALS: &[&str] = &[
     "Sparrow", "Stork", "Swan", "Tiger", "Walrus", "Wolf",
 ];
 
-/// The keyed hash of a name: what pseudonyms and opt-out entries are made of.
+/// A name as the archive keys it: invisible and bidi marks dropped, the spaces WhatsApp
+/// writes (U+00A0, U+202F, …) made plain, U+2011 made `-`, a non-contact's leading `~`
+/// dropped, runs of space collapsed, lowercased. A name that is a phone number keeps only
+/// its digits (full-width and Arabic-Indic ones too) behind a `+` when it had one or a `00`
+/// prefix, so `+44 7700 900123`, `+447700900123` and `0044 7700 900123` are one person.
+pub fn normalise_name(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            c if super::phone::is_invisible(c) => {}
+            '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' | '\u{3000}' => s.push(' '),
+            '\u{2011}' => s.push('-'),
+            c => s.push(c),
+        }
+    }
+    let trimmed = s.trim();
+    let trimmed = trimmed
+        .strip_prefix('~')
+        .map(str::trim_start)
+        .unwrap_or(trimmed);
+    let collapsed = trimmed
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    if !collapsed.chars().any(char::is_alphabetic) {
+        let digits: String = collapsed
+            .chars()
+            .filter_map(super::phone::digit_value)
+            .map(|d| char::from(b'0' + d))
+            .collect();
+        if digits.len() >= 7 {
+            let plus = collapsed.starts_with(['+', '\u{FF0B}']);
+            return match digits.strip_prefix("00") {
+                Some(rest) if !plus => format!("+{rest}"),
+                _ if plus => format!("+{digits}"),
+                _ => digits,
+            };
+        }
+    }
+    collapsed
+}
+
+/// The keyed hash of a name (normalised first): what pseudonyms and opt-out entries are
+/// made of. HMAC-SHA256 under the archive's secret, so it cannot be reversed by hashing
+/// guessed names or phone numbers.
 pub fn keyed_hash(secret: &[u8], name: &str) -> [u8; 32] {
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
-    mac.update(name.trim().to_lowercase().as_bytes());
+    keyed_bytes(secret, normalise_name(name).as_bytes())
+}
+
+/// HMAC-SHA256 of raw bytes under the secret.
+pub fn keyed_bytes(secret: &[u8], bytes: &[u8]) -> [u8; 32] {
+    // HMAC takes keys of any length: this never fails.
+    let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(secret) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC accepts keys of every length"),
+    };
+    mac.update(bytes);
     mac.finalize().into_bytes().into()
 }
 
-/// Pseudonyms for a set of names.
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Pseudonyms for a set of names, and the matcher that finds those names in text.
 #[derive(Debug, Clone, Default)]
 pub struct Pseudonyms {
+    /// Name as stored → pseudonym.
     map: HashMap<String, String>,
+    /// Normalised name → pseudonym (one person may be stored under several spellings).
+    by_key: HashMap<String, String>,
+    /// Built on first use: finding names in text needs every name tokenized.
+    matcher: OnceLock<Arc<NameMatcher>>,
 }
 
 impl Pseudonyms {
     pub fn new(secret: &[u8], names: impl IntoIterator<Item = String>) -> Pseudonyms {
-        let mut hashed: Vec<(u64, String)> = names
-            .into_iter()
-            .filter(|n| !n.is_empty())
-            .map(|n| {
-                let h = keyed_hash(secret, &n);
+        // One pseudonym per normalised name, decided by its keyed hash (not by import order).
+        let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
+        for n in names {
+            let key = normalise_name(&n);
+            if key.is_empty() {
+                continue;
+            }
+            spellings.entry(key).or_default().push(n);
+        }
+        let mut hashed: Vec<(u64, String)> = spellings
+            .keys()
+            .map(|key| {
+                let h = keyed_hash(secret, key);
                 let mut first = [0u8; 8];
                 first.copy_from_slice(&h[..8]);
-                (u64::from_le_bytes(first), n)
+                (u64::from_le_bytes(first), key.clone())
             })
             .collect();
         hashed.sort();
-        hashed.dedup();
         let mut used: HashMap<String, usize> = HashMap::new();
         let mut map = HashMap::new();
-        for (h, name) in hashed {
+        let mut by_key = HashMap::new();
+        for (h, key) in hashed {
             let a = ADJECTIVES[(h % ADJECTIVES.len() as u64) as usize];
             let b = ANIMALS[((h / ADJECTIVES.len() as u64) % ANIMALS.len() as u64) as usize];
             let base = format!("{a} {b}");
             let n = used.entry(base.clone()).or_insert(0);
             *n += 1;
             let pseudonym = if *n == 1 { base } else { format!("{base} {n}") };
-            map.insert(name, pseudonym);
+            for raw in spellings.remove(&key).unwrap_or_default() {
+                map.insert(raw, pseudonym.clone());
+            }
+            by_key.insert(key, pseudonym);
         }
-        Pseudonyms { map }
+        Pseudonyms {
+            map,
+            by_key,
+            matcher: OnceLock::new(),
+        }
     }
 
-    /// The pseudonym of a name; an unknown name still gets a stable stand-in.
+    /// The pseudonyms of every sender in an archive, keyed by its secret.
+    pub fn for_archive(archive: &Archive) -> Result<Pseudonyms, UserError> {
+        let secret = super::secret::load_or_create(&archive.dir)?;
+        let names = crate::index::query::Names::from_searcher(&archive.searcher())
+            .map_err(crate::index::read::err)?;
+        Ok(Pseudonyms::new(&secret, names.senders()))
+    }
+
+    /// The pseudonym of a name; an unknown name still gets a stand-in, never itself.
     pub fn get<'a>(&'a self, name: &'a str) -> &'a str {
-        self.map.get(name).map(String::as_str).unwrap_or("Someone")
+        if let Some(p) = self.map.get(name) {
+            return p;
+        }
+        self.by_key
+            .get(&normalise_name(name))
+            .map(String::as_str)
+            .unwrap_or("Someone")
+    }
+
+    /// Whether `name` (any spelling) is one of these participants.
+    pub fn knows(&self, name: &str) -> bool {
+        self.map.contains_key(name) || self.by_key.contains_key(&normalise_name(name))
+    }
+
+    /// The same pseudonyms without one person (every spelling of `name`): an access export
+    /// masks everybody but the person it is for.
+    pub fn without(&self, name: &str) -> Pseudonyms {
+        let key = normalise_name(name);
+        Pseudonyms {
+            map: self
+                .map
+                .iter()
+                .filter(|(raw, _)| normalise_name(raw) != key)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            by_key: self
+                .by_key
+                .iter()
+                .filter(|(k, _)| **k != key)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            matcher: OnceLock::new(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,6 +201,31 @@ impl Pseudonyms {
     /// Every (name, pseudonym) pair, for masking names mentioned in text.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.map.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    fn matcher(&self) -> &NameMatcher {
+        self.matcher
+            .get_or_init(|| Arc::new(NameMatcher::new(self.pairs())))
+    }
+
+    /// Text with e-mail addresses, phone numbers and participants' names (whole names and
+    /// first names, whole words, any case and accents) masked (see [`super::redact`]).
+    pub fn mask_text(&self, text: &str) -> String {
+        super::redact::mask_text(self.matcher(), text)
+    }
+
+    /// A chat's name: a participant's name (a 1:1 chat) becomes their pseudonym; any other
+    /// name is masked like text (names, numbers and addresses inside it).
+    pub fn mask_chat(&self, chat: &str) -> String {
+        if self.knows(chat) {
+            return self.get(chat).to_string();
+        }
+        self.mask_text(chat)
+    }
+
+    /// Whether `word` (one lowercased, folded word) is a word of a participant's name.
+    pub fn is_name_word(&self, word: &str) -> bool {
+        self.matcher().is_name_word(word)
     }
 }
 
@@ -94,5 +246,39 @@ mod tests {
         assert_eq!(seen.len(), 5, "pseudonyms are unique");
         let differs = names().iter().any(|n| a.get(n) != c.get(n));
         assert!(differs, "another secret gives other pseudonyms");
+    }
+
+    #[test]
+    fn spellings_of_one_person_share_a_pseudonym() {
+        let p = Pseudonyms::new(
+            b"k",
+            [
+                "+44 7700 900123",
+                "\u{202A}+44\u{A0}7700\u{A0}900123\u{202C}",
+                "+447700900123",
+                "~ Jun",
+                "Jun",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(p.get("+44 7700 900123"), p.get("+447700900123"));
+        assert_eq!(p.get("0044 7700 900123"), p.get("+447700900123"));
+        assert_eq!(p.get("~ Jun"), p.get("jun"));
+        assert_ne!(p.get("Jun"), p.get("+447700900123"));
+        assert_eq!(p.get("Nobody"), "Someone");
+        let q = p.without("JUN");
+        assert!(!q.knows("Jun") && q.knows("+447700900123"));
+    }
+
+    #[test]
+    fn normalised_names() {
+        assert_eq!(normalise_name("  Maya\u{A0} Lopez "), "maya lopez");
+        assert_eq!(normalise_name("~\u{202F}Jun"), "jun");
+        assert_eq!(
+            normalise_name("+1\u{A0}(555)\u{A0}010\u{2011}4477"),
+            "+15550104477"
+        );
+        assert_eq!(normalise_name("0151 23456789"), "015123456789");
+        assert_eq!(normalise_name("Tomás"), "tomás");
     }
 }

@@ -28,3 +28,21 @@ pub fn load_or_create(dir: &Path) -> Result<[u8; LEN], UserError> {
     write_private(&path, &secret)?;
     Ok(secret)
 }
+
+/// The secret of the archive in `dir`, if it has one (never creates it).
+pub fn load(dir: &Path) -> Result<Option<[u8; LEN]>, UserError> {
+    let path = dir.join(SECRET_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => <[u8; LEN]>::try_from(bytes.as_slice())
+            .map(Some)
+            .map_err(|_| {
+                UserError::new(format!("{}: the archive secret is damaged", path.display()))
+                    .hint("pseudonyms and the opt-out list depend on it; restore it from a backup")
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(UserError::new(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}

@@ -6,7 +6,7 @@ use crate::error::UserError;
 use crate::index::read::err;
 use std::collections::HashMap;
 use std::fmt::Debug;
-use tantivy::columnar::column_index::MultiValueIndex;
+use tantivy::columnar::column_index::{MultiValueIndex, OptionalIndex};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
 use tantivy::DocId;
 
@@ -15,10 +15,22 @@ pub fn dense<T>(col: &Column<T>, max_doc: u32, missing: T) -> Vec<T>
 where
     T: Copy + PartialOrd + Debug + Send + Sync + 'static,
 {
-    let mut out = vec![missing; max_doc as usize];
+    let n = max_doc as usize;
+    let mut out = vec![missing; n];
     match &col.index {
         ColumnIndex::Full if col.values.num_vals() >= max_doc => {
             col.values.get_range(0, &mut out);
+        }
+        ColumnIndex::Empty { .. } => {}
+        ColumnIndex::Optional(index) => {
+            let mut vals = vec![missing; col.values.num_vals() as usize];
+            col.values.get_range(0, &mut vals);
+            for_each_ranked(index, max_doc, |doc, rank| {
+                if let (Some(slot), Some(v)) = (out.get_mut(doc as usize), vals.get(rank as usize))
+                {
+                    *slot = *v;
+                }
+            });
         }
         _ => {
             for (doc, slot) in out.iter_mut().enumerate() {
@@ -29,6 +41,27 @@ where
         }
     }
     out
+}
+
+/// Calls `f(doc, rank)` for every document an optional index holds, in doc order, looking
+/// the documents up a block at a time (far cheaper than one rank or select per document).
+fn for_each_ranked(index: &OptionalIndex, max_doc: u32, mut f: impl FnMut(DocId, u32)) {
+    const CHUNK: u32 = 1 << 14;
+    let mut docs = Vec::with_capacity(CHUNK as usize);
+    let (mut docs_out, mut ranks) = (Vec::new(), Vec::new());
+    let mut start = 0;
+    while start < max_doc {
+        let end = start.saturating_add(CHUNK).min(max_doc);
+        docs.clear();
+        docs.extend(start..end);
+        docs_out.clear();
+        ranks.clear();
+        index.rank_if_exists_batch(&docs, &mut docs_out, &mut ranks);
+        for (doc, rank) in docs_out.iter().zip(&ranks) {
+            f(*doc, *rank);
+        }
+        start = end;
+    }
 }
 
 /// Names interned across segments: one id per distinct string.
@@ -104,44 +137,38 @@ impl Multi {
             return Multi::Lazy(col);
         }
         let n = max_doc as usize;
-        let mut offsets = vec![0u32; n + 1];
         let num_vals = col.values.num_vals();
+        // offsets[d] = where the values of the first document at or after d with values
+        // start (values are stored in doc order, so that is also where d's values end).
+        let mut offsets = vec![num_vals; n + 1];
+        let mut next_doc = 0usize;
+        let mut spread = |doc: DocId, start: u32| {
+            let doc = (doc as usize).min(n);
+            while next_doc <= doc {
+                offsets[next_doc] = start;
+                next_doc += 1;
+            }
+        };
         match &col.index {
             ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(idx)) => {
-                // Start offsets exist only for documents with values; spread them out.
                 let mut starts = vec![0u32; idx.start_index_column.num_vals() as usize];
                 idx.start_index_column.get_range(0, &mut starts);
-                let mut next_doc = 0usize;
-                for (rank, doc) in idx.optional_index.iter_non_null_docs().enumerate() {
-                    let doc = doc as usize;
-                    let start = starts.get(rank).copied().unwrap_or(num_vals);
-                    while next_doc <= doc.min(n) {
-                        offsets[next_doc] = start;
-                        next_doc += 1;
-                    }
-                }
-                while next_doc <= n {
-                    offsets[next_doc] = num_vals;
-                    next_doc += 1;
-                }
+                for_each_ranked(&idx.optional_index, max_doc, |doc, rank| {
+                    spread(doc, starts.get(rank as usize).copied().unwrap_or(num_vals));
+                });
             }
+            ColumnIndex::Optional(index) => for_each_ranked(index, max_doc, spread),
             index => {
-                for doc in 0..n {
-                    offsets[doc] = index.value_row_ids(doc as DocId).start;
-                }
-                offsets[n] = num_vals;
-                // Documents without values get an empty range: an offset of 0 from
-                // `value_row_ids(..)` on them is raised to the next document's start.
-                for doc in (0..n).rev() {
-                    if index.value_row_ids(doc as DocId).is_empty() {
-                        offsets[doc] = offsets[doc + 1];
+                for doc in 0..max_doc {
+                    let rows = index.value_row_ids(doc);
+                    if !rows.is_empty() {
+                        spread(doc, rows.start);
                     }
                 }
             }
         }
-        let mut wide = vec![0u64; num_vals as usize];
-        col.values.get_range(0, &mut wide);
-        let values = wide.into_iter().map(|v| v as u32).collect();
+        let mut values = Vec::with_capacity(num_vals as usize);
+        for_each_value(&col, |v| values.push(v as u32));
         Multi::Bulk { offsets, values }
     }
 
@@ -168,6 +195,40 @@ impl Multi {
                 }
                 n
             }
+        }
+    }
+}
+
+/// Calls `f` with every value of a column in row order, decoded a block at a time.
+fn for_each_value(col: &Column<u64>, mut f: impl FnMut(u64)) {
+    const CHUNK: usize = 4096;
+    let mut buf = [0u64; CHUNK];
+    let total = u64::from(col.values.num_vals());
+    let mut start = 0u64;
+    while start < total {
+        let len = (total - start).min(CHUNK as u64) as usize;
+        col.values.get_range(start, &mut buf[..len]);
+        for v in &buf[..len] {
+            f(*v);
+        }
+        start += len as u64;
+    }
+}
+
+/// Adds every value of a string column (all documents, alive or not) to `counts` by ordinal.
+pub fn histogram(col: &StrColumn, counts: &mut [u32]) {
+    for_each_value(col.ords(), |ord| {
+        if let Some(c) = counts.get_mut(ord as usize) {
+            *c += 1;
+        }
+    });
+}
+
+/// Takes the values of `doc` back out of `counts` (after [`histogram`]).
+pub fn unhistogram(col: &StrColumn, doc: DocId, counts: &mut [u32]) {
+    for ord in col.ords().values_for_doc(doc) {
+        if let Some(c) = counts.get_mut(ord as usize) {
+            *c = c.saturating_sub(1);
         }
     }
 }

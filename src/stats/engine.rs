@@ -5,7 +5,7 @@
 //! interactions.
 
 use super::calendar;
-use super::columns::{dense, interned, resolve, Interner, Multi, NONE};
+use super::columns::{dense, histogram, interned, resolve, unhistogram, Interner, Multi, NONE};
 use super::sequence::{self, Entry, Event};
 use super::{
     DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Scope, Stats, WordCount,
@@ -121,7 +121,7 @@ pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result
         } else {
             (None, None)
         };
-        let mut t = SegmentTops::open(reader, bulk)?;
+        let mut t = SegmentTops::open(reader, &selected, bulk)?;
         for &doc in &selected {
             let d = doc as usize;
             let sender = seg.sender[d];
@@ -146,9 +146,9 @@ pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result
             p.deleted += u64::from(kind == Kind::Deleted.code());
             p.first = p.first.min(secs);
             p.last = p.last.max(secs);
-            p.emojis += u64::from(t.emoji.1.each(doc, |o| bump(&mut t.emoji.2, o)));
-            p.links += u64::from(t.domain.1.each(doc, |o| bump(&mut t.domain.2, o)));
-            t.word.1.each(doc, |o| bump(&mut t.word.2, o));
+            p.emojis += u64::from(t.emoji.add(doc));
+            p.links += u64::from(t.domain.add(doc));
+            t.word.add(doc);
             let chat = seg.chat[d] as usize;
             if chat >= touched.len() {
                 touched.resize(chat + 1, false);
@@ -160,7 +160,19 @@ pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result
     }
 
     // Whole chats in time order, for the figures that depend on the message before.
-    let mut timelines: Vec<Vec<Entry>> = vec![Vec::new(); touched.len()];
+    let mut sizes = vec![0usize; touched.len()];
+    for seg in &segs {
+        for &chat in &seg.chat {
+            if let Some(n) = sizes.get_mut(chat as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut timelines: Vec<Vec<Entry>> = sizes
+        .iter()
+        .zip(&touched)
+        .map(|(n, t)| Vec::with_capacity(if *t { *n } else { 0 }))
+        .collect();
     for (ord, reader) in readers.iter().enumerate() {
         let seg = &segs[ord];
         let alive = reader.alive_bitset();
@@ -183,14 +195,17 @@ pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result
             });
         }
     }
-    let mut interactions: HashMap<(u32, u32), u64> = HashMap::new();
+    let mut interactions: PairCounts = PairCounts::default();
+    acc.people.resize_with(senders.names.len(), || None);
     let mut on_event = |e: &Entry, ev: Event| match ev {
         Event::SessionStart => acc.participant(e.sender).sessions_started += 1,
         Event::Reply { to, secs } => {
             acc.participant(e.sender)
                 .responses
                 .push(secs.clamp(0, i64::from(u32::MAX)) as u32);
-            *interactions.entry((e.sender, to)).or_default() += 1;
+            *interactions
+                .entry((u64::from(e.sender) << 32) | u64::from(to))
+                .or_default() += 1;
         }
         Event::Continues => {}
     };
@@ -200,15 +215,35 @@ pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result
             continue;
         }
         chats_counted += 1;
-        let picked = timeline.iter().filter(|e| e.selected).count();
-        if picked.saturating_mul(16) < timeline.len() {
-            sequence::walk_sparse(timeline, &mut on_event);
-        } else {
-            sequence::walk(timeline, &mut on_event);
-        }
+        sequence::walk(timeline, &mut on_event);
     }
 
     acc.finish(scope, &senders, interactions, &tops, chats_counted, notes)
+}
+
+/// Reply counts by (from << 32 | to).
+type PairCounts = HashMap<u64, u64, std::hash::BuildHasherDefault<MixHasher>>;
+
+/// A fast hasher for the u64 pair keys above (a multiply and a fold; no need for SipHash's
+/// flood resistance on ids we made).
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let m = u128::from(self.0 ^ n) * 0x9E37_79B9_7F4A_7C15_u128;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
 }
 
 struct Seg {
@@ -220,44 +255,81 @@ struct Seg {
     selected: Vec<DocId>,
 }
 
-fn bump(counts: &mut [u32], ord: u32) {
-    if let Some(c) = counts.get_mut(ord as usize) {
-        *c += 1;
+/// One segment's string column (emoji, domain or word) with counts by term ordinal.
+struct Tally {
+    col: Option<StrColumn>,
+    values: Multi,
+    counts: Vec<u32>,
+}
+
+impl Tally {
+    /// Counts the values of `doc`; returns how many it has.
+    fn add(&mut self, doc: DocId) -> u32 {
+        let counts = &mut self.counts;
+        self.values.each(doc, |ord| {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                *c += 1;
+            }
+        })
     }
 }
 
-/// Per-segment counts by term ordinal of the emoji, domain and word columns.
+/// Per-segment tallies of the emoji, domain and word columns.
 struct SegmentTops {
-    emoji: (Option<StrColumn>, Multi, Vec<u32>),
-    domain: (Option<StrColumn>, Multi, Vec<u32>),
-    word: (Option<StrColumn>, Multi, Vec<u32>),
+    emoji: Tally,
+    domain: Tally,
+    word: Tally,
 }
 
 impl SegmentTops {
-    fn open(reader: &SegmentReader, bulk: bool) -> Result<SegmentTops, UserError> {
+    fn open(
+        reader: &SegmentReader,
+        selected: &[DocId],
+        bulk: bool,
+    ) -> Result<SegmentTops, UserError> {
         let ff = reader.fast_fields();
-        let open = |name: &str| -> Result<(Option<StrColumn>, Multi, Vec<u32>), UserError> {
+        let max_doc = reader.max_doc();
+        let open = |name: &str, bulk: bool| -> Result<Tally, UserError> {
             let col = ff.str(name).map_err(err)?;
-            let multi = Multi::open(col.as_ref(), reader.max_doc(), bulk);
-            let counts = vec![0u32; col.as_ref().map_or(0, |c| c.num_terms())];
-            Ok((col, multi, counts))
+            Ok(Tally {
+                values: Multi::open(col.as_ref(), max_doc, bulk),
+                counts: vec![0u32; col.as_ref().map_or(0, |c| c.num_terms())],
+                col,
+            })
+        };
+        // Words are the biggest column and no participant figure needs them per message: when
+        // most documents are picked, count the whole column and give back the others' words.
+        let word = if selected.len().saturating_mul(2) >= max_doc as usize {
+            let mut word = open("word", false)?;
+            if let Some(col) = &word.col {
+                histogram(col, &mut word.counts);
+                let mut picked = selected.iter().copied().peekable();
+                for doc in 0..max_doc {
+                    if picked.next_if_eq(&doc).is_none() {
+                        unhistogram(col, doc, &mut word.counts);
+                    }
+                }
+            }
+            // Counted already: nothing to add per message.
+            word.values = Multi::Absent;
+            word
+        } else {
+            open("word", bulk)?
         };
         Ok(SegmentTops {
-            emoji: open("emoji")?,
-            domain: open("domain")?,
-            word: open("word")?,
+            emoji: open("emoji", bulk)?,
+            domain: open("domain", bulk)?,
+            word,
         })
     }
 }
 
 /// The most frequent strings over every segment's counts: count descending, then string.
-fn top_of<'a>(
-    parts: impl Iterator<Item = &'a (Option<StrColumn>, Multi, Vec<u32>)>,
-) -> Result<Vec<(String, u64)>, UserError> {
+fn top_of<'a>(parts: impl Iterator<Item = &'a Tally>) -> Result<Vec<(String, u64)>, UserError> {
     let mut totals: HashMap<String, u64> = HashMap::new();
     let mut single: Option<Vec<(String, u64)>> = None;
-    let parts: Vec<_> = parts.filter(|p| p.2.iter().any(|c| *c > 0)).collect();
-    for (col, _, counts) in &parts {
+    let parts: Vec<&Tally> = parts.filter(|p| p.counts.iter().any(|c| *c > 0)).collect();
+    for Tally { col, counts, .. } in &parts {
         let Some(col) = col else { continue };
         let mut nonzero: Vec<(u64, u64)> = counts
             .iter()
@@ -315,20 +387,22 @@ struct PAcc {
 struct Days {
     base: i64,
     counts: Vec<u64>,
-    hours: [u64; 24],
+    heat: [[u64; 24]; 7],
 }
 
 impl Days {
     fn add(&mut self, secs: i64) {
         let day = calendar::day(secs);
-        self.hours[calendar::hour(secs)] += 1;
+        self.heat[calendar::weekday(day)][calendar::hour(secs)] += 1;
         if self.counts.is_empty() {
             self.base = day;
         }
         if day < self.base {
-            let grow = (self.base - day) as usize;
+            // Room for as many days again as held: messages out of time order cost amortized
+            // O(1), not a shift of the whole table each.
+            let grow = (self.base - day) as usize + self.counts.len();
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.base = day;
+            self.base -= grow as i64;
         }
         let at = (day - self.base) as usize;
         if at >= self.counts.len() {
@@ -384,7 +458,7 @@ impl Acc {
         mut self,
         scope: &Scope,
         senders: &Interner,
-        interactions: HashMap<(u32, u32), u64>,
+        interactions: PairCounts,
         tops: &[SegmentTops],
         chats: u64,
         notes: Vec<String>,
@@ -419,12 +493,13 @@ impl Acc {
         }
         participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));
 
-        let mut by_weekday = [0u64; 7];
+        let heat = self.days.heat;
+        let by_weekday = heat.map(|row| row.iter().sum());
+        let by_hour: [u64; 24] = std::array::from_fn(|h| heat.iter().map(|row| row[h]).sum());
         let mut months: Vec<(i64, u64)> = Vec::new();
         let mut active_days = 0;
         for (day, count) in self.days.each() {
             active_days += 1;
-            by_weekday[calendar::weekday(day)] += count;
             let m = calendar::month_index(day);
             match months.last_mut() {
                 Some((last, c)) if *last == m => *c += count,
@@ -449,9 +524,9 @@ impl Acc {
 
         let mut interactions: Vec<Interaction> = interactions
             .into_iter()
-            .map(|((from, to), replies)| Interaction {
-                from: name(from),
-                to: name(to),
+            .map(|(pair, replies)| Interaction {
+                from: name((pair >> 32) as u32),
+                to: name(pair as u32),
                 replies,
             })
             .collect();
@@ -482,8 +557,9 @@ impl Acc {
                 system: self.system + k(Kind::System),
             },
             participants,
-            by_hour: self.days.hours,
+            by_hour,
             by_weekday,
+            by_weekday_hour: heat,
             by_month,
             interactions,
             top_words: top_of(tops.iter().map(|t| &t.word))?
@@ -564,5 +640,64 @@ impl SegmentCollector for SegmentDocIds {
 
     fn harvest(self) -> (SegmentOrdinal, Vec<DocId>) {
         (self.segment, self.docs)
+    }
+}
+
+/// Resolves a user-typed participant name: exact, else case-insensitive, else a unique part.
+pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, UserError> {
+    let mut names: Vec<String> = Vec::new();
+    for reader in archive.searcher().segment_readers() {
+        if let Some(col) = reader.fast_fields().str("sender_raw").map_err(err)? {
+            names.extend(crate::index::read::ordinal_names(&col)?);
+        }
+    }
+    names.retain(|n| !n.is_empty());
+    names.sort();
+    names.dedup();
+    if names.iter().any(|n| n == given) {
+        return Ok(given.to_string());
+    }
+    let lower = given.to_lowercase();
+    let same: Vec<&String> = names.iter().filter(|n| n.to_lowercase() == lower).collect();
+    if let [one] = same.as_slice() {
+        return Ok((*one).clone());
+    }
+    let partial: Vec<&String> = names
+        .iter()
+        .filter(|n| n.to_lowercase().contains(&lower))
+        .collect();
+    match partial.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(
+            UserError::new(format!("no participant named \"{given}\" in the archive"))
+                .hint("`whatscope stats` lists the participants"),
+        ),
+        many => Err(UserError::new(format!(
+            "\"{given}\" matches {} participants: {}",
+            many.len(),
+            many.iter()
+                .take(8)
+                .map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .hint("give the full name in quotes")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_in_any_order() {
+        let mut days = Days::default();
+        let secs = [50, 3, 3, 1_000, 0, -2, 50].map(|d: i64| d * calendar::SECS_PER_DAY + 7_200);
+        for s in secs {
+            days.add(s);
+        }
+        let got: Vec<(i64, u64)> = days.each().collect();
+        assert_eq!(got, vec![(-2, 1), (0, 1), (3, 2), (50, 2), (1_000, 1)]);
+        assert_eq!(days.heat.iter().map(|r| r[2]).sum::<u64>(), 7);
     }
 }

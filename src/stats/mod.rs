@@ -2,7 +2,7 @@
 //! the messages a query matches), computed from fast-field columns, never from stored
 //! documents: the CLI's `stats` and the TUI's statistics pane both call [`compute`].
 //!
-//! Decisions where SPEC §5 leaves room (the README repeats them):
+//! Decisions where SPEC §5 leaves room:
 //! - `by_month` lists every month from the first counted message's month to the last one's,
 //!   months without messages included (with 0), so it reads as a time line.
 //! - `top_words`, `top_emojis` and `top_domains` hold the [`TOP`] most frequent entries, by
@@ -11,8 +11,9 @@
 //! - `participants` are ordered by messages descending, then name ascending; `interactions`
 //!   by replies descending, then `from`, then `to`.
 //! - `kinds` also carries `system`, so its values sum to `messages + system`.
-//! - Extra fields: `scope.participant`, `chats` (how many chats the counted messages come
-//!   from) and `notes` (how a query was read leniently; left out when empty).
+//! - Extra fields: `scope.participant`, `by_weekday_hour` (7 rows of 24, the heatmap),
+//!   `chats` (how many chats the counted messages come from) and `notes` (how a query was
+//!   read leniently; left out when empty).
 
 mod calendar;
 mod columns;
@@ -21,7 +22,7 @@ pub mod sequence;
 pub mod stopwords;
 pub mod words;
 
-pub use engine::{compute, compute_on};
+pub use engine::{compute, compute_on, resolve_participant};
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,8 @@ pub struct Stats {
     pub by_hour: [u64; 24],
     /// Monday first.
     pub by_weekday: [u64; 7],
+    /// Messages per weekday (rows, Monday first) and hour (columns): the heatmap.
+    pub by_weekday_hour: [[u64; 24]; 7],
     pub by_month: Vec<MonthCount>,
     pub interactions: Vec<Interaction>,
     pub top_words: Vec<WordCount>,

@@ -30,8 +30,11 @@ pub fn key_secs(key: u64) -> i64 {
     (key >> 24) as i64 - (1 << 38)
 }
 
-/// Walks one chat's entries in time order (sorting them first, stable so equal keys keep
-/// their index order) and reports each selected entry's event.
+/// Walks one chat's entries in time order and reports each selected entry's event.
+///
+/// Entries come in document order, which is file order within a segment, so they are a few
+/// sorted runs: the stable sort merges them in near-linear time (and keeps equal keys in
+/// document order), cheaper than any search for a few selected entries' predecessors.
 pub fn walk(entries: &mut [Entry], mut on: impl FnMut(&Entry, Event)) {
     if !entries.is_sorted_by_key(|e| e.key) {
         entries.sort_by_key(|e| e.key);
@@ -61,41 +64,6 @@ fn event(prev: Option<&Entry>, e: &Entry) -> Event {
                 Event::Continues
             }
         }
-    }
-}
-
-/// The events of the few `selected` messages of a chat without sorting the whole chat: each
-/// selected key's predecessor is the largest key below it, found by bucketing every entry
-/// under the selected key that follows it. `all` holds every entry of the chat (selected ones
-/// included, flagged), in any order; ties between equal keys go to the lower index, as in
-/// [`walk`]. Returns the same events as [`walk`], in time order.
-pub fn walk_sparse(all: &[Entry], mut on: impl FnMut(&Entry, Event)) {
-    // (key, index in `all`) of the selected entries, in time order.
-    let mut sel: Vec<(u64, u32)> = all
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.selected)
-        .map(|(i, e)| (e.key, i as u32))
-        .collect();
-    if sel.is_empty() {
-        return;
-    }
-    sel.sort_unstable();
-    // Best predecessor candidate per selected entry: (key, index) of the latest entry before it.
-    let mut best: Vec<Option<(u64, u32)>> = vec![None; sel.len()];
-    for (i, e) in all.iter().enumerate() {
-        let me = (e.key, i as u32);
-        // The first selected entry strictly after this one.
-        let slot = sel.partition_point(|s| *s <= me);
-        if slot < sel.len() && best[slot].is_none_or(|b| b < me) {
-            best[slot] = Some(me);
-        }
-    }
-    // Every selected entry but the first lands in the slot of the next one, so each slot's
-    // best is exactly the predecessor in time order.
-    for (slot, &(_, index)) in sel.iter().enumerate() {
-        let e = &all[index as usize];
-        on(e, event(best[slot].map(|(_, i)| &all[i as usize]), e));
     }
 }
 
@@ -147,31 +115,5 @@ mod tests {
             events_of(&mut es),
             vec![(1, Event::Reply { to: 0, secs: 100 })]
         );
-    }
-
-    #[test]
-    fn sparse_equals_sorted_walk() {
-        let mut rng = crate::synth::Rng::new(11);
-        for round in 0..200 {
-            let n = 1 + rng.below(60) as usize;
-            let density = 1 + rng.below(4);
-            let all: Vec<Entry> = (0..n)
-                .map(|i| {
-                    entry(
-                        rng.below(20_000) as i64 - 5_000,
-                        // Some equal keys on purpose.
-                        rng.below(if round % 3 == 0 { 2 } else { 1_000 }),
-                        rng.below(3) as u32,
-                        rng.below(density) == 0 || i == 0,
-                    )
-                })
-                .collect();
-            let mut sorted = all.clone();
-            let mut want = Vec::new();
-            walk(&mut sorted, |e, ev| want.push((*e, ev)));
-            let mut got = Vec::new();
-            walk_sparse(&all, |e, ev| got.push((*e, ev)));
-            assert_eq!(got, want, "round {round}");
-        }
     }
 }

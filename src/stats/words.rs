@@ -73,7 +73,7 @@ mod tests {
         );
         assert_eq!(
             top_word_terms("我们去吃饭"),
-            vec!["们", "吃", "去", "我", "饭"]
+            vec!["们", "去", "吃", "我", "饭"]
         );
         assert!(top_word_terms("a 42 3.14 😂 I'm it's").is_empty());
     }

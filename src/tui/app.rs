@@ -178,6 +178,15 @@ impl App {
         layout::areas(self.size, self)
     }
 
+    /// A chat's name as it should be shown: 1:1 chats are named after a person.
+    pub fn chat_name(&self, chat: &str) -> String {
+        if self.anonymize {
+            self.pseudonyms.mask_chat(chat)
+        } else {
+            chat.to_string()
+        }
+    }
+
     /// A name as it should be shown: itself, or its pseudonym in anonymized view.
     pub fn name<'a>(&'a self, name: &'a str) -> &'a str {
         if self.anonymize {
@@ -587,7 +596,7 @@ impl App {
     fn open_chat(&mut self, chat: String) -> Vec<Effect> {
         let id = self.id();
         self.open_latest = id;
-        self.status = Some(format!("opening {chat}…"));
+        self.status = Some(format!("opening {}…", self.chat_name(&chat)));
         vec![Effect::Request(Request::OpenChat { id, chat })]
     }
 

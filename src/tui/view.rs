@@ -56,7 +56,8 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
         match pane {
             Pane::Conversation => {
                 if let Some(c) = &app.conv {
-                    let chat = sanitize::to_display(&c.order.chat, Mode::OneLine);
+                    let shown = app.chat_name(&c.order.chat);
+                    let chat = sanitize::to_display(&shown, Mode::OneLine);
                     label = format!("{}", sanitize::truncate_width(&chat, 28));
                 }
             }

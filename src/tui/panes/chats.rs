@@ -40,7 +40,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, c)| {
             let n = c.messages.to_string();
-            let name = sanitize::to_display(&c.chat, Mode::OneLine);
+            let shown = app.chat_name(&c.chat);
+            let name = sanitize::to_display(&shown, Mode::OneLine);
             let room = width.saturating_sub(n.len() + 3);
             let name = sanitize::truncate_width(&name, room);
             let pad = room.saturating_sub(sanitize::display_width(&name));

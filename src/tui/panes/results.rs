@@ -51,7 +51,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         let first = list_offset(r.sel, height);
         for (i, hit) in res.hits.iter().enumerate().skip(first).take(height) {
             let m = &hit.message.message;
-            let chat = sanitize::to_display(&m.chat, Mode::OneLine);
+            let shown = app.chat_name(&m.chat);
+            let chat = sanitize::to_display(&shown, Mode::OneLine);
             let chat = sanitize::truncate_width(&chat, 18);
             let when = m.ts.get(..16).unwrap_or(&m.ts).replace('T', " ");
             let mut spans = vec![

@@ -81,7 +81,12 @@ fn duration(secs: u64) -> String {
 fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     let theme = app.theme;
     let mut out: Vec<Line<'static>> = Vec::new();
-    let label = sanitize::to_display(&app.stats.label, Mode::OneLine).into_owned();
+    let label = if app.anonymize {
+        app.pseudonyms.mask_text(&app.stats.label)
+    } else {
+        app.stats.label.clone()
+    };
+    let label = sanitize::to_display(&label, Mode::OneLine).into_owned();
     let span = match (&st.first, &st.last) {
         (Some(f), Some(l)) => format!("{} → {}", &f[..10.min(f.len())], &l[..10.min(l.len())]),
         _ => "no messages".to_string(),

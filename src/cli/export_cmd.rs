@@ -1,0 +1,66 @@
+//! `whatscope export`: NDJSON or CSV for other tools, or a person's access export; to stdout
+//! or atomically to `--output FILE` (see `privacy::export`).
+
+use super::{ExportArgs, GlobalArgs};
+use crate::error::UserError;
+use crate::index::archive::{data_dir, Archive};
+use crate::privacy::export::{
+    export, summary_path, write_summary_line, AtomicFile, ExportOptions, Format,
+};
+use crate::sanitize::{to_display, Mode};
+use std::io::{self, BufWriter, Write};
+
+pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
+    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let opts = ExportOptions {
+        format: args.format,
+        chat: args.chat.clone(),
+        participant: args.participant.clone(),
+        query: args.query.clone(),
+        anonymize: global.anonymize,
+    };
+    if args.participant.is_some() && args.output.is_none() && args.format == Format::Csv {
+        return Err(UserError::new(
+            "export --participant --format csv needs --output FILE",
+        )
+        .hint("the summary of what the archive holds about them goes beside it, as FILE.summary.json; on stdout, use --format ndjson")
+        .into());
+    }
+    let report = match &args.output {
+        Some(path) => {
+            let mut file = AtomicFile::create(path)?;
+            let report = export(&archive, &opts, &mut file)?;
+            if let Some(summary) = &report.summary {
+                let mut side = AtomicFile::create(&summary_path(path))?;
+                write_summary_line(&mut side, summary)?;
+                side.commit()?;
+            }
+            file.commit()?;
+            let shown = to_display(&path.display().to_string(), Mode::OneLine).into_owned();
+            eprintln!(
+                "exported {} message{} to {shown}{}",
+                report.messages,
+                if report.messages == 1 { "" } else { "s" },
+                if report.summary.is_some() {
+                    format!(" (summary in {shown}.summary.json)")
+                } else {
+                    String::new()
+                }
+            );
+            report
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            let report = export(&archive, &opts, &mut out)?;
+            if let Some(summary) = &report.summary {
+                write_summary_line(&mut out, summary)?;
+            }
+            out.flush()?;
+            report
+        }
+    };
+    for note in &report.notes {
+        eprintln!("note: {}", to_display(note, Mode::OneLine));
+    }
+    Ok(())
+}

@@ -1,0 +1,616 @@
+//! `whatscope export`: messages for other tools (portability, GDPR art. 20) and a person's
+//! copy of everything held about them (access, art. 15), SPEC §3 and §6.
+//!
+//! - NDJSON: one SPEC §2 message object per line (`id`, `chat`, `ts`, `sender`, `kind`,
+//!   `text`, `attachment`, `edited`); CSV: the same columns under a header row, RFC 4180
+//!   (CRLF between records, fields with `"`, `,`, CR or LF quoted, `"` doubled; `null` is an
+//!   empty field; `edited` is `true`/`false`). Cells are exact: a spreadsheet may read a cell
+//!   that starts with `=`, `+`, `-` or `@` as a formula, so import such files as text.
+//! - Order: chats by name, each in time order (then file order).
+//! - `--chat`, `--participant`, `--query` narrow the messages (all must hold).
+//! - `--participant NAME` is an access export: that person's messages, with everyone
+//!   else's names, numbers and addresses masked (also inside their own messages), and a
+//!   summary (counts, first/last, per chat, the system lines naming them, their SPEC §5
+//!   statistics, their pseudonym, what whatscope keeps). With `--output FILE` the summary
+//!   goes beside it as `FILE.summary.json`, so the message file stays one shape; on stdout
+//!   (NDJSON only) it is the last line, `{"summary": {…}}`.
+//! - Whenever anything is masked (`--anonymize`, `--participant`), ids are keyed (see
+//!   [`super::redact::Anonymizer::id`]): stable across re-exports of one archive, not
+//!   recomputable from a guessed name.
+//! - `--output FILE` is written atomically: a `0600` temp file beside it, synced, renamed
+//!   over it. A crash leaves the old file (or none), never a partial one; the temp file of a
+//!   dead export is removed by the next export to the same place.
+
+use super::forget::{mention_query, sender_query, spellings};
+use super::redact::{anonymize_stats_except, Anonymizer};
+use crate::error::UserError;
+use crate::index::archive::Archive;
+use crate::index::query::{parse_query, Names};
+use crate::index::read::{self, by_time, chat_query, load};
+use crate::model::{Kind, Message};
+use crate::output::{write_json_line, MessageOut};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per line (SPEC §2 fields)
+    #[default]
+    Ndjson,
+    /// Comma-separated values with a header row (RFC 4180)
+    Csv,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    pub format: Format,
+    pub chat: Option<String>,
+    pub participant: Option<String>,
+    pub query: Option<String>,
+    pub anonymize: bool,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default)]
+pub struct ExportReport {
+    pub messages: u64,
+    /// For `--participant`: the summary of what the archive holds about them.
+    pub summary: Option<Summary>,
+    /// How the query was read leniently.
+    pub notes: Vec<String>,
+}
+
+/// An access export's summary.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// The person, as the archive stores them (their pseudonym with `--anonymize`).
+    pub participant: String,
+    /// Their pseudonym in whatscope's anonymized views (none when they have no messages).
+    pub pseudonym: Option<String>,
+    pub messages: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub kinds: BTreeMap<String, u64>,
+    pub chats: Vec<ChatCount>,
+    /// System lines (WhatsApp's own events) that name them, others masked.
+    pub events: Vec<Event>,
+    /// SPEC §5 statistics over their messages, others masked (null without messages).
+    pub statistics: Option<crate::stats::Stats>,
+    /// Whether later imports skip them (`whatscope forget`).
+    pub opted_out: bool,
+    /// What whatscope keeps, for the person reading this.
+    pub about: &'static str,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChatCount {
+    pub chat: String,
+    pub messages: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub chat: String,
+    pub ts: String,
+    pub text: String,
+}
+
+const ABOUT: &str = "whatscope keeps, on this computer only, the WhatsApp chat exports its user \
+imported: for each message its chat, time, sender, kind, text, attachment file name and edited \
+flag, in a full-text index, plus figures derived from them (statistics). Nothing is sent anywhere. \
+This file holds every message the archive has from you, your statistics, and the system lines that \
+name you; other people's names, phone numbers and e-mail addresses are masked. Other people's \
+messages that mention you are not included (they are theirs). `whatscope forget` erases your \
+messages from the archive and keeps only a keyed hash of your name, so that later imports skip you.";
+
+/// The CSV header row.
+pub const CSV_HEADER: [&str; 8] = [
+    "id",
+    "chat",
+    "ts",
+    "sender",
+    "kind",
+    "text",
+    "attachment",
+    "edited",
+];
+
+/// Writes one CSV record (RFC 4180), CRLF-terminated.
+pub fn write_csv_record<W: Write + ?Sized>(w: &mut W, fields: &[&str]) -> io::Result<()> {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        if f.contains([',', '"', '\n', '\r']) {
+            w.write_all(b"\"")?;
+            w.write_all(f.replace('"', "\"\"").as_bytes())?;
+            w.write_all(b"\"")?;
+        } else {
+            w.write_all(f.as_bytes())?;
+        }
+    }
+    w.write_all(b"\r\n")
+}
+
+fn write_message<W: Write + ?Sized>(w: &mut W, format: Format, m: &Message) -> io::Result<()> {
+    match format {
+        Format::Ndjson => write_json_line(
+            &mut &mut *w,
+            &MessageOut {
+                id: &m.id,
+                chat: &m.chat,
+                ts: &m.ts,
+                sender: m.sender.as_deref(),
+                kind: m.kind,
+                text: &m.text,
+                attachment: m.attachment.as_deref(),
+                edited: m.edited,
+                line: None,
+            },
+        ),
+        Format::Csv => write_csv_record(
+            w,
+            &[
+                &m.id,
+                &m.chat,
+                &m.ts,
+                m.sender.as_deref().unwrap_or(""),
+                m.kind.as_str(),
+                &m.text,
+                m.attachment.as_deref().unwrap_or(""),
+                if m.edited { "true" } else { "false" },
+            ],
+        ),
+    }
+}
+
+/// The person an access export is for: their stored spellings, the one with most messages
+/// first. Someone with no messages (forgotten, or only named in system lines) still gets an
+/// export: no messages, and a summary that says why.
+fn resolve_participant(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
+    let mut found = spellings(archive, name)?;
+    if found.is_empty()
+        && (super::forget::is_opted_out(archive, name)? || named_in_events(archive, name)? > 0)
+    {
+        return Ok(Vec::new());
+    }
+    if found.is_empty() {
+        let mut err = UserError::new(format!("no participant named \"{name}\" in the archive"));
+        let close = super::forget::suggestions(archive, name)?;
+        err = if close.is_empty() {
+            err.hint("give the name in full as `whatscope search` shows it (any case)")
+        } else {
+            err.hint(format!("did you mean: {}?", close.join(", ")))
+        };
+        return Err(err);
+    }
+    let mut counted = Vec::new();
+    for s in found.drain(..) {
+        let n = super::forget::count_messages(archive, std::slice::from_ref(&s))?;
+        counted.push((n, s));
+    }
+    counted.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(counted.into_iter().map(|(_, s)| s).collect())
+}
+
+/// Writes the export to `out`. Errors writing are `io::Error`s in the chain (a closed pipe
+/// is not a failure for the CLI).
+pub fn export(
+    archive: &Archive,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExportReport> {
+    let fields = archive.fields;
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    let mut notes = Vec::new();
+    let chat = match &opts.chat {
+        Some(c) => Some(read::resolve_chat(archive, c)?),
+        None => None,
+    };
+    let person = match &opts.participant {
+        Some(p) => Some(resolve_participant(archive, p)?),
+        None => None,
+    };
+    if let Some(spellings) = &person {
+        filters.push(if spellings.is_empty() {
+            Box::new(tantivy::query::EmptyQuery)
+        } else {
+            sender_query(archive, spellings)
+        });
+    }
+    if let Some(q) = &opts.query {
+        let names = Names::from_searcher(&archive.searcher()).map_err(read::err)?;
+        let parsed = parse_query(q, &fields, &names);
+        notes = parsed.notes;
+        filters.push(parsed.query);
+    }
+    let anonymizer = if opts.anonymize || person.is_some() {
+        let a = Anonymizer::for_archive(archive)?;
+        Some(match (&person, opts.anonymize) {
+            (Some(spellings), false) => match spellings.first().or(opts.participant.as_ref()) {
+                Some(primary) => a.except(primary),
+                None => a,
+            },
+            _ => a,
+        })
+    } else {
+        None
+    };
+
+    if opts.format == Format::Csv {
+        write_csv_record(out, &CSV_HEADER)?;
+    }
+    let searcher = archive.searcher();
+    let mut summary = person.as_ref().map(|_| Summary::default());
+    let mut written = 0u64;
+    for c in read::chats(archive)? {
+        if chat.as_ref().is_some_and(|want| *want != c.chat) {
+            continue;
+        }
+        let mut parts: Vec<Box<dyn Query>> = vec![chat_query(&fields, &c.chat)];
+        parts.extend(filters.iter().map(|q| q.box_clone()));
+        let query = BooleanQuery::intersection(parts);
+        let total = searcher.search(&query, &Count).map_err(read::err)?;
+        if total == 0 {
+            continue;
+        }
+        let hits = searcher
+            .search(&query, &by_time(total, 0, true))
+            .map_err(read::err)?;
+        let mut per_chat = ChatCount::default();
+        for (_, addr) in hits {
+            let mut m = load(archive, &searcher, addr)?.message;
+            if let Some(s) = summary.as_mut() {
+                *s.kinds.entry(m.kind.as_str().to_string()).or_insert(0) += 1;
+                per_chat.messages += 1;
+                if per_chat.first.is_none() {
+                    per_chat.first = Some(m.ts.clone());
+                }
+                per_chat.last = Some(m.ts.clone());
+            }
+            if let Some(a) = &anonymizer {
+                a.message(&mut m);
+            }
+            write_message(out, opts.format, &m)?;
+            written += 1;
+        }
+        if let (Some(s), Some(a)) = (summary.as_mut(), &anonymizer) {
+            per_chat.chat = a.chat(&c.chat);
+            s.chats.push(per_chat);
+        }
+    }
+
+    if let (Some(s), Some(spellings), Some(a)) = (summary.as_mut(), &person, &anonymizer) {
+        let primary = spellings
+            .first()
+            .or(opts.participant.as_ref())
+            .cloned()
+            .unwrap_or_default();
+        fill_summary(archive, s, &primary, a)?;
+    }
+    out.flush()?;
+    if let Some(a) = &anonymizer {
+        for note in &mut notes {
+            *note = a.text(note);
+        }
+    }
+    Ok(ExportReport {
+        messages: written,
+        summary,
+        notes,
+    })
+}
+
+fn fill_summary(
+    archive: &Archive,
+    s: &mut Summary,
+    person: &str,
+    a: &Anonymizer,
+) -> anyhow::Result<()> {
+    s.participant = a.sender(person);
+    let everyone = Anonymizer::for_archive(archive)?;
+    s.pseudonym = everyone
+        .pseudonyms()
+        .knows(person)
+        .then(|| everyone.pseudonyms().get(person).to_string());
+    s.messages = s.chats.iter().map(|c| c.messages).sum();
+    s.first = s.chats.iter().filter_map(|c| c.first.clone()).min();
+    s.last = s.chats.iter().filter_map(|c| c.last.clone()).max();
+    s.opted_out = super::forget::is_opted_out(archive, person)?;
+    s.about = ABOUT;
+
+    // System lines naming them.
+    if let Some(query) = events_query(archive, person) {
+        let searcher = archive.searcher();
+        let total = searcher.search(&query, &Count).map_err(read::err)?;
+        if total > 0 {
+            for (_, addr) in searcher
+                .search(&query, &by_time(total, 0, true))
+                .map_err(read::err)?
+            {
+                let m = load(archive, &searcher, addr)?.message;
+                s.events.push(Event {
+                    chat: a.chat(&m.chat),
+                    ts: m.ts,
+                    text: a.text(&m.text),
+                });
+            }
+        }
+    }
+
+    // Statistics of their messages (none when the archive has none).
+    if s.messages > 0 {
+        let scope = crate::stats::Scope {
+            participant: Some(person.to_string()),
+            ..Default::default()
+        };
+        let mut stats = crate::stats::compute(archive, &scope)?;
+        anonymize_stats_except(&mut stats, a);
+        s.statistics = Some(stats);
+    }
+    Ok(())
+}
+
+/// System lines whose text names `person`.
+fn events_query(archive: &Archive, person: &str) -> Option<BooleanQuery> {
+    let named = mention_query(archive, person)?;
+    let system: Box<dyn Query> = Box::new(TermQuery::new(
+        Term::from_field_u64(archive.fields.kind, Kind::System.code()),
+        IndexRecordOption::Basic,
+    ));
+    Some(BooleanQuery::intersection(vec![named, system]))
+}
+
+fn named_in_events(archive: &Archive, person: &str) -> Result<usize, UserError> {
+    match events_query(archive, person) {
+        Some(q) => archive.searcher().search(&q, &Count).map_err(read::err),
+        None => Ok(0),
+    }
+}
+
+/// The summary as one JSON line: `{"summary": {…}}`.
+pub fn write_summary_line<W: Write + ?Sized>(w: &mut W, summary: &Summary) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Wrapped<'a> {
+        summary: &'a Summary,
+    }
+    write_json_line(&mut &mut *w, &Wrapped { summary })
+}
+
+/// Where the summary of an access export written to `output` goes.
+pub fn summary_path(output: &Path) -> PathBuf {
+    let mut name = output
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".summary.json");
+    output.with_file_name(name)
+}
+
+/// A file written atomically: a private temp file beside the target, renamed over it on
+/// [`AtomicFile::commit`]; dropped without a commit, the temp file is removed.
+pub struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+const TMP_MARK: &str = ".whatscope-";
+
+impl AtomicFile {
+    pub fn create(target: &Path) -> Result<AtomicFile, UserError> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                UserError::new(format!("{}: not a file name", target.display()))
+                    .hint("give --output a file path, e.g. --output chats.ndjson")
+            })?;
+        if target.is_dir() {
+            return Err(UserError::new(format!("{} is a folder", target.display()))
+                .hint("give --output a file path inside it, e.g. --output DIR/export.ndjson"));
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            return Err(UserError::new(format!(
+                "cannot write {}: no folder {}",
+                target.display(),
+                dir.display()
+            ))
+            .hint("create the folder first"));
+        }
+        remove_stale_temps(&dir, &name);
+        let mut n = 0u32;
+        loop {
+            let tmp = dir.join(format!(".{name}{TMP_MARK}{}-{n}.tmp", std::process::id()));
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            match opts.open(&tmp) {
+                Ok(f) => {
+                    return Ok(AtomicFile {
+                        target: target.to_path_buf(),
+                        tmp,
+                        file: Some(BufWriter::with_capacity(1 << 16, f)),
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+                Err(e) => {
+                    return Err(
+                        UserError::new(format!("cannot write {}: {e}", target.display()))
+                            .hint("choose another --output"),
+                    )
+                }
+            }
+        }
+    }
+
+    /// Flushes, syncs and renames the temp file over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        let Some(writer) = self.file.take() else {
+            return Ok(());
+        };
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.target)?;
+        // The rename itself is durable once the folder is synced.
+        if let Some(dir) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+
+    /// The temp file's path (for tests).
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(io::Error::other("the file is already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Temp files of exports to `name` whose process is gone (killed mid-export).
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = format!(".{name}{TMP_MARK}");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .strip_suffix(".tmp")
+            .and_then(|r| r.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        let mut out = Vec::new();
+        write_csv_record(&mut out, &["a", "b,c", "say \"hi\"", "two\nlines", ""]).expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        );
+    }
+
+    #[test]
+    fn atomic_file_commits_or_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("out.ndjson");
+        {
+            let mut f = AtomicFile::create(&target).expect("create");
+            f.write_all(b"partial").expect("write");
+            assert!(f.temp_path().exists());
+            // Dropped without commit: as if the export failed half-way.
+        }
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0);
+
+        std::fs::write(&target, "old").expect("write");
+        let mut f = AtomicFile::create(&target).expect("create");
+        f.write_all(b"new").expect("write");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "old");
+        f.commit().expect("commit");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target)
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn stale_temps_of_dead_exports_are_removed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("x.csv");
+        // A pid that cannot be running (above the kernel's limit).
+        let stale = dir.path().join(format!(".x.csv{TMP_MARK}99999999-0.tmp"));
+        std::fs::write(&stale, "half").expect("write");
+        let f = AtomicFile::create(&target).expect("create");
+        assert!(!stale.exists());
+        drop(f);
+    }
+
+    #[test]
+    fn summary_beside_output() {
+        assert_eq!(
+            summary_path(Path::new("/tmp/a/jonas.ndjson")),
+            Path::new("/tmp/a/jonas.ndjson.summary.json")
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! Forgetting a person (SPEC §6, GDPR art. 17 and 21, RELIABILITY.md §5.5 and V12–V16).
+//!
+//! `forget` records the opt-out first (so an interrupted run still keeps them out of later
+//! imports), deletes every message whose sender is that person (any stored spelling of the
+//! name: same normalised form), commits, merges every segment into one so the deleted
+//! documents are rewritten away, then collects the files of the old segments, and checks
+//! that nothing of theirs is left in the index: no document, no deleted-but-stored
+//! document, no file of an old segment.
+//!
+//! What it does not erase, on purpose: other people's messages that mention or quote the
+//! person, and the system lines WhatsApp wrote about them ("Maya added Jonas", "Jonas
+//! left"): those are other people's words and the chat's history, and SPEC §6 speaks of
+//! the person's messages. The count of such messages is reported, and anonymized output
+//! masks the name in them. Nor can it reach copies outside whatscope (the export itself,
+//! backups, snapshots, SSD blocks): see RELIABILITY.md §5.5.
+//!
+//! Statistics: opting out and erasing are one step here (there is no "hidden but kept"
+//! state), so every total is computed from the messages that remain, and no difference of
+//! totals can reveal the erased person (RELIABILITY.md V7, V16).
+
+use super::optout::OptOut;
+use crate::error::UserError;
+use crate::index::analyzer::analyzer;
+use crate::index::archive::{restrict_permissions, Archive};
+use crate::index::read;
+use crate::index::writer::open_writer;
+use crate::privacy::pseudonym::normalise_name;
+use crate::privacy::secret;
+use std::collections::HashSet;
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TokenStream;
+use tantivy::{IndexWriter, Term};
+
+/// What `forget` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    /// Stored spellings of the name whose messages were erased.
+    pub spellings: Vec<String>,
+    /// Messages erased.
+    pub erased: u64,
+    /// False when the person was already opted out.
+    pub newly_opted_out: bool,
+    /// Messages still naming the person (others' messages, system lines): not erased.
+    pub mentions: u64,
+    /// Files of old segments another process still holds (removed at the next compaction).
+    pub pending_files: usize,
+}
+
+/// The stored sender names that are `name`: the same normalised form (any case, spaces,
+/// invisible marks; phone numbers by their digits).
+pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
+    let want = normalise_name(name);
+    if want.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names =
+        crate::index::query::Names::from_searcher(&archive.searcher()).map_err(read::err)?;
+    let mut out: Vec<String> = names
+        .senders()
+        .filter(|s| normalise_name(s) == want)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Senders whose name has `name`'s words in it: suggestions when `name` matches nobody.
+pub fn suggestions(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
+    let want = normalise_name(name);
+    if want.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names =
+        crate::index::query::Names::from_searcher(&archive.searcher()).map_err(read::err)?;
+    Ok(names
+        .senders()
+        .filter(|s| {
+            let n = normalise_name(s);
+            n.split(' ').any(|w| want.split(' ').any(|v| v == w))
+        })
+        .take(5)
+        .collect())
+}
+
+/// The query for every message sent under these names.
+pub fn sender_query(archive: &Archive, spellings: &[String]) -> Box<dyn Query> {
+    let terms: Vec<Box<dyn Query>> = spellings
+        .iter()
+        .map(|s| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(archive.fields.sender_raw, s),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>
+        })
+        .collect();
+    Box::new(BooleanQuery::union(terms))
+}
+
+/// How many messages these names sent.
+pub fn count_messages(archive: &Archive, spellings: &[String]) -> Result<u64, UserError> {
+    if spellings.is_empty() {
+        return Ok(0);
+    }
+    let q = sender_query(archive, spellings);
+    Ok(archive.searcher().search(&*q, &Count).map_err(read::err)? as u64)
+}
+
+/// The query for messages whose text names `name` (its words in a row).
+pub fn mention_query(archive: &Archive, name: &str) -> Option<Box<dyn Query>> {
+    let field = archive.fields.text;
+    let mut a = analyzer();
+    let mut stream = a.token_stream(name);
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(Term::from_field_text(field, &stream.token().text));
+    }
+    match terms.len() {
+        0 => None,
+        1 => terms
+            .pop()
+            .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+/// Messages (of anyone) whose text names `name`.
+pub fn count_mentions(archive: &Archive, name: &str) -> Result<u64, UserError> {
+    match mention_query(archive, name) {
+        Some(q) => Ok(archive.searcher().search(&*q, &Count).map_err(read::err)? as u64),
+        None => Ok(0),
+    }
+}
+
+/// Erases `name`'s messages for good and records the opt-out (see the module docs).
+pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
+    if normalise_name(name).is_empty() {
+        return Err(UserError::new("forget: the name is empty")
+            .hint("give the participant's name as `whatscope chats` or `search` shows it"));
+    }
+    let secret = secret::load_or_create(&archive.dir)?;
+    let mut list = OptOut::load(&archive.dir)?;
+    let newly_opted_out = list.add(&secret, name);
+    if newly_opted_out {
+        list.save(&archive.dir)?;
+    }
+
+    let mut writer = open_writer(archive)?;
+    // Our merge takes every segment: no background merge may hold one.
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+    // Another whatscope may have committed since the archive was opened.
+    archive.reload()?;
+    let spellings = spellings(archive, name)?;
+    let erased = count_messages(archive, &spellings)?;
+    for s in &spellings {
+        writer.delete_term(Term::from_field_text(archive.fields.sender_raw, s));
+    }
+    writer
+        .commit()
+        .map_err(|e| UserError::new(format!("cannot write the archive: {e}")))?;
+    let pending_files = compact(archive, writer)?;
+
+    verify(archive, &spellings)?;
+    let mentions = count_mentions(archive, name)?;
+    Ok(Erasure {
+        spellings,
+        erased,
+        newly_opted_out,
+        mentions,
+        pending_files,
+    })
+}
+
+/// Merges every segment into one (dropping deleted documents) and removes the files of
+/// the old segments. Returns how many old files are still there (held by another process).
+pub fn compact(archive: &Archive, mut writer: IndexWriter) -> Result<usize, UserError> {
+    let fail = |what: &str, e: tantivy::TantivyError| {
+        UserError::new(format!("cannot {what} the archive: {e}"))
+            .hint("run the command again; nothing is lost, the archive stays as last committed")
+    };
+    let ids = archive
+        .index
+        .searchable_segment_ids()
+        .map_err(|e| fail("read", e))?;
+    if !ids.is_empty() {
+        writer.merge(&ids).wait().map_err(|e| fail("merge", e))?;
+    }
+    writer
+        .wait_merging_threads()
+        .map_err(|e| fail("merge", e))?;
+    // Our own reader still maps the old segments; let go of them before collecting.
+    archive.reload()?;
+    let writer = open_writer(archive)?;
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| fail("clean up", e))?;
+    drop(writer);
+    restrict_permissions(&archive.dir);
+    stale_segment_files(archive)
+}
+
+/// Files in the index folder that belong to no live segment.
+fn stale_segment_files(archive: &Archive) -> Result<usize, UserError> {
+    let live: HashSet<String> = archive
+        .index
+        .searchable_segment_ids()
+        .map_err(read::err)?
+        .iter()
+        .map(|id| id.uuid_string())
+        .collect();
+    let dir = archive.dir.join("index");
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| UserError::new(format!("cannot list {}: {e}", dir.display())))?;
+    let mut stale = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((stem, _)) = name.split_once('.') else {
+            continue;
+        };
+        if stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && !live.contains(stem) {
+            stale += 1;
+        }
+    }
+    Ok(stale)
+}
+
+/// After an erasure: no document of theirs, and no deleted document kept in any segment.
+fn verify(archive: &Archive, spellings: &[String]) -> Result<(), UserError> {
+    let left = count_messages(archive, spellings)?;
+    let searcher = archive.searcher();
+    let deleted: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.num_deleted_docs()))
+        .sum();
+    if left > 0 || deleted > 0 {
+        return Err(UserError::new(format!(
+            "the erasure is incomplete: {left} messages and {deleted} deleted documents are still in the archive"
+        ))
+        .hint("another whatscope may have written at the same time; run `whatscope forget` again"));
+    }
+    Ok(())
+}
+
+/// Lifts `name`'s opt-out; false when they were not opted out.
+pub fn undo(archive: &Archive, name: &str) -> Result<bool, UserError> {
+    let mut list = OptOut::load(&archive.dir)?;
+    let Some(secret) = secret::load(&archive.dir)? else {
+        return Ok(false);
+    };
+    let removed = list.remove(&secret, name);
+    if removed {
+        list.save(&archive.dir)?;
+    }
+    Ok(removed)
+}
+
+/// Whether `name` is opted out.
+pub fn is_opted_out(archive: &Archive, name: &str) -> Result<bool, UserError> {
+    let list = OptOut::load(&archive.dir)?;
+    Ok(match secret::load(&archive.dir)? {
+        Some(secret) => list.contains(&secret, name),
+        None => false,
+    })
+}

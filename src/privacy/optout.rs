@@ -1,0 +1,118 @@
+//! The opt-out list: who must never be imported again (SPEC §6, GDPR art. 17 and 21).
+//!
+//! It holds keyed hashes (HMAC-SHA256 under the archive's `secret.key`, hex) of normalised
+//! names, one per line, never a name: without the secret nobody can test a guessed name
+//! against it, and with the archive gone (`purge`) the list means nothing. The list is kept
+//! to honour the erasure, which makes it pseudonymous personal data itself (RELIABILITY.md
+//! §5.7); it is `0600` like every file of the archive.
+
+use super::pseudonym::{hex, keyed_hash};
+use crate::error::UserError;
+use crate::index::archive::write_private;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub const OPTOUT_FILE: &str = "opted-out.txt";
+
+const HEADER: &str = "# whatscope opt-out list: one HMAC-SHA256 (keyed with secret.key) of a \
+normalised participant name per line; never the name itself.\n";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OptOut {
+    hashes: BTreeSet<String>,
+}
+
+impl OptOut {
+    /// The list of the archive in `dir` (empty when there is none yet).
+    pub fn load(dir: &Path) -> Result<OptOut, UserError> {
+        let path = dir.join(OPTOUT_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OptOut::default()),
+            Err(e) => {
+                return Err(UserError::new(format!(
+                    "cannot read the opt-out list {}: {e}",
+                    path.display()
+                ))
+                .hint("it must stay readable, or people who asked to be forgotten would be imported again"))
+            }
+        };
+        let mut hashes = BTreeSet::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.len() != 64 || !line.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(UserError::new(format!(
+                    "{}: the opt-out list is damaged",
+                    path.display()
+                ))
+                .hint("restore it from a backup; do not delete it, or forgotten people come back on the next import"));
+            }
+            hashes.insert(line.to_ascii_lowercase());
+        }
+        Ok(OptOut { hashes })
+    }
+
+    /// Writes the list atomically, `0600`.
+    pub fn save(&self, dir: &Path) -> Result<(), UserError> {
+        let mut text = String::from(HEADER);
+        for h in &self.hashes {
+            text.push_str(h);
+            text.push('\n');
+        }
+        write_private(&dir.join(OPTOUT_FILE), text.as_bytes())
+    }
+
+    fn entry(secret: &[u8], name: &str) -> String {
+        hex(&keyed_hash(secret, name))
+    }
+
+    pub fn contains(&self, secret: &[u8], name: &str) -> bool {
+        !self.hashes.is_empty() && self.hashes.contains(&OptOut::entry(secret, name))
+    }
+
+    /// Adds `name`; false when it was already there.
+    pub fn add(&mut self, secret: &[u8], name: &str) -> bool {
+        self.hashes.insert(OptOut::entry(secret, name))
+    }
+
+    /// Removes `name`; false when it was not there.
+    pub fn remove(&mut self, secret: &[u8], name: &str) -> bool {
+        self.hashes.remove(&OptOut::entry(secret, name))
+    }
+
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyed_normalised_and_nameless() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut list = OptOut::default();
+        assert!(list.add(b"k1", "Jonas Becker"));
+        assert!(!list.add(b"k1", "  jonas\u{A0}BECKER "));
+        assert!(list.contains(b"k1", "JONAS BECKER"));
+        assert!(!list.contains(b"k2", "Jonas Becker"), "keyed by the secret");
+        list.save(dir.path()).expect("save");
+        let text = std::fs::read_to_string(dir.path().join(OPTOUT_FILE)).expect("read");
+        assert!(!text.to_lowercase().contains("jonas"));
+        let back = OptOut::load(dir.path()).expect("load");
+        assert_eq!(back, list);
+        let mut back = back;
+        assert!(back.remove(b"k1", "Jonas Becker"));
+        assert!(back.is_empty());
+        std::fs::write(dir.path().join(OPTOUT_FILE), "nonsense\n").expect("write");
+        assert!(OptOut::load(dir.path()).is_err());
+    }
+}

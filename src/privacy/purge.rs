@@ -1,0 +1,113 @@
+//! `whatscope purge`: the whole archive deleted (index, metadata, secret, opt-out list).
+//!
+//! Only whatscope's own entries in the data dir are removed (a data dir given by mistake,
+//! say `--data-dir ~`, loses nothing else), then the folder itself when that leaves it
+//! empty. The keymap (`keys.conf` in the config dir) holds no chat data and is shared by
+//! every archive, so it stays. Destroying the secret also makes any copy of the opt-out
+//! list or of pseudonymized output unlinkable to names (crypto-erasure of the mapping).
+
+use super::optout::OPTOUT_FILE;
+use super::secret::SECRET_FILE;
+use crate::error::UserError;
+use std::path::{Path, PathBuf};
+
+/// Names of whatscope's entries in a data dir.
+const ENTRIES: [&str; 5] = [
+    "index",
+    "meta.json",
+    SECRET_FILE,
+    OPTOUT_FILE,
+    ".create.lock",
+];
+
+/// Stems of files written through a temp file (`write_private` names them `STEM.tmpPID`).
+const TEMP_STEMS: [&str; 3] = ["meta", "secret", "opted-out"];
+
+fn is_ours(name: &str) -> bool {
+    if ENTRIES.contains(&name) {
+        return true;
+    }
+    TEMP_STEMS.iter().any(|stem| {
+        name.strip_prefix(stem)
+            .and_then(|r| r.strip_prefix(".tmp"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// whatscope's entries present in `dir`.
+pub fn entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(list) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = list
+        .flatten()
+        .filter(|e| is_ours(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// What `purge` removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub removed: usize,
+    /// Whether the data dir itself is gone (it held nothing else).
+    pub dir_removed: bool,
+}
+
+/// Deletes whatscope's entries in `dir`, and `dir` when that empties it.
+pub fn purge(dir: &Path) -> Result<Purged, UserError> {
+    let mut removed = 0;
+    for path in entries(dir) {
+        let meta = std::fs::symlink_metadata(&path)
+            .map_err(|e| UserError::new(format!("cannot read {}: {e}", path.display())))?;
+        let result = if meta.is_dir() {
+            // Does not follow symlinks inside.
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        result.map_err(|e| {
+            UserError::new(format!("cannot delete {}: {e}", path.display()))
+                .hint("close every other whatscope (and the TUI), then run purge again")
+        })?;
+        removed += 1;
+    }
+    let empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+    let dir_removed = empty && std::fs::remove_dir(dir).is_ok();
+    Ok(Purged {
+        removed,
+        dir_removed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_entries() {
+        assert!(is_ours("index") && is_ours("secret.key") && is_ours("meta.tmp1234"));
+        assert!(!is_ours("notes.txt") && !is_ours("meta.tmp") && !is_ours("metax.tmp1"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(data.join("index")).expect("mkdir");
+        std::fs::write(data.join("index/x"), "x").expect("write");
+        std::fs::write(data.join("secret.key"), "k").expect("write");
+        std::fs::write(data.join("mine.txt"), "keep").expect("write");
+        let p = purge(&data).expect("purge");
+        assert_eq!(
+            p,
+            Purged {
+                removed: 2,
+                dir_removed: false
+            }
+        );
+        assert!(data.join("mine.txt").exists());
+        std::fs::remove_file(data.join("mine.txt")).expect("rm");
+        std::fs::write(data.join("meta.json"), "{}").expect("write");
+        let p = purge(&data).expect("purge");
+        assert!(p.dir_removed && !data.exists());
+    }
+}

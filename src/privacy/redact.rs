@@ -1,0 +1,527 @@
+//! Anonymized output: names, phone numbers and e-mail addresses masked wherever a message,
+//! a chat name, a snippet or a statistic could carry them (SPEC §6, RELIABILITY.md §5.1–5.3).
+//!
+//! One redactor serves every output, so the CLI (`search`, `log`, `chats`, `export`,
+//! `stats`) and the TUI show the same thing:
+//! - senders become their pseudonym ([`Pseudonyms`]);
+//! - in text (bodies, snippets, chat names, attachment file names, queries echoed back):
+//!   e-mail addresses become `[email]` (also `name (at) example (dot) com`), phone numbers
+//!   `[phone]` (see [`super::phone`]), participants' names their pseudonym, and each word
+//!   of a name on its own (a first name, a last name, `Rosa` of `Tía Rosa`) the
+//!   pseudonym's first word (`[name]` when the word belongs to several participants).
+//!   Particles (`de`, `van`, …) and words shorter than three letters (bar a first name of
+//!   two) are not masked alone. Names match as whole words, any case, any accents (`tomas` finds `Tomás`),
+//!   across any short run of spaces or punctuation between their words (`Maya\u{A0}Lopez`,
+//!   `@Maya Lopez` between WhatsApp's isolate marks), and in CJK text as plain substrings;
+//! - message ids are replaced by a keyed id (see [`Anonymizer::id`]): the stored id is an
+//!   unkeyed hash of chat, time, sender and text, so it would let anyone confirm a guessed
+//!   sender name.
+//!
+//! Not masked (known limits): names of people who never wrote in the archive (a
+//! "this is Dev" introduction, a third person talked about), nicknames, and anything the
+//! phone recognizer leaves (see its gaps). Masking every word of a name also masks that
+//! word where it is an ordinary word ("the park" when Lena Park is a participant): for an
+//! anonymized view, too much beats too little (RELIABILITY.md §5.2).
+
+use super::pseudonym::{hex, keyed_bytes, normalise_name, Pseudonyms};
+use crate::error::UserError;
+use crate::index::archive::Archive;
+use crate::model::Message;
+use regex::Regex;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer, TokenStream,
+};
+
+pub const PHONE_MASK: &str = "[phone]";
+pub const EMAIL_MASK: &str = "[email]";
+pub const NAME_MASK: &str = "[name]";
+
+/// Words of names that are not names on their own (folded): particles and titles.
+const PARTICLES: &[&str] = &[
+    "al", "bin", "ibn", "ben", "da", "das", "de", "del", "della", "der", "des", "di", "do", "dos",
+    "du", "el", "la", "las", "le", "les", "los", "van", "von", "zu", "ter", "ten", "mc", "st",
+    "dr", "mr", "mrs", "ms", "sr", "sra", "jr", "prof", "the", "and",
+];
+
+/// Longest run of non-word characters allowed between the words of one name.
+const MAX_GAP_CHARS: usize = 3;
+
+thread_local! {
+    static FOLD: RefCell<TextAnalyzer> = RefCell::new(
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+}
+
+/// The words of `text` (runs of letters and digits), lowercased and accent-folded, with
+/// their byte ranges in `text`.
+pub fn fold_words(text: &str) -> Vec<(String, Range<usize>)> {
+    FOLD.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut stream = a.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from..t.offset_to));
+        }
+        out
+    })
+}
+
+/// Participants' names, ready to be found in text.
+#[derive(Debug, Default)]
+pub struct NameMatcher {
+    /// First word of a whole name → (its words, replacement), longest first.
+    whole: HashMap<String, Vec<(Vec<String>, String)>>,
+    /// One word of a name of several words (first name, last name, …) → replacement.
+    single: HashMap<String, String>,
+    /// CJK names, found as substrings (CJK text has no spaces between words).
+    cjk: Vec<(String, String)>,
+    /// Every word of every name.
+    words: HashSet<String>,
+}
+
+impl NameMatcher {
+    pub fn new<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> NameMatcher {
+        let mut m = NameMatcher::default();
+        let mut singles: HashMap<String, HashSet<String>> = HashMap::new();
+        for (name, pseudonym) in pairs {
+            let words: Vec<String> = fold_words(name).into_iter().map(|(w, _)| w).collect();
+            let chars: usize = words.iter().map(|w| w.chars().count()).sum();
+            if name.chars().any(crate::textscan::is_cjk_char) {
+                let plain = name.trim().trim_start_matches('~').trim().to_string();
+                if !plain.is_empty() {
+                    m.cjk.push((plain, pseudonym.to_string()));
+                }
+            }
+            if words.is_empty() || chars < 2 {
+                continue;
+            }
+            for w in &words {
+                if w.chars().count() >= 2 && w.chars().any(char::is_alphabetic) {
+                    m.words.insert(w.clone());
+                }
+            }
+            if words.len() >= 2 {
+                for (k, w) in words.iter().enumerate() {
+                    let len = w.chars().count();
+                    let long_enough = len >= 3 || (k == 0 && len == 2);
+                    if long_enough
+                        && w.chars().any(char::is_alphabetic)
+                        && !PARTICLES.contains(&w.as_str())
+                    {
+                        singles
+                            .entry(w.clone())
+                            .or_default()
+                            .insert(pseudonym.to_string());
+                    }
+                }
+            }
+            let entry = m.whole.entry(words[0].clone()).or_default();
+            if !entry.iter().any(|(w, _)| *w == words) {
+                entry.push((words, pseudonym.to_string()));
+            }
+        }
+        for list in m.whole.values_mut() {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        }
+        for (word, pseudonyms) in singles {
+            let replacement = if pseudonyms.len() == 1 {
+                pseudonyms
+                    .into_iter()
+                    .next()
+                    .and_then(|p| p.split_whitespace().next().map(str::to_string))
+                    .unwrap_or_else(|| NAME_MASK.to_string())
+            } else {
+                NAME_MASK.to_string()
+            };
+            m.single.insert(word, replacement);
+        }
+        // Longest CJK names first, so a longer name wins over a name inside it.
+        m.cjk
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        m
+    }
+
+    pub fn is_name_word(&self, word: &str) -> bool {
+        self.words.contains(word)
+    }
+
+    /// Byte ranges of names in `text` with what replaces each.
+    fn find(&self, text: &str) -> Vec<(Range<usize>, String)> {
+        let words = fold_words(text);
+        let mut out = Vec::new();
+        let mut i = 0;
+        'words: while i < words.len() {
+            if let Some(candidates) = self.whole.get(&words[i].0) {
+                for (name, replacement) in candidates {
+                    if self.matches_at(text, &words, i, name) {
+                        let end = words[i + name.len() - 1].1.end;
+                        out.push((words[i].1.start..end, replacement.clone()));
+                        i += name.len();
+                        continue 'words;
+                    }
+                }
+            }
+            if let Some(replacement) = self.single.get(&words[i].0) {
+                out.push((words[i].1.clone(), replacement.clone()));
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn matches_at(
+        &self,
+        text: &str,
+        words: &[(String, Range<usize>)],
+        at: usize,
+        name: &[String],
+    ) -> bool {
+        if at + name.len() > words.len() {
+            return false;
+        }
+        for (k, want) in name.iter().enumerate() {
+            if words[at + k].0 != *want {
+                return false;
+            }
+            if k > 0 {
+                let gap = &text[words[at + k - 1].1.end..words[at + k].1.start];
+                if gap.contains('\n') || gap.chars().count() > MAX_GAP_CHARS {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let at = r"(?:@|\s?[\(\[\{<]\s?at\s?[\)\]\}>]\s?|\s+at\s+)";
+    let dot = r"(?:\.|\s?[\(\[\{<]\s?dot\s?[\)\]\}>]\s?|\s+dot\s+)";
+    let label = r"[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?";
+    let pattern =
+        format!(r"(?i)[\p{{L}}\p{{N}}._%+\-]+{at}{label}(?:{dot}{label})*{dot}\p{{L}}{{2,}}\b");
+    Regex::new(&pattern).ok()
+});
+
+/// Byte ranges of e-mail addresses in `text`: `local@domain.tld` with Unicode letters, and
+/// the spelled-out `local (at) domain (dot) tld`, `local [at] domain.tld`, `local at domain
+/// dot tld`.
+pub fn email_spans(text: &str) -> Vec<Range<usize>> {
+    let Some(re) = EMAIL.as_ref() else {
+        return Vec::new();
+    };
+    let lower_has_at = text.contains('@') || {
+        let b = text.as_bytes();
+        b.windows(2).any(|w| w.eq_ignore_ascii_case(b"at"))
+    };
+    if !lower_has_at {
+        return Vec::new();
+    }
+    re.find_iter(text)
+        .filter(|m| {
+            // The plain-words form (`maya at example dot com`) needs its `dot`, or it would
+            // swallow sentences such as "meet at home.".
+            let s = m.as_str();
+            s.contains('@') || s.to_lowercase().contains("dot") || s.contains(['(', '[', '{', '<'])
+        })
+        .map(|m| m.range())
+        .collect()
+}
+
+fn replace_ranges(text: &str, mut ranges: Vec<(Range<usize>, String)>) -> String {
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    ranges.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (r, with) in ranges {
+        if r.start < at {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&with);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Masks addresses, then numbers, then names (see the module docs).
+pub fn mask_text(names: &NameMatcher, text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let emails = email_spans(text);
+    let text = replace_ranges(
+        text,
+        emails
+            .into_iter()
+            .map(|r| (r, EMAIL_MASK.to_string()))
+            .collect(),
+    );
+    let phones = super::phone::phone_spans(&text);
+    let text = replace_ranges(
+        &text,
+        phones
+            .into_iter()
+            .map(|r| (r, PHONE_MASK.to_string()))
+            .collect(),
+    );
+    let mut text = replace_ranges(&text, names.find(&text));
+    for (name, pseudonym) in &names.cjk {
+        if text.contains(name.as_str()) {
+            text = text.replace(name.as_str(), pseudonym);
+        }
+    }
+    text
+}
+
+/// Everything an anonymized output needs: the pseudonyms, the secret for keyed ids, and
+/// for an access export the one person who stays named.
+#[derive(Debug, Clone)]
+pub struct Anonymizer {
+    pseudonyms: Pseudonyms,
+    secret: [u8; 32],
+    /// The normalised name of the person an access export is for (shown as themselves).
+    keep: Option<String>,
+}
+
+impl Anonymizer {
+    pub fn new(secret: [u8; 32], pseudonyms: Pseudonyms) -> Anonymizer {
+        Anonymizer {
+            pseudonyms,
+            secret,
+            keep: None,
+        }
+    }
+
+    /// Everybody in the archive masked.
+    pub fn for_archive(archive: &Archive) -> Result<Anonymizer, UserError> {
+        let secret = super::secret::load_or_create(&archive.dir)?;
+        let names = crate::index::query::Names::from_searcher(&archive.searcher())
+            .map_err(crate::index::read::err)?;
+        Ok(Anonymizer::new(
+            secret,
+            Pseudonyms::new(&secret, names.senders()),
+        ))
+    }
+
+    /// Everybody but `person` masked: what an access export (`export --participant`) shows.
+    pub fn except(mut self, person: &str) -> Anonymizer {
+        self.pseudonyms = self.pseudonyms.without(person);
+        self.keep = Some(normalise_name(person));
+        self
+    }
+
+    pub fn pseudonyms(&self) -> &Pseudonyms {
+        &self.pseudonyms
+    }
+
+    /// Whether `name` is the person an access export is for.
+    pub fn is_kept(&self, name: &str) -> bool {
+        self.keep
+            .as_deref()
+            .is_some_and(|k| k == normalise_name(name))
+    }
+
+    pub fn sender(&self, name: &str) -> String {
+        if self.is_kept(name) {
+            name.to_string()
+        } else {
+            self.pseudonyms.get(name).to_string()
+        }
+    }
+
+    pub fn text(&self, text: &str) -> String {
+        self.pseudonyms.mask_text(text)
+    }
+
+    pub fn chat(&self, chat: &str) -> String {
+        if self.is_kept(chat) {
+            return chat.to_string();
+        }
+        self.pseudonyms.mask_chat(chat)
+    }
+
+    /// A message id that is stable within this archive (re-exports stay idempotent) but,
+    /// being keyed, cannot be recomputed from a guessed sender, chat or text.
+    pub fn id(&self, id: &str) -> String {
+        let mut tagged = b"whatscope message id\0".to_vec();
+        tagged.extend_from_slice(id.as_bytes());
+        hex(&keyed_bytes(&self.secret, &tagged)[..8])
+    }
+
+    /// A message with every field masked.
+    pub fn message(&self, m: &mut Message) {
+        m.id = self.id(&m.id);
+        m.chat = self.chat(&m.chat);
+        if let Some(s) = &m.sender {
+            m.sender = Some(self.sender(s));
+        }
+        m.text = self.text(&m.text);
+        if let Some(a) = &m.attachment {
+            m.attachment = Some(self.text(a));
+        }
+    }
+}
+
+/// Statistics with every participant shown as their pseudonym: names in `participants` and
+/// `interactions`, the scope's chat, query and participant, notes, and words of
+/// participants' names, numbers and parts of addresses (words with a `.` or `@`) dropped
+/// from `top_words` (which then holds fewer than `stats::TOP` entries). Lists are sorted
+/// again by the pseudonyms, so their order does not hint at the real names.
+pub fn anonymize_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms) {
+    mask_stats(stats, p, &|name| p.get(name).to_string());
+}
+
+/// [`anonymize_stats`] for an access export: `keep` stays named.
+pub fn anonymize_stats_except(stats: &mut crate::stats::Stats, a: &Anonymizer) {
+    mask_stats(stats, a.pseudonyms(), &|name| a.sender(name));
+}
+
+fn mask_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms, name: &dyn Fn(&str) -> String) {
+    if let Some(c) = &stats.scope.chat {
+        stats.scope.chat = Some(if p.knows(c) { name(c) } else { p.mask_chat(c) });
+    }
+    if let Some(q) = &stats.scope.query {
+        stats.scope.query = Some(p.mask_text(q));
+    }
+    if let Some(who) = &stats.scope.participant {
+        stats.scope.participant = Some(name(who));
+    }
+    for person in &mut stats.participants {
+        person.name = name(&person.name);
+    }
+    stats.participants.sort_by(|a, b| {
+        b.messages
+            .cmp(&a.messages)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    for i in &mut stats.interactions {
+        i.from = name(&i.from);
+        i.to = name(&i.to);
+    }
+    stats.interactions.sort_by(|a, b| {
+        b.replies
+            .cmp(&a.replies)
+            .then_with(|| a.from.cmp(&b.from))
+            .then_with(|| a.to.cmp(&b.to))
+    });
+    // Words with a dot are parts of addresses (`example.org`, `maya.lopez`): dropped too.
+    stats.top_words.retain(|w| {
+        !w.word.contains(['.', '@']) && !p.is_name_word(&w.word) && p.mask_text(&w.word) == w.word
+    });
+    for note in &mut stats.notes {
+        *note = p.mask_text(note);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pseudonyms() -> Pseudonyms {
+        Pseudonyms::new(
+            b"test secret",
+            [
+                "Maya Lopez",
+                "Tomás Rivera",
+                "Jonas Becker",
+                "+44 7700 900123",
+                "Jun",
+                "Ana Souza",
+                "Ana Lima",
+                "田中太郎",
+            ]
+            .map(String::from),
+        )
+    }
+
+    #[test]
+    fn names_whole_words_any_case_and_accents() {
+        let p = pseudonyms();
+        let maya = p.get("Maya Lopez").to_string();
+        let maya_first = maya.split(' ').next().unwrap_or_default().to_string();
+        let tomas = p.get("Tomás Rivera").to_string();
+        let out = p.mask_text("Maya Lopez added Tomás Rivera");
+        assert_eq!(out, format!("{maya} added {tomas}"));
+        let out = p.mask_text(
+            "thanks maya! and TOMAS RIVERA, and Mayan ruins, @\u{2068}Maya\u{A0}Lopez\u{2069}",
+        );
+        assert_eq!(
+            out,
+            format!("thanks {maya_first}! and {tomas}, and Mayan ruins, @\u{2068}{maya}\u{2069}")
+        );
+        assert_eq!(p.mask_text("Maya's map"), format!("{maya_first}'s map"));
+        // Shared first names are masked, but not as either person.
+        assert_eq!(p.mask_text("Ana said hi"), "[name] said hi");
+        assert_eq!(
+            p.mask_text("jun is here"),
+            format!("{} is here", p.get("Jun"))
+        );
+        assert!(!p.mask_text("田中太郎さん").contains("田中"));
+        // A name split over lines is two words, not the name; the first name still goes.
+        assert!(!p.mask_text("Maya\nLopez").contains("Maya"));
+    }
+
+    #[test]
+    fn pseudonyms_are_not_masked_again() {
+        let p = pseudonyms();
+        let text = p.mask_text("Maya and Jonas and Jun");
+        assert_eq!(p.mask_text(&text), text, "masking is idempotent");
+    }
+
+    #[test]
+    fn emails_numbers_and_names_together() {
+        let p = pseudonyms();
+        let out = p.mask_text(
+            "mail maya.lopez@example.com or jonas (at) example (dot) org, call +44 7700 900123",
+        );
+        assert_eq!(out, "mail [email] or [email], call [phone]");
+        assert_eq!(
+            p.mask_text("write to x [at] mail.example.de now"),
+            "write to [email] now"
+        );
+        assert_eq!(p.mask_text("josé+books@exämple.co.uk!"), "[email]!");
+        assert_eq!(p.mask_text("meet at home. at 8"), "meet at home. at 8");
+        assert_eq!(p.mask_text("maya at example dot com"), "[email]");
+    }
+
+    #[test]
+    fn chat_names() {
+        let p = pseudonyms();
+        assert_eq!(p.mask_chat("Jonas Becker"), p.get("Jonas Becker"));
+        assert_eq!(p.mask_chat("Hiking Crew"), "Hiking Crew");
+        assert_eq!(p.mask_chat("+44 7700 900123"), p.get("+44 7700 900123"));
+        assert!(!p.mask_chat("Maya & Jonas").contains("Maya"));
+    }
+
+    #[test]
+    fn access_keeps_its_person_only() {
+        let a = Anonymizer::new([1; 32], pseudonyms()).except("jonas becker");
+        assert_eq!(a.sender("Jonas Becker"), "Jonas Becker");
+        assert_ne!(a.sender("Maya Lopez"), "Maya Lopez");
+        let t = a.text("Jonas here, Maya call 0151 23456789");
+        assert!(t.starts_with("Jonas here, ") && !t.contains("Maya") && t.contains("[phone]"));
+    }
+
+    #[test]
+    fn keyed_ids() {
+        let a = Anonymizer::new([1; 32], Pseudonyms::default());
+        let b = Anonymizer::new([2; 32], Pseudonyms::default());
+        let id = "0123456789abcdef";
+        assert_eq!(a.id(id), a.id(id));
+        assert_ne!(a.id(id), b.id(id));
+        assert_ne!(a.id(id), id);
+        assert_eq!(a.id(id).len(), 16);
+    }
+}
