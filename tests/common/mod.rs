@@ -134,26 +134,61 @@ impl Harness {
         };
         let report = writer::import(&archive, &paths, &opts, &|_| false, &()).expect("import");
         for f in &report.files {
-            assert!(f.error.is_none(), "import of {} failed: {:?}", f.path, f.error);
+            assert!(
+                f.error.is_none(),
+                "import of {} failed: {:?}",
+                f.path,
+                f.error
+            );
         }
         Harness::with_archive(dir, archive, Keymap::default(), size)
     }
 
-    /// A fixture of tests/fixtures imported under an export name.
-    pub fn fixture(fixture: &str, export_name: &str, size: (u16, u16)) -> Harness {
-        let text = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(fixture),
-        )
-        .expect("read fixture");
-        Harness::from_exports(&[(export_name, &text)], None, size)
+    /// Files of tests/fixtures copied under export names (`(fixture, export name)`) and
+    /// imported in one go.
+    pub fn fixtures(files: &[(&str, &str)], size: (u16, u16)) -> Harness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let exports = dir.path().join("exports");
+        std::fs::create_dir_all(&exports).expect("exports dir");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut paths = Vec::new();
+        for (fixture, name) in files {
+            let p = exports.join(name);
+            std::fs::copy(src.join(fixture), &p).expect("copy fixture");
+            paths.push(p);
+        }
+        let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
+        let report = writer::import(&archive, &paths, &ImportOptions::default(), &|_| false, &())
+            .expect("import");
+        for f in &report.files {
+            assert!(
+                f.error.is_none(),
+                "import of {} failed: {:?}",
+                f.path,
+                f.error
+            );
+        }
+        Harness::with_archive(dir, archive, Keymap::default(), size)
     }
 
     /// Answers requests at once until none are left; remembers a debounce request.
     pub fn run(&mut self, effects: Vec<Effect>) {
         let mut queue = effects;
+        let mut rounds = 0;
         while !queue.is_empty() {
+            rounds += 1;
+            // Every reply may ask for more, but a settled app stops asking: a loop here means
+            // the real event loop would keep the worker and the screen busy forever.
+            assert!(
+                rounds <= 100,
+                "the app keeps making requests (100 rounds); last: {:?}",
+                queue.iter().find_map(|e| match e {
+                    Effect::Request(Request::Messages { start, end, .. }) =>
+                        Some(format!("Messages {start}..{end}")),
+                    Effect::Request(r) => Some(format!("{r:?}").chars().take(80).collect()),
+                    _ => None,
+                })
+            );
             let mut next = Vec::new();
             for e in queue {
                 match e {
@@ -207,9 +242,10 @@ impl Harness {
         }
     }
 
-    /// `/`, the query, the debounce, `Enter`: results focused.
+    /// `/`, Ctrl-u, the query, the debounce, `Enter`: results focused.
     pub fn search(&mut self, query: &str) {
         self.press(KeyCode::Char('/'));
+        self.ctrl('u');
         self.typ(query);
         self.settle();
         self.press(KeyCode::Enter);
@@ -259,7 +295,11 @@ impl Harness {
     fn scrub(&self, text: &str) -> String {
         let tmp = self._dir.path().display().to_string();
         let text = text.replace(&tmp, "[TMP]");
-        text.lines().map(mask_config_path).collect::<Vec<_>>().join("\n") + "\n"
+        text.lines()
+            .map(mask_config_path)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
     }
 
     /// Sends a request of our own and returns the reply (for stale-reply tests).

@@ -1,0 +1,546 @@
+//! End-to-end runs of the real binary in a real terminal emulator (tmux), as a user would:
+//! keys go in with `send-keys`, the screen comes back with `capture-pane`, and tmux's own
+//! view of the terminal (alternate screen, cursor, mouse modes) tells whether it was restored.
+//!
+//! Each test runs its own tmux server (`-L`, no config file) in a temp dir that is also the
+//! binary's HOME, config dir and TMPDIR, waits by polling (never fixed sleeps), and kills its
+//! server when done, even on failure. Without tmux the tests say so and pass (`.ci/run`
+//! installs it).
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_whatscope");
+const WAIT: Duration = Duration::from_secs(10);
+const CHATS: [&str; 4] = [
+    "Family Rivera",
+    "Lukas",
+    "Lisbon Cycling Club",
+    "Coro Voces del Sur",
+];
+
+fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: tmux is not installed (the end-to-end TUI tests need it; .ci/run installs it)");
+    }
+    ok
+}
+
+/// One tmux server with one session running a command in a 120×40 window.
+struct Tmux {
+    socket: String,
+    dir: TempDir,
+}
+
+impl Tmux {
+    /// Starts `script` (a `sh -c` script; `$WS` is the binary) in a fresh server.
+    fn start(script: &str) -> Tmux {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!(
+            "whatscope-e2e-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path().display().to_string();
+        let command = format!(
+            "env HOME='{d}' XDG_CONFIG_HOME='{d}/config' XDG_DATA_HOME='{d}/data' TMPDIR='{d}' \
+             WS='{BIN}' sh -c '{}'",
+            script.replace('\'', "'\\''")
+        );
+        let t = Tmux { socket, dir };
+        t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        t
+    }
+
+    /// `tmux -L <socket>`, with the socket under the test's temp dir.
+    fn command(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.env("TMUX_TMPDIR", self.dir.path())
+            .arg("-L")
+            .arg(&self.socket);
+        c
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        let out = self.command().args(args).output().expect("run tmux");
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn capture(&self) -> String {
+        let out = self
+            .command()
+            .args(["capture-pane", "-p", "-t", "main"])
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A tmux format of the pane, e.g. `#{alternate_on}`.
+    fn pane(&self, format: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "main", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "main", "-l", text]);
+    }
+
+    fn resize(&self, w: u16, h: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            "main",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+    }
+
+    /// Polls the screen until `ok` holds; fails with the last screen after 10 s.
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        self.wait(&format!("{needle:?}"), |s| s.contains(needle))
+    }
+
+    /// The demo is up: the chat list is drawn.
+    fn wait_for_demo(&self) -> String {
+        self.wait("the demo's chat list", |s| {
+            s.contains("Chats 4") && CHATS.iter().all(|c| s.contains(c))
+        })
+    }
+
+    /// The pid of the process running in the pane.
+    fn pane_pid(&self) -> u32 {
+        self.pane("#{pane_pid}").parse().expect("pane pid")
+    }
+
+    fn kill_server(&self) {
+        let _ = self.command().arg("kill-server").output();
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.kill_server();
+    }
+}
+
+/// Whether a process is still running (not gone, not a zombie).
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            let state = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .unwrap_or("?");
+            state != "Z" && state != "X"
+        }
+        Err(_) => false,
+    }
+}
+
+/// The `whatscope` processes whose parent is `parent`.
+fn children(parent: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            ppid == Some(parent) && stat.contains("(whatscope)")
+        })
+        .collect()
+}
+
+/// The whitespace-collapsed screen, for text the layout may wrap.
+fn flat(screen: &str) -> String {
+    screen
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The main pane's part of a screen row (right of the chat list).
+fn main_part(row: &str) -> &str {
+    row.split_once("││").map_or(row, |(_, r)| r)
+}
+
+/// The demo, run so that the shell reports how it ended and whether the tty came back as it
+/// was (`stty -g` before and after).
+const DEMO_SCRIPT: &str = r#"B=$(stty -g); "$WS" demo; C=$?; if [ "$(stty -g)" = "$B" ]; then R=TTY-RESTORED; else R=TTY-CHANGED; fi; echo "EXITED $C $R"; sleep 60"#;
+
+#[test]
+fn search_enter_enter_shows_the_hit_in_its_conversation() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["/"]);
+    t.text("pizza");
+    let screen = t.wait_for("73 hits");
+    assert!(screen.contains("73 matches for pizza"), "{screen}");
+    t.keys(&["Enter"]);
+    let results = t.wait("the results focused", |s| s.contains("jump to message"));
+    // The first hit: `Chat YYYY-MM-DD HH:MM Sender: text`.
+    let rows: Vec<&str> = results.lines().collect();
+    let head = rows
+        .iter()
+        .position(|r| r.contains("73 matches for pizza"))
+        .expect("results header");
+    let hit = main_part(rows[head + 1]).trim_end_matches([' ', '│']);
+    // Chat names are cut to 18 columns in the results.
+    let (chat, rest) = CHATS
+        .iter()
+        .find_map(|c| {
+            let shown = if c.chars().count() > 18 {
+                format!("{}…", c.chars().take(17).collect::<String>())
+            } else {
+                c.to_string()
+            };
+            hit.strip_prefix(shown.as_str())
+                .map(|rest| (*c, rest.trim_start()))
+        })
+        .unwrap_or_else(|| panic!("first hit in no known chat: {hit:?}"));
+    let time = &rest[11..16];
+    let sender = rest[17..].split(": ").next().expect("sender");
+    t.keys(&["Enter"]);
+    let conv = t.wait("the conversation of the hit", |s| {
+        let title = s.lines().next().unwrap_or("");
+        main_part(title).contains(chat) && s.contains(&format!("{time} {sender}: "))
+    });
+    let body: String = conv
+        .lines()
+        .skip(1)
+        .map(main_part)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let line = body
+        .lines()
+        .find(|l| l.contains(&format!("{time} {sender}: ")) && l.to_lowercase().contains("pizza"))
+        .unwrap_or_else(|| panic!("no line of {sender} at {time} with pizza:\n{conv}"));
+    assert!(line.to_lowercase().contains("pizza"));
+    // The conversation shows where it is: `n/total` of that chat.
+    assert!(conv.contains('/'), "{conv}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn stats_pane_lists_the_participants() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    // Enter opens the busiest chat (Family Rivera), `s` its statistics.
+    t.keys(&["Enter"]);
+    t.wait("Family Rivera open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Family Rivera")
+    });
+    t.keys(&["s"]);
+    let stats = t.wait("the statistics", |s| {
+        s.contains("Messages per participant") && s.contains("Elena Rivera")
+    });
+    for name in [
+        "Elena Rivera",
+        "Leo Rivera",
+        "Marco Rivera",
+        "Abuela Carmen",
+        "Lucía Rivera",
+        "Tía Rosa",
+    ] {
+        assert!(stats.contains(name), "{name} missing:\n{stats}");
+    }
+    assert!(stats.contains("chat: Family Rivera"), "{stats}");
+    // `]` then Enter searches the second participant's messages.
+    t.keys(&["]", "Enter"]);
+    t.wait_for("from:\"Leo Rivera\"");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn resize_to_tiny_and_back_without_a_crash() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    // With a chat open, too: the conversation is paged in for the new size.
+    t.keys(&["Enter"]);
+    t.wait_for("/1396");
+    t.resize(20, 8);
+    let small = t.wait("the too-small notice", |s| flat(s).contains("too small"));
+    assert!(!small.contains("EXITED"), "{small}");
+    t.resize(100, 30);
+    let back = t.wait("the TUI at 100×30", |s| {
+        s.contains("Chats 4")
+            && s.contains("/1396")
+            && s.lines()
+                .next()
+                .is_some_and(|l| l.contains("Family Rivera"))
+    });
+    assert!(!back.contains("too small"), "{back}");
+    // Many sizes in a row, then a keystroke still works.
+    for (w, h) in [
+        (39, 11),
+        (40, 12),
+        (200, 60),
+        (1, 1),
+        (80, 24),
+        (30, 10),
+        (120, 40),
+    ] {
+        t.resize(w, h);
+    }
+    t.wait("the TUI at 120×40", |s| {
+        s.contains("Chats 4") && s.contains("/1396")
+    });
+    t.keys(&["g"]);
+    t.wait_for(" 1/1396 ");
+    assert!(alive(t.pane_pid()), "the shell is gone");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn q_exits_and_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    // While the TUI runs: alternate screen, hidden cursor, mouse reporting on.
+    assert_eq!(t.pane("#{alternate_on}"), "1");
+    assert_eq!(t.pane("#{cursor_flag}"), "0");
+    assert_eq!(t.pane("#{mouse_any_flag}"), "1");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXITED 0");
+    assert!(after.contains("EXITED 0 TTY-RESTORED"), "{after}");
+    // The frame is gone: the shell's screen is back.
+    assert!(!after.contains("Chats 4"), "{after}");
+    assert!(!after.contains("┌"), "{after}");
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(t.pane("#{cursor_flag}"), "1", "cursor still hidden");
+    assert_eq!(t.pane("#{mouse_any_flag}"), "0", "mouse reporting left on");
+    assert!(children(t.pane_pid()).is_empty(), "whatscope still running");
+    // The demo cleaned up its temporary archive.
+    let left: Vec<_> = std::fs::read_dir(t.dir.path())
+        .expect("temp dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("whatscope-demo"))
+        .collect();
+    assert!(left.is_empty(), "demo archive left behind: {left:?}");
+}
+
+#[test]
+fn sigterm_exits_and_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    let kids = children(t.pane_pid());
+    assert_eq!(kids.len(), 1, "one whatscope under the shell: {kids:?}");
+    let pid = kids[0];
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let after = t.wait_for("EXITED");
+    assert!(after.contains("TTY-RESTORED"), "{after}");
+    assert_eq!(t.pane("#{alternate_on}"), "0");
+    assert_eq!(t.pane("#{cursor_flag}"), "1");
+    assert!(!alive(pid));
+}
+
+/// Closing the terminal (the emulator goes away: SIGHUP, then EOF on stdin) must end the
+/// program. Today it keeps running, reading EOF from stdin in a tight loop (100% CPU) and
+/// ignoring SIGHUP and SIGTERM, until killed with SIGKILL.
+#[test]
+fn closing_the_terminal_ends_the_program() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(r#"exec "$WS" demo"#);
+    t.wait_for_demo();
+    let pid = t.pane_pid();
+    assert!(alive(pid));
+    t.kill_server();
+    let start = Instant::now();
+    while alive(pid) && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let survived = alive(pid);
+    if survived {
+        // Clean up the orphan we started before failing.
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    assert!(
+        !survived,
+        "whatscope (pid {pid}) still running 5 s after its terminal closed"
+    );
+}
+
+/// The TUI refuses to start without a terminal, with a hint, instead of drawing into a pipe.
+#[test]
+fn without_a_terminal_it_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(BIN)
+        .args(["--data-dir"])
+        .arg(dir.path().join("archive"))
+        .arg("tui")
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run whatscope");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "escape sequences written to a pipe"
+    );
+}
+
+/// Polls until `ok` holds and returns how long it took (at most 10 s).
+fn time_until(t: &Tmux, ok: impl Fn(&str) -> bool) -> Duration {
+    let start = Instant::now();
+    while !ok(&t.capture()) {
+        assert!(
+            start.elapsed() < WAIT,
+            "timed out; screen:\n{}",
+            t.capture()
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    start.elapsed()
+}
+
+/// Issue 5: results drawn ≤ 50 ms after the last keystroke; the loop's 60 ms debounce comes
+/// first, so this allows 200 ms (best of three). Today the results take ~330 ms: the search
+/// itself takes a few ms, but the event loop sleeps in `crossterm::event::poll` for up to
+/// 250 ms and only looks at the worker's replies when that returns.
+#[test]
+fn results_appear_soon_after_typing_stops() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    let mut best = Duration::MAX;
+    for q in ["pizza", "churro", "kaffee"] {
+        t.keys(&["/", "C-u"]);
+        t.wait("the query line cleared", |s| {
+            s.lines().any(|l| l.trim_end() == " / ▏")
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        t.text(q);
+        let took = time_until(&t, |s| s.contains(&format!("/ {q}")) && s.contains(" hits"));
+        best = best.min(took);
+        t.keys(&["Escape"]);
+        // Out of the query line (an ESC followed at once by `/` would read as Alt-/).
+        t.wait("the query line left", |s| !s.contains('▏'));
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+    assert!(
+        best < Duration::from_millis(200),
+        "results drawn {best:?} after the last keystroke (best of 3)"
+    );
+}
+
+/// Paging fast through a chat shows `…` for messages still loading; they should fill in as
+/// soon as the worker has them (a few ms), not when the loop's 250 ms input poll times out.
+#[test]
+fn scrolled_pages_fill_in_without_waiting() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    t.wait_for("/1396");
+    t.keys(&["g"]);
+    t.wait_for(" 1/1396 ");
+    let placeholders = |s: &str| s.lines().any(|l| main_part(l).starts_with('…'));
+    // The `n/1396` counter at the bottom right of the conversation.
+    let position = |s: &str| -> Option<usize> {
+        let at = s.find("/1396 ")?;
+        s[..at].rsplit(' ').next().and_then(|n| n.parse().ok())
+    };
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let before = position(&t.capture()).expect("position shown");
+        t.keys(&["PageDown", "PageDown", "PageDown"]);
+        let took = time_until(&t, |s| {
+            position(s).is_some_and(|p| p > before) && !placeholders(s)
+        });
+        best = best.min(took);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+    assert!(
+        best < Duration::from_millis(150),
+        "a page of messages took {best:?} to appear after PgDn (best of 3)"
+    );
+}
