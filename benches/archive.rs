@@ -40,7 +40,7 @@ fn fixture() -> &'static Fixture {
         let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
         import(
             &archive,
-            &[export.clone()],
+            std::slice::from_ref(&export),
             &ImportOptions::default(),
             &|_| false,
             &(),
@@ -68,7 +68,7 @@ fn import_1m(bencher: Bencher) {
         .bench_local_values(|(dir, archive)| {
             let report = import(
                 &archive,
-                &[f.export.clone()],
+                std::slice::from_ref(&f.export),
                 &ImportOptions::default(),
                 &|_| false,
                 &(),

@@ -11,7 +11,7 @@ mod purge_cmd;
 mod search_cmd;
 mod stats_cmd;
 pub mod style;
-mod tui_cmd;
+pub mod tui_cmd;
 
 use crate::import::source::Limits;
 use crate::import::DateOrder;

@@ -587,6 +587,7 @@ mod tests {
             word: "\u{9b}31m".into(),
             count: 2,
         });
+        let sgr = regex::Regex::new("\x1b\\[[0-9;]*m").expect("a valid pattern");
         for width in 0..130 {
             for color in [false, true] {
                 let style = Style {
@@ -596,10 +597,7 @@ mod tests {
                 let out = render(&s, &Painter { style, width });
                 let text = if color {
                     // Only our own SGR sequences may appear.
-                    regex::Regex::new("\x1b\\[[0-9;]*m")
-                        .unwrap()
-                        .replace_all(&out, "")
-                        .into_owned()
+                    sgr.replace_all(&out, "").into_owned()
                 } else {
                     out
                 };

@@ -64,7 +64,7 @@ pub fn search(
             )
             .map_err(err)?
     };
-    let mut hits = Vec::with_capacity(addresses.len().min(limit));
+    let mut hits: Vec<Hit> = Vec::with_capacity(addresses.len().min(limit));
     for (score, addr) in addresses.into_iter().take(limit) {
         let message = load(archive, &searcher, addr)?;
         let snippet = snippet(&message.message.text, &parsed, 160);
@@ -72,6 +72,15 @@ pub fn search(
             message,
             score,
             snippet,
+        });
+    }
+    if !by_date {
+        // Equal scores (short messages often tie) show newest first, the same on every run.
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.message.secs.cmp(&a.message.secs))
+                .then(b.message.line.cmp(&a.message.line))
         });
     }
     Ok(SearchResult {

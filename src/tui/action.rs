@@ -117,7 +117,7 @@ impl Action {
             Action::Open => "open / jump to message",
             Action::NextMatch => "next match in chat",
             Action::PrevMatch => "previous match in chat",
-            Action::Stats => "statistics of chat or query",
+            Action::Stats => "stats of chat or query",
             Action::NextParticipant => "next participant",
             Action::PrevParticipant => "previous participant",
             Action::JumpToDate => "jump to a date",

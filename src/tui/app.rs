@@ -52,6 +52,8 @@ pub enum Event {
     Reply(Reply),
     /// The debounce delay after the last keystroke in the query line has passed.
     SearchDue,
+    /// Reading the terminal failed (the loop ends; the app never sees this).
+    Input(Result<(), String>),
 }
 
 /// What the app asks of the loop.
@@ -128,6 +130,22 @@ pub struct App {
     pub size: (u16, u16),
     pub quit: bool,
     next_id: u64,
+}
+
+/// The query as typed, with its last word read as a prefix while it is still being typed:
+/// `pizz` already finds `pizza`. Words with operators, filters and quotes are left alone.
+pub fn live_query(q: &str) -> String {
+    let last = q.rsplit(char::is_whitespace).next().unwrap_or("");
+    let plain = !last.is_empty()
+        && last.chars().all(char::is_alphanumeric)
+        && last != "OR"
+        && !q.ends_with(char::is_whitespace)
+        && q.matches('"').count().is_multiple_of(2);
+    if plain {
+        format!("{q}*")
+    } else {
+        q.to_string()
+    }
 }
 
 /// Results shown as you type.
@@ -214,6 +232,7 @@ impl App {
             }
             Event::Reply(reply) => self.reply(reply),
             Event::SearchDue => self.search_now(),
+            Event::Input(_) => Vec::new(),
         }
     }
 
@@ -529,7 +548,14 @@ impl App {
         // Forget what is far away: memory stays flat however long the chat.
         let keep = start.min(conv.top.saturating_sub(height * 4))..end.max(conv.top + height * 6);
         conv.messages.retain(|p, _| keep.contains(p));
-        let missing = (start..end).any(|p| !conv.messages.contains_key(&p));
+        // Ask only for what is missing: after a page down most of the window is cached.
+        let first_missing = (start..end).find(|p| !conv.messages.contains_key(p));
+        let last_missing = (start..end).rev().find(|p| !conv.messages.contains_key(p));
+        let (start, end) = match (first_missing, last_missing) {
+            (Some(a), Some(b)) => (a, b + 1),
+            _ => (start, start),
+        };
+        let missing = start < end;
         let pending_covers = conv.pending.is_some_and(|(_, s, e)| s <= start && e >= end);
         if missing && !pending_covers {
             self.next_id += 1;
@@ -606,7 +632,7 @@ impl App {
         let Some((key, is_hit)) = self.open_target.take() else {
             return self.after_move();
         };
-        let query = self.query.clone();
+        let query = live_query(&self.query);
         self.next_id += 1;
         let id = self.next_id;
         let Some(conv) = self.conv.as_mut() else {
@@ -721,7 +747,7 @@ impl App {
         self.results.searching = true;
         vec![Effect::Request(Request::Search {
             id,
-            query: self.query.clone(),
+            query: live_query(&self.query),
             limit: RESULT_LIMIT,
         })]
     }

@@ -21,12 +21,13 @@ use crate::privacy::Pseudonyms;
 use app::{App, Effect, Event};
 use crossterm::event::{self as term_event, Event as TermEvent, KeyEventKind};
 use keymap::Keymap;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use worker::{Backend, Reply, Request};
 
 /// Pause after the last keystroke before searching: fast typists never wait on stale queries.
-const DEBOUNCE: Duration = Duration::from_millis(60);
+const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Options of a TUI session.
 #[derive(Debug, Clone, Default)]
@@ -65,49 +66,57 @@ pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
         app.status = Some(p.clone());
     }
 
-    let (reply_tx, reply_rx) = mpsc::channel::<Reply>();
-    let requests = worker::spawn(Backend::new(archive), reply_tx);
+    // One queue for everything that can change the screen: keys, mouse, resizes and the
+    // worker's replies. The loop sleeps on it, so a reply is drawn the moment it arrives.
+    let (tx, rx) = mpsc::channel::<Event>();
+    let replies = tx.clone();
+    let requests = worker::spawn(Backend::new(archive), move |r: Reply| {
+        replies.send(Event::Reply(r)).is_ok()
+    });
     let send = |r: Request| requests.send(r).is_ok();
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = spawn_input(tx, Arc::clone(&stop));
 
     let mut debounce: Option<Instant> = None;
     let mut dirty = true;
-    let effects = app.start();
-    for e in effects {
+    for e in app.start() {
         if let Effect::Request(r) = e {
             send(r);
         }
     }
-    loop {
+    let result = loop {
         if terminal::terminated() {
-            break;
+            break Ok(());
         }
         if dirty {
-            term.draw(&app)?;
+            if let Err(e) = term.draw(&app) {
+                break Err(e);
+            }
             dirty = false;
         }
-        // Sleep until input, a reply, or the debounce deadline; never spin while idle.
         let wait = debounce.map_or(Duration::from_millis(250), |d| {
             d.saturating_duration_since(Instant::now())
         });
         let mut events = Vec::new();
-        if term_event::poll(wait.min(Duration::from_millis(250))).map_err(io)? {
-            while term_event::poll(Duration::ZERO).map_err(io)? && !terminal::terminated() {
-                match term_event::read().map_err(io)? {
-                    TermEvent::Key(k) if k.kind == KeyEventKind::Press => {
-                        events.push(Event::Key(k))
-                    }
-                    TermEvent::Mouse(m) => events.push(Event::Mouse(m)),
-                    TermEvent::Resize(w, h) => events.push(Event::Resize(w, h)),
-                    _ => {}
-                }
+        match rx.recv_timeout(wait) {
+            Ok(event) => {
+                events.push(event);
+                events.extend(rx.try_iter());
             }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
         }
-        events.extend(reply_rx.try_iter().map(Event::Reply));
         if debounce.is_some_and(|d| Instant::now() >= d) {
             debounce = None;
             events.push(Event::SearchDue);
         }
         for event in events {
+            if let Event::Input(Err(e)) = &event {
+                // Reading the terminal failed: it is gone or broken. Dropping `term`
+                // restores what can be restored.
+                stop.store(true, Ordering::SeqCst);
+                return Err(UserError::new(format!("terminal: {e}")));
+            }
             dirty = true;
             for effect in app.update(event) {
                 match effect {
@@ -118,26 +127,40 @@ pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
                     Effect::Quit => {}
                 }
             }
-            if app.quit {
-                return term.leave();
-            }
         }
-        // Replies can arrive while we slept on input: pick them up without another wait.
-        if !dirty {
-            let late: Vec<Reply> = reply_rx.try_iter().collect();
-            for r in late {
-                dirty = true;
-                for effect in app.update(Event::Reply(r)) {
-                    if let Effect::Request(r) = effect {
-                        send(r);
-                    }
-                }
-            }
+        if app.quit {
+            break Ok(());
         }
-    }
-    term.leave()
+    };
+    stop.store(true, Ordering::SeqCst);
+    let _ = input.join();
+    term.leave()?;
+    result
 }
 
-fn io(e: std::io::Error) -> UserError {
-    UserError::new(format!("terminal: {e}"))
+/// Reads the terminal on its own thread, so the loop can wait on input and replies at once.
+/// Stops within 50 ms of `stop` being set, leaving stdin alone after the TUI ends.
+fn spawn_input(tx: mpsc::Sender<Event>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) && !terminal::terminated() {
+            match term_event::poll(Duration::from_millis(50)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e) => {
+                    let _ = tx.send(Event::Input(Err(e.to_string())));
+                    return;
+                }
+            }
+            let event = match term_event::read() {
+                Ok(TermEvent::Key(k)) if k.kind == KeyEventKind::Press => Event::Key(k),
+                Ok(TermEvent::Mouse(m)) => Event::Mouse(m),
+                Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
+                Ok(_) => continue,
+                Err(e) => Event::Input(Err(e.to_string())),
+            };
+            if tx.send(event).is_err() {
+                return;
+            }
+        }
+    })
 }

@@ -76,10 +76,22 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
         title.push(Span::styled(label, style));
     }
     title.push(Span::raw(" "));
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
         .title(Line::from(title));
+    // Where we are in the open chat, in the bottom border where it hides no text.
+    if shown == Pane::Conversation {
+        if let Some(c) = app.conv.as_ref().filter(|c| !c.order.is_empty()) {
+            block = block.title_bottom(
+                Line::from(Span::styled(
+                    format!(" {}/{} ", c.sel + 1, c.order.len()),
+                    theme.dim(),
+                ))
+                .right_aligned(),
+            );
+        }
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match shown {

@@ -269,8 +269,12 @@ impl Backend {
     }
 }
 
-/// Runs a backend on its own thread. Dropping the sender ends it.
-pub fn spawn(backend: Backend, replies: Sender<Reply>) -> Sender<Request> {
+/// Runs a backend on its own thread; each reply goes to `deliver` (which returns false once
+/// nobody listens). Dropping the returned sender ends the thread.
+pub fn spawn(
+    backend: Backend,
+    deliver: impl Fn(Reply) -> bool + Send + 'static,
+) -> Sender<Request> {
     let (tx, rx): (Sender<Request>, Receiver<Request>) = mpsc::channel();
     std::thread::Builder::new()
         .name("whatscope-worker".into())
@@ -288,7 +292,7 @@ pub fn spawn(backend: Backend, replies: Sender<Reply>) -> Sender<Request> {
                     }
                 }
                 for r in latest.into_iter().rev() {
-                    if replies.send(backend.handle(r)).is_err() {
+                    if !deliver(backend.handle(r)) {
                         return;
                     }
                 }

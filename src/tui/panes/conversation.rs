@@ -21,9 +21,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             app.keymap.keys_text(crate::tui::action::Action::Open),
             app.keymap.keys_text(crate::tui::action::Action::Search)
         );
+        let rows = (hint.chars().count() as u16 / area.width.max(1)) + 2;
         frame.render_widget(
-            Paragraph::new(Span::styled(hint, theme.dim())).alignment(Alignment::Center),
-            Rect::new(area.x, area.y + area.height / 2, area.width, 1),
+            Paragraph::new(Span::styled(hint, theme.dim()))
+                .alignment(Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            Rect::new(
+                area.x,
+                area.y + area.height / 2,
+                area.width,
+                rows.min(area.height / 2),
+            ),
         );
         return;
     };
@@ -79,20 +87,6 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     lines.truncate(usize::from(area.height));
     frame.render_widget(Paragraph::new(lines), area);
-    // Where we are in the chat, bottom right: `1234/5678`.
-    let pos = format!(" {}/{} ", conv.sel + 1, conv.order.len());
-    let w = pos.len() as u16;
-    if area.width > w + 2 && area.height > 0 {
-        frame.render_widget(
-            Paragraph::new(Span::styled(pos, theme.dim())),
-            Rect::new(
-                area.x + area.width - w,
-                area.y + area.height.saturating_sub(1),
-                w,
-                1,
-            ),
-        );
-    }
 }
 
 /// What an empty archive shows: how to get chats in, and the demo.

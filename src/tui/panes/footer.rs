@@ -117,6 +117,11 @@ pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
+    // The anonymized view says so first: it must never be mistaken for real names.
+    if app.anonymize {
+        spans.push(Span::styled("[anonymized] ", theme.accent()));
+        used += 13;
+    }
     for (i, (keys, what)) in hints.iter().enumerate() {
         let piece = format!("{keys} {what}");
         let w = sanitize::display_width(&piece) + 3;
@@ -129,12 +134,6 @@ pub fn draw_footer(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(keys.clone(), theme.title(false)));
         spans.push(Span::styled(format!(" {what}"), theme.dim()));
         used += w;
-    }
-    if app.anonymize {
-        let tag = " [anonymized]";
-        if used + tag.len() < usize::from(area.width) {
-            spans.push(Span::styled(tag, theme.accent()));
-        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
