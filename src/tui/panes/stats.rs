@@ -195,33 +195,29 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         out.push(Line::from(""));
     }
 
-    // When: hour × weekday. The engine gives the two marginals; the grid is their product,
-    // scaled, which shows the rhythm of the week.
+    // When: hour × weekday, from the engine's 7 × 24 counts.
     out.push(heading(app, "Hour × weekday"));
     let mut hours = String::from("     ");
     for h in (0..24).step_by(3) {
         hours.push_str(&format!("{h:<6}"));
     }
     out.push(Line::from(Span::styled(hours, theme.dim())));
-    let total: u64 = st.by_hour.iter().sum();
-    let max_cell = st
-        .by_weekday
-        .iter()
-        .flat_map(|d| st.by_hour.iter().map(move |h| d * h))
-        .max()
-        .unwrap_or(0);
+    let grid = &st.by_weekday_hour;
+    let max_cell = grid.iter().flatten().copied().max().unwrap_or(0);
     for (d, day) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         .iter()
         .enumerate()
     {
         let mut spans = vec![Span::styled(format!("  {day}"), theme.dim())];
         for h in 0..24 {
-            let v = st.by_weekday[d] * st.by_hour[h];
-            let level = if max_cell == 0 || total == 0 {
+            let v = grid[d][h];
+            let level = if max_cell == 0 {
                 0.0
             } else {
                 v as f64 / max_cell as f64
             };
+            // Any activity shows at least the lightest shade.
+            let level = if v > 0 { level.max(0.13) } else { 0.0 };
             let shade = SHADES[((level * 4.0).round() as usize).min(4)];
             let style: Style = theme.heat(level);
             spans.push(Span::styled(shade, style));
