@@ -209,8 +209,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         .enumerate()
     {
         let mut spans = vec![Span::styled(format!("  {day}"), theme.dim())];
-        for h in 0..24 {
-            let v = grid[d][h];
+        for &v in &grid[d] {
             let level = if max_cell == 0 {
                 0.0
             } else {
