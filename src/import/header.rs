@@ -295,6 +295,11 @@ fn date_time_separator(c: &mut Cursor) -> bool {
 }
 
 /// Reads an AM/PM marker in any of the spellings FORMATS.md §1.3 lists, if present.
+fn reset(c: &mut Cursor, start: usize) -> Meridiem {
+    c.i = start;
+    Meridiem::None
+}
+
 fn meridiem(c: &mut Cursor) -> Meridiem {
     let start = c.i;
     c.skip_spaces();
@@ -304,10 +309,14 @@ fn meridiem(c: &mut Cursor) -> Meridiem {
         return Meridiem::None;
     }
     let rest = &c.b[c.i..];
-    // The marker runs until the terminator: `]`, ` -`, or `:`.
+    // The marker runs until the terminator: `]`, ` -`, or `:`. Its letters are gathered,
+    // lowercased, into a small stack buffer: this runs on every 12-hour header.
     let mut end = 0;
-    let mut letters = String::new();
-    let text = match std::str::from_utf8(&rest[..rest.len().min(40)]) {
+    let mut buf = [0u8; 48];
+    let mut len = 0;
+    // Only the bytes up to the terminator can be the marker.
+    let until = memchr::memchr3(b']', b'-', b':', &rest[..rest.len().min(40)]).unwrap_or(rest.len().min(40));
+    let text = match std::str::from_utf8(&rest[..until]) {
         Ok(t) => t,
         Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),
     };
@@ -316,13 +325,22 @@ fn meridiem(c: &mut Cursor) -> Meridiem {
             break;
         }
         if ch.is_alphabetic() {
-            letters.extend(ch.to_lowercase());
+            let mut tmp = [0u8; 4];
+            for lower in ch.to_lowercase() {
+                let bytes = lower.encode_utf8(&mut tmp).as_bytes();
+                if len + bytes.len() > buf.len() {
+                    return reset(c, start);
+                }
+                buf[len..len + bytes.len()].copy_from_slice(bytes);
+                len += bytes.len();
+            }
         } else if !(ch == '.' || ch == ' ' || ch == '\u{00A0}' || ch == '\u{202F}') {
             break;
         }
         end = i + ch.len_utf8();
     }
-    let found = match letters.as_str() {
+    let letters = std::str::from_utf8(&buf[..len]).unwrap_or("");
+    let found = match letters {
         "am" | "vorm" | "morgens" | "ص" | "上午" | "午前" | "오전" | "inthemorning" | "sa" => {
             Meridiem::Am
         }
