@@ -315,7 +315,8 @@ fn meridiem(c: &mut Cursor) -> Meridiem {
     let mut buf = [0u8; 48];
     let mut len = 0;
     // Only the bytes up to the terminator can be the marker.
-    let until = memchr::memchr3(b']', b'-', b':', &rest[..rest.len().min(40)]).unwrap_or(rest.len().min(40));
+    let until = memchr::memchr3(b']', b'-', b':', &rest[..rest.len().min(40)])
+        .unwrap_or(rest.len().min(40));
     let text = match std::str::from_utf8(&rest[..until]) {
         Ok(t) => t,
         Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),

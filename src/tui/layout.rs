@@ -237,12 +237,34 @@ pub fn message_height(app: &App, conv: &Conversation, p: usize, width: u16) -> u
 /// Text whose width every terminal agrees on: U+FE0F (emoji presentation) is dropped, because
 /// terminals disagree whether it widens the character before it, and a disagreement shifts
 /// everything after it on the line.
+///
+/// Flags (pairs of regional indicators) get the same treatment for the same reason: some
+/// terminals draw one wide flag, others two letters, others two wide letters. They show as
+/// their country code, `[CA]`, which reads the same everywhere.
 pub fn cells(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains('\u{FE0F}') {
-        std::borrow::Cow::Owned(s.replace('\u{FE0F}', ""))
-    } else {
-        std::borrow::Cow::Borrowed(s)
+    let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    if !s.contains('\u{FE0F}') && !s.chars().any(regional) {
+        return std::borrow::Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{FE0F}' {
+            continue;
+        }
+        if regional(c) {
+            let letter = |r: char| char::from(b'A' + (r as u32 - 0x1F1E6) as u8);
+            out.push('[');
+            out.push(letter(c));
+            if let Some(next) = chars.next_if(|n| regional(*n)) {
+                out.push(letter(next));
+            }
+            out.push(']');
+            continue;
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `2024-03-05` → `Tuesday, 5 March 2024`.
@@ -322,6 +344,12 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_the_same_width_everywhere() {
+        assert_eq!(cells("ok ❤️ 🇨🇦!"), "ok ❤ [CA]!");
+        assert!(matches!(cells("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn wrap_at_spaces_and_inside_long_words() {

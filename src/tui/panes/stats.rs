@@ -246,7 +246,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
             .map(|e| {
                 format!(
                     "{}  {}",
-                    sanitize::to_display(&e.emoji, Mode::OneLine),
+                    sanitize::to_display(&crate::tui::layout::cells(&e.emoji), Mode::OneLine),
                     e.count
                 )
             })
