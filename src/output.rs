@@ -20,6 +20,22 @@ pub struct MessageOut<'a> {
     pub line: Option<usize>,
 }
 
+impl<'a> From<&'a crate::model::Message> for MessageOut<'a> {
+    fn from(m: &'a crate::model::Message) -> Self {
+        MessageOut {
+            id: &m.id,
+            chat: &m.chat,
+            ts: &m.ts,
+            sender: m.sender.as_deref(),
+            kind: m.kind,
+            text: &m.text,
+            attachment: m.attachment.as_deref(),
+            edited: m.edited,
+            line: None,
+        }
+    }
+}
+
 /// serde_json escapes C0 controls itself; this also escapes DEL, C1 controls and bidi
 /// overrides as `\uXXXX`, so JSON stays byte-for-byte the same data yet is safe on a terminal.
 pub struct SafeFormatter;

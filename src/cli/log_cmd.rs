@@ -32,20 +32,7 @@ pub fn run(global: &GlobalArgs, args: &LogArgs) -> anyhow::Result<()> {
     if args.json {
         for m in &messages {
             let m = &m.message;
-            write_json_line(
-                &mut out,
-                &MessageOut {
-                    id: &m.id,
-                    chat: &m.chat,
-                    ts: &m.ts,
-                    sender: m.sender.as_deref(),
-                    kind: m.kind,
-                    text: &m.text,
-                    attachment: m.attachment.as_deref(),
-                    edited: m.edited,
-                    line: None,
-                },
-            )?;
+            write_json_line(&mut out, &MessageOut::from(m))?;
         }
         out.flush()?;
         return Ok(());

@@ -143,20 +143,7 @@ pub fn write_csv_record<W: Write + ?Sized>(w: &mut W, fields: &[&str]) -> io::Re
 
 fn write_message<W: Write + ?Sized>(w: &mut W, format: Format, m: &Message) -> io::Result<()> {
     match format {
-        Format::Ndjson => write_json_line(
-            &mut &mut *w,
-            &MessageOut {
-                id: &m.id,
-                chat: &m.chat,
-                ts: &m.ts,
-                sender: m.sender.as_deref(),
-                kind: m.kind,
-                text: &m.text,
-                attachment: m.attachment.as_deref(),
-                edited: m.edited,
-                line: None,
-            },
-        ),
+        Format::Ndjson => write_json_line(&mut &mut *w, &MessageOut::from(m)),
         Format::Csv => write_csv_record(
             w,
             &[
