@@ -62,16 +62,17 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<()> {
     for f in &report.files {
         super::warn(&f.warnings);
     }
-    let failed: Vec<&str> = report
-        .files
-        .iter()
-        .filter_map(|f| f.error.as_deref())
-        .collect();
+    let failed: Vec<&crate::index::writer::FileReport> =
+        report.files.iter().filter(|f| f.error.is_some()).collect();
     match failed.as_slice() {
         [] => Ok(()),
-        [one] => Err(anyhow::anyhow!(crate::error::UserError::new(
-            one.to_string()
-        ))),
+        [one] => {
+            let err = crate::error::UserError::new(one.error.clone().unwrap_or_default());
+            Err(anyhow::anyhow!(match &one.hint {
+                Some(h) => err.hint(h.clone()),
+                None => err,
+            }))
+        }
         many => Err(anyhow::anyhow!(crate::error::UserError::new(format!(
             "{} files could not be imported (see above)",
             many.len()

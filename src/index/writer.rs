@@ -38,6 +38,9 @@ pub struct FileReport {
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How to fix the error, where something helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,11 +133,9 @@ pub fn import(
             progress,
         );
         files.push(report.unwrap_or_else(|e| {
-            let mut msg = e.message;
-            if let Some(h) = e.hint {
-                msg.push_str(&format!(" (hint: {h})"));
-            }
-            failed(msg, path.display().to_string())
+            let mut report = failed(e.message, path.display().to_string());
+            report.hint = e.hint;
+            report
         }));
     }
 
@@ -170,6 +171,7 @@ fn failed(error: String, path: String) -> FileReport {
         opted_out: 0,
         warnings: Vec::new(),
         error: Some(error),
+        hint: None,
     }
 }
 
@@ -225,6 +227,7 @@ fn import_file(
         opted_out,
         warnings: import::warnings(&loaded, &parsed),
         error: None,
+        hint: None,
     })
 }
 
