@@ -217,22 +217,25 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     let lines = split_lines(text, opts.max_line_bytes)?;
     let line_str = |l: &Line| &text[l.start..l.end];
 
-    let mut candidates: Vec<(usize, RawHeader)> = Vec::new();
+    // Header lines and their numbers side by side: the headers alone feed date-order
+    // inference without a copy (this runs over every line of big files).
+    let mut at: Vec<usize> = Vec::new();
+    let mut headers: Vec<RawHeader> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if let Some(h) = header::scan(line_str(l)) {
-            candidates.push((i, h));
+            at.push(i);
+            headers.push(h);
         }
     }
-    drop_ios_continuations(&lines, &mut candidates);
+    drop_ios_continuations(&lines, &mut at, &mut headers);
 
-    let raw: Vec<RawHeader> = candidates.iter().map(|(_, h)| *h).collect();
     let order = match opts.date_order {
         Some(order) => OrderDecision {
             order,
             reason: OrderReason::Given,
             contradicting: 0,
         },
-        None => infer_order(&raw).map_err(
+        None => infer_order(&headers).map_err(
             |InconsistentOrder {
                  dmy_lines,
                  mdy_lines,
@@ -244,17 +247,30 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
             },
         )?,
     };
+    let format = dominant_format(headers.iter());
 
-    let mut starts: Vec<(usize, RawHeader, NaiveDateTime)> = Vec::with_capacity(candidates.len());
+    /// Where a message starts: what building it needs of its header.
+    struct Start {
+        line: usize,
+        body_start: usize,
+        shape: Shape,
+        ts: NaiveDateTime,
+    }
+    let mut starts: Vec<Start> = Vec::with_capacity(headers.len());
     let mut bad_date_lines = Vec::new();
-    for (i, h) in candidates {
+    for (i, h) in at.into_iter().zip(headers) {
         match timestamp(&h, order.order) {
-            Some(ts) => starts.push((i, h, ts)),
+            Some(ts) => starts.push(Start {
+                line: i,
+                body_start: h.body_start,
+                shape: h.shape,
+                ts,
+            }),
             None => bad_date_lines.push(i + 1),
         }
     }
 
-    let first_start = starts.first().map_or(lines.len(), |s| s.0);
+    let first_start = starts.first().map_or(lines.len(), |s| s.line);
     let orphan_lines: Vec<usize> = (0..first_start)
         .filter(|i| !line_str(&lines[*i]).trim().is_empty())
         .map(|i| i + 1)
@@ -262,14 +278,14 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     // A bad-date header before the first message is an orphan, not a kept continuation.
     bad_date_lines.retain(|l| *l > first_start);
 
-    let format = dominant_format(starts.iter().map(|s| &s.1));
     let mut messages = Vec::with_capacity(starts.len());
     let mut title_hint = None;
-    for (n, (i, h, ts)) in starts.iter().enumerate() {
-        let end = starts.get(n + 1).map_or(lines.len(), |next| next.0);
-        let body = body_text(text, &lines[*i..end], h.body_start);
-        let ios = h.shape != Shape::Dash;
-        let msg = build_message(body, ios, h.shape, *i + 1, end - i, *ts);
+    for (n, s) in starts.iter().enumerate() {
+        let i = s.line;
+        let end = starts.get(n + 1).map_or(lines.len(), |next| next.line);
+        let body = body_text(text, &lines[i..end], s.body_start);
+        let ios = s.shape != Shape::Dash;
+        let msg = build_message(body, ios, s.shape, i + 1, end - i, s.ts);
         if title_hint.is_none() {
             if let Some(author) = msg.1 {
                 title_hint = Some(author);
@@ -297,16 +313,23 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
 /// In an iOS export every message ends with CRLF while newlines typed inside a message are a
 /// bare LF, so a line after a bare LF continues a message even when it looks like a header.
 /// Only trusted when nearly all headers follow a CRLF (a file that mixes exports does not).
-fn drop_ios_continuations(lines: &[Line], candidates: &mut Vec<(usize, RawHeader)>) {
+fn drop_ios_continuations(lines: &[Line], at: &mut Vec<usize>, headers: &mut Vec<RawHeader>) {
     let after = |i: usize| lines[i - 1].ending;
-    let preceded = candidates.iter().filter(|(i, _)| *i > 0);
+    let preceded = at.iter().filter(|i| **i > 0);
     let total = preceded.clone().count();
-    let after_crlf = preceded.filter(|(i, _)| after(*i) == Ending::CrLf).count();
+    let after_crlf = preceded.filter(|i| after(**i) == Ending::CrLf).count();
     let after_lf = total - after_crlf;
     if after_crlf < 2 || after_lf * 5 > after_crlf {
         return;
     }
-    candidates.retain(|(i, _)| *i == 0 || after(*i) != Ending::Lf);
+    let keep: Vec<bool> = at
+        .iter()
+        .map(|i| *i == 0 || after(*i) != Ending::Lf)
+        .collect();
+    let mut k = keep.iter();
+    at.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    headers.retain(|_| *k.next().unwrap_or(&true));
 }
 
 fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<FormatInfo> {
