@@ -288,17 +288,19 @@ fn stats_pane_lists_the_participants() {
         main_part(s.lines().next().unwrap_or("")).contains("Family Rivera")
     });
     t.keys(&["s"]);
-    let stats = t.wait("the statistics", |s| {
-        s.contains("Messages per participant") && s.contains("Elena Rivera")
-    });
-    for name in [
+    let names = [
         "Elena Rivera",
         "Leo Rivera",
         "Marco Rivera",
         "Abuela Carmen",
         "Lucía Rivera",
         "Tía Rosa",
-    ] {
+    ];
+    // A capture can land while the frame is still being written: wait for the whole list.
+    let stats = t.wait("the statistics with every participant", |s| {
+        s.contains("Messages per participant") && names.iter().all(|n| s.contains(n))
+    });
+    for name in names {
         assert!(stats.contains(name), "{name} missing:\n{stats}");
     }
     assert!(stats.contains("chat: Family Rivera"), "{stats}");
