@@ -342,10 +342,7 @@ impl App {
         let Some(conv) = self.conv.as_mut() else {
             return Vec::new();
         };
-        let pos = conv
-            .order
-            .position_of(key)
-            .min(conv.order.len().saturating_sub(1));
+        let pos = conv.order.nearest(key);
         conv.sel = pos;
         conv.top = pos;
         self.focus = Pane::Conversation;
@@ -638,10 +635,7 @@ impl App {
         let Some(conv) = self.conv.as_mut() else {
             return Vec::new();
         };
-        let pos = conv
-            .order
-            .position_of(key)
-            .min(conv.order.len().saturating_sub(1));
+        let pos = conv.order.nearest(key);
         conv.sel = pos;
         // Context: the hit sits a third of the way down the pane.
         conv.top = pos.saturating_sub(usize::from(self.size.1 / 6));

@@ -36,6 +36,11 @@ impl ChatOrder {
     pub fn position_of(&self, key: u64) -> usize {
         self.keys.partition_point(|k| *k < key)
     }
+
+    /// `position_of`, but never past the last message (a key after the end means the last).
+    pub fn nearest(&self, key: u64) -> usize {
+        self.position_of(key).min(self.len().saturating_sub(1))
+    }
 }
 
 #[derive(Debug, Clone)]
