@@ -9,6 +9,7 @@ pub mod import;
 pub mod index;
 pub mod model;
 pub mod output;
+pub mod panic_report;
 pub mod privacy;
 pub mod privacy_hooks;
 pub mod sanitize;

@@ -432,7 +432,7 @@ fn import_chats_search_log_json_shapes() {
 }
 
 #[test]
-fn import_is_idempotent() {
+fn p12_import_is_idempotent() {
     let env = Env::new();
     let (hiking, book) = env.fixtures();
     let dir = hiking.parent().unwrap();
@@ -461,7 +461,7 @@ fn import_is_idempotent() {
 // Merging overlapping exports
 
 #[test]
-fn overlapping_exports_merge_to_the_union() {
+fn p12_overlapping_exports_merge_to_the_union() {
     use whatscope::synth::{android_en_gb, generate_messages, render_export, LineEnding};
     let env = Env::new();
     let style = android_en_gb();
@@ -540,7 +540,7 @@ fn overlapping_exports_merge_to_the_union() {
 }
 
 #[test]
-fn identical_messages_in_one_export_are_all_kept() {
+fn p12_identical_messages_in_one_export_are_all_kept() {
     let env = Env::new();
     let name = "WhatsApp Chat with Twins.txt";
     let body = "\

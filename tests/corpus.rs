@@ -178,7 +178,7 @@ fixture_test!(
 
 /// Every fixture, including the project's own variants added beside the corpus.
 #[test]
-fn every_fixture_matches_its_expectation() {
+fn p1_every_fixture_matches_its_expectation() {
     let files = expected_files();
     assert!(files.len() >= 12, "fixtures missing: {}", files.len());
     let failures: Vec<String> = files.iter().filter_map(|f| check(f).err()).collect();

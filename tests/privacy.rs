@@ -79,7 +79,7 @@ fn anonymized_outputs(env: &Env) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
-fn anonymized_outputs_hold_no_real_identity() {
+fn v3_anonymized_outputs_hold_no_real_identity() {
     let env = Env::archive();
     for (label, bytes) in anonymized_outputs(&env) {
         let leaks = found(&bytes, CANARIES);
@@ -172,7 +172,7 @@ fn pseudonyms_of(env: &Env) -> BTreeMap<String, String> {
 }
 
 #[test]
-fn pseudonyms_are_stable_per_archive_and_differ_across_archives() {
+fn v1_pseudonyms_are_stable_per_archive_and_differ_across_archives() {
     let one = Env::archive();
     let first = pseudonyms_of(&one);
     assert!(first.len() >= 10, "{first:?}");
@@ -212,7 +212,7 @@ fn pseudonyms_are_stable_per_archive_and_differ_across_archives() {
 }
 
 #[test]
-fn anonymized_statistics_hold_no_real_identity() {
+fn v3_anonymized_statistics_hold_no_real_identity() {
     let env = Env::archive();
     let archive = whatscope::index::archive::Archive::open(&env.data()).expect("open");
     let pseudonyms = whatscope::privacy::Pseudonyms::for_archive(&archive).expect("pseudonyms");
@@ -246,7 +246,7 @@ fn anonymized_statistics_hold_no_real_identity() {
 }
 
 #[test]
-fn forget_erases_a_person_for_good() {
+fn v12_v14_forget_erases_a_person_for_good() {
     let env = Env::new();
     let hiking = env.write(HIKING_TXT, &fixture("01_android_en_gb_24h_group.txt"));
     let book = env.write(BOOK_TXT, &fixture("04_ios_en_us_12h_nnbsp_2024.txt"));
@@ -323,7 +323,7 @@ fn forget_erases_a_person_for_good() {
 }
 
 #[test]
-fn forget_any_spelling_and_people_not_yet_imported() {
+fn v14_forget_any_spelling_and_people_not_yet_imported() {
     let env = Env::new();
     let reunion_path = env.write(REUNION_TXT, &fixture("15_ios_legacy_2016_colon.txt"));
     env.ok(&["import", s(&env.write(ZELDA_TXT, ZELDA.as_bytes()))]);
@@ -462,7 +462,7 @@ fn export_csv_reads_back_with_an_rfc4180_reader() {
 }
 
 #[test]
-fn access_export_masks_everyone_else() {
+fn r1_r2_access_export_masks_everyone_else() {
     let env = Env::archive();
     let out = env.path("maya.ndjson");
     let done = env.ok(&["export", "--participant", "maya lopez", "--output", s(&out)]);
@@ -547,7 +547,7 @@ fn access_export_masks_everyone_else() {
 }
 
 #[test]
-fn export_to_a_file_is_atomic_and_private() {
+fn v9_export_to_a_file_is_atomic_and_private() {
     let env = Env::archive();
     let target = env.path("all.csv");
     fs::write(&target, "old contents").expect("write");
@@ -577,7 +577,7 @@ fn export_to_a_file_is_atomic_and_private() {
 /// Kills an export while it writes a large file: the target is never partial, and the next
 /// export cleans up after the dead one.
 #[test]
-fn a_crash_mid_export_leaves_no_partial_file() {
+fn v9_a_crash_mid_export_leaves_no_partial_file() {
     use whatscope::synth;
     let env = Env::new();
     let style = synth::android_en_gb();
@@ -660,7 +660,7 @@ fn purge_removes_the_archive_and_nothing_else() {
 }
 
 #[test]
-fn data_dir_and_files_stay_private() {
+fn v8_data_dir_and_files_stay_private() {
     let env = Env::archive();
     assert_private(&env.data());
     env.ok(&["export", "--output", s(&env.path("e.ndjson"))]);

@@ -64,7 +64,7 @@ fn locked_crates() -> Vec<String> {
 }
 
 #[test]
-fn no_networking_crate_in_cargo_lock() {
+fn n1_no_networking_crate_in_cargo_lock() {
     let crates = locked_crates();
     assert!(
         crates.iter().any(|c| c == "tantivy"),

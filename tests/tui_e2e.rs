@@ -312,7 +312,7 @@ fn stats_pane_lists_the_participants() {
 }
 
 #[test]
-fn resize_to_tiny_and_back_without_a_crash() {
+fn t14_resize_to_tiny_and_back_without_a_crash() {
     if !have_tmux() {
         return;
     }

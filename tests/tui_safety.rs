@@ -452,7 +452,7 @@ fn status_line_with_the_hostile_chat_name_is_safe() {
 
 /// T14: resizing to anything, with hostile text open, never panics and stays safe.
 #[test]
-fn any_size_with_hostile_text_open() {
+fn t14_any_size_with_hostile_text_open() {
     let mut h = hostile_harness((120, 40));
     h.open_chat(HOSTILE_CHAT);
     h.press(KeyCode::Char('g'));

@@ -238,7 +238,9 @@ pub struct SearchArgs {
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
+    crate::panic_report::install();
     let cli = Cli::parse();
+    crate::panic_report::test_hook();
     if cli.global.anonymize {
         if let Err(err) = anonymize_applies(cli.command.as_ref()) {
             crate::error::report(&err);

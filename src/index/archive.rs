@@ -98,6 +98,7 @@ impl Archive {
             ))
             .hint("import an export first: `whatscope import PATH` (or try `whatscope demo`)"));
         }
+        close_if_opened_up(dir);
         let meta: Meta = fs::read(meta_path(dir))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
@@ -200,6 +201,21 @@ fn set_mode(path: &Path, mode: u32) {
     }
     #[cfg(not(unix))]
     let _ = (path, mode);
+}
+
+/// A data dir opened up since it was made (`chmod 755`, a restore from a backup) is closed
+/// again: it holds private messages (RELIABILITY V8).
+fn close_if_opened_up(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+            set_mode(dir, 0o700);
+            restrict_permissions(dir);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// tantivy creates its files with the process umask; bring every file in the archive to 0600

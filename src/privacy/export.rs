@@ -67,9 +67,15 @@ pub struct ExportReport {
     pub notes: Vec<String>,
 }
 
+/// The access summary's layout and version: a field added keeps it, a field changed or
+/// removed bumps it.
+pub const ACCESS_FORMAT: &str = "whatscope-access/1";
+
 /// An access export's summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// Which layout this is, versioned, so readers can check it (RELIABILITY R1).
+    pub format: &'static str,
     /// The person, as the archive stores them (their pseudonym with `--anonymize`).
     pub participant: String,
     /// Their pseudonym in whatscope's anonymized views (none when they have no messages).
@@ -314,6 +320,7 @@ fn fill_summary(
     s.last = s.chats.iter().filter_map(|c| c.last.clone()).max();
     s.opted_out = super::forget::is_opted_out(archive, person)?;
     s.about = ABOUT;
+    s.format = ACCESS_FORMAT;
 
     // System lines naming them.
     if let Some(query) = events_query(archive, person) {

@@ -381,6 +381,28 @@ impl Anonymizer {
 /// again by the pseudonyms, so their order does not hint at the real names.
 pub fn anonymize_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms) {
     mask_stats(stats, p, &|name| p.get(name).to_string());
+    if hides_per_person(stats) {
+        stats.participants.clear();
+        stats.interactions.clear();
+        stats.notes.push(PER_PERSON_HIDDEN.to_string());
+    }
+}
+
+/// Fewest people whose per-person figures an anonymized view shows (RELIABILITY V7): with
+/// one or two, a pseudonym hides nobody, since the reader knows who the other person is.
+pub const MIN_PEOPLE_FOR_PER_PERSON_FIGURES: usize = 3;
+
+/// What an anonymized view says in place of the per-person figures it hides.
+pub const PER_PERSON_HIDDEN: &str =
+    "per-person figures are hidden in the anonymized view: fewer than 3 people in scope";
+
+/// Whether an anonymized view of these statistics must hide who wrote what: fewer than
+/// [`MIN_PEOPLE_FOR_PER_PERSON_FIGURES`] people, unless the scope is one person the user
+/// asked for by name.
+pub fn hides_per_person(stats: &crate::stats::Stats) -> bool {
+    stats.scope.participant.is_none()
+        && !stats.participants.is_empty()
+        && stats.participants.len() < MIN_PEOPLE_FOR_PER_PERSON_FIGURES
 }
 
 /// [`anonymize_stats`] for an access export: `keep` stays named.

@@ -205,6 +205,17 @@ impl App {
         }
     }
 
+    /// The statistics' participants as the view may show them: none in an anonymized view
+    /// of fewer than three people (RELIABILITY V7), where a pseudonym would hide nobody.
+    pub fn visible_participants(&self) -> &[crate::stats::Participant] {
+        match &self.stats.stats {
+            Some(s) if !(self.anonymize && crate::privacy::redact::hides_per_person(s)) => {
+                &s.participants
+            }
+            _ => &[],
+        }
+    }
+
     /// A name as it should be shown: itself, or its pseudonym in anonymized view.
     pub fn name<'a>(&'a self, name: &'a str) -> &'a str {
         if self.anonymize {
@@ -390,11 +401,7 @@ impl App {
             Action::NextMatch | Action::PrevMatch => self.next_match(action == Action::NextMatch),
             Action::Stats => self.request_stats(),
             Action::NextParticipant | Action::PrevParticipant => {
-                let n = self
-                    .stats
-                    .stats
-                    .as_ref()
-                    .map_or(0, |s| s.participants.len());
+                let n = self.visible_participants().len();
                 if n > 0 {
                     let p = &mut self.stats.participant;
                     *p = if action == Action::NextParticipant {
@@ -600,10 +607,8 @@ impl App {
             Pane::Stats => {
                 // Enter on a participant searches their messages.
                 let Some(name) = self
-                    .stats
-                    .stats
-                    .as_ref()
-                    .and_then(|s| s.participants.get(self.stats.participant))
+                    .visible_participants()
+                    .get(self.stats.participant)
                     .map(|p| p.name.clone())
                 else {
                     return Vec::new();

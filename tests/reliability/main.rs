@@ -2,9 +2,13 @@
 //! named by its catalog ID (`z3_...`, `d11_...`), so anyone can see which case a test covers.
 //! `catalog` checks that every P0 ID has such a test somewhere in the project.
 
+#[path = "../privacy_common/mod.rs"]
+mod privacy_common;
+
 mod catalog;
 mod durability;
 mod fuzz_props;
 mod network;
+mod parsing;
 mod privacy;
 mod zip;

@@ -103,20 +103,21 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
 
     // Who writes most.
     out.push(heading(app, "Messages per participant"));
-    let max = st
-        .participants
-        .iter()
-        .map(|p| p.messages)
-        .max()
-        .unwrap_or(0);
-    let name_w = st
-        .participants
+    let participants = app.visible_participants();
+    if participants.is_empty() && !st.participants.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!("  {}", crate::privacy::redact::PER_PERSON_HIDDEN),
+            theme.dim(),
+        )));
+    }
+    let max = participants.iter().map(|p| p.messages).max().unwrap_or(0);
+    let name_w = participants
         .iter()
         .map(|p| sanitize::display_width(&sanitize::to_display(app.name(&p.name), Mode::OneLine)))
         .max()
         .unwrap_or(4)
         .clamp(4, 22);
-    for (i, p) in st.participants.iter().enumerate() {
+    for (i, p) in participants.iter().enumerate() {
         let name = sanitize::to_display(app.name(&p.name), Mode::OneLine);
         let name = sanitize::truncate_width(&name, name_w).into_owned();
         let pad = name_w.saturating_sub(sanitize::display_width(&name));
@@ -148,7 +149,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         }
         out.push(line);
     }
-    if !st.participants.is_empty() {
+    if !participants.is_empty() {
         out.push(Line::from(Span::styled(
             format!(
                 "  {}/{} select · {} searches from: them",
@@ -279,7 +280,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     out.push(Line::from(""));
 
     // Who answers whom.
-    if !st.interactions.is_empty() {
+    if !participants.is_empty() && !st.interactions.is_empty() {
         out.push(heading(app, "Who replies to whom"));
         let mut inter = st.interactions.clone();
         inter.sort_by_key(|i| std::cmp::Reverse(i.replies));
