@@ -5,28 +5,26 @@ use super::locale;
 use super::normalize::strip_marks;
 use crate::model::Kind;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// A table of exact phrases, looked up by length first so most lines never get hashed.
+/// A table of exact phrases, sorted by length and then bytes: a lookup is a binary search
+/// that mostly compares lengths, with no hashing (this runs on most message bodies).
 pub struct Phrases {
-    set: HashSet<&'static str>,
-    lens: Vec<usize>,
+    sorted: Vec<&'static str>,
 }
 
 impl Phrases {
     fn new(table: &'static [&'static str]) -> Phrases {
-        let mut lens: Vec<usize> = table.iter().map(|s| s.len()).collect();
-        lens.sort_unstable();
-        lens.dedup();
-        Phrases {
-            set: table.iter().copied().collect(),
-            lens,
-        }
+        let mut sorted = table.to_vec();
+        sorted.sort_unstable_by(|a, b| (a.len(), *a).cmp(&(b.len(), *b)));
+        sorted.dedup();
+        Phrases { sorted }
     }
 
     pub fn contains(&self, s: &str) -> bool {
-        self.lens.binary_search(&s.len()).is_ok() && self.set.contains(s)
+        self.sorted
+            .binary_search_by(|p| (p.len(), *p).cmp(&(s.len(), s)))
+            .is_ok()
     }
 }
 
@@ -49,14 +47,11 @@ fn finder(
     cell.get_or_init(|| memchr::memmem::Finder::new(needle))
 }
 
+/// Where the first `": "` is. A plain loop: it is found within a name's length, where
+/// setting up a substring searcher costs more than the search.
 pub fn find_colon_space(s: &str) -> Option<usize> {
-    static CELL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    finder(&CELL, ": ").find(s.as_bytes())
-}
-
-fn has_http(s: &str) -> bool {
-    static CELL: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    finder(&CELL, "http").find(s.as_bytes()).is_some()
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(1)).find(|&i| b[i] == b':' && b[i + 1] == b' ')
 }
 
 fn has_foursquare(s: &str) -> bool {
@@ -66,18 +61,11 @@ fn has_foursquare(s: &str) -> bool {
         .is_some()
 }
 
-fn live_location() -> &'static (HashSet<String>, Vec<usize>) {
-    static CELL: OnceLock<(HashSet<String>, Vec<usize>)> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let set: HashSet<String> = locale::LIVE_LOCATION
-            .iter()
-            .map(|s| s.to_lowercase())
-            .collect();
-        let mut lens: Vec<usize> = locale::LIVE_LOCATION.iter().map(|s| s.len()).collect();
-        lens.sort_unstable();
-        lens.dedup();
-        (set, lens)
-    })
+/// Whether a line is a live-location notice, in any case.
+fn is_live_location(line: &str) -> bool {
+    locale::LIVE_LOCATION
+        .iter()
+        .any(|p| p.len() == line.len() && lowercase_eq(p, line))
 }
 
 /// What a body turned out to be.
@@ -144,7 +132,7 @@ fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Opti
         Some(nl) => (&clean[..nl], Some(nl + 1)),
         None => (clean, None),
     };
-    let line = first.trim();
+    let line = trim(first);
     let single = rest_at.is_none();
     let whole = |k: Kind| Some((k, None, None));
 
@@ -210,26 +198,28 @@ fn is_poll_head(line: &str) -> bool {
 }
 
 fn is_location(line: &str, clean: &str, single: bool) -> bool {
-    // A pin: `LABEL: URL` (Indonesian and French put a space before the colon).
-    if has_http(line) {
-        if let Some(colon) = memchr::memchr(b':', line.as_bytes()).filter(|c| *c <= 40) {
+    // A pin: `LABEL: URL` (Indonesian and French put a space before the colon), with the
+    // first colon of the line within 40 bytes.
+    let head = &line.as_bytes()[..line.len().min(41)];
+    if let Some(colon) = head.iter().position(|c| *c == b':') {
+        let after = line[colon + 1..].trim_start();
+        if after.starts_with("https://") || after.starts_with("http://") {
             let label = line[..colon].trim_end();
-            let after = line[colon + 1..].trim_start();
-            if (after.starts_with("https://") || after.starts_with("http://"))
-                && locale::LOCATION_LABELS
-                    .iter()
-                    .any(|l| lowercase_eq(l, label))
+            if locale::LOCATION_LABELS
+                .iter()
+                .any(|l| lowercase_eq(l, label))
             {
                 return true;
             }
         }
     }
-    let (live, lens) = live_location();
-    if single && lens.binary_search(&line.len()).is_ok() && live.contains(&line.to_lowercase()) {
+    if single && is_live_location(line) {
         return true;
     }
-    // Foursquare venues: one iOS line `Venue (Area): URL`, or Android's three lines.
-    has_foursquare(clean)
+    // Foursquare venues: one iOS line `Venue (Area): URL`, or Android's three lines; both
+    // hold a `/`, which most bodies do not.
+    memchr::memchr(b'/', clean.as_bytes()).is_some()
+        && has_foursquare(clean)
         && clean.lines().count() <= 3
         && clean
             .lines()
@@ -257,8 +247,12 @@ fn is_call(line: &str) -> bool {
 /// Recognises a media first line; returns the attachment range within `first` (offsets are
 /// also valid in the whole body, which starts with `first`).
 fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::Range<usize>>> {
-    let line = first.trim();
-    let offset = first.len() - first.trim_start().len();
+    let line = trim(first);
+    let offset = if line.len() == first.len() {
+        0
+    } else {
+        first.len() - first.trim_start().len()
+    };
     let at = |r: std::ops::Range<usize>| Some(Some(r.start + offset..r.end + offset));
 
     if line.starts_with('<') && locale::MEDIA_OMITTED.contains(&line) {
@@ -339,6 +333,16 @@ fn attached_tag(line: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// Case-insensitive equality for any script, stopping at the first difference.
+/// `str::trim`, skipping its Unicode tables when both ends are visible ASCII (most lines).
+#[inline]
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 fn lowercase_eq(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);

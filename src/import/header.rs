@@ -160,6 +160,123 @@ pub fn scan(line: &str) -> Option<RawHeader> {
     if !may_start_header(b) {
         return None;
     }
+    scan_common(b).or_else(|| scan_any(b))
+}
+
+/// ASCII digits `b[at..]`, at most `max` of them; `(value, count)`, or `None` for none.
+#[inline]
+fn ascii_number(b: &[u8], at: usize, max: usize) -> Option<(u16, usize)> {
+    let mut value = 0u16;
+    let mut n = 0;
+    while n < max {
+        match b.get(at + n) {
+            Some(d) if d.is_ascii_digit() => {
+                value = value * 10 + u16::from(d - b'0');
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    (n > 0).then_some((value, n))
+}
+
+/// The shapes nearly every export uses, in plain ASCII: `D/M/Y, H:MM[:SS][ AM] - ` and
+/// `[D/M/Y, H:MM:SS[ AM]] `, with `/ . -` between date parts, ASCII digits, and a space or
+/// U+202F before AM/PM. Accepts only lines [`scan_any`] reads the same way, and leaves
+/// everything else (marks, other digits, localized markers, unusual spacing) to it; the
+/// test `fast_path_agrees_with_the_full_scanner` holds it to that.
+#[inline]
+fn scan_common(b: &[u8]) -> Option<RawHeader> {
+    let bracket = b.first() == Some(&b'[');
+    let mut i = usize::from(bracket);
+    let (p0, w0) = ascii_number(b, i, 4)?;
+    i += w0;
+    let sep = *b.get(i)?;
+    if !matches!(sep, b'/' | b'.' | b'-') {
+        return None;
+    }
+    let (p1, w1) = ascii_number(b, i + 1, 2)?;
+    i += 1 + w1;
+    if b.get(i) != Some(&sep) {
+        return None;
+    }
+    let (p2, w2) = ascii_number(b, i + 1, 4)?;
+    i += 1 + w2;
+    if b.get(i..i + 2) != Some(b", ") {
+        return None;
+    }
+    i += 2;
+    let (hour, hw) = ascii_number(b, i, 2)?;
+    i += hw;
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    let (minute, mw) = ascii_number(b, i + 1, 2)?;
+    i += 1 + mw;
+    if mw != 2 {
+        return None;
+    }
+    let mut second = 0;
+    let has_seconds = b.get(i) == Some(&b':');
+    if has_seconds {
+        let (s, sw) = ascii_number(b, i + 1, 2)?;
+        i += 1 + sw;
+        if sw != 2 {
+            return None;
+        }
+        second = s;
+    }
+    // A third digit anywhere above would make the full scanner reject the line.
+    if b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut meridiem = Meridiem::None;
+    let space = match b.get(i) {
+        Some(b' ') => 1,
+        Some(0xE2) if b.get(i..i + 3) == Some(NNBSP) => 3,
+        _ => 0,
+    };
+    if space > 0 {
+        meridiem = match b.get(i + space..i + space + 2) {
+            Some(b"AM" | b"am") => Meridiem::Am,
+            Some(b"PM" | b"pm") => Meridiem::Pm,
+            _ => Meridiem::None,
+        };
+        if meridiem != Meridiem::None {
+            i += space + 2;
+        }
+    }
+    let body_start = if bracket {
+        match b.get(i + 1..) {
+            _ if b.get(i) != Some(&b']') => return None,
+            Some(rest) if rest.starts_with(b" - ") => i + 4,
+            Some(rest) if rest.starts_with(b" ") => i + 2,
+            Some([]) => i + 1,
+            _ => return None,
+        }
+    } else {
+        match b.get(i..) {
+            Some(rest) if rest.starts_with(b" - ") => i + 3,
+            Some(b" -") => i + 2,
+            _ => return None,
+        }
+    };
+    Some(RawHeader {
+        parts: [p0, p1, p2],
+        widths: [w0 as u8, w1 as u8, w2 as u8],
+        hour: clamp_u8(hour),
+        minute: clamp_u8(minute),
+        second: clamp_u8(second),
+        has_seconds,
+        meridiem,
+        shape: if bracket { Shape::Bracket } else { Shape::Dash },
+        date_sep: sep,
+        body_start,
+    })
+}
+
+/// The full scanner: every shape, mark, digit system and marker of FORMATS.md §1.
+fn scan_any(b: &[u8]) -> Option<RawHeader> {
     let mut c = Cursor { b, i: 0 };
     c.skip_marks();
     let bracket = c.eat(b'[');
@@ -462,6 +579,57 @@ mod tests {
         ] {
             assert!(scan(line).is_none(), "{line}");
         }
+    }
+
+    /// Every line the fast path accepts, the full scanner reads the same way: header lines of
+    /// every generated style, and those lines cut and altered byte by byte.
+    #[test]
+    fn fast_path_agrees_with_the_full_scanner() {
+        let mut lines: Vec<String> = Vec::new();
+        for style in crate::synth::all_styles() {
+            let text = crate::synth::generate_export(3, 60, &style, crate::synth::LineEnding::Lf);
+            lines.extend(text.lines().map(str::to_string));
+        }
+        lines.extend(
+            [
+                "1/2/24, 9:05 AM - A: x",
+                "1/2/24, 9:05 AMX - A: x",
+                "1/2/24, 9:05 am] A",
+                "[1/2/24, 9:05:07\u{202F}PM] A: x",
+                "[1/2/24, 9:05:07] - A: x",
+                "[1/2/24, 9:05:07]",
+                "[1/2/24, 9:05:07]x",
+                "1/2/24, 9:05 -",
+                "1/2/24, 9:05  - A",
+                "1/2/24, 9:055 - A",
+                "1/2/24, 9:05:5 - A",
+                "12345/2/24, 9:05 - A",
+                "1.2.2024., 9:05 - A",
+                "1/2/24, 19:05 PM - A",
+            ]
+            .map(String::from),
+        );
+        let edits: &[&[u8]] = &[b"", b" ", b"-", b":", b"]", b"[", b"9", b"A", b"\xE2\x80\xAF"];
+        let mut checked = 0;
+        for line in &lines {
+            let b = line.as_bytes();
+            let mut variants = vec![b.to_vec()];
+            for at in 0..b.len().min(40) {
+                for e in edits {
+                    let mut v = b[..at].to_vec();
+                    v.extend_from_slice(e);
+                    v.extend_from_slice(&b[(at + 1).min(b.len())..]);
+                    variants.push(v);
+                }
+            }
+            for v in variants {
+                if let Some(fast) = scan_common(&v) {
+                    assert_eq!(Some(fast), scan_any(&v), "{:?}", String::from_utf8_lossy(&v));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "the fast path took {checked} lines");
     }
 
     #[test]

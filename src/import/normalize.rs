@@ -26,6 +26,14 @@ pub fn strip_marks(s: &str) -> Cow<'_, str> {
 /// A sender name as SPEC §2 normalises it: marks dropped, NBSP/NNBSP to space, U+2011 to `-`,
 /// a non-contact's leading `~ ` dropped, trimmed.
 pub fn normalize_sender(raw: &str) -> Cow<'_, str> {
+    // Most names are plain ASCII with nothing to trim: one pass over a few bytes.
+    let b = raw.as_bytes();
+    let plain = b.iter().all(|c| c.is_ascii())
+        && b.first().is_some_and(|c| *c != b'~' && !c.is_ascii_whitespace())
+        && b.last().is_some_and(|c| !c.is_ascii_whitespace());
+    if plain {
+        return Cow::Borrowed(raw);
+    }
     let needs_work = may_hold_marks(raw)
         || memchr::memchr(0xC2, raw.as_bytes()).is_some()
         || raw.starts_with('~')

@@ -333,16 +333,19 @@ fn drop_ios_continuations(lines: &[Line], at: &mut Vec<usize>, headers: &mut Vec
 }
 
 fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<FormatInfo> {
-    let mut counts: HashMap<(Shape, bool, bool, u8), usize> = HashMap::new();
+    // A file has one or two header formats: a short list beats hashing every header.
+    let mut counts: Vec<((Shape, bool, bool, u8), usize)> = Vec::new();
     for h in headers {
-        *counts
-            .entry((
-                h.shape,
-                h.meridiem != Meridiem::None,
-                h.has_seconds,
-                h.date_sep,
-            ))
-            .or_default() += 1;
+        let key = (
+            h.shape,
+            h.meridiem != Meridiem::None,
+            h.has_seconds,
+            h.date_sep,
+        );
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
     }
     counts
         .into_iter()
