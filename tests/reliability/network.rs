@@ -397,11 +397,19 @@ fn inet_socket_calls(trace: &str) -> Vec<&str> {
 }
 
 fn strace_line(log: &Path) -> Vec<String> {
-    ["strace", "-f", "-qq", "-e", "trace=socket,connect", "-o"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([log.to_string_lossy().into_owned()])
-        .collect()
+    // execve too: the log then shows that the traced program really ran under strace.
+    [
+        "strace",
+        "-f",
+        "-qq",
+        "-e",
+        "trace=socket,connect,execve",
+        "-o",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([log.to_string_lossy().into_owned()])
+    .collect()
 }
 
 /// Why strace cannot trace here (no binary, ptrace forbidden), if it cannot.
@@ -448,6 +456,11 @@ fn n2_cli_creates_no_inet_socket_under_strace() {
     run_cli_session("strace", &tmp.path().join("data"), &wrap);
     for log in &logs {
         let trace = std::fs::read_to_string(log).expect("trace");
+        assert!(
+            trace.contains(env!("CARGO_BIN_EXE_whatscope")),
+            "{}: whatscope was not traced: {trace}",
+            log.display()
+        );
         let calls = inet_socket_calls(&trace);
         assert!(
             calls.is_empty(),
