@@ -272,7 +272,7 @@ proptest! {
     /// render(messages) parsed back with the style's date order gives the same (ts, sender,
     /// text) sequence, all of kind text, for every style and line ending.
     #[test]
-    fn text_messages_round_trip_in_every_style((style, msgs, ending) in text_export()) {
+    fn f6_text_messages_round_trip_in_every_style((style, msgs, ending) in text_export()) {
         let export = synth::render_export(&style, &msgs, ending);
         let parsed = import::parse(&export, &opts_for(&style))
             .map_err(|e| TestCaseError::fail(format!("{}: {e}", style.name)))?;
@@ -291,7 +291,7 @@ proptest! {
 
     /// Every style is exercised at least once per case, with the same messages.
     #[test]
-    fn same_messages_round_trip_through_all_styles(
+    fn f6_same_messages_round_trip_through_all_styles(
         msgs in prop::collection::vec(text_message(true), 1..12),
         ending in any_ending(),
     ) {
@@ -321,7 +321,7 @@ proptest! {
     /// The generator's plausible chats (media, deleted, system events, polls, locations, calls,
     /// edited markers) round-trip too: ts, sender, kind, text, attachment and edited.
     #[test]
-    fn generated_chats_of_every_kind_round_trip(
+    fn f6_generated_chats_of_every_kind_round_trip(
         style in any_style(),
         seed in any::<u64>(),
         n in 1usize..300,
@@ -371,7 +371,7 @@ proptest! {
 
     /// LF, CRLF, lone CR, a UTF-8 BOM, UTF-16LE and UTF-16BE with BOM: identical parses.
     #[test]
-    fn line_endings_boms_and_utf16_give_identical_messages(
+    fn f7_line_endings_boms_and_utf16_give_identical_messages(
         style in any_style(),
         seed in any::<u64>(),
         n in 1usize..60,

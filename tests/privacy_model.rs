@@ -210,7 +210,7 @@ proptest! {
     #![proptest_config(config(24))]
 
     #[test]
-    fn forgotten_people_never_come_back(ops in prop::collection::vec(op(), 1..12)) {
+    fn f8_forgotten_people_never_come_back(ops in prop::collection::vec(op(), 1..12)) {
         let tmp = tempfile::tempdir().expect("temp dir");
         let exports: Vec<PathBuf> = (0..CHATS)
             .map(|c| {
