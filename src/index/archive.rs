@@ -117,20 +117,22 @@ impl Archive {
             ))
             .hint("import your exports again into a new --data-dir"));
         }
-        let index = Index::open_in_dir(index_dir(dir)).map_err(|e| open_error(dir, &e))?;
-        index.tokenizers().register(ANALYZER, analyzer());
-        let fields = Fields::resolve(&index.schema()).map_err(|e| open_error(dir, &e))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| open_error(dir, &e))?;
-        let archive = Archive {
-            dir: dir.to_path_buf(),
-            index,
-            fields,
-            reader,
-        };
+        let archive = without_panics(dir, || {
+            let index = Index::open_in_dir(index_dir(dir)).map_err(|e| open_error(dir, &e))?;
+            index.tokenizers().register(ANALYZER, analyzer());
+            let fields = Fields::resolve(&index.schema()).map_err(|e| open_error(dir, &e))?;
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e| open_error(dir, &e))?;
+            Ok(Archive {
+                dir: dir.to_path_buf(),
+                index,
+                fields,
+                reader,
+            })
+        })?;
         // An erasure a crash interrupted is finished before anything is shown (catalog D11).
         crate::privacy::forget::finish_interrupted(&archive)?;
         Ok(archive)
@@ -166,6 +168,15 @@ fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
         ))
         .hint("make the folder and its files readable and writable by you, or use another --data-dir");
     }
+    if matches!(
+        e,
+        T::IncompatibleIndex(_) | T::OpenReadError(OpenReadError::IncompatibleIndex(_))
+    ) {
+        return UserError::new(format!(
+            "cannot open the archive in {shown}: its index was written by another version of whatscope"
+        ))
+        .hint("open it with the whatscope that wrote it, or import your exports again into a new --data-dir");
+    }
     let damaged = matches!(
         e,
         T::DataCorruption(_)
@@ -176,12 +187,43 @@ fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
             | T::DeserializeError(_)
     ) || io_cause(e).is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof);
     if damaged {
-        return UserError::new(format!("the archive in {shown} is damaged: {e}")).hint(
-            "move the folder away (or delete it with `whatscope purge`), then import your exports again",
-        );
+        return self::damaged(dir, &e.to_string());
     }
     UserError::new(format!("cannot open the archive in {shown}: {e}"))
         .hint("if this persists, move the folder away and import your exports again")
+}
+
+/// Runs `open` and turns a panic in it into a "damaged" error (catalog D7): tantivy trusts
+/// the offsets in its files' footers, and garbage there makes it index out of bounds while
+/// opening a segment rather than return an error. The panic message is kept off the
+/// terminal (no "panicked at", no backtrace): the error says what happened.
+fn without_panics<T>(
+    dir: &Path,
+    open: impl FnOnce() -> Result<T, UserError>,
+) -> Result<T, UserError> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(open));
+    std::panic::set_hook(previous);
+    result.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a file of the index is inconsistent");
+        Err(damaged(dir, why))
+    })
+}
+
+fn damaged(dir: &Path, why: &str) -> UserError {
+    let dir = dir.display().to_string();
+    let shown = crate::sanitize::to_display(&dir, crate::sanitize::Mode::OneLine);
+    // tantivy quotes the whole damaged file in some messages; the first words say enough.
+    let why = why.split(". Content:").next().unwrap_or(why);
+    let why: String = why.chars().take(200).collect();
+    UserError::new(format!("the archive in {shown} is damaged: {why}")).hint(
+        "move the folder away (or delete it with `whatscope purge`), then import your exports again",
+    )
 }
 
 /// The I/O error inside a tantivy error, when it carries one (tantivy keeps them as fields,
