@@ -185,7 +185,12 @@ fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
             | T::FieldNotFound(_)
             | T::InternalError(_)
             | T::DeserializeError(_)
-    ) || io_cause(e).is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof);
+    ) || io_cause(e).is_some_and(|io| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+        )
+    });
     if damaged {
         return self::damaged(dir, &e.to_string());
     }

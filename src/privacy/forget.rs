@@ -158,6 +158,8 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
             .hint("give the participant's name as `whatscope chats` or `search` shows it"));
     }
     let secret = secret::load_or_create(&archive.dir)?;
+    // The writer first: when another whatscope is busy with the archive, nothing changes.
+    let writer = open_writer(archive)?;
     write_private(&archive.dir.join(ERASE_MARKER), MARKER_TEXT.as_bytes())?;
     crash_point("after-erase-marker");
     let mut list = OptOut::load(&archive.dir)?;
@@ -167,7 +169,6 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     }
     crash_point("after-optout");
 
-    let writer = open_writer(archive)?;
     // Another whatscope may have committed since the archive was opened.
     archive.reload()?;
     let spellings = spellings(archive, name)?;
