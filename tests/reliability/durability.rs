@@ -465,7 +465,9 @@ fn d3_disk_full_during_import_saves_nothing_and_frees_the_space() {
         out.status.success() && text.contains("D3 DONE"),
         "the disk-full run failed:\n{text}"
     );
-    eprintln!("{}", text.lines().filter(|l| l.starts_with("d3:")).collect::<Vec<_>>().join("\n"));
+    for line in text.lines().filter(|l| l.starts_with("d3:")) {
+        eprintln!("{line}");
+    }
 }
 
 fn d3_inside_namespace() {
@@ -518,7 +520,7 @@ fn d3_inside_namespace() {
     assert_eq!(State::read(&data), before, "the archive as last committed");
     assert_eq!(orphans(&data), Vec::<String>::new(), "partial segments left");
     let used_after = used_bytes(&mnt);
-    println!("d3: {used_before} bytes used before the import, {used_after} after it failed");
+    println!("\nd3: {used_before} bytes used before the import, {used_after} after it failed");
     assert!(
         used_after <= used_before + 64 * 1024,
         "the failed import keeps {} bytes",
