@@ -157,16 +157,16 @@ fn io_error(dir: &Path, e: impl std::fmt::Display) -> UserError {
 fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
     use tantivy::directory::error::OpenReadError;
     use tantivy::TantivyError as T;
-    let shown = crate::sanitize::to_display(
-        &dir.display().to_string(),
-        crate::sanitize::Mode::OneLine,
-    )
-    .into_owned();
+    let shown =
+        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
+            .into_owned();
     if is_permission_denied(e) {
         return UserError::new(format!(
             "cannot open the archive in {shown}: permission denied"
         ))
-        .hint("make the folder and its files readable and writable by you, or use another --data-dir");
+        .hint(
+            "make the folder and its files readable and writable by you, or use another --data-dir",
+        );
     }
     if matches!(
         e,

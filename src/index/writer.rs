@@ -98,9 +98,10 @@ pub fn wait_for_writer(
 fn try_writer(archive: &Archive) -> Result<Option<IndexWriter>, UserError> {
     let writer = match archive.index.writer_with_num_threads(2, WRITER_MEMORY) {
         Ok(w) => w,
-        Err(tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _)) => {
-            return Ok(None)
-        }
+        Err(tantivy::TantivyError::LockFailure(
+            tantivy::directory::error::LockError::LockBusy,
+            _,
+        )) => return Ok(None),
         // Not "busy": the lock file cannot be made (a read-only folder, say).
         Err(e) => {
             return Err(write_error(
@@ -146,11 +147,9 @@ pub fn write_error(
     unsaved: &str,
     e: &(dyn std::error::Error + 'static),
 ) -> UserError {
-    let shown = crate::sanitize::to_display(
-        &dir.display().to_string(),
-        crate::sanitize::Mode::OneLine,
-    )
-    .into_owned();
+    let shown =
+        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
+            .into_owned();
     if is_disk_full(e) {
         UserError::new(format!(
             "cannot {what}: the disk is full (no space left for {shown}); {unsaved}"
@@ -238,16 +237,14 @@ pub fn import(
     )?;
     // Committed: a crash from here on keeps the whole import (and re-running it adds nothing).
     crash_point("after-commit");
-    writer
-        .wait_merging_threads()
-        .map_err(|e| {
-            write_error(
-                &archive.dir,
-                "finish writing the archive",
-                "the import itself is saved",
-                &e,
-            )
-        })?;
+    writer.wait_merging_threads().map_err(|e| {
+        write_error(
+            &archive.dir,
+            "finish writing the archive",
+            "the import itself is saved",
+            &e,
+        )
+    })?;
     restrict_permissions(&archive.dir);
     archive.reload()?;
 

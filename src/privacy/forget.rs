@@ -20,8 +20,8 @@
 
 use super::optout::OptOut;
 use crate::error::UserError;
-use crate::index::analyzer::analyzer;
 use crate::faults::crash_point;
+use crate::index::analyzer::analyzer;
 use crate::index::archive::{restrict_permissions, write_private, Archive};
 use crate::index::read;
 use crate::index::writer::{open_writer, wait_for_writer};
@@ -257,7 +257,9 @@ fn erase(
                 "cannot finish the erasure: cannot remove {}: {e}",
                 ERASE_MARKER
             ))
-            .hint("the messages are erased; make the data dir writable, then open the archive again")
+            .hint(
+                "the messages are erased; make the data dir writable, then open the archive again",
+            )
         })?;
     Ok(pending_files)
 }

@@ -218,7 +218,11 @@ fn orphans(data: &Path) -> Vec<String> {
         .collect();
     let mut out = Vec::new();
     for entry in fs::read_dir(&index).expect("index dir") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         let stem = name.split('.').next().unwrap_or("");
         let segment_file = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
         if (segment_file && !live.contains(stem)) || name.starts_with(".tmp") {
@@ -352,7 +356,11 @@ fn d1_seeded_sigkill_rounds_leave_archive_as_committed() {
             let r = json(&data, &["import", s(&big), "--json"]);
             let missing = full.count() - now.count();
             assert_eq!(r["added"].as_u64(), Some(missing as u64), "{ctx}: {r}");
-            assert_eq!(State::read(&data), full, "{ctx}: converges to a clean import");
+            assert_eq!(
+                State::read(&data),
+                full,
+                "{ctx}: converges to a clean import"
+            );
             let again = json(&data, &["import", s(&big), "--json"]);
             assert_eq!(again["added"], 0, "{ctx}: no duplicates: {again}");
             assert_eq!(orphans(&data), Vec::<String>::new(), "{ctx}: leftovers");
@@ -410,7 +418,11 @@ fn d2_crash_at_each_import_point_then_reimport_converges() {
     // the next import fills it.
     let fresh = tmp.path().join("fresh");
     crash(&fresh, "before-commit", &["import", s(&small)]);
-    assert_eq!(State::read(&fresh).count(), 0, "nothing of the killed first import");
+    assert_eq!(
+        State::read(&fresh).count(),
+        0,
+        "nothing of the killed first import"
+    );
     run_ok(&fresh, &["import", s(&small)]);
     assert_eq!(State::read(&fresh), committed);
 }
@@ -518,7 +530,11 @@ fn d3_inside_namespace() {
     );
     // Still the previous commit; the partial segment files are gone again.
     assert_eq!(State::read(&data), before, "the archive as last committed");
-    assert_eq!(orphans(&data), Vec::<String>::new(), "partial segments left");
+    assert_eq!(
+        orphans(&data),
+        Vec::<String>::new(),
+        "partial segments left"
+    );
     let used_after = used_bytes(&mnt);
     println!("\nd3: {used_before} bytes used before the import, {used_after} after it failed");
     assert!(
@@ -592,8 +608,12 @@ fn d3_disk_full_is_recognised_anywhere_in_the_error_chain() {
     for e in &not_full {
         assert!(!is_disk_full(e.as_ref()), "seen as full: {e:?}");
     }
-    assert!(is_permission_denied(&Error::from(ErrorKind::PermissionDenied)));
-    assert!(is_permission_denied(&Error::from(ErrorKind::ReadOnlyFilesystem)));
+    assert!(is_permission_denied(&Error::from(
+        ErrorKind::PermissionDenied
+    )));
+    assert!(is_permission_denied(&Error::from(
+        ErrorKind::ReadOnlyFilesystem
+    )));
     assert!(!is_permission_denied(&enospc()));
 
     let err = whatscope::index::writer::write_error(
@@ -609,7 +629,10 @@ fn d3_disk_full_is_recognised_anywhere_in_the_error_chain() {
         "{}",
         err.message
     );
-    assert!(err.hint.as_deref().is_some_and(|h| h.contains("free")), "{err:?}");
+    assert!(
+        err.hint.as_deref().is_some_and(|h| h.contains("free")),
+        "{err:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -651,7 +674,11 @@ fn d5_leftover_lock_files_do_not_block_import_or_forget() {
     crash(&data, "before-commit", &["import", s(&small)]);
     let started = Instant::now();
     run_ok(&data, &["forget", "--participant", CANARY_PERSON, "--yes"]);
-    crash(&data, "before-merge", &["forget", "--participant", "Maya Lopez", "--yes"]);
+    crash(
+        &data,
+        "before-merge",
+        &["forget", "--participant", "Maya Lopez", "--yes"],
+    );
     run_ok(&data, &["import", s(&small)]);
     assert!(
         started.elapsed() < Duration::from_secs(20),
@@ -679,7 +706,10 @@ fn d6_leftover_temp_and_orphan_files_are_removed_under_the_lock() {
     // Segment files written, `meta.json` not switched: orphans, as tantivy #3079 describes.
     crash(&data, "during-commit", &["import", s(&medium)]);
     let left = orphans(&data);
-    assert!(!left.is_empty(), "the crash left no orphan segment: nothing tested");
+    assert!(
+        !left.is_empty(),
+        "the crash left no orphan segment: nothing tested"
+    );
     // An interrupted atomic write of tantivy's, and of ours by a process that is gone.
     fs::write(data.join("index/.tmpAbC123"), "{\"segments\":[]}").expect("write");
     let dead = {
@@ -704,8 +734,16 @@ fn d6_leftover_temp_and_orphan_files_are_removed_under_the_lock() {
     assert_eq!(orphans(&data), Vec::<String>::new(), "was: {left:?}");
     assert!(!data.join(format!("opted-out.tmp{dead}")).exists());
     assert!(alive.exists(), "a live process's temp file was removed");
-    assert_eq!(fs::read_to_string(data.join("index/notes.txt")).ok().as_deref(), Some("mine"));
-    assert_eq!(fs::read_to_string(data.join("notes.txt")).ok().as_deref(), Some("mine"));
+    assert_eq!(
+        fs::read_to_string(data.join("index/notes.txt"))
+            .ok()
+            .as_deref(),
+        Some("mine")
+    );
+    assert_eq!(
+        fs::read_to_string(data.join("notes.txt")).ok().as_deref(),
+        Some("mine")
+    );
     assert_eq!(State::read(&data), committed);
 }
 
@@ -748,7 +786,7 @@ fn d7_damaged_archive_gives_an_error_and_a_hint_never_a_panic() {
         ),
         (
             "garbage over the end of a .store file (its block index)",
-            Box::new(move |d: &Path| scramble_but_footer(&segment_file(d, "store"), 0.5)),
+            Box::new(move |d: &Path| scramble_store_block_index(&segment_file(d, "store"))),
             "damaged",
         ),
         (
@@ -797,14 +835,16 @@ fn scramble(path: &Path, from: f64, to: f64) {
     scramble_range(path, (n * from) as usize, (n * to) as usize);
 }
 
-/// Garbage from fraction `from` of `path` up to tantivy's file footer (kept, so that the
-/// damage is found only in what the footer points at).
-fn scramble_but_footer(path: &Path, from: f64) {
+/// Garbage over the second half of a `.store` file up to its footers, which stay intact so
+/// that tantivy trusts them and reads the block index they point at: garbage offsets there
+/// made tantivy 0.27 index out of bounds (a panic) while opening the segment.
+fn scramble_store_block_index(path: &Path) {
     let b = fs::read(path).expect("read");
     let n = b.len();
-    // The file ends with (footer length: u32 LE, magic: u32).
+    // tantivy's file footer ends with (its length: u32 LE, magic: u32); the doc store's own
+    // footer (28 bytes) comes just before it.
     let footer = u32::from_le_bytes(b[n - 8..n - 4].try_into().expect("4 bytes")) as usize + 8;
-    scramble_range(path, (n as f64 * from) as usize, n - footer);
+    scramble_range(path, n / 2, n - footer - 28);
 }
 
 fn scramble_range(path: &Path, from: usize, to: usize) {
@@ -831,7 +871,8 @@ fn d8_archive_of_another_version_is_refused_clearly_and_left_alone() {
     let data = tmp.path().join("schema");
     copy_dir(&base, &data);
     let meta_path = data.join("meta.json");
-    let mut meta: Value = serde_json::from_slice(&fs::read(&meta_path).expect("read")).expect("json");
+    let mut meta: Value =
+        serde_json::from_slice(&fs::read(&meta_path).expect("read")).expect("json");
     meta["schema_version"] = Value::from(999);
     fs::write(&meta_path, serde_json::to_vec(&meta).expect("json")).expect("write");
     let index_before = fs::read(data.join("index/meta.json")).expect("read");
@@ -862,7 +903,10 @@ fn d8_archive_of_another_version_is_refused_clearly_and_left_alone() {
             changed += 1;
         }
     }
-    assert!(changed > 0, "no footer names tantivy's format version 7 any more");
+    assert!(
+        changed > 0,
+        "no footer names tantivy's format version 7 any more"
+    );
     let out = run(&data, &["chats"]);
     assert_one_error(&out, "another version of whatscope", "index format 9");
 }
@@ -1035,20 +1079,34 @@ fn d11_forget_killed_at_each_stage_resumes_and_never_shows_the_person() {
     for (label, recorded) in points {
         let data = setup.root.join(label);
         copy_dir(&setup.base, &data);
-        crash(&data, label, &["forget", "--participant", CANARY_PERSON, "--yes"]);
-        assert!(marker(&data).exists(), "{label}: the erasure is marked unfinished");
+        crash(
+            &data,
+            label,
+            &["forget", "--participant", CANARY_PERSON, "--yes"],
+        );
+        assert!(
+            marker(&data).exists(),
+            "{label}: the erasure is marked unfinished"
+        );
 
         // The first thing to open the archive finishes the erasure before showing anything.
         if recorded {
             assert_gone(&data, label);
-            assert_eq!(State::read(&data), setup.forgotten, "{label}: as a clean forget");
+            assert_eq!(
+                State::read(&data),
+                setup.forgotten,
+                "{label}: as a clean forget"
+            );
         } else {
             // Killed before anything was recorded: the forget never happened, and is run
             // again below (the user saw no "erased").
             let hits = json(&data, &["search", CANARY_WORD, "--json"]);
             assert_eq!(hits["total"], 9, "{label}: {hits}");
         }
-        assert!(!marker(&data).exists(), "{label}: the marker outlived the erasure");
+        assert!(
+            !marker(&data).exists(),
+            "{label}: the marker outlived the erasure"
+        );
 
         // Running forget again completes it (or finds nothing left to do).
         run_ok(&data, &["forget", "--participant", CANARY_PERSON, "--yes"]);
@@ -1070,7 +1128,11 @@ fn d11_opening_waits_for_the_writer_to_finish_an_erasure() {
     let setup = erase_setup(2_000);
     let data = setup.root.join("held");
     copy_dir(&setup.base, &data);
-    crash(&data, "after-optout", &["forget", "--participant", CANARY_PERSON, "--yes"]);
+    crash(
+        &data,
+        "after-optout",
+        &["forget", "--participant", CANARY_PERSON, "--yes"],
+    );
     let lock = fs::OpenOptions::new()
         .write(true)
         .open(data.join("index/.tantivy-writer.lock"))
