@@ -1,11 +1,14 @@
 //! Forgetting a person (SPEC §6, GDPR art. 17 and 21, RELIABILITY.md §5.5 and V12–V16).
 //!
-//! `forget` records the opt-out first (so an interrupted run still keeps them out of later
-//! imports), deletes every message whose sender is that person (any stored spelling of the
-//! name: same normalised form), commits, merges every segment into one so the deleted
-//! documents are rewritten away, then collects the files of the old segments, and checks
-//! that nothing of theirs is left in the index: no document, no deleted-but-stored
-//! document, no file of an old segment.
+//! `forget` takes the writer, marks the erasure as unfinished (`erase.pending`), records the
+//! opt-out (so an interrupted run still keeps them out of later imports), deletes every
+//! message whose sender is that person (any stored spelling of the name: same normalised
+//! form), commits, merges every segment into one so the deleted documents are rewritten
+//! away, then collects the files of the old segments, checks that nothing of theirs is left
+//! in the index (no document, no deleted-but-stored document, no file of an old segment),
+//! and removes the mark. A run killed after the mark is finished by the next whatscope that
+//! opens the archive, before it shows anything (RELIABILITY.md D11): the opt-out list is
+//! the record of whom to erase.
 //!
 //! What it does not erase, on purpose: other people's messages that mention or quote the
 //! person, and the system lines WhatsApp wrote about them ("Maya added Jonas", "Jonas
