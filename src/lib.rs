@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod faults;
 pub mod import;
 pub mod index;
 pub mod model;

@@ -118,20 +118,25 @@ impl Archive {
             ))
             .hint("import your exports again into a new --data-dir"));
         }
-        let index = Index::open_in_dir(index_dir(dir)).map_err(|e| io_error(dir, e))?;
-        index.tokenizers().register(ANALYZER, analyzer());
-        let fields = Fields::resolve(&index.schema()).map_err(|e| io_error(dir, e))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| io_error(dir, e))?;
-        Ok(Archive {
-            dir: dir.to_path_buf(),
-            index,
-            fields,
-            reader,
-        })
+        let archive = without_panics(dir, || {
+            let index = Index::open_in_dir(index_dir(dir)).map_err(|e| open_error(dir, &e))?;
+            index.tokenizers().register(ANALYZER, analyzer());
+            let fields = Fields::resolve(&index.schema()).map_err(|e| open_error(dir, &e))?;
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e| open_error(dir, &e))?;
+            Ok(Archive {
+                dir: dir.to_path_buf(),
+                index,
+                fields,
+                reader,
+            })
+        })?;
+        // An erasure a crash interrupted is finished before anything is shown (catalog D11).
+        crate::privacy::forget::finish_interrupted(&archive)?;
+        Ok(archive)
     }
 
     pub fn searcher(&self) -> tantivy::Searcher {
@@ -146,6 +151,195 @@ impl Archive {
 
 fn io_error(dir: &Path, e: impl std::fmt::Display) -> UserError {
     UserError::new(format!("{}: {e}", dir.display()))
+}
+
+/// Why an existing archive does not open, in the user's words (catalog D7, D9): its folder
+/// cannot be read, or its files are damaged (truncated, missing, not tantivy's).
+fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
+    use tantivy::directory::error::OpenReadError;
+    use tantivy::TantivyError as T;
+    let shown =
+        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
+            .into_owned();
+    if is_permission_denied(e) {
+        return UserError::new(format!(
+            "cannot open the archive in {shown}: permission denied"
+        ))
+        .hint(
+            "make the folder and its files readable and writable by you, or use another --data-dir",
+        );
+    }
+    if matches!(
+        e,
+        T::IncompatibleIndex(_) | T::OpenReadError(OpenReadError::IncompatibleIndex(_))
+    ) {
+        return UserError::new(format!(
+            "cannot open the archive in {shown}: its index was written by another version of whatscope"
+        ))
+        .hint("open it with the whatscope that wrote it, or import your exports again into a new --data-dir");
+    }
+    let damaged = matches!(
+        e,
+        T::DataCorruption(_)
+            | T::OpenReadError(OpenReadError::FileDoesNotExist(_))
+            | T::SchemaError(_)
+            | T::FieldNotFound(_)
+            | T::InternalError(_)
+            | T::DeserializeError(_)
+    ) || io_cause(e).is_some_and(|io| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+        )
+    });
+    if damaged {
+        return self::damaged(dir, &e.to_string());
+    }
+    UserError::new(format!("cannot open the archive in {shown}: {e}"))
+        .hint("if this persists, move the folder away and import your exports again")
+}
+
+/// Runs `open` and turns a panic in it into a "damaged" error (catalog D7): tantivy trusts
+/// the offsets in its files' footers, and garbage there makes it index out of bounds while
+/// opening a segment rather than return an error. The panic message is kept off the
+/// terminal (no "panicked at", no backtrace): the error says what happened.
+fn without_panics<T>(
+    dir: &Path,
+    open: impl FnOnce() -> Result<T, UserError>,
+) -> Result<T, UserError> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(open));
+    std::panic::set_hook(previous);
+    result.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a file of the index is inconsistent");
+        Err(damaged(dir, why))
+    })
+}
+
+fn damaged(dir: &Path, why: &str) -> UserError {
+    let dir = dir.display().to_string();
+    let shown = crate::sanitize::to_display(&dir, crate::sanitize::Mode::OneLine);
+    // tantivy quotes the whole damaged file in some messages; the first words say enough.
+    let why = why.split(". Content:").next().unwrap_or(why);
+    let why: String = why.chars().take(200).collect();
+    UserError::new(format!("the archive in {shown} is damaged: {why}")).hint(
+        "move the folder away (or delete it with `whatscope purge`), then import your exports again",
+    )
+}
+
+/// The I/O error inside a tantivy error, when it carries one (tantivy keeps them as fields,
+/// not as `source()`).
+pub fn io_cause(e: &tantivy::TantivyError) -> Option<&std::io::Error> {
+    use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+    use tantivy::TantivyError as T;
+    match e {
+        T::IoError(io)
+        | T::OpenWriteError(OpenWriteError::IoError { io_error: io, .. })
+        | T::OpenReadError(OpenReadError::IoError { io_error: io, .. })
+        | T::OpenDirectoryError(OpenDirectoryError::IoError { io_error: io, .. })
+        | T::OpenDirectoryError(OpenDirectoryError::FailedToCreateTempDir(io))
+        | T::LockFailure(LockError::IoError(io), _) => Some(io),
+        _ => None,
+    }
+}
+
+/// Every I/O error in `e`'s chain: `source()`s, errors wrapped in an `io::Error`, and the
+/// ones tantivy keeps inside its own error type.
+fn io_errors<'a>(e: &'a (dyn std::error::Error + 'static)) -> Vec<&'a std::io::Error> {
+    let mut out = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            out.push(io);
+            if let Some(inner) = io.get_ref() {
+                out.extend(io_errors(inner));
+            }
+        }
+        if let Some(t) = err.downcast_ref::<tantivy::TantivyError>() {
+            out.extend(io_cause(t));
+        }
+        next = err.source();
+    }
+    out
+}
+
+/// Whether the disk (or the user's quota) is full, anywhere in `e`'s chain (catalog D3).
+pub fn is_disk_full(e: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let full = |io: &std::io::Error| {
+        matches!(io.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded)
+            || os_code_is(io, &[ENOSPC, EDQUOT])
+    };
+    // tantivy hands an indexing thread's error on as text only (`ErrorInThread`).
+    let text = e.to_string();
+    io_errors(e).into_iter().any(full)
+        || text.contains("No space left on device")
+        || text.contains(&format!("(os error {ENOSPC})"))
+}
+
+/// Whether `e` says the archive's files cannot be written or read for want of permission,
+/// or because they sit on a read-only filesystem (catalog D9).
+pub fn is_permission_denied(e: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    io_errors(e).into_iter().any(|io| {
+        matches!(
+            io.kind(),
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+        )
+    })
+}
+
+#[cfg(unix)]
+const ENOSPC: i32 = libc::ENOSPC;
+#[cfg(unix)]
+const EDQUOT: i32 = libc::EDQUOT;
+// Windows: ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL (std maps both to StorageFull anyway).
+#[cfg(not(unix))]
+const ENOSPC: i32 = 112;
+#[cfg(not(unix))]
+const EDQUOT: i32 = 39;
+
+fn os_code_is(io: &std::io::Error, codes: &[i32]) -> bool {
+    io.raw_os_error().is_some_and(|c| codes.contains(&c))
+}
+
+/// Removes our own `STEM.tmpPID` files (see [`write_private`]) left by a whatscope that
+/// died before renaming them: copies of the metadata, the secret or the opt-out list that
+/// should not outlive it. A file of a process still running is left alone.
+pub fn remove_dead_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = crate::privacy::purge::temp_file_pid(&name) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    // No cheap check: keep the file rather than remove one in use.
+    true
 }
 
 /// Creates `dir` (and parents) with mode 0700.

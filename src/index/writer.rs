@@ -2,16 +2,18 @@
 //! archive exactly as it was. Messages are keyed by id, so re-importing adds nothing and a
 //! newer, overlapping export of a chat adds only what is new.
 
-use super::archive::{restrict_permissions, Archive};
+use super::archive::{is_disk_full, is_permission_denied, restrict_permissions, Archive};
 use super::schema::{ts_to_secs, Fields};
 use crate::error::UserError;
+use crate::faults::crash_point;
 use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
 use crate::model::Kind;
 use crate::textscan;
 use chrono::{Datelike, Timelike};
 use serde::Serialize;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use tantivy::{IndexWriter, TantivyDocument};
 
 /// How an import reads its inputs.
@@ -65,16 +67,103 @@ pub type IdSet = HashSet<u64, crate::model::PreHashed>;
 
 /// Opens the archive's single writer; a second whatscope gets a clear "busy" error.
 pub fn open_writer(archive: &Archive) -> Result<IndexWriter, UserError> {
-    archive
-        .index
-        .writer_with_num_threads(2, WRITER_MEMORY)
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => {
-                UserError::new("the archive is busy: another whatscope is importing or changing it")
-                    .hint("wait for it to finish, then run this again")
+    try_writer(archive)?.ok_or_else(|| {
+        UserError::new("the archive is busy: another whatscope is importing or changing it")
+            .hint("wait for it to finish, then run this again")
+    })
+}
+
+/// Like [`open_writer`], but waits up to `patience` for another whatscope to let go of the
+/// writer; `None` when it still holds it then.
+pub fn wait_for_writer(
+    archive: &Archive,
+    patience: Duration,
+) -> Result<Option<IndexWriter>, UserError> {
+    let start = Instant::now();
+    loop {
+        if let Some(w) = try_writer(archive)? {
+            return Ok(Some(w));
+        }
+        if start.elapsed() >= patience {
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The writer, or `None` when another writer (here or in another process) holds the lock.
+///
+/// Taking the lock is also "startup" for the archive's files (catalog D6): whatever a
+/// killed whatscope left behind is removed here, while no other writer can be at work.
+fn try_writer(archive: &Archive) -> Result<Option<IndexWriter>, UserError> {
+    let writer = match archive.index.writer_with_num_threads(2, WRITER_MEMORY) {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(
+            tantivy::directory::error::LockError::LockBusy,
+            _,
+        )) => return Ok(None),
+        // Not "busy": the lock file cannot be made (a read-only folder, say).
+        Err(e) => {
+            return Err(write_error(
+                &archive.dir,
+                "open the archive for writing",
+                "nothing was changed",
+                &e,
+            ))
+        }
+    };
+    clean_leftovers(archive, &writer);
+    Ok(Some(writer))
+}
+
+/// Removes what a killed whatscope can leave: segment files no commit refers to (tantivy
+/// registers a file as its own before writing it, so its garbage collection finds them),
+/// the `.tmp*` copies of `meta.json` an interrupted atomic write leaves (tantivy does not
+/// manage those), and our own `STEM.tmpPID` files of dead processes.
+///
+/// Best effort: a file that cannot be removed now is tried again next time, and must not
+/// stop the import or erasure that asked for the writer.
+fn clean_leftovers(archive: &Archive, writer: &IndexWriter) {
+    let _ = writer.garbage_collect_files().wait();
+    // Under the writer lock no whatscope is in the middle of an atomic write in the index
+    // folder (only writers write there), so every temp file in it is a leftover.
+    if let Ok(entries) = std::fs::read_dir(archive.dir.join("index")) {
+        for entry in entries.flatten() {
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_file && entry.file_name().to_string_lossy().starts_with(".tmp") {
+                let _ = std::fs::remove_file(entry.path());
             }
-            other => UserError::new(format!("cannot open the archive for writing: {other}")),
-        })
+        }
+    }
+    crate::index::archive::remove_dead_temp_files(&archive.dir);
+}
+
+/// A failed write as the user should read it, `cannot WHAT: why; UNSAVED`: a full disk and
+/// a folder that cannot be written get their own words and hint; anything else keeps
+/// tantivy's. In every case the archive is still as last committed.
+pub fn write_error(
+    dir: &Path,
+    what: &str,
+    unsaved: &str,
+    e: &(dyn std::error::Error + 'static),
+) -> UserError {
+    let shown =
+        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
+            .into_owned();
+    if is_disk_full(e) {
+        UserError::new(format!(
+            "cannot {what}: the disk is full (no space left for {shown}); {unsaved}"
+        ))
+        .hint("free some disk space, then run it again (an import adds only what is missing)")
+    } else if is_permission_denied(e) {
+        UserError::new(format!(
+            "cannot {what}: permission denied: {shown} cannot be written; {unsaved}"
+        ))
+        .hint("make the folder and its files writable by you (or use another --data-dir), then run it again")
+    } else {
+        UserError::new(format!("cannot {what}: {e}; {unsaved}"))
+            .hint("run it again; the archive stays as it was last saved")
+    }
 }
 
 /// Every message id already in the archive, read from the `id` fast field.
@@ -139,12 +228,23 @@ pub fn import(
         }));
     }
 
-    writer
-        .commit()
-        .map_err(|e| UserError::new(format!("cannot write the archive: {e}")))?;
-    writer
-        .wait_merging_threads()
-        .map_err(|e| UserError::new(format!("cannot finish writing the archive: {e}")))?;
+    crash_point("before-commit");
+    commit(
+        archive,
+        &mut writer,
+        "save the import",
+        "nothing from this import was saved",
+    )?;
+    // Committed: a crash from here on keeps the whole import (and re-running it adds nothing).
+    crash_point("after-commit");
+    writer.wait_merging_threads().map_err(|e| {
+        write_error(
+            &archive.dir,
+            "finish writing the archive",
+            "the import itself is saved",
+            &e,
+        )
+    })?;
     restrict_permissions(&archive.dir);
     archive.reload()?;
 
@@ -155,6 +255,33 @@ pub fn import(
         added,
         duplicates,
     })
+}
+
+/// Commits, or gives everything of this commit up: on an error (a full disk, say) the
+/// writer is rolled back and the files it had written are collected at once, so a failed
+/// import does not keep the disk full; the archive stays as last committed (tantivy's
+/// `save_metas` contract, RELIABILITY.md §4.1).
+pub fn commit(
+    archive: &Archive,
+    writer: &mut IndexWriter,
+    what: &str,
+    unsaved: &str,
+) -> Result<(), UserError> {
+    let result = writer.prepare_commit().and_then(|prepared| {
+        // The new segments are on disk; `meta.json` does not name them yet.
+        crash_point("during-commit");
+        prepared.commit()
+    });
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let err = write_error(&archive.dir, what, unsaved, &e);
+            if writer.rollback().is_ok() {
+                let _ = writer.garbage_collect_files().wait();
+            }
+            Err(err)
+        }
+    }
 }
 
 fn failed(error: String, path: String) -> FileReport {
@@ -186,6 +313,7 @@ fn import_file(
 ) -> Result<FileReport, UserError> {
     let loaded = import::load(path, &opts.limits)?;
     let parsed = import::parse_loaded(&loaded, &opts.parse)?;
+    crash_point("after-parse");
     let chat = import::chat_name(opts.chat.as_deref(), &loaded, &parsed);
     let ids = parsed.ids(&chat);
     progress.file(&loaded.display, parsed.messages.len() as u64);

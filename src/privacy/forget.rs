@@ -1,11 +1,14 @@
 //! Forgetting a person (SPEC §6, GDPR art. 17 and 21, RELIABILITY.md §5.5 and V12–V16).
 //!
-//! `forget` records the opt-out first (so an interrupted run still keeps them out of later
-//! imports), deletes every message whose sender is that person (any stored spelling of the
-//! name: same normalised form), commits, merges every segment into one so the deleted
-//! documents are rewritten away, then collects the files of the old segments, and checks
-//! that nothing of theirs is left in the index: no document, no deleted-but-stored
-//! document, no file of an old segment.
+//! `forget` takes the writer, marks the erasure as unfinished (`erase.pending`), records the
+//! opt-out (so an interrupted run still keeps them out of later imports), deletes every
+//! message whose sender is that person (any stored spelling of the name: same normalised
+//! form), commits, merges every segment into one so the deleted documents are rewritten
+//! away, then collects the files of the old segments, checks that nothing of theirs is left
+//! in the index (no document, no deleted-but-stored document, no file of an old segment),
+//! and removes the mark. A run killed after the mark is finished by the next whatscope that
+//! opens the archive, before it shows anything (RELIABILITY.md D11): the opt-out list is
+//! the record of whom to erase.
 //!
 //! What it does not erase, on purpose: other people's messages that mention or quote the
 //! person, and the system lines WhatsApp wrote about them ("Maya added Jonas", "Jonas
@@ -20,10 +23,11 @@
 
 use super::optout::OptOut;
 use crate::error::UserError;
+use crate::faults::crash_point;
 use crate::index::analyzer::analyzer;
-use crate::index::archive::{restrict_permissions, Archive};
+use crate::index::archive::{restrict_permissions, write_private, Archive};
 use crate::index::read;
-use crate::index::writer::open_writer;
+use crate::index::writer::{open_writer, wait_for_writer};
 use crate::privacy::pseudonym::normalise_name;
 use crate::privacy::secret;
 use std::collections::HashSet;
@@ -133,35 +137,46 @@ pub fn count_mentions(archive: &Archive, name: &str) -> Result<u64, UserError> {
     }
 }
 
+/// Marks an erasure in progress, in the data dir. Written before the opt-out is recorded and
+/// removed once the erasure is verified: while it is there, every whatscope that opens the
+/// archive finishes the erasure before it shows anything ([`finish_interrupted`]). It holds
+/// no name: the opt-out list says whom to erase.
+pub const ERASE_MARKER: &str = "erase.pending";
+
+const MARKER_TEXT: &str = "whatscope: an erasure (`whatscope forget`) has not finished; \
+the next whatscope to open the archive finishes it.\n";
+
+/// How long opening the archive waits for another whatscope to let go of the writer when an
+/// erasure must be finished first (that whatscope may be the erasure itself, still running).
+const RESUME_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Erases `name`'s messages for good and records the opt-out (see the module docs).
+///
+/// Crash safety (catalog D11): the erase marker goes first, then the opt-out; from then on
+/// a crash at any point leaves work that the next opening of the archive completes, and
+/// nothing of the person is shown before it has.
 pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     if normalise_name(name).is_empty() {
         return Err(UserError::new("forget: the name is empty")
             .hint("give the participant's name as `whatscope chats` or `search` shows it"));
     }
     let secret = secret::load_or_create(&archive.dir)?;
+    // The writer first: when another whatscope is busy with the archive, nothing changes.
+    let writer = open_writer(archive)?;
+    write_private(&archive.dir.join(ERASE_MARKER), MARKER_TEXT.as_bytes())?;
+    crash_point("after-erase-marker");
     let mut list = OptOut::load(&archive.dir)?;
     let newly_opted_out = list.add(&secret, name);
     if newly_opted_out {
         list.save(&archive.dir)?;
     }
+    crash_point("after-optout");
 
-    let mut writer = open_writer(archive)?;
-    // Our merge takes every segment: no background merge may hold one.
-    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     // Another whatscope may have committed since the archive was opened.
     archive.reload()?;
     let spellings = spellings(archive, name)?;
     let erased = count_messages(archive, &spellings)?;
-    for s in &spellings {
-        writer.delete_term(Term::from_field_text(archive.fields.sender_raw, s));
-    }
-    writer
-        .commit()
-        .map_err(|e| UserError::new(format!("cannot write the archive: {e}")))?;
-    let pending_files = compact(archive, writer)?;
-
-    verify(archive, &spellings)?;
+    let pending_files = erase(archive, writer, &spellings)?;
     let mentions = count_mentions(archive, name)?;
     Ok(Erasure {
         spellings,
@@ -172,23 +187,109 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     })
 }
 
+/// Finishes an erasure that a crash (or a full disk) interrupted, if the erase marker says
+/// there is one: every sender still in the archive whose name is on the opt-out list is
+/// erased, the segments compacted and collected, the result verified, the marker removed.
+///
+/// Called whenever the archive is opened. Waits a little when another whatscope holds the
+/// writer, and fails rather than show the archive when it keeps holding it.
+pub fn finish_interrupted(archive: &Archive) -> Result<(), UserError> {
+    let marker = archive.dir.join(ERASE_MARKER);
+    if !marker.exists() {
+        return Ok(());
+    }
+    let busy = || {
+        UserError::new("the archive is busy: another whatscope is erasing a participant")
+            .hint("wait for it to finish, then run this again")
+    };
+    let writer = wait_for_writer(archive, RESUME_PATIENCE)?.ok_or_else(busy)?;
+    if !marker.exists() {
+        // The whatscope that held the writer was the erasure, and it has finished.
+        return Ok(());
+    }
+    archive.reload()?;
+    let list = OptOut::load(&archive.dir)?;
+    let spellings = match secret::load(&archive.dir)? {
+        Some(secret) if !list.is_empty() => {
+            let names = crate::index::query::Names::from_searcher(&archive.searcher())
+                .map_err(read::err)?;
+            let mut out: Vec<String> = names
+                .senders()
+                .filter(|s| list.contains(&secret, s))
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        }
+        // Nothing recorded yet (the crash came before the opt-out): only the compaction.
+        _ => Vec::new(),
+    };
+    erase(archive, writer, &spellings)?;
+    Ok(())
+}
+
+/// Deletes the messages of `spellings`, commits, compacts, verifies, and removes the erase
+/// marker. Returns how many old files another process still holds.
+fn erase(
+    archive: &Archive,
+    mut writer: IndexWriter,
+    spellings: &[String],
+) -> Result<usize, UserError> {
+    // Our merge takes every segment: no background merge may hold one.
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+    for s in spellings {
+        writer.delete_term(Term::from_field_text(archive.fields.sender_raw, s));
+    }
+    crate::index::writer::commit(
+        archive,
+        &mut writer,
+        "erase the messages",
+        "the person stays opted out and hidden, and the erasure finishes when the archive is next opened",
+    )?;
+    crash_point("after-delete-commit");
+    archive.reload()?;
+    let pending_files = compact(archive, writer)?;
+    verify(archive, spellings)?;
+    std::fs::remove_file(archive.dir.join(ERASE_MARKER))
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Ok(()),
+            _ => Err(e),
+        })
+        .map_err(|e| {
+            UserError::new(format!(
+                "cannot finish the erasure: cannot remove {}: {e}",
+                ERASE_MARKER
+            ))
+            .hint(
+                "the messages are erased; make the data dir writable, then open the archive again",
+            )
+        })?;
+    Ok(pending_files)
+}
+
 /// Merges every segment into one (dropping deleted documents) and removes the files of
 /// the old segments. Returns how many old files are still there (held by another process).
 pub fn compact(archive: &Archive, mut writer: IndexWriter) -> Result<usize, UserError> {
     let fail = |what: &str, e: tantivy::TantivyError| {
-        UserError::new(format!("cannot {what} the archive: {e}"))
-            .hint("run the command again; nothing is lost, the archive stays as last committed")
+        crate::index::writer::write_error(
+            &archive.dir,
+            &format!("{what} the archive"),
+            "nothing is lost, the archive stays as last committed",
+            &e,
+        )
     };
     let ids = archive
         .index
         .searchable_segment_ids()
         .map_err(|e| fail("read", e))?;
+    crash_point("before-merge");
     if !ids.is_empty() {
         writer.merge(&ids).wait().map_err(|e| fail("merge", e))?;
     }
     writer
         .wait_merging_threads()
         .map_err(|e| fail("merge", e))?;
+    crash_point("before-gc");
     // Our own reader still maps the old segments; let go of them before collecting.
     archive.reload()?;
     let writer = open_writer(archive)?;
@@ -198,6 +299,7 @@ pub fn compact(archive: &Archive, mut writer: IndexWriter) -> Result<usize, User
         .wait()
         .map_err(|e| fail("clean up", e))?;
     drop(writer);
+    crash_point("after-gc");
     restrict_permissions(&archive.dir);
     stale_segment_files(archive)
 }

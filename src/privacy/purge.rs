@@ -6,31 +6,36 @@
 //! every archive, so it stays. Destroying the secret also makes any copy of the opt-out
 //! list or of pseudonymized output unlinkable to names (crypto-erasure of the mapping).
 
+use super::forget::ERASE_MARKER;
 use super::optout::OPTOUT_FILE;
 use super::secret::SECRET_FILE;
 use crate::error::UserError;
 use std::path::{Path, PathBuf};
 
 /// Names of whatscope's entries in a data dir.
-const ENTRIES: [&str; 5] = [
+const ENTRIES: [&str; 6] = [
     "index",
     "meta.json",
     SECRET_FILE,
     OPTOUT_FILE,
     ".create.lock",
+    ERASE_MARKER,
 ];
 
 /// Stems of files written through a temp file (`write_private` names them `STEM.tmpPID`).
-const TEMP_STEMS: [&str; 3] = ["meta", "secret", "opted-out"];
+const TEMP_STEMS: [&str; 4] = ["meta", "secret", "opted-out", "erase"];
 
 fn is_ours(name: &str) -> bool {
-    if ENTRIES.contains(&name) {
-        return true;
-    }
-    TEMP_STEMS.iter().any(|stem| {
+    ENTRIES.contains(&name) || temp_file_pid(name).is_some()
+}
+
+/// The process id in the name of one of our temp files (`STEM.tmpPID`), if it is one.
+pub fn temp_file_pid(name: &str) -> Option<u32> {
+    TEMP_STEMS.iter().find_map(|stem| {
         name.strip_prefix(stem)
             .and_then(|r| r.strip_prefix(".tmp"))
-            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|pid| pid.parse().ok())
     })
 }
 
