@@ -38,10 +38,13 @@ pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserEr
         }
     })?;
     let decoded = decode::decode(file.bytes).map_err(|e| {
-        let message = if source::named_like_zip(path) {
+        let message = if !file.zipped && source::named_like_zip(path) {
             // Read as text because its bytes are no zip: say so, not only what it is not.
             let decode::DecodeError::NotText(what) = &e;
-            format!("{}: not a zip archive, nor a chat text ({what})", file.display)
+            format!(
+                "{}: not a zip archive, nor a chat text ({what})",
+                file.display
+            )
         } else {
             format!("{}: {e}", file.display)
         };

@@ -61,6 +61,8 @@ pub struct ExportFile {
     pub media: Vec<String>,
     /// What was left out of the zip or guessed, one line each (names already sanitized).
     pub warnings: Vec<String>,
+    /// Whether the text came out of a zip.
+    pub zipped: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +73,9 @@ pub enum SourceError {
     TooLarge { path: String, limit: u64 },
     #[error("{path}: not a readable zip archive: {why}")]
     BadZip { path: String, why: String },
-    #[error("{path}: the zip holds {entries} entries, over the limit of {limit} (--max-zip-entries)")]
+    #[error(
+        "{path}: the zip holds {entries} entries, over the limit of {limit} (--max-zip-entries)"
+    )]
     TooManyEntries {
         path: String,
         entries: u64,
@@ -87,7 +91,9 @@ pub enum SourceError {
     Overlapping { path: String },
     #[error("{path}: the chat text {entry} is password-protected")]
     Encrypted { path: String, entry: String },
-    #[error("{path}: the chat text {entry} is compressed with {method}, which whatscope does not read")]
+    #[error(
+        "{path}: the chat text {entry} is compressed with {method}, which whatscope does not read"
+    )]
     Method {
         path: String,
         entry: String,
@@ -207,6 +213,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
             bytes,
             media: Vec::new(),
             warnings: Vec::new(),
+            zipped: false,
         });
     }
     let file_name = path
@@ -246,6 +253,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         bytes,
         media: Vec::new(),
         warnings: Vec::new(),
+        zipped: false,
     })
 }
 
@@ -329,18 +337,19 @@ pub fn read_zip<R: Read + Seek>(
     warnings.extend(skipped_warnings(display, &listing.skipped));
     let bytes = read_chat_text(&mut zip, &shared, &chosen, display, limits)?;
     // The zip's name counts (SPEC §1), unless only the text inside is named after the chat.
-    let name_hint = if !chatname::is_export_name(file_name) && chatname::is_export_name(&chosen.base)
-    {
-        chatname::from_file_name(&chosen.base)
-    } else {
-        chatname::from_file_name(file_name)
-    };
+    let name_hint =
+        if !chatname::is_export_name(file_name) && chatname::is_export_name(&chosen.base) {
+            chatname::from_file_name(&chosen.base)
+        } else {
+            chatname::from_file_name(file_name)
+        };
     Ok(ExportFile {
         display: format!("{display}/{}", quote(&chosen.base)),
         name_hint,
         bytes,
         media: listing.media,
         warnings,
+        zipped: true,
     })
 }
 
@@ -528,13 +537,13 @@ enum Skip {
 impl Skip {
     fn describe(self) -> String {
         match self {
-            Skip::UnsafeName => "with unsafe names (absolute, or leading out of the folder)".into(),
-            Skip::OddName => format!(
-                "with names over {MAX_ENTRY_NAME_BYTES} bytes or {MAX_ENTRY_DEPTH} levels deep"
-            ),
-            Skip::Symlink => "that are symbolic links".into(),
-            Skip::Encrypted => "that are password-protected".into(),
-            Skip::Method => "compressed with a method whatscope does not read".into(),
+            Skip::UnsafeName => "unsafe name: absolute, or leading out of the folder".into(),
+            Skip::OddName => {
+                format!("name over {MAX_ENTRY_NAME_BYTES} bytes or {MAX_ENTRY_DEPTH} levels deep")
+            }
+            Skip::Symlink => "symbolic link".into(),
+            Skip::Encrypted => "password-protected".into(),
+            Skip::Method => "compression method whatscope does not read".into(),
         }
     }
 }
@@ -583,7 +592,10 @@ fn list_entries<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Listing {
         let method = entry.compression();
         let unreadable = if entry.encrypted() {
             Some((Skip::Encrypted, method))
-        } else if !matches!(method, CompressionMethod::Stored | CompressionMethod::Deflated) {
+        } else if !matches!(
+            method,
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
             Some((Skip::Method, method))
         } else {
             None
@@ -597,7 +609,9 @@ fn list_entries<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Listing {
                 unreadable,
             });
         } else if let Some((skip, method)) = unreadable {
-            listing.skipped.push((skip, skipped_label(&name, skip, method)));
+            listing
+                .skipped
+                .push((skip, skipped_label(&name, skip, method)));
         } else {
             listing.media.push(base);
         }
@@ -607,7 +621,9 @@ fn list_entries<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Listing {
 
 /// macOS Finder leftovers (`__MACOSX/`, `._name`): never part of an export, never reported.
 fn is_mac_metadata(name: &str) -> bool {
-    name.starts_with("__MACOSX/") || name.contains("/__MACOSX/") || base_name(name).starts_with("._")
+    name.starts_with("__MACOSX/")
+        || name.contains("/__MACOSX/")
+        || base_name(name).starts_with("._")
 }
 
 fn base_name(name: &str) -> &str {
@@ -745,7 +761,7 @@ fn skipped_warnings(display: &str, skipped: &[(Skip, String)]) -> Vec<String> {
                 .map(|(_, n)| n.clone())
                 .collect();
             format!(
-                "{display}: left out {} {} {}: {}",
+                "{display}: left out {} zip {} ({}): {}",
                 names.len(),
                 if names.len() == 1 { "entry" } else { "entries" },
                 reason.describe(),
@@ -913,7 +929,12 @@ fn stream_text(
     let mut bytes = Vec::new();
     let mut step = vec![0u8; STEP];
     loop {
-        let n = match r.read(&mut step) {
+        // Ask for the declared size, then for one byte more: the zip crate fails a read that
+        // outgrows the declared size without handing over its bytes, and having them tells a
+        // lie (more data than declared) from damage.
+        let left = declared.saturating_sub(bytes.len() as u64);
+        let want = left.clamp(1, STEP as u64) as usize;
+        let n = match r.read(&mut step[..want]) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
