@@ -42,7 +42,7 @@ pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserEr
             // Read as text because its bytes are no zip: say so, not only what it is not.
             let decode::DecodeError::NotText(what) = &e;
             format!(
-                "{}: not a zip archive, nor a chat text ({what})",
+                "{}: not a zip archive, nor a chat text: {what}",
                 file.display
             )
         } else {
