@@ -441,9 +441,12 @@ const EOCD_LEN: usize = 22;
 const ZIP64_LOCATOR_SIG: &[u8; 4] = b"PK\x06\x07";
 const ZIP64_LOCATOR_LEN: usize = 20;
 const ZIP64_EOCD_SIG: &[u8; 4] = b"PK\x06\x06";
+const ZIP64_EOCD_LEN: usize = 56;
+/// Smallest central directory record: signature and fixed fields.
+const CENTRAL_HEADER_LEN: u64 = 46;
 
-/// The most entries any end-of-central-directory record in the last 64 KiB claims (ZIP64 ones
-/// included). Only well-formed records count; the crate's own parse is checked again after.
+/// The most entries a plausible end-of-central-directory record in the last 64 KiB claims
+/// (ZIP64 ones included). The crate's own count is checked again after it parses.
 fn declared_entries(r: &mut (impl Read + Seek)) -> io::Result<u64> {
     let len = r.seek(SeekFrom::End(0))?;
     let tail_len = len.min((EOCD_LEN + u16::MAX as usize + ZIP64_LOCATOR_LEN) as u64);
@@ -456,23 +459,45 @@ fn declared_entries(r: &mut (impl Read + Seek)) -> io::Result<u64> {
         let Some(record) = tail.get(at..at + EOCD_LEN) else {
             continue;
         };
-        let mut count = u64::from(le16(record, 10));
-        if count == u64::from(u16::MAX) {
-            if let Some(zip64) = zip64_declared_entries(r, &tail, at)? {
-                count = zip64;
-            }
+        let claim = if le16(record, 10) == u16::MAX
+            || le32(record, 12) == u32::MAX
+            || le32(record, 16) == u32::MAX
+        {
+            zip64_claim(r, &tail, at)?
+        } else {
+            Some(Claim {
+                entries: u64::from(le16(record, 10)),
+                directory_size: u64::from(le32(record, 12)),
+                directory_end: u64::from(le32(record, 16)) + u64::from(le32(record, 12)),
+                record_at: tail_start + at as u64,
+            })
+        };
+        if let Some(claim) = claim.filter(Claim::is_plausible) {
+            most = most.max(claim.entries);
         }
-        most = most.max(count);
     }
     Ok(most)
 }
 
-/// The entry count of the ZIP64 end record the locator before the end record at `at` points to.
-fn zip64_declared_entries(
-    r: &mut (impl Read + Seek),
-    tail: &[u8],
-    at: usize,
-) -> io::Result<Option<u64>> {
+/// What an end record says about the central directory.
+struct Claim {
+    entries: u64,
+    directory_size: u64,
+    directory_end: u64,
+    record_at: u64,
+}
+
+impl Claim {
+    /// A directory big enough for its entries, ending before its end record: a signature that
+    /// merely occurs in some data is no such record.
+    fn is_plausible(&self) -> bool {
+        self.entries.saturating_mul(CENTRAL_HEADER_LEN) <= self.directory_size
+            && self.directory_end <= self.record_at
+    }
+}
+
+/// The claim of the ZIP64 end record that the locator before the end record at `at` points to.
+fn zip64_claim(r: &mut (impl Read + Seek), tail: &[u8], at: usize) -> io::Result<Option<Claim>> {
     let Some(locator) = at
         .checked_sub(ZIP64_LOCATOR_LEN)
         .and_then(|start| tail.get(start..at))
@@ -482,12 +507,19 @@ fn zip64_declared_entries(
     if &locator[..4] != ZIP64_LOCATOR_SIG {
         return Ok(None);
     }
-    r.seek(SeekFrom::Start(le64(locator, 8)))?;
-    let mut record = [0u8; 40];
+    let record_at = le64(locator, 8);
+    r.seek(SeekFrom::Start(record_at))?;
+    let mut record = [0u8; ZIP64_EOCD_LEN];
     if r.read_exact(&mut record).is_err() || &record[..4] != ZIP64_EOCD_SIG {
         return Ok(None);
     }
-    Ok(Some(le64(&record, 32)))
+    let directory_size = le64(&record, 40);
+    Ok(Some(Claim {
+        entries: le64(&record, 32),
+        directory_size,
+        directory_end: le64(&record, 48).saturating_add(directory_size),
+        record_at,
+    }))
 }
 
 fn le16(b: &[u8], at: usize) -> u16 {

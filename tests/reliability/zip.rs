@@ -807,6 +807,17 @@ fn z7_entry_count_limit_named_and_fast() {
     let run = env.run(&["parse", s(&zip), "--max-zip-entries", "200000"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
+    // An end-record signature inside media data, claiming 60 000 entries, is no end record.
+    let mut fake_end = b"PK\x05\x06\0\0\0\0".to_vec();
+    fake_end.extend_from_slice(&[0x60, 0xEA, 0x60, 0xEA, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let zip = raw_zip(&[
+        Raw::stored("_chat.txt", CHAT.as_bytes()),
+        Raw::stored("IMG-1.jpg", &fake_end),
+    ]);
+    let zip = env.input("fake-end.zip", &zip);
+    let run = env.run(&["parse", s(&zip)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
     let zip = env.input("50k.zip", &many_entries(50_000));
     let run = env.run(&["parse", s(&zip)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
