@@ -22,6 +22,8 @@ pub struct LoadedExport {
     pub display: String,
     pub name_hint: Option<String>,
     pub media: Vec<String>,
+    /// What reading the file left out or had to guess (zip entries skipped, several chat texts).
+    pub source_warnings: Vec<String>,
     pub decoded: decode::Decoded,
 }
 
@@ -36,13 +38,24 @@ pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserEr
         }
     })?;
     let decoded = decode::decode(file.bytes).map_err(|e| {
-        UserError::new(format!("{}: {e}", file.display))
+        let message = if !file.zipped && source::named_like_zip(path) {
+            // Read as text because its bytes are no zip: say so, not only what it is not.
+            let decode::DecodeError::NotText(what) = &e;
+            format!(
+                "{}: not a zip archive, nor a chat text: {what}",
+                file.display
+            )
+        } else {
+            format!("{}: {e}", file.display)
+        };
+        UserError::new(message)
             .hint("pass the .txt or .zip that WhatsApp's \"Export chat\" produced")
     })?;
     Ok(LoadedExport {
         display: file.display,
         name_hint: file.name_hint,
         media: file.media,
+        source_warnings: file.warnings,
         decoded,
     })
 }
@@ -82,7 +95,7 @@ pub fn chat_name(given: Option<&str>, loaded: &LoadedExport, parsed: &Parsed<'_>
 
 /// Human-readable warnings about what the parse had to repair or could not place.
 pub fn warnings(loaded: &LoadedExport, parsed: &Parsed<'_>) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = loaded.source_warnings.clone();
     let name = &loaded.display;
     let d = &loaded.decoded;
     if !d.repaired_lines.is_empty() {

@@ -1,20 +1,30 @@
 //! Where exports come from: a `.txt`, a `.zip` read in place (never extracted), a folder
-//! searched recursively, or stdin. Applies the size limits of RELIABILITY.md §2.3/§3.3,
-//! counted on bytes actually read, never on sizes an archive declares.
+//! searched recursively, or stdin. Applies the limits of RELIABILITY.md §2.3/§3.3, counted on
+//! bytes actually read, never on sizes an archive declares.
+//!
+//! A zip is never unpacked: only its chat text is decompressed, into memory; every other entry
+//! is only listed by name (media are never written anywhere, so hostile names, symlinks and
+//! huge media cannot touch the disk). Entries that could only be trouble are left out with a
+//! warning: unsafe or absurd names, symlinks, password-protected entries, unknown compression.
 
 use super::chatname;
+use crate::sanitize::{to_display, truncate_width, Mode};
+use std::cell::{Cell, RefCell};
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use zip::result::ZipError;
+use zip::CompressionMethod;
 
-/// Limits on what is read; each names itself in the error that hits it.
+/// Limits on what is read; each names its flag in the error that hits it.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest chat text, in bytes (`--max-text-mib`).
     pub max_text_bytes: u64,
     /// Most entries a zip may hold (`--max-zip-entries`).
     pub max_zip_entries: usize,
-    /// Largest expansion of a compressed chat text over 1 MiB (`--max-zip-ratio`).
+    /// Largest expansion of a zipped chat text, checked once over 1 MiB (`--max-zip-ratio`).
     pub max_zip_ratio: u64,
 }
 
@@ -28,6 +38,17 @@ impl Default for Limits {
     }
 }
 
+/// Longest entry name listed; longer ones are skipped (RELIABILITY.md §2.3).
+pub const MAX_ENTRY_NAME_BYTES: usize = 1024;
+/// Deepest entry path listed; deeper ones are skipped.
+pub const MAX_ENTRY_DEPTH: usize = 16;
+/// The compression ratio is only judged past this many bytes: tiny texts compress wildly.
+const RATIO_FLOOR_BYTES: u64 = 1 << 20;
+/// Skipped names quoted per warning; the rest are counted.
+const NAMES_SHOWN: usize = 5;
+/// Display width of one quoted entry name.
+const NAME_WIDTH: usize = 60;
+
 /// One chat text, read and ready to decode.
 #[derive(Debug)]
 pub struct ExportFile {
@@ -38,27 +59,51 @@ pub struct ExportFile {
     pub bytes: Vec<u8>,
     /// Other files of the export (zip members), by name.
     pub media: Vec<String>,
+    /// What was left out of the zip or guessed, one line each (names already sanitized).
+    pub warnings: Vec<String>,
+    /// Whether the text came out of a zip.
+    pub zipped: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error("{path}: cannot read it: {source}")]
     Io { path: String, source: io::Error },
-    #[error("{path}: is {size} MiB, over the {limit} MiB limit for a chat text")]
-    TooLarge { path: String, size: u64, limit: u64 },
+    #[error("{path}: the chat text is larger than {limit} MiB (--max-text-mib)")]
+    TooLarge { path: String, limit: u64 },
     #[error("{path}: not a readable zip archive: {why}")]
     BadZip { path: String, why: String },
-    #[error("{path}: the zip holds {entries} entries, over the limit of {limit}")]
+    #[error(
+        "{path}: the zip holds {entries} entries, over the limit of {limit} (--max-zip-entries)"
+    )]
     TooManyEntries {
         path: String,
-        entries: usize,
+        entries: u64,
         limit: usize,
     },
-    #[error("{path}: {entry} expands more than {limit}:1, which no chat text does (a zip bomb?)")]
+    #[error("{path}: {entry} expands more than {limit}:1 (--max-zip-ratio), which no chat text does (a zip bomb?)")]
     Ratio {
         path: String,
         entry: String,
         limit: u64,
+    },
+    #[error("{path}: malformed zip archive: its entries overlap (a zip bomb?)")]
+    Overlapping { path: String },
+    #[error("{path}: the chat text {entry} is password-protected")]
+    Encrypted { path: String, entry: String },
+    #[error(
+        "{path}: the chat text {entry} is compressed with {method}, which whatscope does not read"
+    )]
+    Method {
+        path: String,
+        entry: String,
+        method: String,
+    },
+    #[error("{path}: the chat text {entry} is damaged: {why}")]
+    Corrupt {
+        path: String,
+        entry: String,
+        why: String,
     },
     #[error("{path}: no chat text (.txt) inside the zip")]
     NoChatInZip { path: String },
@@ -79,11 +124,19 @@ impl SourceError {
             SourceError::Ratio { .. } => {
                 Some("raise the limit with --max-zip-ratio if the zip is genuine")
             }
+            SourceError::Encrypted { .. } => {
+                Some("export the chat again from WhatsApp (Export chat), without a password")
+            }
             SourceError::NoChatInZip { .. } => {
                 Some("export the chat again from WhatsApp (Export chat) and pass that zip")
             }
-            SourceError::BadZip { .. } => {
-                Some("the download may be incomplete; export the chat again")
+            SourceError::Method { .. } => Some(
+                "export the chat again from WhatsApp, or zip the .txt again with ordinary (deflate) compression",
+            ),
+            SourceError::BadZip { .. }
+            | SourceError::Overlapping { .. }
+            | SourceError::Corrupt { .. } => {
+                Some("the download or copy may be incomplete or damaged; export the chat again")
             }
             _ => None,
         }
@@ -143,7 +196,9 @@ fn has_ext(p: &Path, ext: &str) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
-/// Reads one export: the chat text of a `.txt`, a `.zip` or stdin.
+/// Reads one export: the chat text of a `.txt`, a `.zip` or stdin. What the bytes are decides
+/// the handler, not the file's name: a zip renamed `.txt` is read as a zip, a text renamed
+/// `.zip` as a text.
 pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
     let display = path.display().to_string();
     let io_err = |source| SourceError::Io {
@@ -157,21 +212,29 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
             name_hint: None,
             bytes,
             media: Vec::new(),
+            warnings: Vec::new(),
+            zipped: false,
         });
     }
-    let mut file = File::open(path).map_err(io_err)?;
-    let mut magic = [0u8; 4];
-    let n = file.read(&mut magic).map_err(io_err)?;
-    drop(file);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if n == 4 && (&magic == b"PK\x03\x04" || &magic == b"PK\x05\x06") {
-        return read_zip(path, &display, &file_name, limits);
-    }
     let file = File::open(path).map_err(io_err)?;
     let size = file.metadata().ok().map(|m| m.len());
+    let mut magic = Vec::with_capacity(4);
+    (&file).take(4).read_to_end(&mut magic).map_err(io_err)?;
+    if is_zip_magic(&magic) {
+        return read_zip(io::BufReader::new(file), &display, &file_name, limits);
+    }
+    if magic.is_empty() && named_like_zip(path) {
+        return Err(SourceError::BadZip {
+            path: display,
+            why: "the file is empty (0 bytes)".into(),
+        });
+    }
+    let mut file = file;
+    file.seek(SeekFrom::Start(0)).map_err(io_err)?;
     let bytes = read_limited(file, limits.max_text_bytes, &display, size)?;
     // A loose `_chat.txt` usually sits in a folder named after the export.
     let name_hint = chatname::from_file_name(&file_name).or_else(|| {
@@ -189,7 +252,19 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         },
         bytes,
         media: Vec::new(),
+        warnings: Vec::new(),
+        zipped: false,
     })
+}
+
+/// A local file header or (for an empty archive) the end record: how every zip starts.
+fn is_zip_magic(magic: &[u8]) -> bool {
+    magic == b"PK\x03\x04" || magic == b"PK\x05\x06"
+}
+
+/// Whether the path ends in `.zip` (any case): such a file that holds no zip gets a zip error.
+pub fn named_like_zip(path: &Path) -> bool {
+    has_ext(path, "zip")
 }
 
 /// Only a folder that WhatsApp (or the user) named after the chat names a loose `_chat.txt`.
@@ -218,114 +293,724 @@ fn read_limited(
     if bytes.len() as u64 > limit {
         return Err(SourceError::TooLarge {
             path: path.to_string(),
-            size: (bytes.len() as u64) >> 20,
             limit: limit >> 20,
         });
     }
     Ok(bytes)
 }
 
-fn read_zip(
-    path: &Path,
+// ---------------------------------------------------------------------------------------------
+// Zips
+
+/// Reads the chat text of a zip from any seekable reader: the file itself, or bytes in memory
+/// (the fuzz target). `display` names the zip in messages, `file_name` may name the chat.
+pub fn read_zip<R: Read + Seek>(
+    reader: R,
     display: &str,
     file_name: &str,
     limits: &Limits,
 ) -> Result<ExportFile, SourceError> {
-    let bad = |why: String| SourceError::BadZip {
-        path: display.to_string(),
-        why,
-    };
-    let file = File::open(path).map_err(|source| SourceError::Io {
-        path: display.to_string(),
-        source,
-    })?;
-    let mut zip = zip::ZipArchive::new(io::BufReader::new(file)).map_err(|e| bad(e.to_string()))?;
+    let shared = SharedReader::new(reader);
+    check_declared_entries(&mut shared.clone(), display, limits)?;
+    let mut zip = zip::ZipArchive::new(shared.clone()).map_err(|e| unreadable_zip(display, &e))?;
     if zip.len() > limits.max_zip_entries {
         return Err(SourceError::TooManyEntries {
             path: display.to_string(),
-            entries: zip.len(),
+            entries: zip.len() as u64,
             limit: limits.max_zip_entries,
         });
     }
-    let mut texts: Vec<(usize, String)> = Vec::new();
-    let mut media = Vec::new();
-    for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_raw(i) else {
-            continue;
-        };
-        let Ok(name) = entry.name().map(|n| n.to_string()) else {
-            continue;
-        };
-        if entry.is_dir()
-            || entry.is_symlink()
-            || entry.encrypted()
-            || name.starts_with("__MACOSX/")
-            || name.contains("/__MACOSX/")
-            || entry.enclosed_name().is_none()
-        {
-            continue;
-        }
-        let base = name.rsplit('/').next().unwrap_or(&name).to_string();
-        if base.starts_with("._") {
-            continue;
-        }
-        if base.to_ascii_lowercase().ends_with(".txt") {
-            texts.push((i, base));
+    if entries_overlap(&zip) {
+        return Err(SourceError::Overlapping {
+            path: display.to_string(),
+        });
+    }
+    let mut listing = list_entries(&zip);
+    let mut warnings = Vec::new();
+    if zip.has_duplicate_names() {
+        // The zip crate keeps one entry per name: the last one listed, as `unzip` would leave it.
+        warnings.push(format!(
+            "{display}: the zip lists some names more than once; of each, only the last one is read"
+        ));
+    }
+    let chosen = choose_chat_text(&mut listing, display, &mut warnings)?;
+    warnings.extend(skipped_warnings(display, &listing.skipped));
+    let bytes = read_chat_text(&mut zip, &shared, &chosen, display, limits)?;
+    // The zip's name counts (SPEC §1), unless only the text inside is named after the chat.
+    let name_hint =
+        if !chatname::is_export_name(file_name) && chatname::is_export_name(&chosen.base) {
+            chatname::from_file_name(&chosen.base)
         } else {
-            media.push(base);
+            chatname::from_file_name(file_name)
+        };
+    Ok(ExportFile {
+        display: format!("{display}/{}", quote(&chosen.base)),
+        name_hint,
+        bytes,
+        media: listing.media,
+        warnings,
+        zipped: true,
+    })
+}
+
+/// The reader the zip crate and this module share (the local-header check reads through a
+/// clone), counting the bytes pulled through it: the compressed input of the chat text, which
+/// the ratio check needs as it goes.
+struct SharedReader<R> {
+    inner: Rc<RefCell<R>>,
+    pulled: Rc<Cell<u64>>,
+}
+
+impl<R> SharedReader<R> {
+    fn new(reader: R) -> Self {
+        SharedReader {
+            inner: Rc::new(RefCell::new(reader)),
+            pulled: Rc::new(Cell::new(0)),
         }
     }
-    // `_chat.txt` (iOS) first, then a name WhatsApp gives, then any text.
-    texts.sort_by_key(|(_, n)| {
-        if n.eq_ignore_ascii_case("_chat.txt") {
-            0
-        } else if n.to_lowercase().contains("whatsapp") {
-            1
-        } else {
-            2
+}
+
+impl<R> Clone for SharedReader<R> {
+    fn clone(&self) -> Self {
+        SharedReader {
+            inner: Rc::clone(&self.inner),
+            pulled: Rc::clone(&self.pulled),
         }
-    });
-    let Some((index, inner_name)) = texts.first().cloned() else {
+    }
+}
+
+fn busy() -> io::Error {
+    io::Error::other("zip reader used twice at once")
+}
+
+impl<R: Read> Read for SharedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.try_borrow_mut().map_err(|_| busy())?.read(buf)?;
+        self.pulled.set(self.pulled.get().saturating_add(n as u64));
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for SharedReader<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.try_borrow_mut().map_err(|_| busy())?.seek(pos)
+    }
+}
+
+/// The zip crate's errors in words a user can act on (never "Could not find EOCD").
+fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
+    let why = match e {
+        ZipError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            "it is cut short (an incomplete download or copy?)".to_string()
+        }
+        ZipError::Io(e) => format!("cannot read it ({e})"),
+        ZipError::UnsupportedArchive(what) => {
+            format!("it uses a zip feature whatscope does not read ({what})")
+        }
+        _ => "it is damaged or cut short (its table of contents is missing or broken)".to_string(),
+    };
+    SourceError::BadZip {
+        path: display.to_string(),
+        why,
+    }
+}
+
+/// Refuses a zip whose end record claims more entries than the limit, before the zip crate
+/// builds a table of them all.
+fn check_declared_entries(
+    r: &mut (impl Read + Seek),
+    display: &str,
+    limits: &Limits,
+) -> Result<(), SourceError> {
+    let declared = declared_entries(r).map_err(|source| SourceError::Io {
+        path: display.to_string(),
+        source,
+    })?;
+    if declared > limits.max_zip_entries as u64 {
+        return Err(SourceError::TooManyEntries {
+            path: display.to_string(),
+            entries: declared,
+            limit: limits.max_zip_entries,
+        });
+    }
+    Ok(())
+}
+
+const EOCD_SIG: &[u8; 4] = b"PK\x05\x06";
+const EOCD_LEN: usize = 22;
+const ZIP64_LOCATOR_SIG: &[u8; 4] = b"PK\x06\x07";
+const ZIP64_LOCATOR_LEN: usize = 20;
+const ZIP64_EOCD_SIG: &[u8; 4] = b"PK\x06\x06";
+const ZIP64_EOCD_LEN: usize = 56;
+/// Smallest central directory record: signature and fixed fields.
+const CENTRAL_HEADER_LEN: u64 = 46;
+
+/// The most entries a plausible end-of-central-directory record in the last 64 KiB claims
+/// (ZIP64 ones included). The crate's own count is checked again after it parses.
+fn declared_entries(r: &mut (impl Read + Seek)) -> io::Result<u64> {
+    let len = r.seek(SeekFrom::End(0))?;
+    let tail_len = len.min((EOCD_LEN + u16::MAX as usize + ZIP64_LOCATOR_LEN) as u64);
+    let tail_start = len - tail_len;
+    r.seek(SeekFrom::Start(tail_start))?;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    r.take(tail_len).read_to_end(&mut tail)?;
+    let mut most = 0;
+    for at in memchr::memmem::rfind_iter(&tail, EOCD_SIG) {
+        let Some(record) = tail.get(at..at + EOCD_LEN) else {
+            continue;
+        };
+        let claim = if le16(record, 10) == u16::MAX
+            || le32(record, 12) == u32::MAX
+            || le32(record, 16) == u32::MAX
+        {
+            zip64_claim(r, &tail, at)?
+        } else {
+            Some(Claim {
+                entries: u64::from(le16(record, 10)),
+                directory_size: u64::from(le32(record, 12)),
+                directory_end: u64::from(le32(record, 16)) + u64::from(le32(record, 12)),
+                record_at: tail_start + at as u64,
+            })
+        };
+        if let Some(claim) = claim.filter(Claim::is_plausible) {
+            most = most.max(claim.entries);
+        }
+    }
+    Ok(most)
+}
+
+/// What an end record says about the central directory.
+struct Claim {
+    entries: u64,
+    directory_size: u64,
+    directory_end: u64,
+    record_at: u64,
+}
+
+impl Claim {
+    /// A directory big enough for its entries, ending before its end record: a signature that
+    /// merely occurs in some data is no such record.
+    fn is_plausible(&self) -> bool {
+        self.entries.saturating_mul(CENTRAL_HEADER_LEN) <= self.directory_size
+            && self.directory_end <= self.record_at
+    }
+}
+
+/// The claim of the ZIP64 end record that the locator before the end record at `at` points to.
+fn zip64_claim(r: &mut (impl Read + Seek), tail: &[u8], at: usize) -> io::Result<Option<Claim>> {
+    let Some(locator) = at
+        .checked_sub(ZIP64_LOCATOR_LEN)
+        .and_then(|start| tail.get(start..at))
+    else {
+        return Ok(None);
+    };
+    if &locator[..4] != ZIP64_LOCATOR_SIG {
+        return Ok(None);
+    }
+    let record_at = le64(locator, 8);
+    r.seek(SeekFrom::Start(record_at))?;
+    let mut record = [0u8; ZIP64_EOCD_LEN];
+    if r.read_exact(&mut record).is_err() || &record[..4] != ZIP64_EOCD_SIG {
+        return Ok(None);
+    }
+    let directory_size = le64(&record, 40);
+    Ok(Some(Claim {
+        entries: le64(&record, 32),
+        directory_size,
+        directory_end: le64(&record, 48).saturating_add(directory_size),
+        record_at,
+    }))
+}
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn le64(b: &[u8], at: usize) -> u64 {
+    u64::from(le32(b, at)) | (u64::from(le32(b, at + 4)) << 32)
+}
+
+/// Local header: signature and fixed fields before the name.
+const LOCAL_HEADER_LEN: u64 = 30;
+
+/// Whether two entries claim the same bytes, judged from the central directory alone (no
+/// reads): in header order, each entry's header (30 bytes at least) and data must end before
+/// the next header begins. Overlap is how non-recursive zip bombs multiply one compressed
+/// kernel, and no honest writer produces it.
+fn entries_overlap<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> bool {
+    let mut spans: Vec<(u64, u64)> = (0..zip.len())
+        .filter_map(|i| zip.by_index_data(i).ok())
+        .map(|e| {
+            let start = e.header_start();
+            let end = start
+                .saturating_add(LOCAL_HEADER_LEN)
+                .saturating_add(e.compressed_size());
+            (start, end)
+        })
+        .collect();
+    spans.sort_unstable();
+    spans.windows(2).any(|w| w[1].0 < w[0].1)
+}
+
+/// Why an entry is left out; one warning per reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Skip {
+    UnsafeName,
+    OddName,
+    Symlink,
+    Encrypted,
+    Method,
+}
+
+impl Skip {
+    fn describe(self) -> String {
+        match self {
+            Skip::UnsafeName => "unsafe name: absolute, or leading out of the folder".into(),
+            Skip::OddName => {
+                format!("name over {MAX_ENTRY_NAME_BYTES} bytes or {MAX_ENTRY_DEPTH} levels deep")
+            }
+            Skip::Symlink => "symbolic link".into(),
+            Skip::Encrypted => "password-protected".into(),
+            Skip::Method => "compression method whatscope does not read".into(),
+        }
+    }
+}
+
+/// A `.txt` entry that may be the chat text.
+#[derive(Debug)]
+struct Candidate {
+    index: usize,
+    /// The whole name in the zip.
+    name: String,
+    /// The name after the last folder.
+    base: String,
+    /// Set when the entry cannot be read (encrypted, unknown compression).
+    unreadable: Option<(Skip, CompressionMethod)>,
+}
+
+#[derive(Debug, Default)]
+struct Listing {
+    texts: Vec<Candidate>,
+    media: Vec<String>,
+    /// Left-out entries: the reason and the name as shown (sanitized).
+    skipped: Vec<(Skip, String)>,
+}
+
+/// Sorts the entries from the central directory alone, reading nothing: chat text candidates,
+/// media (listed by name), and entries left out.
+fn list_entries<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Listing {
+    let mut listing = Listing::default();
+    for index in 0..zip.len() {
+        let Ok(entry) = zip.by_index_data(index) else {
+            continue;
+        };
+        let name = match entry.name() {
+            Ok(n) => n.into_owned(),
+            Err(_) => String::from_utf8_lossy(entry.name_raw()).into_owned(),
+        };
+        if entry.is_dir() || is_mac_metadata(&name) {
+            continue;
+        }
+        if let Some(skip) = name_or_kind_problem(&name, entry.enclosed_name().is_none(), || {
+            entry.is_symlink()
+        }) {
+            listing.skipped.push((skip, quote(&name)));
+            continue;
+        }
+        let method = entry.compression();
+        let unreadable = if entry.encrypted() {
+            Some((Skip::Encrypted, method))
+        } else if !matches!(
+            method,
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            Some((Skip::Method, method))
+        } else {
+            None
+        };
+        let base = base_name(&name).to_string();
+        if base.to_ascii_lowercase().ends_with(".txt") {
+            listing.texts.push(Candidate {
+                index,
+                name,
+                base,
+                unreadable,
+            });
+        } else if let Some((skip, method)) = unreadable {
+            listing
+                .skipped
+                .push((skip, skipped_label(&name, skip, method)));
+        } else {
+            listing.media.push(base);
+        }
+    }
+    listing
+}
+
+/// macOS Finder leftovers (`__MACOSX/`, `._name`): never part of an export, never reported.
+fn is_mac_metadata(name: &str) -> bool {
+    name.starts_with("__MACOSX/")
+        || name.contains("/__MACOSX/")
+        || base_name(name).starts_with("._")
+}
+
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Why a name or kind of entry rules it out, if it does.
+fn name_or_kind_problem(
+    name: &str,
+    not_enclosed: bool,
+    is_symlink: impl FnOnce() -> bool,
+) -> Option<Skip> {
+    if not_enclosed || is_unsafe_name(name) {
+        Some(Skip::UnsafeName)
+    } else if name.len() > MAX_ENTRY_NAME_BYTES || path_depth(name) > MAX_ENTRY_DEPTH {
+        Some(Skip::OddName)
+    } else if is_symlink() {
+        Some(Skip::Symlink)
+    } else {
+        None
+    }
+}
+
+/// A name that would leave a folder if anything ever used it as a path: absolute (`/x`, `\x`,
+/// `C:x`, `\\server\share`), with a `..` component (either separator), or holding a NUL. The
+/// zip crate's `enclosed_name` strips roots and drive letters instead of refusing them.
+pub fn is_unsafe_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    name.starts_with(['/', '\\'])
+        || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+        || name.split(['/', '\\']).any(|part| part == "..")
+        || name.contains('\0')
+}
+
+fn path_depth(name: &str) -> usize {
+    name.split(['/', '\\']).filter(|p| !p.is_empty()).count()
+}
+
+fn skipped_label(name: &str, skip: Skip, method: CompressionMethod) -> String {
+    if skip == Skip::Method {
+        format!("{} ({})", quote(name), method_name(method))
+    } else {
+        quote(name)
+    }
+}
+
+/// What to call a compression method in a message.
+fn method_name(method: CompressionMethod) -> String {
+    match method {
+        CompressionMethod::BZIP2 => "bzip2".into(),
+        CompressionMethod::LZMA => "LZMA".into(),
+        CompressionMethod::ZSTD => "Zstandard".into(),
+        CompressionMethod::DEFLATE64 => "Deflate64".into(),
+        CompressionMethod::XZ => "XZ".into(),
+        CompressionMethod::PPMD => "PPMd".into(),
+        CompressionMethod::AES => "AES encryption".into(),
+        other => format!("method {}", method_id(other)),
+    }
+}
+
+/// The method's number in the zip format (the zip crate deprecates the conversion only in
+/// favour of its named constants, which cannot compare with a header's raw field).
+#[allow(deprecated)]
+fn method_id(method: CompressionMethod) -> u16 {
+    method.to_u16()
+}
+
+/// An entry name made safe and short for a message.
+fn quote(name: &str) -> String {
+    truncate_width(&to_display(name, Mode::OneLine), NAME_WIDTH).into_owned()
+}
+
+/// `_chat.txt` (iOS) first, then a name WhatsApp gives, then any text.
+fn text_rank(base: &str) -> u8 {
+    if base.eq_ignore_ascii_case("_chat.txt") {
+        0
+    } else if base.to_lowercase().contains("whatsapp") {
+        1
+    } else {
+        2
+    }
+}
+
+/// Picks the chat text: the best-ranked candidate, the first listed on a tie (reported). The
+/// other texts become media, or skipped entries when unreadable.
+fn choose_chat_text(
+    listing: &mut Listing,
+    display: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Candidate, SourceError> {
+    listing.texts.sort_by_key(|c| text_rank(&c.base));
+    if listing.texts.is_empty() {
         return Err(SourceError::NoChatInZip {
             path: display.to_string(),
         });
-    };
-    for (_, other) in texts.iter().skip(1) {
-        media.push(other.clone());
     }
-    let entry = zip.by_index(index).map_err(|e| bad(e.to_string()))?;
-    let compressed = entry.compressed_size().max(1);
-    let mut bytes = Vec::new();
-    entry
-        .take(limits.max_text_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad(format!("{inner_name}: {e}")))?;
-    let produced = bytes.len() as u64;
-    if produced > limits.max_text_bytes {
-        return Err(SourceError::TooLarge {
-            path: format!("{display}/{inner_name}"),
-            size: produced >> 20,
+    let chosen = listing.texts.remove(0);
+    let rank = text_rank(&chosen.base);
+    let rivals: Vec<String> = listing
+        .texts
+        .iter()
+        .filter(|c| text_rank(&c.base) == rank)
+        .map(|c| quote(&c.name))
+        .collect();
+    if !rivals.is_empty() {
+        warnings.push(format!(
+            "{display}: holds {} chat texts; read {}, the first listed, not {}",
+            rivals.len() + 1,
+            quote(&chosen.name),
+            name_list(&rivals)
+        ));
+    }
+    for other in listing.texts.drain(..) {
+        match other.unreadable {
+            Some((skip, method)) => listing
+                .skipped
+                .push((skip, skipped_label(&other.name, skip, method))),
+            None => listing.media.push(other.base),
+        }
+    }
+    Ok(chosen)
+}
+
+/// One warning per reason, quoting the first few names.
+fn skipped_warnings(display: &str, skipped: &[(Skip, String)]) -> Vec<String> {
+    let mut reasons: Vec<Skip> = skipped.iter().map(|(s, _)| *s).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    reasons
+        .into_iter()
+        .map(|reason| {
+            let names: Vec<String> = skipped
+                .iter()
+                .filter(|(s, _)| *s == reason)
+                .map(|(_, n)| n.clone())
+                .collect();
+            format!(
+                "{display}: left out {} zip {} ({}): {}",
+                names.len(),
+                if names.len() == 1 { "entry" } else { "entries" },
+                reason.describe(),
+                name_list(&names)
+            )
+        })
+        .collect()
+}
+
+/// `a, b, c` or `a, b, c, d, e and 7 more`.
+fn name_list(names: &[String]) -> String {
+    let shown = names[..names.len().min(NAMES_SHOWN)].join(", ");
+    match names.len().saturating_sub(NAMES_SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
+}
+
+/// Decompresses the chosen chat text, after checking it can be read and that its local header
+/// agrees with the central directory.
+fn read_chat_text<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<SharedReader<R>>,
+    shared: &SharedReader<R>,
+    chosen: &Candidate,
+    display: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>, SourceError> {
+    let entry = quote(&chosen.name);
+    let corrupt = |why: String| SourceError::Corrupt {
+        path: display.to_string(),
+        entry: entry.clone(),
+        why,
+    };
+    match chosen.unreadable {
+        Some((Skip::Encrypted, _)) => {
+            return Err(SourceError::Encrypted {
+                path: display.to_string(),
+                entry,
+            })
+        }
+        Some((_, method)) => {
+            return Err(SourceError::Method {
+                path: display.to_string(),
+                entry,
+                method: method_name(method),
+            })
+        }
+        None => {}
+    }
+    let central = Central::of(zip, chosen.index).ok_or_else(|| corrupt(INCONSISTENT.into()))?;
+    check_local_header(&mut shared.clone(), &central).map_err(|why| corrupt(why.into()))?;
+    let mut reader = zip
+        .by_index(chosen.index)
+        .map_err(|e| corrupt(format!("it cannot be opened ({e})")))?;
+    let start = shared.pulled.get();
+    let pulled = || shared.pulled.get().saturating_sub(start);
+    stream_text(&mut reader, central.size, pulled, limits).map_err(|e| match e {
+        TextError::TooLarge => SourceError::TooLarge {
+            path: format!("{display}/{}", quote(&chosen.base)),
             limit: limits.max_text_bytes >> 20,
-        });
-    }
-    if produced > 1 << 20 && produced / compressed > limits.max_zip_ratio {
-        return Err(SourceError::Ratio {
+        },
+        TextError::Ratio => SourceError::Ratio {
             path: display.to_string(),
-            entry: inner_name,
+            entry: entry.clone(),
             limit: limits.max_zip_ratio,
-        });
-    }
-    // The zip's name counts (SPEC §1), unless only the text inside is named after the chat.
-    let name_hint = if !chatname::is_export_name(file_name) && chatname::is_export_name(&inner_name)
-    {
-        chatname::from_file_name(&inner_name)
-    } else {
-        chatname::from_file_name(file_name)
-    };
-    Ok(ExportFile {
-        display: format!("{display}/{inner_name}"),
-        name_hint,
-        bytes,
-        media,
+        },
+        TextError::Damaged(why) => corrupt(why),
     })
+}
+
+const INCONSISTENT: &str =
+    "inconsistent archive: its local header disagrees with the central directory";
+
+/// What the central directory says about an entry, to hold its local header against.
+struct Central {
+    header_start: u64,
+    name: Vec<u8>,
+    method: CompressionMethod,
+    encrypted: bool,
+    crc: u32,
+    compressed: u64,
+    size: u64,
+}
+
+impl Central {
+    fn of<R: Read + Seek>(zip: &zip::ZipArchive<R>, index: usize) -> Option<Central> {
+        let e = zip.by_index_data(index).ok()?;
+        Some(Central {
+            header_start: e.header_start(),
+            name: e.name_raw().to_vec(),
+            method: e.compression(),
+            encrypted: e.encrypted(),
+            crc: e.crc32(),
+            compressed: e.compressed_size(),
+            size: e.size(),
+        })
+    }
+}
+
+/// The local header must agree with the central directory on name, method, encryption and,
+/// where it states them, checksum and sizes: otherwise tools that trust one or the other see
+/// different files (a parser-differential trick, RELIABILITY.md Z15).
+fn check_local_header(r: &mut (impl Read + Seek), c: &Central) -> Result<(), &'static str> {
+    const CUT: &str = "its local header is missing or cut short";
+    r.seek(SeekFrom::Start(c.header_start)).map_err(|_| CUT)?;
+    let mut h = [0u8; LOCAL_HEADER_LEN as usize];
+    r.read_exact(&mut h).map_err(|_| CUT)?;
+    if &h[..4] != b"PK\x03\x04" {
+        return Err(CUT);
+    }
+    let flags = le16(&h, 6);
+    let mut name = vec![0u8; usize::from(le16(&h, 26))];
+    r.read_exact(&mut name).map_err(|_| CUT)?;
+    let mut extra = vec![0u8; usize::from(le16(&h, 28))];
+    r.read_exact(&mut extra).map_err(|_| CUT)?;
+    let same_name = name == c.name || unicode_path(&extra) == Some(&c.name[..]);
+    if !same_name || le16(&h, 8) != method_id(c.method) || (flags & 1 != 0) != c.encrypted {
+        return Err(INCONSISTENT);
+    }
+    let has_descriptor = flags & 8 != 0;
+    let stated = |local: u32, central: u64| local == u32::MAX || u64::from(local) == central;
+    if !has_descriptor
+        && (le32(&h, 14) != c.crc
+            || !stated(le32(&h, 18), c.compressed)
+            || !stated(le32(&h, 22), c.size))
+    {
+        return Err(INCONSISTENT);
+    }
+    Ok(())
+}
+
+/// The name an Info-ZIP Unicode Path extra field (0x7075) gives, which the zip crate reports
+/// instead of the header's own name.
+fn unicode_path(mut extra: &[u8]) -> Option<&[u8]> {
+    while extra.len() >= 4 {
+        let id = le16(extra, 0);
+        let len = usize::from(le16(extra, 2));
+        let body = extra.get(4..4 + len)?;
+        if id == 0x7075 && body.len() > 5 {
+            return Some(&body[5..]);
+        }
+        extra = &extra[4 + len..];
+    }
+    None
+}
+
+enum TextError {
+    TooLarge,
+    Ratio,
+    Damaged(String),
+}
+
+/// Size of one decompression step.
+const STEP: usize = 64 << 10;
+
+/// Decompresses the chat text step by step, judging every step: the text limit and the
+/// declared size on bytes produced, the ratio on bytes produced over compressed bytes pulled so
+/// far, so that a bomb is stopped within a few MiB rather than at the text limit.
+fn stream_text(
+    r: &mut impl Read,
+    declared: u64,
+    pulled: impl Fn() -> u64,
+    limits: &Limits,
+) -> Result<Vec<u8>, TextError> {
+    let mut bytes = Vec::new();
+    let mut step = vec![0u8; STEP];
+    loop {
+        // Ask for the declared size, then for one byte more: the zip crate fails a read that
+        // outgrows the declared size without handing over its bytes, and having them tells a
+        // lie (more data than declared) from damage.
+        let left = declared.saturating_sub(bytes.len() as u64);
+        let want = left.clamp(1, STEP as u64) as usize;
+        let n = match r.read(&mut step[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_failure(&e, bytes.len() as u64, declared)),
+        };
+        let produced = (bytes.len() + n) as u64;
+        if produced > RATIO_FLOOR_BYTES && produced / pulled().max(1) > limits.max_zip_ratio {
+            return Err(TextError::Ratio);
+        }
+        if produced > limits.max_text_bytes {
+            return Err(TextError::TooLarge);
+        }
+        if produced > declared {
+            return Err(more_than_declared(declared));
+        }
+        bytes.extend_from_slice(&step[..n]);
+    }
+    if bytes.len() as u64 != declared {
+        return Err(TextError::Damaged(format!(
+            "size mismatch: it holds {} bytes, its header declares {declared}",
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
+
+fn more_than_declared(declared: u64) -> TextError {
+    TextError::Damaged(format!(
+        "size mismatch: it holds more than the {declared} bytes its header declares"
+    ))
+}
+
+/// A failed read in words: the zip crate stops a stream that outgrows its declared size, and
+/// checks the checksum at the end.
+fn read_failure(e: &io::Error, produced: u64, declared: u64) -> TextError {
+    if produced >= declared {
+        return more_than_declared(declared);
+    }
+    let why = match e.kind() {
+        io::ErrorKind::UnexpectedEof => "its data is cut short".to_string(),
+        io::ErrorKind::InvalidData if e.to_string().contains("checksum") => {
+            "checksum mismatch: the data is not what was stored".to_string()
+        }
+        _ => format!("its data cannot be decompressed ({e})"),
+    };
+    TextError::Damaged(why)
 }
