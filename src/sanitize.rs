@@ -720,7 +720,7 @@ mod tests {
     }
 
     #[test]
-    fn c0_controls_become_control_pictures() {
+    fn ascii_c0_controls_become_control_pictures() {
         assert_eq!(multi("\x1b[2J"), "\u{241B}[2J");
         assert_eq!(multi("a\x07b"), "a\u{2407}b");
         assert_eq!(multi("\0"), "\u{2400}");
@@ -736,7 +736,7 @@ mod tests {
     }
 
     #[test]
-    fn c1_controls_become_replacement_char() {
+    fn latin1_c1_controls_become_replacement_char() {
         for c in [
             '\u{80}', '\u{85}', '\u{90}', '\u{9B}', '\u{9C}', '\u{9D}', '\u{9F}',
         ] {

@@ -254,7 +254,7 @@ fn t1_escape_sequences_become_visible_placeholders() {
 }
 
 #[test]
-fn t2_c1_controls_replaced_in_every_field() {
+fn t2_latin1_c1_controls_replaced_in_every_field() {
     let c1 = ["\u{9b}", "\u{9d}", "\u{90}", "\u{9c}"];
     let fields = [
         "body {} text",

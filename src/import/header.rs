@@ -609,7 +609,17 @@ mod tests {
             ]
             .map(String::from),
         );
-        let edits: &[&[u8]] = &[b"", b" ", b"-", b":", b"]", b"[", b"9", b"A", b"\xE2\x80\xAF"];
+        let edits: &[&[u8]] = &[
+            b"",
+            b" ",
+            b"-",
+            b":",
+            b"]",
+            b"[",
+            b"9",
+            b"A",
+            b"\xE2\x80\xAF",
+        ];
         let mut checked = 0;
         for line in &lines {
             let b = line.as_bytes();
@@ -624,7 +634,12 @@ mod tests {
             }
             for v in variants {
                 if let Some(fast) = scan_common(&v) {
-                    assert_eq!(Some(fast), scan_any(&v), "{:?}", String::from_utf8_lossy(&v));
+                    assert_eq!(
+                        Some(fast),
+                        scan_any(&v),
+                        "{:?}",
+                        String::from_utf8_lossy(&v)
+                    );
                     checked += 1;
                 }
             }

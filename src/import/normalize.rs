@@ -29,7 +29,8 @@ pub fn normalize_sender(raw: &str) -> Cow<'_, str> {
     // Most names are plain ASCII with nothing to trim: one pass over a few bytes.
     let b = raw.as_bytes();
     let plain = b.iter().all(|c| c.is_ascii())
-        && b.first().is_some_and(|c| *c != b'~' && !c.is_ascii_whitespace())
+        && b.first()
+            .is_some_and(|c| *c != b'~' && !c.is_ascii_whitespace())
         && b.last().is_some_and(|c| !c.is_ascii_whitespace());
     if plain {
         return Cow::Borrowed(raw);

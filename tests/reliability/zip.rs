@@ -656,8 +656,10 @@ fn z4_lying_declared_size_is_a_size_mismatch_and_reads_stay_bounded() {
     assert!(run.stdout.is_empty());
     assert_bounded(&run);
     if let Some(rss) = run.max_rss_kib {
+        // The test process's own memory can show up in a child's peak (fork before exec),
+        // so the bound is the zip tests' common budget rather than the few MiB it takes.
         assert!(
-            rss < 100 << 10,
+            rss < RSS_BUDGET_KIB,
             "peak RSS {} MiB: read past the lie",
             rss >> 10
         );
