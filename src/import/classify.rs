@@ -2,7 +2,7 @@
 //! `locale`, and pulls out the attachment name, the caption and the edited marker.
 
 use super::locale;
-use super::normalize::strip_marks;
+use super::normalize::{may_hold_marks, strip_marks};
 use crate::model::Kind;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -84,12 +84,18 @@ pub struct Classified<'a> {
 /// so it is `system`.
 pub fn classify(body: &str, ios: bool) -> Classified<'_> {
     let (body, edited) = strip_edited_marker(body);
+    // One byte scan says whether any invisible mark can be there; most bodies have none.
+    let marks = may_hold_marks(body);
     // iOS prefixes every UI string with U+200E (U+200F in right-to-left languages).
-    let starts_with_lrm = body.starts_with(['\u{200E}', '\u{200F}']);
-    let clean = strip_marks(body);
+    let starts_with_lrm = marks && body.starts_with(['\u{200E}', '\u{200F}']);
+    let clean = if marks {
+        strip_marks(body)
+    } else {
+        Cow::Borrowed(body)
+    };
     // iOS placeholders always carry U+200E (or legacy `<…>`); plain text skips those tables.
-    let may_be_ios_placeholder =
-        ios && (body.contains(['\u{200E}', '\u{200F}']) || body.starts_with('<'));
+    let may_be_ios_placeholder = ios
+        && ((marks && body.contains(['\u{200E}', '\u{200F}'])) || body.starts_with('<'));
     let kind_and_parts = recognise(&clean, ios && starts_with_lrm, may_be_ios_placeholder);
     let (kind, caption_from, attachment) = match kind_and_parts {
         Some(r) => r,
@@ -170,6 +176,15 @@ fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Opti
 }
 
 fn strip_edited_marker(body: &str) -> (&str, bool) {
+    // Every marker ends in `>`, perhaps followed by spaces or a mark: a visible ASCII last
+    // byte other than `>` rules them all out.
+    if body
+        .as_bytes()
+        .last()
+        .is_some_and(|b| b.is_ascii_graphic() && *b != b'>')
+    {
+        return (body, false);
+    }
     let trimmed = body.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{200E}');
     if !trimmed.ends_with('>') {
         return (body, false);
@@ -233,7 +248,7 @@ fn is_call(line: &str) -> bool {
         return true;
     }
     // "Voice call. 12 min", "Video call, No answer": the call words, then a short tail.
-    match line.find([',', '.']) {
+    match memchr::memchr2(b',', b'.', line.as_bytes()) {
         Some(at) => {
             let tail = &line[at..];
             calls.contains(&line[..at])

@@ -11,7 +11,7 @@ pub fn is_invisible_mark(c: char) -> bool {
 
 /// All invisible marks live in U+2000..U+2FFF (lead byte 0xE2) or are U+FEFF (0xEF).
 #[inline]
-fn may_hold_marks(s: &str) -> bool {
+pub fn may_hold_marks(s: &str) -> bool {
     memchr::memchr2(0xE2, 0xEF, s.as_bytes()).is_some()
 }
 
