@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 /// that mostly compares lengths, with no hashing (this runs on most message bodies).
 pub struct Phrases {
     sorted: Vec<&'static str>,
+    first: FirstBytes,
 }
 
 impl Phrases {
@@ -18,14 +19,57 @@ impl Phrases {
         let mut sorted = table.to_vec();
         sorted.sort_unstable_by(|a, b| (a.len(), *a).cmp(&(b.len(), *b)));
         sorted.dedup();
-        Phrases { sorted }
+        Phrases {
+            first: FirstBytes::of(table),
+            sorted,
+        }
     }
 
     pub fn contains(&self, s: &str) -> bool {
-        self.sorted
-            .binary_search_by(|p| (p.len(), *p).cmp(&(s.len(), s)))
-            .is_ok()
+        self.first.may_start(s)
+            && self
+                .sorted
+                .binary_search_by(|p| (p.len(), *p).cmp(&(s.len(), s)))
+                .is_ok()
     }
+}
+
+/// The bytes a table's phrases start with: one lookup rules out most lines before any
+/// comparison.
+pub struct FirstBytes([bool; 256]);
+
+impl FirstBytes {
+    fn of(table: &[&str]) -> FirstBytes {
+        let mut set = [false; 256];
+        for p in table {
+            if let Some(b) = p.as_bytes().first() {
+                set[usize::from(*b)] = true;
+            }
+        }
+        FirstBytes(set)
+    }
+
+    #[inline]
+    fn may_start(&self, s: &str) -> bool {
+        s.as_bytes()
+            .first()
+            .is_some_and(|b| self.0[usize::from(*b)])
+    }
+}
+
+/// Whether a line starts with one of a table's phrases.
+fn starts_with_any(table: &'static [&'static str], first: &FirstBytes, line: &str) -> bool {
+    first.may_start(line) && table.iter().any(|p| line.starts_with(p))
+}
+
+fn waiting_first() -> &'static FirstBytes {
+    static CELL: OnceLock<FirstBytes> = OnceLock::new();
+    CELL.get_or_init(|| FirstBytes::of(locale::WAITING))
+}
+
+fn deleted_prefix_first() -> &'static FirstBytes {
+    static CELL: OnceLock<FirstBytes> = OnceLock::new();
+    CELL.get_or_init(|| FirstBytes::of(locale::DELETED_PREFIXES))
 }
 
 fn deleted_set() -> &'static Phrases {
@@ -94,8 +138,8 @@ pub fn classify(body: &str, ios: bool) -> Classified<'_> {
         Cow::Borrowed(body)
     };
     // iOS placeholders always carry U+200E (or legacy `<…>`); plain text skips those tables.
-    let may_be_ios_placeholder = ios
-        && ((marks && body.contains(['\u{200E}', '\u{200F}'])) || body.starts_with('<'));
+    let may_be_ios_placeholder =
+        ios && ((marks && body.contains(['\u{200E}', '\u{200F}'])) || body.starts_with('<'));
     let kind_and_parts = recognise(&clean, ios && starts_with_lrm, may_be_ios_placeholder);
     let (kind, caption_from, attachment) = match kind_and_parts {
         Some(r) => r,
@@ -150,7 +194,7 @@ fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Opti
     if single && short && is_deleted(line) {
         return whole(Kind::Deleted);
     }
-    if short && line.len() >= 17 && locale::WAITING.iter().any(|w| line.starts_with(w)) {
+    if short && line.len() >= 17 && starts_with_any(locale::WAITING, waiting_first(), line) {
         return whole(Kind::Waiting);
     }
     if !single && is_poll_head(line) {
@@ -203,7 +247,8 @@ fn is_deleted(line: &str) -> bool {
     let set = deleted_set();
     set.contains(without_period)
         || set.contains(line)
-        || (line.len() > 30 && locale::DELETED_PREFIXES.iter().any(|p| line.starts_with(p)))
+        || (line.len() > 30
+            && starts_with_any(locale::DELETED_PREFIXES, deleted_prefix_first(), line))
 }
 
 fn is_poll_head(line: &str) -> bool {

@@ -12,7 +12,7 @@ pub fn is_invisible_mark(c: char) -> bool {
 /// All invisible marks live in U+2000..U+2FFF (lead byte 0xE2) or are U+FEFF (0xEF).
 #[inline]
 pub fn may_hold_marks(s: &str) -> bool {
-    memchr::memchr2(0xE2, 0xEF, s.as_bytes()).is_some()
+    !s.is_ascii() && memchr::memchr2(0xE2, 0xEF, s.as_bytes()).is_some()
 }
 
 /// The text with WhatsApp's invisible marks removed.

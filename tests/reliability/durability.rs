@@ -975,7 +975,10 @@ fn uid_is_mapped(uid: u32) -> bool {
         return true;
     };
     map.lines().any(|line| {
-        let f: Vec<u64> = line.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+        let f: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
         f.len() == 3 && (f[0]..f[0] + f[2]).contains(&u64::from(uid))
     })
 }
