@@ -97,7 +97,7 @@ pub fn message_id(
     occurrence: u32,
 ) -> String {
     let id = id_from_content(content_hash(chat, ts, sender, text, attachment), occurrence);
-    id_str(&hex_id(id)).to_string()
+    hex_id(id).as_str().to_string()
 }
 
 /// The hash of a message's content, before its occurrence number is mixed in.
@@ -153,18 +153,25 @@ impl std::hash::Hasher for PreHasher {
 }
 
 /// The 16 lowercase hex digits of an id, on the stack.
-pub fn hex_id(id: u64) -> [u8; 16] {
+#[derive(Clone, Copy)]
+pub struct HexId([u8; 16]);
+
+pub fn hex_id(id: u64) -> HexId {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 16];
     for (i, slot) in out.iter_mut().enumerate() {
         *slot = HEX[((id >> (60 - 4 * i)) & 0xF) as usize];
     }
-    out
+    HexId(out)
 }
 
-/// The hex digits as a `&str`.
-pub fn id_str(hex: &[u8; 16]) -> &str {
-    std::str::from_utf8(hex).unwrap_or("0000000000000000")
+impl HexId {
+    /// The digits as a `&str`, without validating them again for every message.
+    pub fn as_str(&self) -> &str {
+        debug_assert!(self.0.is_ascii());
+        // SAFETY: the only constructor, `hex_id`, writes bytes from an ASCII table.
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
+    }
 }
 
 /// A small, fixed (never seeded, never changed) 64-bit hash: ids must stay identical across
@@ -235,7 +242,7 @@ mod tests {
     fn ids_are_stable_and_distinguish_fields() {
         let a = message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0);
         assert_eq!(a.len(), 16);
-        assert_eq!(id_str(&hex_id(0x0123_4567_89ab_cdef)), "0123456789abcdef");
+        assert_eq!(hex_id(0x0123_4567_89ab_cdef).as_str(), "0123456789abcdef");
         assert_eq!(
             a,
             message_id("Chat", "2024-01-01T10:00:00", Some("Ana"), "hi", None, 0)

@@ -36,6 +36,153 @@ impl<'a> From<&'a crate::model::Message> for MessageOut<'a> {
     }
 }
 
+impl MessageOut<'_> {
+    /// Appends this message as one NDJSON line, byte for byte what [`write_json_line`] writes:
+    /// the hot path of `parse` and `export`, with no serializer state and one escaping pass
+    /// per string (the test `push_ndjson_matches_serde` holds it to that).
+    pub fn push_ndjson(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"id\":");
+        push_json_str(out, self.id);
+        out.extend_from_slice(b",\"chat\":");
+        push_json_str(out, self.chat);
+        out.extend_from_slice(b",\"ts\":");
+        push_json_str(out, self.ts);
+        out.extend_from_slice(b",\"sender\":");
+        push_json_opt(out, self.sender);
+        out.extend_from_slice(b",\"kind\":");
+        push_json_str(out, self.kind.as_str());
+        out.extend_from_slice(b",\"text\":");
+        push_json_str(out, self.text);
+        out.extend_from_slice(b",\"attachment\":");
+        push_json_opt(out, self.attachment);
+        out.extend_from_slice(if self.edited {
+            b",\"edited\":true"
+        } else {
+            b",\"edited\":false"
+        });
+        if let Some(line) = self.line {
+            out.extend_from_slice(b",\"line\":");
+            let mut digits = [0u8; 20];
+            let mut n = line;
+            let mut at = digits.len();
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.extend_from_slice(&digits[at..]);
+        }
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+fn push_json_opt(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// What a byte asks of the JSON string writer.
+const PLAIN: u8 = 0;
+/// `"`, `\\`, C0 controls and DEL: escaped on their own.
+const ESCAPE: u8 = 1;
+/// Lead bytes of the characters [`needs_escape`] lists above U+007F (C1, U+061C, U+200E/F,
+/// bidi embeddings and isolates): the character is decoded and checked.
+const LEAD: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = ESCAPE;
+        i += 1;
+    }
+    t[b'"' as usize] = ESCAPE;
+    t[b'\\' as usize] = ESCAPE;
+    t[0x7F] = ESCAPE;
+    t[0xC2] = LEAD;
+    t[0xD8] = LEAD;
+    t[0xE2] = LEAD;
+    t
+};
+
+/// Whether any of eight bytes is below 0x20, `"`, `\\`, DEL or not ASCII (the SWAR tests of
+/// "Bit Twiddling Hacks": a byte below `n` borrows into its high bit).
+#[inline]
+fn needs_attention(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x;
+    let quote = zero_in(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(w ^ (ONES * u64::from(b'\\')));
+    let del = zero_in(w ^ (ONES * 0x7F));
+    ((below_space | quote | backslash | del) | w) & HIGH != 0
+}
+
+/// Appends `s` as a JSON string literal, escaped as serde_json does plus `\uXXXX` for what
+/// terminals interpret (see [`SafeFormatter`]).
+pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let b = s.as_bytes();
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        // Eight plain ASCII bytes at a time: most of a chat's text needs no escaping.
+        if let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !needs_attention(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let byte = b[i];
+        match CLASS[usize::from(byte)] {
+            PLAIN => i += 1,
+            ESCAPE => {
+                out.extend_from_slice(&b[start..i]);
+                match byte {
+                    b'"' => out.extend_from_slice(b"\\\""),
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    0x08 => out.extend_from_slice(b"\\b"),
+                    0x0C => out.extend_from_slice(b"\\f"),
+                    _ => out.extend_from_slice(&[
+                        b'\\',
+                        b'u',
+                        b'0',
+                        b'0',
+                        HEX[usize::from(byte >> 4)],
+                        HEX[usize::from(byte & 0xF)],
+                    ]),
+                }
+                i += 1;
+                start = i;
+            }
+            _ => {
+                let len = if byte == 0xE2 { 3 } else { 2 };
+                let c = s[i..].chars().next().unwrap_or('\u{0}');
+                if needs_escape(c) {
+                    out.extend_from_slice(&b[start..i]);
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                    start = i + len;
+                }
+                i += len;
+            }
+        }
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
 /// serde_json escapes C0 controls itself; this also escapes DEL, C1 controls and bidi
 /// overrides as `\uXXXX`, so JSON stays byte-for-byte the same data yet is safe on a terminal.
 pub struct SafeFormatter;
@@ -89,6 +236,67 @@ pub fn write_json_pretty<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn serde_line(m: &MessageOut) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_json_line(&mut out, m).unwrap();
+        out
+    }
+
+    fn fast_line(m: &MessageOut) -> Vec<u8> {
+        let mut out = Vec::new();
+        m.push_ndjson(&mut out);
+        out
+    }
+
+    fn message<'a>(text: &'a str, sender: Option<&'a str>, line: Option<usize>) -> MessageOut<'a> {
+        MessageOut {
+            id: "0123456789abcdef",
+            chat: text,
+            ts: "2024-01-02T03:04:05",
+            sender,
+            kind: Kind::Media,
+            text,
+            attachment: sender,
+            edited: line.is_some(),
+            line,
+        }
+    }
+
+    #[test]
+    fn push_ndjson_matches_serde() {
+        for text in [
+            "",
+            "plain",
+            "quote \" back \\ slash",
+            "\n\r\t\u{8}\u{c}\u{0}\u{1b}[2J\u{7f}",
+            "c1 \u{80}\u{9b}\u{9f} nbsp \u{a0} é ü",
+            "bidi \u{202a}\u{202e}\u{2066}\u{2069}\u{61c}\u{200e}\u{200f} marks",
+            "other E2: \u{2028}\u{2029}\u{2011}\u{202f}… “quotes” €",
+            "arabic \u{600}\u{61b}\u{61d} ٢٠٢٣ emoji 👨‍👩‍👧 🇨🇦",
+        ] {
+            for (sender, line) in [
+                (None, None),
+                (Some(text), Some(0)),
+                (Some("Ana"), Some(123456)),
+            ] {
+                let m = message(text, sender, line);
+                assert_eq!(
+                    String::from_utf8_lossy(&fast_line(&m)),
+                    String::from_utf8_lossy(&serde_line(&m)),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn push_ndjson_matches_serde_on_any_text(text in "\\PC*|[\u{0}-\u{ff}\u{2000}-\u{206f}]*", line in proptest::option::of(0usize..10_000_000)) {
+            let m = message(&text, Some(&text), line);
+            proptest::prop_assert_eq!(fast_line(&m), serde_line(&m));
+        }
+    }
 
     #[test]
     fn json_escapes_what_terminals_interpret() {

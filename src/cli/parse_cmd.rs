@@ -2,9 +2,9 @@
 
 use super::ParseArgs;
 use crate::import::{self, dates::TsBuf};
-use crate::model::{hex_id, id_str};
-use crate::output::{write_json_line, MessageOut};
-use std::io::{self, BufWriter, Write};
+use crate::model::hex_id;
+use crate::output::MessageOut;
+use std::io::{self, Write};
 
 pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
     let loaded = import::load(&args.path, &args.read.limits())?;
@@ -14,12 +14,14 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
 
     let ids = parsed.ids(&chat);
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = stdout.lock();
+    // Lines are built in one buffer and written in large blocks.
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     for (m, raw_id) in parsed.messages.iter().zip(ids) {
         let id = hex_id(raw_id);
         let ts = TsBuf::new(&m.ts);
         let msg = MessageOut {
-            id: id_str(&id),
+            id: id.as_str(),
             chat: &chat,
             ts: ts.as_str(),
             sender: m.sender.as_deref(),
@@ -29,8 +31,13 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
             edited: m.edited,
             line: Some(m.line),
         };
-        write_json_line(&mut out, &msg)?;
+        msg.push_ndjson(&mut buf);
+        if buf.len() >= 1 << 16 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
+    out.write_all(&buf)?;
     out.flush()?;
     Ok(())
 }

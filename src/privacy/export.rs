@@ -149,7 +149,11 @@ pub fn write_csv_record<W: Write + ?Sized>(w: &mut W, fields: &[&str]) -> io::Re
 
 fn write_message<W: Write + ?Sized>(w: &mut W, format: Format, m: &Message) -> io::Result<()> {
     match format {
-        Format::Ndjson => write_json_line(&mut &mut *w, &MessageOut::from(m)),
+        Format::Ndjson => {
+            let mut line = Vec::with_capacity(128 + m.text.len());
+            MessageOut::from(m).push_ndjson(&mut line);
+            w.write_all(&line)
+        }
         Format::Csv => write_csv_record(
             w,
             &[
