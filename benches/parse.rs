@@ -5,9 +5,11 @@
 
 use divan::counter::{BytesCount, ItemsCount};
 use divan::Bencher;
+use std::io::Write;
 use std::sync::OnceLock;
-use whatscope::import::{dates::format_ts, parse, ParseOptions};
-use whatscope::output::{write_json_line, MessageOut};
+use whatscope::import::{dates::TsBuf, parse, ParseOptions};
+use whatscope::model::hex_id;
+use whatscope::output::MessageOut;
 use whatscope::synth::{self, LineEnding};
 
 fn main() {
@@ -68,13 +70,14 @@ fn parse_to_ndjson_android(bencher: Bencher) {
         let parsed = parse(text, &ParseOptions::default()).expect("parses");
         let ids = parsed.ids("bench");
         let mut sink = std::io::sink();
+        let mut buf = Vec::with_capacity(1 << 17);
         for (m, id) in parsed.messages.iter().zip(ids) {
-            let id = format!("{id:016x}");
-            let ts = format_ts(&m.ts);
+            let id = hex_id(id);
+            let ts = TsBuf::new(&m.ts);
             let out = MessageOut {
-                id: &id,
+                id: id.as_str(),
                 chat: "bench",
-                ts: &ts,
+                ts: ts.as_str(),
                 sender: m.sender.as_deref(),
                 kind: m.kind,
                 text: &m.text,
@@ -82,7 +85,12 @@ fn parse_to_ndjson_android(bencher: Bencher) {
                 edited: m.edited,
                 line: Some(m.line),
             };
-            write_json_line(&mut sink, &out).expect("sink");
+            out.push_ndjson(&mut buf);
+            if buf.len() >= 1 << 16 {
+                sink.write_all(&buf).expect("sink");
+                buf.clear();
+            }
         }
+        sink.write_all(&buf).expect("sink");
     });
 }

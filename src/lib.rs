@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod error;
 pub mod faults;
+pub mod hugepages;
 pub mod import;
 pub mod index;
 pub mod model;

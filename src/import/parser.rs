@@ -160,16 +160,45 @@ enum Ending {
     Eof,
 }
 
+/// A header line: where it starts in the text, its number, and how the line before it
+/// ended (an iOS export tells continuations from headers by that).
 #[derive(Clone, Copy)]
-struct Line {
+struct HeaderAt {
     start: usize,
-    end: usize,
-    ending: Ending,
+    /// 0-based line number.
+    line: u32,
+    prev: Ending,
 }
 
-fn split_lines(text: &str, max: usize) -> Result<Vec<Line>, ParseError> {
+impl Ending {
+    fn len(self) -> usize {
+        match self {
+            Ending::Lf | Ending::Cr => 1,
+            Ending::CrLf => 2,
+            Ending::Eof => 0,
+        }
+    }
+}
+
+/// What one pass over the lines finds: the header lines (positions and raw headers side by
+/// side, so the headers alone feed date-order inference), and the facts about lines the
+/// report needs. No per-line list is kept: on big files it costs more to fill than to scan.
+struct LineScan {
+    at: Vec<HeaderAt>,
+    headers: Vec<RawHeader>,
+    physical_lines: usize,
+    /// Whether any line ends in CR or CRLF (else every body can borrow from the text).
+    any_cr: bool,
+    /// The last line's ending, and whether it holds anything but whitespace.
+    last: Option<(Ending, bool)>,
+}
+
+/// Calls `visit(start, end, ending)` for every line, as LF, CRLF and lone CR split them.
+fn for_each_line(
+    text: &str,
+    mut visit: impl FnMut(usize, usize, Ending) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
     let b = text.as_bytes();
-    let mut lines = Vec::with_capacity(b.len() / 48 + 1);
     let mut start = 0;
     for pos in memchr::memchr2_iter(b'\n', b'\r', b) {
         if pos < start {
@@ -184,50 +213,66 @@ fn split_lines(text: &str, max: usize) -> Result<Vec<Line>, ParseError> {
         } else {
             Ending::Lf
         };
-        lines.push(Line {
-            start,
-            end: pos,
-            ending,
-        });
-        start = pos + if ending == Ending::CrLf { 2 } else { 1 };
+        visit(start, pos, ending)?;
+        start = pos + ending.len();
     }
     if start < b.len() {
-        lines.push(Line {
-            start,
-            end: b.len(),
-            ending: Ending::Eof,
-        });
+        visit(start, b.len(), Ending::Eof)?;
     }
-    if let Some((i, l)) = lines
-        .iter()
-        .enumerate()
-        .find(|(_, l)| l.end - l.start > max)
-    {
-        return Err(ParseError::LineTooLong {
-            line: i + 1,
-            len: l.end - l.start,
-            limit: max,
-        });
-    }
-    Ok(lines)
+    Ok(())
+}
+
+fn scan_lines(text: &str, max: usize) -> Result<LineScan, ParseError> {
+    let mut scan = LineScan {
+        at: Vec::with_capacity(text.len() / 64 + 1),
+        headers: Vec::with_capacity(text.len() / 64 + 1),
+        physical_lines: 0,
+        any_cr: false,
+        last: None,
+    };
+    crate::hugepages::advise(&scan.at);
+    crate::hugepages::advise(&scan.headers);
+    let mut prev = Ending::Eof;
+    for_each_line(text, |start, end, ending| {
+        let line = scan.physical_lines;
+        if end - start > max {
+            return Err(ParseError::LineTooLong {
+                line: line + 1,
+                len: end - start,
+                limit: max,
+            });
+        }
+        if let Some(h) = header::scan(&text[start..end]) {
+            scan.at.push(HeaderAt {
+                start,
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                prev,
+            });
+            scan.headers.push(h);
+        }
+        scan.any_cr |= matches!(ending, Ending::Cr | Ending::CrLf);
+        prev = ending;
+        scan.physical_lines += 1;
+        if ending == Ending::Eof {
+            scan.last = Some((ending, !text[start..end].trim().is_empty()));
+        } else {
+            scan.last = Some((ending, true));
+        }
+        Ok(())
+    })?;
+    Ok(scan)
 }
 
 /// Parses a decoded chat text.
 pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, ParseError> {
-    let lines = split_lines(text, opts.max_line_bytes)?;
-    let line_str = |l: &Line| &text[l.start..l.end];
-
-    // Header lines and their numbers side by side: the headers alone feed date-order
-    // inference without a copy (this runs over every line of big files).
-    let mut at: Vec<usize> = Vec::new();
-    let mut headers: Vec<RawHeader> = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
-        if let Some(h) = header::scan(line_str(l)) {
-            at.push(i);
-            headers.push(h);
-        }
-    }
-    drop_ios_continuations(&lines, &mut at, &mut headers);
+    let LineScan {
+        mut at,
+        mut headers,
+        physical_lines,
+        any_cr,
+        last,
+    } = scan_lines(text, opts.max_line_bytes)?;
+    drop_ios_continuations(&mut at, &mut headers);
 
     let order = match opts.date_order {
         Some(order) => OrderDecision {
@@ -249,55 +294,58 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     };
     let format = dominant_format(headers.iter());
 
-    /// Where a message starts: what building it needs of its header.
-    struct Start {
-        line: usize,
-        body_start: usize,
-        shape: Shape,
-        ts: NaiveDateTime,
-    }
-    let mut starts: Vec<Start> = Vec::with_capacity(headers.len());
+    // Messages start at the headers whose date is possible; one with an impossible date is
+    // kept as text of the message before. Each message runs to the next start.
     let mut bad_date_lines = Vec::new();
-    for (i, h) in at.into_iter().zip(headers) {
-        match timestamp(&h, order.order) {
-            Some(ts) => starts.push(Start {
-                line: i,
-                body_start: h.body_start,
-                shape: h.shape,
-                ts,
-            }),
-            None => bad_date_lines.push(i + 1),
-        }
-    }
-
-    let first_start = starts.first().map_or(lines.len(), |s| s.line);
-    let orphan_lines: Vec<usize> = (0..first_start)
-        .filter(|i| !line_str(&lines[*i]).trim().is_empty())
-        .map(|i| i + 1)
-        .collect();
-    // A bad-date header before the first message is an orphan, not a kept continuation.
-    bad_date_lines.retain(|l| *l > first_start);
-
-    let mut messages = Vec::with_capacity(starts.len());
+    let mut starts = at
+        .iter()
+        .zip(&headers)
+        .filter_map(|(a, h)| match timestamp(h, order.order) {
+            Some(ts) => Some((*a, h.body_start, h.shape, ts)),
+            None => {
+                bad_date_lines.push(a.line as usize + 1);
+                None
+            }
+        });
+    let mut messages = Vec::with_capacity(headers.len());
+    crate::hugepages::advise(&messages);
     let mut title_hint = None;
-    for (n, s) in starts.iter().enumerate() {
-        let i = s.line;
-        let end = starts.get(n + 1).map_or(lines.len(), |next| next.line);
-        let body = body_text(text, &lines[i..end], s.body_start);
-        let ios = s.shape != Shape::Dash;
-        let msg = build_message(body, ios, s.shape, i + 1, end - i, s.ts);
+    let mut first_start: Option<HeaderAt> = None;
+    let mut current = starts.next();
+    while let Some((a, body_start, shape, ts)) = current {
+        first_start.get_or_insert(a);
+        let next = starts.next();
+        let (end, end_line) = match &next {
+            Some((n, ..)) => (n.start - n.prev.len(), n.line as usize),
+            None => (
+                text.len() - last.map_or(0, |(e, _)| e.len()),
+                physical_lines,
+            ),
+        };
+        let body_at = (a.start + body_start).min(end);
+        let body = body_text(&text[body_at..end], any_cr);
+        let ios = shape != Shape::Dash;
+        let line = a.line as usize;
+        let msg = build_message(body, ios, shape, line + 1, end_line - line, ts);
         if title_hint.is_none() {
             if let Some(author) = msg.1 {
                 title_hint = Some(author);
             }
         }
         messages.push(msg.0);
+        current = next;
     }
+    drop(starts);
 
-    let cut_off_at = lines
-        .last()
-        .filter(|l| l.ending == Ending::Eof && !line_str(l).trim().is_empty())
-        .map(|_| lines.len());
+    let (first_line, first_offset) =
+        first_start.map_or((physical_lines, text.len()), |a| (a.line as usize, a.start));
+    let orphan_lines = nonblank_lines(&text[..first_offset]);
+    // A bad-date header before the first message is an orphan, not a kept continuation.
+    bad_date_lines.retain(|l| *l > first_line);
+
+    let cut_off_at = last
+        .filter(|(ending, filled)| *ending == Ending::Eof && *filled)
+        .map(|_| physical_lines);
     Ok(Parsed {
         cut_off_at,
         messages,
@@ -305,26 +353,39 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
         format,
         orphan_lines,
         bad_date_lines,
-        physical_lines: lines.len(),
+        physical_lines,
         title_hint,
     })
+}
+
+/// The 1-based numbers of the lines of `text` that hold more than whitespace.
+fn nonblank_lines(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    let _ = for_each_line(text, |start, end, _| {
+        n += 1;
+        if !text[start..end].trim().is_empty() {
+            out.push(n);
+        }
+        Ok(())
+    });
+    out
 }
 
 /// In an iOS export every message ends with CRLF while newlines typed inside a message are a
 /// bare LF, so a line after a bare LF continues a message even when it looks like a header.
 /// Only trusted when nearly all headers follow a CRLF (a file that mixes exports does not).
-fn drop_ios_continuations(lines: &[Line], at: &mut Vec<usize>, headers: &mut Vec<RawHeader>) {
-    let after = |i: usize| lines[i - 1].ending;
-    let preceded = at.iter().filter(|i| **i > 0);
+fn drop_ios_continuations(at: &mut Vec<HeaderAt>, headers: &mut Vec<RawHeader>) {
+    let preceded = at.iter().filter(|a| a.line > 0);
     let total = preceded.clone().count();
-    let after_crlf = preceded.filter(|i| after(**i) == Ending::CrLf).count();
+    let after_crlf = preceded.filter(|a| a.prev == Ending::CrLf).count();
     let after_lf = total - after_crlf;
     if after_crlf < 2 || after_lf * 5 > after_crlf {
         return;
     }
     let keep: Vec<bool> = at
         .iter()
-        .map(|i| *i == 0 || after(*i) != Ending::Lf)
+        .map(|a| a.line == 0 || a.prev != Ending::Lf)
         .collect();
     let mut k = keep.iter();
     at.retain(|_| *k.next().unwrap_or(&true));
@@ -359,24 +420,12 @@ fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<F
 }
 
 /// The body of a message: the rest of its header line plus its continuation lines, joined by
-/// `\n`. Borrowed when the lines sit in the text joined by plain LFs.
-fn body_text<'a>(text: &'a str, lines: &[Line], body_start: usize) -> Cow<'a, str> {
-    let first = lines[0];
-    let start = first.start + body_start;
-    let last = lines[lines.len() - 1];
-    let contiguous = lines[..lines.len() - 1]
-        .iter()
-        .all(|l| l.ending == Ending::Lf);
-    if contiguous {
-        return Cow::Borrowed(&text[start.min(first.end)..last.end]);
+/// `\n`. Borrowed unless CR or CRLF line ends inside it have to become `\n`.
+fn body_text(region: &str, any_cr: bool) -> Cow<'_, str> {
+    if !any_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
+        return Cow::Borrowed(region);
     }
-    let mut s = String::with_capacity(last.end - start);
-    s.push_str(&text[start.min(first.end)..first.end]);
-    for l in &lines[1..] {
-        s.push('\n');
-        s.push_str(&text[l.start..l.end]);
-    }
-    Cow::Owned(s)
+    Cow::Owned(region.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Splits the author from the body and classifies it. Also returns the author of an

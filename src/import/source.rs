@@ -284,6 +284,7 @@ fn read_limited(
 ) -> Result<Vec<u8>, SourceError> {
     let capacity = size_hint.unwrap_or(0).min(limit) as usize + 1;
     let mut bytes = Vec::with_capacity(capacity);
+    crate::hugepages::advise(&bytes);
     r.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| SourceError::Io {
