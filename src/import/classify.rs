@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 pub struct Phrases {
     sorted: Vec<&'static str>,
     first: FirstBytes,
+    /// Bit `n` set when some phrase is `n` bytes long (all are under 128).
+    lengths: u128,
 }
 
 impl Phrases {
@@ -19,14 +21,22 @@ impl Phrases {
         let mut sorted = table.to_vec();
         sorted.sort_unstable_by(|a, b| (a.len(), *a).cmp(&(b.len(), *b)));
         sorted.dedup();
+        let lengths = table
+            .iter()
+            .filter(|p| p.len() < 128)
+            .fold(0u128, |m, p| m | 1 << p.len());
+        debug_assert!(table.iter().all(|p| p.len() < 128));
         Phrases {
             first: FirstBytes::of(table),
             sorted,
+            lengths,
         }
     }
 
     pub fn contains(&self, s: &str) -> bool {
-        self.first.may_start(s)
+        s.len() < 128
+            && self.lengths & (1 << s.len()) != 0
+            && self.first.may_start(s)
             && self
                 .sorted
                 .binary_search_by(|p| (p.len(), *p).cmp(&(s.len(), s)))
@@ -89,13 +99,6 @@ fn finder(
     needle: &'static str,
 ) -> &'static memchr::memmem::Finder<'static> {
     cell.get_or_init(|| memchr::memmem::Finder::new(needle))
-}
-
-/// Where the first `": "` is. A plain loop: it is found within a name's length, where
-/// setting up a substring searcher costs more than the search.
-pub fn find_colon_space(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    (0..b.len().saturating_sub(1)).find(|&i| b[i] == b':' && b[i + 1] == b' ')
 }
 
 fn has_foursquare(s: &str) -> bool {
@@ -258,6 +261,10 @@ fn is_poll_head(line: &str) -> bool {
 }
 
 fn is_location(line: &str, clean: &str, single: bool) -> bool {
+    // Pins and venues are URLs, so they hold a `/`, which most bodies do not.
+    if memchr::memchr(b'/', clean.as_bytes()).is_none() {
+        return single && is_live_location(line);
+    }
     // A pin: `LABEL: URL` (Indonesian and French put a space before the colon), with the
     // first colon of the line within 40 bytes.
     let head = &line.as_bytes()[..line.len().min(41)];
@@ -276,10 +283,8 @@ fn is_location(line: &str, clean: &str, single: bool) -> bool {
     if single && is_live_location(line) {
         return true;
     }
-    // Foursquare venues: one iOS line `Venue (Area): URL`, or Android's three lines; both
-    // hold a `/`, which most bodies do not.
-    memchr::memchr(b'/', clean.as_bytes()).is_some()
-        && has_foursquare(clean)
+    // Foursquare venues: one iOS line `Venue (Area): URL`, or Android's three lines.
+    has_foursquare(clean)
         && clean.lines().count() <= 3
         && clean
             .lines()

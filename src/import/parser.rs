@@ -438,17 +438,18 @@ fn build_message(
     span: usize,
     ts: NaiveDateTime,
 ) -> (ParsedMessage<'_>, Option<String>) {
-    let (sender, c) = match (author_split(&body, shape), body) {
-        (None, Cow::Borrowed(b)) => (None, classify_event(b)),
-        (None, Cow::Owned(b)) => (None, owned(classify_event(&b))),
-        (Some((name_end, rest)), Cow::Borrowed(b)) => (
-            Some(normalize_sender(&b[..name_end])),
-            classify(&b[rest..], ios),
-        ),
-        (Some((name_end, rest)), Cow::Owned(b)) => (
-            Some(Cow::Owned(normalize_sender(&b[..name_end]).into_owned())),
-            owned(classify(&b[rest..], ios)),
-        ),
+    let (sender, c) = match body {
+        Cow::Borrowed(b) => match author_split(b, shape) {
+            None => (None, classify_event(b)),
+            Some((name, rest)) => (Some(name), classify(&b[rest..], ios)),
+        },
+        Cow::Owned(b) => match author_split(&b, shape) {
+            None => (None, owned(classify_event(&b))),
+            Some((name, rest)) => (
+                Some(Cow::Owned(name.into_owned())),
+                owned(classify(&b[rest..], ios)),
+            ),
+        },
     };
     // SPEC §2: an event has no sender, even where iOS attributes it to the group or the actor.
     let (sender, attributed) = match (sender, c.kind) {
@@ -477,32 +478,44 @@ fn owned(c: Classified<'_>) -> Classified<'static> {
     }
 }
 
-/// Where the author ends and the text starts, or `None` for an event line without author.
-fn author_split(body: &str, shape: Shape) -> Option<(usize, usize)> {
+/// Where the first `": "` of the first line is, or else where the first line ends: one loop
+/// that stops at whichever comes first (names are short; bodies can be long).
+fn colon_space_or_line_end(b: &[u8]) -> Result<usize, usize> {
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'\n' => return Err(i),
+            b':' if b.get(i + 1) == Some(&b' ') => return Ok(i),
+            _ => {}
+        }
+    }
+    Err(b.len())
+}
+
+/// The author, normalised, and where the text starts; `None` for an event line without one.
+fn author_split(body: &str, shape: Shape) -> Option<(Cow<'_, str>, usize)> {
     // iOS events start with U+200E right after the header.
     if shape != Shape::Dash && body.starts_with('\u{200E}') {
         return None;
     }
-    let first_line = &body[..memchr::memchr(b'\n', body.as_bytes()).unwrap_or(body.len())];
-    let (name_end, rest_start) = match super::classify::find_colon_space(first_line) {
-        Some(p) => (p, p + 2),
+    let (name_end, rest_start) = match colon_space_or_line_end(body.as_bytes()) {
+        Ok(p) => (p, p + 2),
         // `Name:` with an empty body (view-once or disappearing media in old exports).
-        None if first_line.ends_with(':') && first_line.len() <= 64 => {
-            (first_line.len() - 1, first_line.len())
-        }
-        None => return None,
+        Err(end) if body[..end].ends_with(':') && end <= 64 => (end - 1, end),
+        Err(_) => return None,
     };
     let name = &body[..name_end];
     // Event wording with a colon in it names a group or subject, which comes quoted.
-    let suspicious = name.len() > 40 || name.contains(['"', '“']);
-    if shape == Shape::Dash && suspicious && locale::EVENT_PHRASES.iter().any(|p| name.contains(p))
+    if shape == Shape::Dash
+        && (name.len() > 40 || name.contains(['"', '“']))
+        && locale::EVENT_PHRASES.iter().any(|p| name.contains(p))
     {
         return None;
     }
-    if normalize_sender(name).is_empty() {
+    let name = normalize_sender(name);
+    if name.is_empty() {
         return None;
     }
-    Some((name_end, rest_start.min(body.len())))
+    Some((name, rest_start.min(body.len())))
 }
 
 #[cfg(test)]
