@@ -7,7 +7,7 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::Bencher;
 use std::io::Write;
 use std::sync::OnceLock;
-use whatscope::import::{dates::TsBuf, parse, ParseOptions};
+use whatscope::import::{parse, ParseOptions};
 use whatscope::model::hex_id;
 use whatscope::output::MessageOut;
 use whatscope::synth::{self, LineEnding};
@@ -68,12 +68,12 @@ fn parse_to_ndjson_android(bencher: Bencher) {
     let text = android();
     bencher.counter(BytesCount::new(text.len())).bench(|| {
         let parsed = parse(text, &ParseOptions::default()).expect("parses");
-        let ids = parsed.ids("bench");
+        let stamps = parsed.stamps();
+        let ids = parsed.ids_stamped("bench", &stamps);
         let mut sink = std::io::sink();
         let mut buf = Vec::with_capacity(1 << 17);
-        for (m, id) in parsed.messages.iter().zip(ids) {
+        for ((m, id), ts) in parsed.messages.iter().zip(ids).zip(&stamps) {
             let id = hex_id(id);
-            let ts = TsBuf::new(&m.ts);
             let out = MessageOut {
                 id: id.as_str(),
                 chat: "bench",

@@ -41,6 +41,14 @@ impl MessageOut<'_> {
     /// the hot path of `parse` and `export`, with no serializer state and one escaping pass
     /// per string (the test `push_ndjson_matches_serde` holds it to that).
     pub fn push_ndjson(&self, out: &mut Vec<u8>) {
+        out.reserve(
+            160 + self.id.len()
+                + self.chat.len()
+                + self.ts.len()
+                + self.sender.map_or(0, str::len)
+                + self.text.len()
+                + self.attachment.map_or(0, str::len),
+        );
         out.extend_from_slice(b"{\"id\":");
         push_json_str(out, self.id);
         out.extend_from_slice(b",\"chat\":");
@@ -49,8 +57,10 @@ impl MessageOut<'_> {
         push_json_str(out, self.ts);
         out.extend_from_slice(b",\"sender\":");
         push_json_opt(out, self.sender);
-        out.extend_from_slice(b",\"kind\":");
-        push_json_str(out, self.kind.as_str());
+        out.extend_from_slice(b",\"kind\":\"");
+        // Kinds are fixed lowercase words: nothing to escape.
+        out.extend_from_slice(self.kind.as_str().as_bytes());
+        out.push(b'"');
         out.extend_from_slice(b",\"text\":");
         push_json_str(out, self.text);
         out.extend_from_slice(b",\"attachment\":");
@@ -126,7 +136,36 @@ fn needs_attention(w: u64) -> bool {
 
 /// Appends `s` as a JSON string literal, escaped as serde_json does plus `\uXXXX` for what
 /// terminals interpret (see [`SafeFormatter`]).
+#[inline]
 pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    if is_plain(s.as_bytes()) {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        push_json_escaped(out, s);
+    }
+}
+
+/// Whether no byte of `b` needs escaping or a closer look (plain ASCII, no `"`, `\\`,
+/// controls or DEL): ids, timestamps and most names and texts.
+#[inline]
+fn is_plain(b: &[u8]) -> bool {
+    let mut words = b.chunks_exact(8);
+    for w in words.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        if needs_attention(u64::from_le_bytes(word)) {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|c| CLASS[usize::from(*c)] == PLAIN && *c < 0x80)
+}
+
+fn push_json_escaped(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     out.push(b'"');

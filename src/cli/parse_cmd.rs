@@ -1,7 +1,7 @@
 //! `whatscope parse`: an export to NDJSON, in file order, without touching the archive.
 
 use super::ParseArgs;
-use crate::import::{self, dates::TsBuf};
+use crate::import;
 use crate::model::hex_id;
 use crate::output::MessageOut;
 use std::io::{self, Write};
@@ -12,14 +12,14 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
     let chat = import::chat_name(args.read.chat.as_deref(), &loaded, &parsed);
     super::warn(&import::warnings(&loaded, &parsed));
 
-    let ids = parsed.ids(&chat);
+    let stamps = parsed.stamps();
+    let ids = parsed.ids_stamped(&chat, &stamps);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     // Lines are built in one buffer and written in large blocks.
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
-    for (m, raw_id) in parsed.messages.iter().zip(ids) {
+    for ((m, raw_id), ts) in parsed.messages.iter().zip(ids).zip(&stamps) {
         let id = hex_id(raw_id);
-        let ts = TsBuf::new(&m.ts);
         let msg = MessageOut {
             id: id.as_str(),
             chat: &chat,

@@ -113,11 +113,29 @@ impl Parsed<'_> {
 
     /// Stable ids for every message of this chat, in message order (see `model::message_id`).
     pub fn ids(&self, chat: &str) -> Vec<u64> {
+        self.ids_stamped(chat, &self.stamps())
+    }
+
+    /// Every message's timestamp as SPEC §3 writes it, in message order.
+    pub fn stamps(&self) -> Vec<super::dates::TsBuf> {
+        let mut out = Vec::with_capacity(self.messages.len());
+        crate::hugepages::advise(&out);
+        out.extend(
+            self.messages
+                .iter()
+                .map(|m| super::dates::TsBuf::new(&m.ts)),
+        );
+        out
+    }
+
+    /// [`Parsed::ids`] from timestamps already written out (`stamps`), for callers that
+    /// print them too.
+    pub fn ids_stamped(&self, chat: &str, stamps: &[super::dates::TsBuf]) -> Vec<u64> {
         let content: Vec<u64> = self
             .messages
             .iter()
-            .map(|m| {
-                let ts = super::dates::TsBuf::new(&m.ts);
+            .zip(stamps)
+            .map(|(m, ts)| {
                 content_hash(
                     chat,
                     ts.as_str(),
