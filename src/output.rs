@@ -71,19 +71,8 @@ impl MessageOut<'_> {
             b",\"edited\":false"
         });
         if let Some(line) = self.line {
-            out.extend_from_slice(b",\"line\":");
-            let mut digits = [0u8; 20];
-            let mut n = line;
-            let mut at = digits.len();
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            out.extend_from_slice(&digits[at..]);
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, ",\"line\":{line}");
         }
         out.extend_from_slice(b"}\n");
     }
@@ -134,6 +123,14 @@ fn needs_attention(w: u64) -> bool {
     ((below_space | quote | backslash | del) | w) & HIGH != 0
 }
 
+/// Whether eight bytes are all plain ASCII that JSON takes as it is.
+#[inline]
+fn plain_word(chunk: &[u8]) -> bool {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    !needs_attention(u64::from_le_bytes(word))
+}
+
 /// Appends `s` as a JSON string literal, escaped as serde_json does plus `\uXXXX` for what
 /// terminals interpret (see [`SafeFormatter`]).
 #[inline]
@@ -152,12 +149,8 @@ pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
 #[inline]
 fn is_plain(b: &[u8]) -> bool {
     let mut words = b.chunks_exact(8);
-    for w in words.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(w);
-        if needs_attention(u64::from_le_bytes(word)) {
-            return false;
-        }
+    if words.by_ref().any(|w| !plain_word(w)) {
+        return false;
     }
     words
         .remainder()
@@ -173,13 +166,9 @@ fn push_json_escaped(out: &mut Vec<u8>, s: &str) {
     let mut i = 0;
     while i < b.len() {
         // Eight plain ASCII bytes at a time: most of a chat's text needs no escaping.
-        if let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !needs_attention(u64::from_le_bytes(word)) {
-                i += 8;
-                continue;
-            }
+        if b.get(i..i + 8).is_some_and(plain_word) {
+            i += 8;
+            continue;
         }
         let byte = b[i];
         match CLASS[usize::from(byte)] {

@@ -397,7 +397,6 @@ fn attached_tag(line: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
-/// Case-insensitive equality for any script, stopping at the first difference.
 /// `str::trim`, skipping its Unicode tables when both ends are visible ASCII (most lines).
 #[inline]
 fn trim(s: &str) -> &str {
@@ -408,6 +407,7 @@ fn trim(s: &str) -> &str {
     }
 }
 
+/// Case-insensitive equality for any script, stopping at the first difference.
 fn lowercase_eq(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
