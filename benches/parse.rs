@@ -38,7 +38,7 @@ fn ios() -> &'static str {
 fn parse_only(bencher: Bencher, text: &'static str) {
     bencher.counter(BytesCount::new(text.len())).bench(|| {
         let parsed = parse(divan::black_box(text), &ParseOptions::default()).expect("parses");
-        divan::black_box(parsed.messages.len())
+        divan::black_box(parsed.len())
     });
 }
 
@@ -58,7 +58,7 @@ fn parse_android_messages(bencher: Bencher) {
     let text = android();
     bencher.counter(ItemsCount::new(size())).bench(|| {
         let parsed = parse(divan::black_box(text), &ParseOptions::default()).expect("parses");
-        divan::black_box(parsed.messages.len())
+        divan::black_box(parsed.len())
     });
 }
 
@@ -72,16 +72,16 @@ fn parse_to_ndjson_android(bencher: Bencher) {
         let ids = parsed.ids_stamped("bench", &stamps);
         let mut sink = std::io::sink();
         let mut buf = Vec::with_capacity(1 << 17);
-        for ((m, id), ts) in parsed.messages.iter().zip(ids).zip(&stamps) {
+        for ((m, id), ts) in parsed.messages().zip(ids).zip(&stamps) {
             let id = hex_id(id);
             let out = MessageOut {
                 id: id.as_str(),
                 chat: "bench",
                 ts: ts.as_str(),
-                sender: m.sender.as_deref(),
+                sender: m.sender,
                 kind: m.kind,
-                text: &m.text,
-                attachment: m.attachment.as_deref(),
+                text: m.text,
+                attachment: m.attachment,
                 edited: m.edited,
                 line: Some(m.line),
             };

@@ -52,10 +52,9 @@ pub fn parse_export(data: &[u8]) {
             continue;
         };
         let before = parsed
-            .messages
-            .first()
+            .message(0)
             .map_or(parsed.physical_lines, |m| m.line - 1);
-        let spanned: usize = parsed.messages.iter().map(|m| m.lines).sum();
+        let spanned: usize = parsed.messages().map(|m| m.lines).sum();
         assert_eq!(
             before + spanned,
             parsed.physical_lines,

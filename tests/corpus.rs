@@ -27,7 +27,7 @@ fn check(expected_path: &Path) -> Result<(), String> {
     let loaded = import::load(&export, &Limits::default()).map_err(|e| e.to_string())?;
     let parsed =
         import::parse(&loaded.decoded.text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-    let msgs = &parsed.messages;
+    let msgs: Vec<_> = parsed.messages().collect();
     let mut errors = Vec::new();
     let mut eq = |field: &str, got: Value| {
         let want = match field.split_once('.') {
@@ -67,7 +67,7 @@ fn check(expected_path: &Path) -> Result<(), String> {
     }
     let mut senders: Vec<String> = msgs
         .iter()
-        .filter_map(|m| m.sender.as_deref().map(str::to_string))
+        .filter_map(|m| m.sender.map(str::to_string))
         .collect();
     senders.sort();
     senders.dedup();
@@ -99,8 +99,7 @@ fn check(expected_path: &Path) -> Result<(), String> {
 
 fn first_message_offset(parsed: &import::Parsed<'_>) -> usize {
     parsed
-        .messages
-        .first()
+        .message(0)
         .map_or(parsed.physical_lines, |m| m.line - 1)
 }
 
@@ -206,12 +205,11 @@ fn zip_media_is_listed_and_named_after_the_zip() {
     // encryption notice's author only when nothing better exists.
     assert_eq!(parsed.title_hint.as_deref(), Some("Lakeside Choir"));
     let photo = parsed
-        .messages
-        .iter()
+        .messages()
         .find(|m| m.kind == Kind::Media)
         .expect("media");
     assert_eq!(
-        photo.attachment.as_deref(),
+        photo.attachment,
         Some("00000005-PHOTO-2024-05-07-19-03-12.jpg")
     );
 }

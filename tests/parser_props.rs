@@ -194,12 +194,11 @@ type Triple = (NaiveDateTime, Option<String>, String);
 
 fn triples_of(parsed: &Parsed<'_>) -> Vec<Triple> {
     parsed
-        .messages
-        .iter()
+        .messages()
         .map(|m| {
             (
                 m.ts,
-                m.sender.as_deref().map(str::to_string),
+                m.sender.map(str::to_string),
                 m.text.to_string(),
             )
         })
@@ -210,7 +209,10 @@ fn triples_of(parsed: &Parsed<'_>) -> Vec<Triple> {
 fn summary(parsed: &Parsed<'_>) -> String {
     format!(
         "{:?}\norphans {:?}\nbad dates {:?}\nlines {}",
-        parsed.messages, parsed.orphan_lines, parsed.bad_date_lines, parsed.physical_lines
+        parsed.messages().collect::<Vec<_>>(),
+        parsed.orphan_lines,
+        parsed.bad_date_lines,
+        parsed.physical_lines
     )
 }
 
@@ -218,17 +220,16 @@ fn summary(parsed: &Parsed<'_>) -> String {
 /// before the first message are the only others.
 fn check_accounting(parsed: &Parsed<'_>) -> Result<(), TestCaseError> {
     let before = parsed
-        .messages
-        .first()
+        .message(0)
         .map_or(parsed.physical_lines, |m| m.line - 1);
-    let spanned: usize = parsed.messages.iter().map(|m| m.lines).sum();
+    let spanned: usize = parsed.messages().map(|m| m.lines).sum();
     prop_assert_eq!(
         spanned + before,
         parsed.physical_lines,
         "message lines + lines before the first message != physical lines"
     );
     let mut next = before + 1;
-    for m in &parsed.messages {
+    for m in parsed.messages() {
         prop_assert_eq!(m.line, next, "messages must be contiguous");
         prop_assert!(m.lines >= 1);
         next = m.line + m.lines;
@@ -281,7 +282,7 @@ proptest! {
             .map(|m| (m.ts, m.sender.clone(), m.text.clone()))
             .collect();
         prop_assert_eq!(triples_of(&parsed), want, "style {} {:?}\n{}", style.name, ending, export);
-        for m in &parsed.messages {
+        for m in parsed.messages() {
             prop_assert_eq!(m.kind, Kind::Text, "style {}: {:?}", style.name, m);
             prop_assert!(!m.edited && m.attachment.is_none());
         }
@@ -331,15 +332,15 @@ proptest! {
         let export = synth::render_export(&style, &msgs, ending);
         let parsed = import::parse(&export, &opts_for(&style))
             .map_err(|e| TestCaseError::fail(format!("{}: {e}", style.name)))?;
-        prop_assert_eq!(parsed.messages.len(), n, "{} {:?}", style.name, ending);
-        for (want, got) in msgs.iter().zip(&parsed.messages) {
+        prop_assert_eq!(parsed.len(), n, "{} {:?}", style.name, ending);
+        for (want, got) in msgs.iter().zip(parsed.messages()) {
             let (text, edited) = match want.text.strip_suffix(synth::EDITED_MARKER) {
                 Some(t) => (t.trim_end(), true),
                 None => (want.text.as_str(), false),
             };
             prop_assert_eq!(
                 (want.ts, want.sender.as_deref(), want.kind, text, want.attachment.as_deref(), edited),
-                (got.ts, got.sender.as_deref(), got.kind, &*got.text, got.attachment.as_deref(), got.edited),
+                (got.ts, got.sender, got.kind, got.text, got.attachment, got.edited),
                 "{} {:?} line {}", style.name, ending, got.line
             );
         }
@@ -382,7 +383,7 @@ proptest! {
         let base_decoded = decode(lf.clone().into_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let base = import::parse(&base_decoded.text, &opts)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(base.messages.len(), n);
+        prop_assert_eq!(base.len(), n);
         let want = summary(&base);
 
         let mut bom = vec![0xEF, 0xBB, 0xBF];
@@ -401,8 +402,8 @@ proptest! {
             let parsed = import::parse(&decoded.text, &opts)
                 .map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
             prop_assert_eq!(summary(&parsed), want.clone(), "{} differs from LF ({})", name, style.name);
-            for m in &parsed.messages {
-                prop_assert!(!m.text.contains('\r') && !m.sender.as_deref().unwrap_or("").contains('\r'));
+            for m in parsed.messages() {
+                prop_assert!(!m.text.contains('\r') && !m.sender.unwrap_or("").contains('\r'));
             }
         }
     }
@@ -724,9 +725,9 @@ fn inferred(style: &HeaderStyle, msgs: &[SynthMessage]) -> Result<DateOrder, Tes
     let export = synth::render_export(style, msgs, LineEnding::Lf);
     let parsed = import::parse(&export, &ParseOptions::default())
         .map_err(|e| TestCaseError::fail(format!("{}: {e}", style.name)))?;
-    prop_assert_eq!(parsed.messages.len(), msgs.len());
+    prop_assert_eq!(parsed.len(), msgs.len());
     // With the inferred order every timestamp must come back.
-    let got: Vec<NaiveDateTime> = parsed.messages.iter().map(|m| m.ts).collect();
+    let got: Vec<NaiveDateTime> = parsed.messages().map(|m| m.ts).collect();
     let want: Vec<NaiveDateTime> = msgs.iter().map(|m| m.ts).collect();
     if parsed.order.order == order_of(style) {
         prop_assert_eq!(got, want);

@@ -18,16 +18,16 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
     let mut out = stdout.lock();
     // Lines are built in one buffer and written in large blocks.
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
-    for ((m, raw_id), ts) in parsed.messages.iter().zip(ids).zip(&stamps) {
+    for ((m, raw_id), ts) in parsed.messages().zip(ids).zip(&stamps) {
         let id = hex_id(raw_id);
         let msg = MessageOut {
             id: id.as_str(),
             chat: &chat,
             ts: ts.as_str(),
-            sender: m.sender.as_deref(),
+            sender: m.sender,
             kind: m.kind,
-            text: &m.text,
-            attachment: m.attachment.as_deref(),
+            text: m.text,
+            attachment: m.attachment,
             edited: m.edited,
             line: Some(m.line),
         };

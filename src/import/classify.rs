@@ -2,18 +2,20 @@
 //! `locale`, and pulls out the attachment name, the caption and the edited marker.
 
 use super::locale;
-use super::normalize::{may_hold_marks, strip_marks};
+use super::normalize::strip_marks;
+use super::simd;
 use crate::model::Kind;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A table of exact phrases, sorted by length and then bytes: a lookup is a binary search
-/// that mostly compares lengths, with no hashing (this runs on most message bodies).
+/// that mostly compares lengths, with no hashing (this runs on most message bodies), after
+/// two table lookups (length, first byte) that rule out most lines.
 pub struct Phrases {
     sorted: Vec<&'static str>,
     first: FirstBytes,
-    /// Bit `n` set when some phrase is `n` bytes long (all are under 128).
-    lengths: u128,
+    /// Whether some phrase is `n` bytes long, by `n` (all are under 128).
+    lengths: [bool; 128],
 }
 
 impl Phrases {
@@ -21,10 +23,12 @@ impl Phrases {
         let mut sorted = table.to_vec();
         sorted.sort_unstable_by(|a, b| (a.len(), *a).cmp(&(b.len(), *b)));
         sorted.dedup();
-        let lengths = table
-            .iter()
-            .filter(|p| p.len() < 128)
-            .fold(0u128, |m, p| m | 1 << p.len());
+        let mut lengths = [false; 128];
+        for p in table {
+            if let Some(seen) = lengths.get_mut(p.len()) {
+                *seen = true;
+            }
+        }
         debug_assert!(table.iter().all(|p| p.len() < 128));
         Phrases {
             first: FirstBytes::of(table),
@@ -34,8 +38,7 @@ impl Phrases {
     }
 
     pub fn contains(&self, s: &str) -> bool {
-        s.len() < 128
-            && self.lengths & (1 << s.len()) != 0
+        self.lengths.get(s.len()) == Some(&true)
             && self.first.may_start(s)
             && self
                 .sorted
@@ -131,8 +134,9 @@ pub struct Classified<'a> {
 /// so it is `system`.
 pub fn classify(body: &str, ios: bool) -> Classified<'_> {
     let (body, edited) = strip_edited_marker(body);
-    // One byte scan says whether any invisible mark can be there; most bodies have none.
-    let marks = may_hold_marks(body);
+    let facts = Facts::of(body);
+    // Most bodies hold no invisible mark, and then need no copy.
+    let marks = facts.mark_lead;
     // iOS prefixes every UI string with U+200E (U+200F in right-to-left languages).
     let starts_with_lrm = marks && body.starts_with(['\u{200E}', '\u{200F}']);
     let clean = if marks {
@@ -143,7 +147,16 @@ pub fn classify(body: &str, ios: bool) -> Classified<'_> {
     // iOS placeholders always carry U+200E (or legacy `<…>`); plain text skips those tables.
     let may_be_ios_placeholder =
         ios && ((marks && body.contains(['\u{200E}', '\u{200F}'])) || body.starts_with('<'));
-    let kind_and_parts = recognise(&clean, ios && starts_with_lrm, may_be_ios_placeholder);
+    let facts = match &clean {
+        Cow::Borrowed(_) => facts,
+        Cow::Owned(stripped) => Facts::of(stripped),
+    };
+    let kind_and_parts = recognise(
+        &clean,
+        &facts,
+        ios && starts_with_lrm,
+        may_be_ios_placeholder,
+    );
     let (kind, caption_from, attachment) = match kind_and_parts {
         Some(r) => r,
         None => (Kind::Text, None, None),
@@ -176,12 +189,47 @@ pub fn classify_event(body: &str) -> Classified<'_> {
     }
 }
 
+/// What one vector pass over a body tells the classifier, instead of a search per question.
+struct Facts {
+    /// Where the first line ends.
+    first_newline: Option<usize>,
+    /// Whether a `/` is there (every URL has one).
+    slash: bool,
+    /// Whether a byte that starts an invisible mark (U+2000..U+2FFF, U+FEFF) is there.
+    mark_lead: bool,
+}
+
+impl Facts {
+    fn of(body: &str) -> Facts {
+        let mut first_newline = None;
+        let (mut slash, mut lead) = (0u16, 0u16);
+        simd::for_each_chunk(body.as_bytes(), |at, c| {
+            let nl = c.eq(b'\n');
+            if nl != 0 && first_newline.is_none() {
+                first_newline = Some(at + nl.trailing_zeros() as usize);
+            }
+            slash |= c.eq(b'/');
+            lead |= c.eq(0xE2) | c.eq(0xEF);
+        });
+        Facts {
+            first_newline,
+            slash: slash != 0,
+            mark_lead: lead != 0,
+        }
+    }
+}
+
 type Recognised = (Kind, Option<usize>, Option<std::ops::Range<usize>>);
 
 /// The kind, where the caption starts (for media: after the placeholder line), and the
 /// attachment's byte range, all within the mark-free `clean` body.
-fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Option<Recognised> {
-    let (first, rest_at) = match memchr::memchr(b'\n', clean.as_bytes()) {
+fn recognise(
+    clean: &str,
+    facts: &Facts,
+    lrm_event: bool,
+    may_be_ios_placeholder: bool,
+) -> Option<Recognised> {
+    let (first, rest_at) = match facts.first_newline {
         Some(nl) => (&clean[..nl], Some(nl + 1)),
         None => (clean, None),
     };
@@ -203,7 +251,7 @@ fn recognise(clean: &str, lrm_event: bool, may_be_ios_placeholder: bool) -> Opti
     if !single && is_poll_head(line) {
         return whole(Kind::Poll);
     }
-    if is_location(line, clean, single) {
+    if is_location(line, clean, single, facts.slash) {
         return whole(Kind::Location);
     }
     if single && short && is_call(line) {
@@ -260,9 +308,9 @@ fn is_poll_head(line: &str) -> bool {
         .is_some_and(|head| locale::POLL_HEADS.contains(&head))
 }
 
-fn is_location(line: &str, clean: &str, single: bool) -> bool {
+fn is_location(line: &str, clean: &str, single: bool, slash: bool) -> bool {
     // Pins and venues are URLs, so they hold a `/`, which most bodies do not.
-    if memchr::memchr(b'/', clean.as_bytes()).is_none() {
+    if !slash {
         return single && is_live_location(line);
     }
     // A pin: `LABEL: URL` (Indonesian and French put a space before the colon), with the
@@ -296,6 +344,10 @@ fn is_call(line: &str) -> bool {
     let calls = call_set();
     if calls.contains(line) {
         return true;
+    }
+    // The words before the tail are a call phrase, so start as one does.
+    if !calls.first.may_start(line) {
+        return false;
     }
     // "Voice call. 12 min", "Video call, No answer": the call words, then a short tail.
     match memchr::memchr2(b',', b'.', line.as_bytes()) {

@@ -5,9 +5,11 @@ pub mod classify;
 pub mod dates;
 pub mod decode;
 pub mod header;
+pub mod lines;
 pub mod locale;
 pub mod normalize;
 pub mod parser;
+mod simd;
 pub mod source;
 
 pub use dates::DateOrder;
@@ -72,6 +74,9 @@ pub fn parse_loaded<'a>(
             }
             parser::ParseError::LineTooLong { .. } => {
                 "this does not look like a chat export; raise the limit with --max-line-kib if it is one"
+            }
+            parser::ParseError::TooLarge { .. } => {
+                "split the export into smaller files (WhatsApp exports are far smaller than this)"
             }
         };
         UserError::new(format!("{}: {e}", loaded.display)).hint(hint)
@@ -140,9 +145,9 @@ pub fn warnings(loaded: &LoadedExport, parsed: &Parsed<'_>) -> Vec<String> {
             parsed.order.reason.describe()
         ));
     }
-    if parsed.messages.is_empty() && d.text.trim().is_empty() {
+    if parsed.is_empty() && d.text.trim().is_empty() {
         out.push(format!("{name}: the file is empty"));
-    } else if parsed.messages.is_empty() {
+    } else if parsed.is_empty() {
         out.push(format!(
             "{name}: no WhatsApp messages found (is this a chat export?)"
         ));

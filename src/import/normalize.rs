@@ -15,9 +15,22 @@ pub fn may_hold_marks(s: &str) -> bool {
     !s.is_ascii() && memchr::memchr2(0xE2, 0xEF, s.as_bytes()).is_some()
 }
 
+/// Whether the UTF-8 of an invisible mark is in `b`, found by its lead byte rather than by
+/// decoding every character (bodies often hold other U+2000..U+2FFF punctuation).
+fn holds_mark(b: &[u8]) -> bool {
+    memchr::memchr2_iter(0xE2, 0xEF, b).any(|at| {
+        matches!(
+            (b[at], b.get(at + 1..at + 3)),
+            (0xE2, Some([0x80, 0x8E | 0x8F | 0xAA..=0xAE]))
+                | (0xE2, Some([0x81, 0xA6..=0xA9]))
+                | (0xEF, Some([0xBB, 0xBF]))
+        )
+    })
+}
+
 /// The text with WhatsApp's invisible marks removed.
 pub fn strip_marks(s: &str) -> Cow<'_, str> {
-    if !may_hold_marks(s) || !s.chars().any(is_invisible_mark) {
+    if !may_hold_marks(s) || !holds_mark(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().filter(|c| !is_invisible_mark(*c)).collect())
@@ -26,18 +39,14 @@ pub fn strip_marks(s: &str) -> Cow<'_, str> {
 /// A sender name as SPEC §2 normalises it: marks dropped, NBSP/NNBSP to space, U+2011 to `-`,
 /// a non-contact's leading `~ ` dropped, trimmed.
 pub fn normalize_sender(raw: &str) -> Cow<'_, str> {
-    // Most names are plain ASCII with nothing to trim: one pass over a few bytes.
+    // Marks, U+2011 and the no-break spaces all start with one of three bytes; without them
+    // only the ends can need work. One pass with no early exit, so it runs in vector steps.
     let b = raw.as_bytes();
-    let plain = b.iter().all(|c| c.is_ascii())
-        && b.first()
-            .is_some_and(|c| *c != b'~' && !c.is_ascii_whitespace())
-        && b.last().is_some_and(|c| !c.is_ascii_whitespace());
-    if plain {
-        return Cow::Borrowed(raw);
-    }
-    let needs_work = may_hold_marks(raw)
-        || memchr::memchr(0xC2, raw.as_bytes()).is_some()
-        || raw.starts_with('~')
+    let rewritable = b
+        .iter()
+        .fold(false, |any, c| any | matches!(c, 0xC2 | 0xE2 | 0xEF));
+    let needs_work = rewritable
+        || b.first() == Some(&b'~')
         || raw.starts_with(char::is_whitespace)
         || raw.ends_with(char::is_whitespace);
     if !needs_work {
@@ -89,5 +98,23 @@ mod tests {
         assert_eq!(strip_marks("\u{200E}image omitted"), "image omitted");
         assert_eq!(strip_marks("@\u{2068}Rita\u{2069} hi"), "@Rita hi");
         assert!(matches!(strip_marks("plain café"), Cow::Borrowed(_)));
+        assert!(matches!(
+            strip_marks("it’s… “fine” — 10€"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn marks_are_found_by_their_bytes() {
+        let around = (0x2000..0x3000).chain(0xFE00..0x10000).chain(0..0x100);
+        for c in around.filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                holds_mark(text.as_bytes()),
+                is_invisible_mark(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 }

@@ -2,13 +2,15 @@
 //! splits authors, joins continuation lines and classifies each body. Nothing is dropped:
 //! lines before the first message and headers with impossible dates are reported by number.
 
-use super::classify::{classify, classify_event, Classified};
+use super::classify::{classify, classify_event};
 use super::dates::{
     infer_order, timestamp, DateOrder, InconsistentOrder, OrderDecision, OrderReason,
 };
 use super::header::{self, Meridiem, RawHeader, Shape};
+use super::lines::{for_each_line, Ending};
 use super::locale;
 use super::normalize::normalize_sender;
+use super::simd::Chunk;
 use crate::model::{content_hash, id_from_content, Kind, PreHashed};
 use chrono::NaiveDateTime;
 use std::borrow::Cow;
@@ -42,21 +44,59 @@ pub enum ParseError {
         len: usize,
         limit: usize,
     },
+    #[error("the chat text is {mib} MiB, over the parser's limit of {limit_mib} MiB")]
+    TooLarge { mib: usize, limit_mib: usize },
 }
 
-/// One parsed message, borrowing from the chat text where it can.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedMessage<'a> {
+/// The largest chat text one parse takes: message records keep 32-bit offsets.
+pub const MAX_TEXT_BYTES: usize = 1 << 30;
+
+/// One parsed message, borrowing from the chat text (or the parse's own buffer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedMessage<'p> {
     /// 1-based line where the message starts.
     pub line: usize,
     /// Number of physical lines it spans.
     pub lines: usize,
     pub ts: NaiveDateTime,
-    pub sender: Option<Cow<'a, str>>,
+    pub sender: Option<&'p str>,
     pub kind: Kind,
-    pub text: Cow<'a, str>,
-    pub attachment: Option<Cow<'a, str>>,
+    pub text: &'p str,
+    pub attachment: Option<&'p str>,
     pub edited: bool,
+}
+
+/// Where one of a message's strings is: a byte range of the chat text, or of the parse's
+/// own buffer for the few strings that had to be rewritten (CR line ends, invisible marks).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    at: u32,
+    len: u32,
+}
+
+const HAS_SENDER: u8 = 1;
+const HAS_ATTACHMENT: u8 = 1 << 1;
+const SENDER_REWRITTEN: u8 = 1 << 2;
+const TEXT_REWRITTEN: u8 = 1 << 3;
+const ATTACHMENT_REWRITTEN: u8 = 1 << 4;
+const EDITED: u8 = 1 << 5;
+/// An event's author as iOS writes it: not a sender, but it may name the chat.
+const ATTRIBUTED: u8 = 1 << 6;
+/// A header line that turned out not to start a message (while parsing only).
+const NOT_A_START: u8 = 1 << 7;
+
+/// A message as the parser keeps it: 48 bytes of positions instead of three owned-or-borrowed
+/// strings, because on a big export filling fresh memory costs as much as parsing.
+#[derive(Debug, Clone)]
+struct Record {
+    line: u32,
+    lines: u32,
+    ts: NaiveDateTime,
+    sender: Span,
+    text: Span,
+    attachment: Span,
+    kind: Kind,
+    flags: u8,
 }
 
 /// How the file's headers look, for the import report.
@@ -84,7 +124,10 @@ impl FormatInfo {
 /// The result of parsing one chat text.
 #[derive(Debug, Clone)]
 pub struct Parsed<'a> {
-    pub messages: Vec<ParsedMessage<'a>>,
+    text: &'a str,
+    /// Strings that are not verbatim in `text`.
+    rewritten: String,
+    records: Vec<Record>,
     pub order: OrderDecision,
     pub format: Option<FormatInfo>,
     /// Non-blank lines that belong to no message (text before the first header).
@@ -99,6 +142,59 @@ pub struct Parsed<'a> {
 }
 
 impl Parsed<'_> {
+    /// How many messages the text holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The messages, in file order.
+    pub fn messages(
+        &self,
+    ) -> impl ExactSizeIterator<Item = ParsedMessage<'_>> + DoubleEndedIterator + Clone + '_ {
+        self.records.iter().map(|r| self.view(r))
+    }
+
+    /// The `n`-th message (from 0).
+    pub fn message(&self, n: usize) -> Option<ParsedMessage<'_>> {
+        self.records.get(n).map(|r| self.view(r))
+    }
+
+    /// The first author iOS attributes an event to, which names the chat in its encryption
+    /// notice.
+    fn attributed(&self) -> Option<&str> {
+        let r = self.records.iter().find(|r| r.flags & ATTRIBUTED != 0)?;
+        Some(self.str_of(r, r.sender, SENDER_REWRITTEN))
+    }
+
+    fn str_of(&self, r: &Record, span: Span, rewritten: u8) -> &str {
+        let from = if r.flags & rewritten != 0 {
+            self.rewritten.as_str()
+        } else {
+            self.text
+        };
+        let at = span.at as usize;
+        from.get(at..at + span.len as usize).unwrap_or_default()
+    }
+
+    fn view(&self, r: &Record) -> ParsedMessage<'_> {
+        let s = |span: Span, rewritten: u8| self.str_of(r, span, rewritten);
+        ParsedMessage {
+            line: r.line as usize,
+            lines: r.lines as usize,
+            ts: r.ts,
+            sender: (r.flags & HAS_SENDER != 0).then(|| s(r.sender, SENDER_REWRITTEN)),
+            kind: r.kind,
+            text: s(r.text, TEXT_REWRITTEN),
+            attachment: (r.flags & HAS_ATTACHMENT != 0)
+                .then(|| s(r.attachment, ATTACHMENT_REWRITTEN)),
+            edited: r.flags & EDITED != 0,
+        }
+    }
+
     /// Every line the parser did not understand as part of a message, in order.
     pub fn skipped_lines(&self) -> Vec<usize> {
         let mut all: Vec<usize> = self
@@ -118,13 +214,9 @@ impl Parsed<'_> {
 
     /// Every message's timestamp as SPEC §3 writes it, in message order.
     pub fn stamps(&self) -> Vec<super::dates::TsBuf> {
-        let mut out = Vec::with_capacity(self.messages.len());
+        let mut out = Vec::with_capacity(self.len());
         crate::hugepages::advise(&out);
-        out.extend(
-            self.messages
-                .iter()
-                .map(|m| super::dates::TsBuf::new(&m.ts)),
-        );
+        out.extend(self.records.iter().map(|r| super::dates::TsBuf::new(&r.ts)));
         out
     }
 
@@ -132,18 +224,9 @@ impl Parsed<'_> {
     /// print them too.
     pub fn ids_stamped(&self, chat: &str, stamps: &[super::dates::TsBuf]) -> Vec<u64> {
         let content: Vec<u64> = self
-            .messages
-            .iter()
+            .messages()
             .zip(stamps)
-            .map(|(m, ts)| {
-                content_hash(
-                    chat,
-                    ts.as_str(),
-                    m.sender.as_deref(),
-                    &m.text,
-                    m.attachment.as_deref(),
-                )
-            })
+            .map(|(m, ts)| content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment))
             .collect();
         // Identical messages are rare: find them with a sort instead of counting every one.
         let mut sorted = content.clone();
@@ -170,14 +253,6 @@ impl Parsed<'_> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ending {
-    Lf,
-    CrLf,
-    Cr,
-    Eof,
-}
-
 /// A header line: where it starts in the text, its number, and how the line before it
 /// ended (an iOS export tells continuations from headers by that).
 #[derive(Clone, Copy)]
@@ -188,109 +263,130 @@ struct HeaderAt {
     prev: Ending,
 }
 
-impl Ending {
-    fn len(self) -> usize {
-        match self {
-            Ending::Lf | Ending::Cr => 1,
-            Ending::CrLf => 2,
-            Ending::Eof => 0,
-        }
-    }
-}
-
-/// What one pass over the lines finds: the header lines (positions and raw headers side by
-/// side, so the headers alone feed date-order inference), and the facts about lines the
-/// report needs. No per-line list is kept: on big files it costs more to fill than to scan.
-struct LineScan {
+/// The one pass over the lines: every header line is taken as a message start, and the
+/// message before it is built at once, while its text is still in the cache. Whether each
+/// start holds up (a possible date in the file's date order; not an iOS continuation) is only
+/// known at the end, so [`Scan::settle`] then merges the starts that do not into the message
+/// before.
+struct Scan<'a> {
+    store: Store<'a>,
+    /// Every header line, side by side with `headers` and with `store.records`.
     at: Vec<HeaderAt>,
     headers: Vec<RawHeader>,
     physical_lines: usize,
-    /// Whether any line ends in CR or CRLF (else every body can borrow from the text).
+    /// Whether any line so far ended in CR or CRLF (else every body borrows from the text).
     any_cr: bool,
     /// The last line's ending, and whether it holds anything but whitespace.
     last: Option<(Ending, bool)>,
 }
 
-/// Calls `visit(start, end, ending)` for every line, as LF, CRLF and lone CR split them.
-fn for_each_line(
-    text: &str,
-    mut visit: impl FnMut(usize, usize, Ending) -> Result<(), ParseError>,
-) -> Result<(), ParseError> {
-    let b = text.as_bytes();
-    let mut start = 0;
-    for pos in memchr::memchr2_iter(b'\n', b'\r', b) {
-        if pos < start {
-            continue; // the LF of a CRLF already consumed
-        }
-        let ending = if b[pos] == b'\r' {
-            if b.get(pos + 1) == Some(&b'\n') {
-                Ending::CrLf
-            } else {
-                Ending::Cr
-            }
-        } else {
-            Ending::Lf
+impl<'a> Scan<'a> {
+    fn run(text: &'a str, max: usize) -> Result<Scan<'a>, ParseError> {
+        let mut scan = Scan {
+            store: Store {
+                text,
+                rewritten: String::new(),
+                records: Vec::with_capacity(text.len() / 64 + 1),
+            },
+            at: Vec::with_capacity(text.len() / 64 + 1),
+            headers: Vec::with_capacity(text.len() / 64 + 1),
+            physical_lines: 0,
+            any_cr: false,
+            last: None,
         };
-        visit(start, pos, ending)?;
-        start = pos + ending.len();
+        crate::hugepages::advise(&scan.store.records);
+        crate::hugepages::advise(&scan.at);
+        crate::hugepages::advise(&scan.headers);
+        let mut prev = Ending::Eof;
+        for_each_line(text, |start, end, ending| {
+            let line = scan.physical_lines;
+            if end - start > max {
+                return Err(ParseError::LineTooLong {
+                    line: line + 1,
+                    len: end - start,
+                    limit: max,
+                });
+            }
+            if let Some(h) = header::scan(&text[start..end]) {
+                let here = HeaderAt {
+                    start,
+                    line: u32::try_from(line).unwrap_or(u32::MAX),
+                    prev,
+                };
+                scan.close_last(Some(here));
+                scan.at.push(here);
+                scan.headers.push(h);
+            }
+            scan.any_cr |= matches!(ending, Ending::Cr | Ending::CrLf);
+            prev = ending;
+            scan.physical_lines += 1;
+            let filled = ending != Ending::Eof || !text[start..end].trim().is_empty();
+            scan.last = Some((ending, filled));
+            Ok(())
+        })?;
+        scan.close_last(None);
+        Ok(scan)
     }
-    if start < b.len() {
-        visit(start, b.len(), Ending::Eof)?;
-    }
-    Ok(())
-}
 
-fn scan_lines(text: &str, max: usize) -> Result<LineScan, ParseError> {
-    let mut scan = LineScan {
-        at: Vec::with_capacity(text.len() / 64 + 1),
-        headers: Vec::with_capacity(text.len() / 64 + 1),
-        physical_lines: 0,
-        any_cr: false,
-        last: None,
-    };
-    crate::hugepages::advise(&scan.at);
-    crate::hugepages::advise(&scan.headers);
-    let mut prev = Ending::Eof;
-    for_each_line(text, |start, end, ending| {
-        let line = scan.physical_lines;
-        if end - start > max {
-            return Err(ParseError::LineTooLong {
-                line: line + 1,
-                len: end - start,
-                limit: max,
-            });
+    /// Builds the message of the last header line, which runs up to `next` (or the end).
+    fn close_last(&mut self, next: Option<HeaderAt>) {
+        let n = self.store.records.len();
+        if let (Some(a), Some(h)) = (self.at.get(n), self.headers.get(n)) {
+            let (a, shape, body_start) = (*a, h.shape, h.body_start);
+            let (end, end_line) = self.end_before(next);
+            self.store
+                .add(a, body_start, end, end_line, self.any_cr, shape);
         }
-        if let Some(h) = header::scan(&text[start..end]) {
-            scan.at.push(HeaderAt {
-                start,
-                line: u32::try_from(line).unwrap_or(u32::MAX),
-                prev,
-            });
-            scan.headers.push(h);
+    }
+
+    /// Where a message that runs up to the header line `next` ends: its last byte and the
+    /// number of the line after it.
+    fn end_before(&self, next: Option<HeaderAt>) -> (usize, u32) {
+        match next {
+            Some(n) => (n.start - n.prev.bytes(), n.line),
+            None => (
+                self.store.text.len() - self.last.map_or(0, |(e, _)| e.bytes()),
+                u32::try_from(self.physical_lines).unwrap_or(u32::MAX),
+            ),
         }
-        scan.any_cr |= matches!(ending, Ending::Cr | Ending::CrLf);
-        prev = ending;
-        scan.physical_lines += 1;
-        if ending == Ending::Eof {
-            scan.last = Some((ending, !text[start..end].trim().is_empty()));
-        } else {
-            scan.last = Some((ending, true));
-        }
-        Ok(())
-    })?;
-    Ok(scan)
+    }
+
+    /// Which header lines start messages, now that the whole file is known.
+    ///
+    /// In an iOS export every message ends with CRLF while newlines typed inside a message are
+    /// a bare LF, so a line after a bare LF continues a message even when it looks like a
+    /// header. Only trusted when nearly all headers follow a CRLF (a file that mixes exports
+    /// does not).
+    fn ios_continuations(&self) -> bool {
+        let preceded = self.at.iter().filter(|a| a.line > 0);
+        let total = preceded.clone().count();
+        let after_crlf = preceded.filter(|a| a.prev == Ending::CrLf).count();
+        let after_lf = total - after_crlf;
+        after_crlf >= 2 && after_lf * 5 <= after_crlf
+    }
 }
 
 /// Parses a decoded chat text.
 pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, ParseError> {
-    let LineScan {
-        mut at,
-        mut headers,
-        physical_lines,
-        any_cr,
-        last,
-    } = scan_lines(text, opts.max_line_bytes)?;
-    drop_ios_continuations(&mut at, &mut headers);
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ParseError::TooLarge {
+            mib: text.len() >> 20,
+            limit_mib: MAX_TEXT_BYTES >> 20,
+        });
+    }
+    let mut scan = Scan::run(text, opts.max_line_bytes)?;
+    let continuation = |a: &HeaderAt| a.line > 0 && a.prev == Ending::Lf;
+    let drop_continuations = scan.ios_continuations() && scan.at.iter().any(continuation);
+    let kept_headers: Cow<'_, [RawHeader]> = if drop_continuations {
+        let kept = scan.at.iter().zip(&scan.headers);
+        Cow::Owned(
+            kept.filter(|(a, _)| !continuation(a))
+                .map(|(_, h)| *h)
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(&scan.headers)
+    };
 
     let order = match opts.date_order {
         Some(order) => OrderDecision {
@@ -298,7 +394,7 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
             reason: OrderReason::Given,
             contradicting: 0,
         },
-        None => infer_order(&headers).map_err(
+        None => infer_order(&kept_headers).map_err(
             |InconsistentOrder {
                  dmy_lines,
                  mdy_lines,
@@ -310,51 +406,49 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
             },
         )?,
     };
-    let format = dominant_format(headers.iter());
+    let format = dominant_format(kept_headers.iter());
+    drop(kept_headers);
 
     // Messages start at the headers whose date is possible; one with an impossible date is
-    // kept as text of the message before. Each message runs to the next start.
+    // kept as text of the message before, as is an iOS continuation.
     let mut bad_date_lines = Vec::new();
-    let mut starts = at
+    let mut merged = 0;
+    for ((a, h), r) in scan
+        .at
         .iter()
-        .zip(&headers)
-        .filter_map(|(a, h)| match timestamp(h, order.order) {
-            Some(ts) => Some((*a, h.body_start, h.shape, ts)),
+        .zip(&scan.headers)
+        .zip(&mut scan.store.records)
+    {
+        if drop_continuations && continuation(a) {
+            r.flags |= NOT_A_START;
+            merged += 1;
+            continue;
+        }
+        match timestamp(h, order.order) {
+            Some(ts) => r.ts = ts,
             None => {
                 bad_date_lines.push(a.line as usize + 1);
-                None
-            }
-        });
-    let mut messages = Vec::with_capacity(headers.len());
-    crate::hugepages::advise(&messages);
-    let mut title_hint = None;
-    let mut first_start: Option<HeaderAt> = None;
-    let mut current = starts.next();
-    while let Some((a, body_start, shape, ts)) = current {
-        first_start.get_or_insert(a);
-        let next = starts.next();
-        let (end, end_line) = match &next {
-            Some((n, ..)) => (n.start - n.prev.len(), n.line as usize),
-            None => (
-                text.len() - last.map_or(0, |(e, _)| e.len()),
-                physical_lines,
-            ),
-        };
-        let body_at = (a.start + body_start).min(end);
-        let body = body_text(&text[body_at..end], any_cr);
-        let ios = shape != Shape::Dash;
-        let line = a.line as usize;
-        let msg = build_message(body, ios, shape, line + 1, end_line - line, ts);
-        if title_hint.is_none() {
-            if let Some(author) = msg.1 {
-                title_hint = Some(author);
+                r.flags |= NOT_A_START;
+                merged += 1;
             }
         }
-        messages.push(msg.0);
-        current = next;
     }
-    drop(starts);
+    if merged > 0 {
+        scan.merge_non_starts();
+    }
 
+    let Scan {
+        store,
+        at,
+        physical_lines,
+        last,
+        ..
+    } = scan;
+    let first_start = store
+        .records
+        .first()
+        .map(|r| at.partition_point(|a| a.line + 1 < r.line))
+        .and_then(|i| at.get(i));
     let (first_line, first_offset) =
         first_start.map_or((physical_lines, text.len()), |a| (a.line as usize, a.start));
     let orphan_lines = nonblank_lines(&text[..first_offset]);
@@ -364,51 +458,75 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     let cut_off_at = last
         .filter(|(ending, filled)| *ending == Ending::Eof && *filled)
         .map(|_| physical_lines);
-    Ok(Parsed {
+    let mut parsed = Parsed {
         cut_off_at,
-        messages,
+        text,
+        rewritten: store.rewritten,
+        records: store.records,
         order,
         format,
         orphan_lines,
         bad_date_lines,
         physical_lines,
-        title_hint,
-    })
+        title_hint: None,
+    };
+    parsed.title_hint = parsed.attributed().map(str::to_string);
+    Ok(parsed)
+}
+
+impl Scan<'_> {
+    /// Folds every header line that does not start a message into the message before it,
+    /// building that message again over its whole extent, and drops those before the first.
+    fn merge_non_starts(&mut self) {
+        let n = self.store.records.len();
+        let mut kept = 0;
+        let mut i = 0;
+        while i < n {
+            if self.store.records[i].flags & NOT_A_START != 0 {
+                i += 1;
+                continue;
+            }
+            let mut next = i + 1;
+            while next < n && self.store.records[next].flags & NOT_A_START != 0 {
+                next += 1;
+            }
+            if next > i + 1 {
+                let (end, end_line) = self.end_before(self.at.get(next).copied());
+                let (a, h) = (self.at[i], self.headers[i]);
+                let ts = self.store.records[i].ts;
+                self.store
+                    .add(a, h.body_start, end, end_line, self.any_cr, h.shape);
+                if let Some(mut rebuilt) = self.store.records.pop() {
+                    rebuilt.ts = ts;
+                    self.store.records[i] = rebuilt;
+                }
+            }
+            self.store.records.swap(kept, i);
+            self.at.swap(kept, i);
+            self.headers.swap(kept, i);
+            kept += 1;
+            i = next;
+        }
+        self.store.records.truncate(kept);
+        self.at.truncate(kept);
+        self.headers.truncate(kept);
+    }
 }
 
 /// The 1-based numbers of the lines of `text` that hold more than whitespace.
 fn nonblank_lines(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut n = 0;
-    let _ = for_each_line(text, |start, end, _| {
+    let never_fails = for_each_line(text, |start, end, _| {
         n += 1;
         if !text[start..end].trim().is_empty() {
             out.push(n);
         }
-        Ok(())
+        Ok::<(), std::convert::Infallible>(())
     });
-    out
-}
-
-/// In an iOS export every message ends with CRLF while newlines typed inside a message are a
-/// bare LF, so a line after a bare LF continues a message even when it looks like a header.
-/// Only trusted when nearly all headers follow a CRLF (a file that mixes exports does not).
-fn drop_ios_continuations(at: &mut Vec<HeaderAt>, headers: &mut Vec<RawHeader>) {
-    let preceded = at.iter().filter(|a| a.line > 0);
-    let total = preceded.clone().count();
-    let after_crlf = preceded.filter(|a| a.prev == Ending::CrLf).count();
-    let after_lf = total - after_crlf;
-    if after_crlf < 2 || after_lf * 5 > after_crlf {
-        return;
+    match never_fails {
+        Ok(()) => out,
     }
-    let keep: Vec<bool> = at
-        .iter()
-        .map(|a| a.line == 0 || a.prev != Ending::Lf)
-        .collect();
-    let mut k = keep.iter();
-    at.retain(|_| *k.next().unwrap_or(&true));
-    let mut k = keep.iter();
-    headers.retain(|_| *k.next().unwrap_or(&true));
 }
 
 fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<FormatInfo> {
@@ -437,76 +555,139 @@ fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<F
         })
 }
 
-/// The body of a message: the rest of its header line plus its continuation lines, joined by
-/// `\n`. Borrowed unless CR or CRLF line ends inside it have to become `\n`.
-fn body_text(region: &str, any_cr: bool) -> Cow<'_, str> {
-    if !any_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
-        return Cow::Borrowed(region);
+/// The messages being built, and the buffer for strings that are not verbatim in the text.
+struct Store<'a> {
+    text: &'a str,
+    rewritten: String,
+    records: Vec<Record>,
+}
+
+impl Store<'_> {
+    /// Builds and stores the message of header line `a`, which runs to byte `end` and ends
+    /// before line `end_line`: splits the author from the body and classifies it. Its time
+    /// is set once the file's date order is known.
+    ///
+    /// The body is the rest of the header line plus its continuation lines, joined by `\n`:
+    /// borrowed from the text unless CR or CRLF line ends inside it have to become `\n`.
+    fn add(
+        &mut self,
+        a: HeaderAt,
+        body_start: usize,
+        end: usize,
+        end_line: u32,
+        any_cr: bool,
+        shape: Shape,
+    ) {
+        let region = &self.text[(a.start + body_start).min(end)..end];
+        let at = Record {
+            line: a.line + 1,
+            lines: end_line - a.line,
+            ts: NaiveDateTime::default(),
+            sender: Span::default(),
+            text: Span::default(),
+            attachment: Span::default(),
+            kind: Kind::Text,
+            flags: 0,
+        };
+        if !any_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
+            let base = region.as_ptr() as usize - self.text.as_ptr() as usize;
+            return self.add_from(region, Base::Text(base), shape, at);
+        }
+        let body = region.replace("\r\n", "\n").replace('\r', "\n");
+        let base = self.rewritten.len();
+        self.rewritten.push_str(&body);
+        self.add_from(&body, Base::Rewritten(base), shape, at);
     }
-    Cow::Owned(region.replace("\r\n", "\n").replace('\r', "\n"))
-}
 
-/// Splits the author from the body and classifies it. Also returns the author of an
-/// attributed event (iOS names the chat as the author of its encryption notice).
-fn build_message(
-    body: Cow<'_, str>,
-    ios: bool,
-    shape: Shape,
-    line: usize,
-    span: usize,
-    ts: NaiveDateTime,
-) -> (ParsedMessage<'_>, Option<String>) {
-    let (sender, c) = match body {
-        Cow::Borrowed(b) => match author_split(b, shape) {
-            None => (None, classify_event(b)),
-            Some((name, rest)) => (Some(name), classify(&b[rest..], ios)),
-        },
-        Cow::Owned(b) => match author_split(&b, shape) {
-            None => (None, owned(classify_event(&b))),
-            Some((name, rest)) => (
-                Some(Cow::Owned(name.into_owned())),
-                owned(classify(&b[rest..], ios)),
-            ),
-        },
-    };
-    // SPEC §2: an event has no sender, even where iOS attributes it to the group or the actor.
-    let (sender, attributed) = match (sender, c.kind) {
-        (Some(s), Kind::System) => (None, Some(s.into_owned())),
-        (s, _) => (s, None),
-    };
-    let msg = ParsedMessage {
-        line,
-        lines: span,
-        ts,
-        sender,
-        kind: c.kind,
-        text: c.text,
-        attachment: c.attachment,
-        edited: c.edited,
-    };
-    (msg, attributed)
-}
-
-fn owned(c: Classified<'_>) -> Classified<'static> {
-    Classified {
-        kind: c.kind,
-        text: Cow::Owned(c.text.into_owned()),
-        attachment: c.attachment.map(|a| Cow::Owned(a.into_owned())),
-        edited: c.edited,
+    fn add_from(&mut self, body: &str, base: Base, shape: Shape, mut record: Record) {
+        let ios = shape != Shape::Dash;
+        let (sender, c) = match author_split(body, shape) {
+            None => (None, classify_event(body)),
+            Some((name, rest)) => (Some(name), classify(&body[rest..], ios)),
+        };
+        // SPEC §2: an event has no sender, even where iOS attributes it to the group or the
+        // actor; the name is kept aside (iOS names the chat so in its encryption notice).
+        let sender_flag = if c.kind == Kind::System {
+            ATTRIBUTED
+        } else {
+            HAS_SENDER
+        };
+        let mut flags = if c.edited { EDITED } else { 0 };
+        let mut place = |s: Option<Cow<'_, str>>, present: u8, rewritten: u8| match s {
+            None => Span::default(),
+            Some(s) => {
+                flags |= present;
+                let (span, moved) = self.place(s, body, base);
+                if moved {
+                    flags |= rewritten;
+                }
+                span
+            }
+        };
+        record.sender = place(sender, sender_flag, SENDER_REWRITTEN);
+        record.text = place(Some(c.text), 0, TEXT_REWRITTEN);
+        record.attachment = place(c.attachment, HAS_ATTACHMENT, ATTACHMENT_REWRITTEN);
+        record.kind = c.kind;
+        record.flags = flags;
+        self.records.push(record);
     }
-}
 
-/// Where the first `": "` of the first line is, or else where the first line ends: one loop
-/// that stops at whichever comes first (names are short; bodies can be long).
-fn colon_space_or_line_end(b: &[u8]) -> Result<usize, usize> {
-    for (i, c) in b.iter().enumerate() {
-        match c {
-            b'\n' => return Err(i),
-            b':' if b.get(i + 1) == Some(&b' ') => return Ok(i),
-            _ => {}
+    /// The span of `s`, a slice of `body` or a string of its own; and whether it lies in
+    /// the rewritten buffer. Offsets fit in 32 bits: the text is at most `MAX_TEXT_BYTES`
+    /// and every rewritten string is shorter than the text it came from.
+    fn place(&mut self, s: Cow<'_, str>, body: &str, base: Base) -> (Span, bool) {
+        let len = s.len() as u32;
+        match (s, base) {
+            (Cow::Borrowed(b), Base::Text(at)) => {
+                let at = at + (b.as_ptr() as usize - body.as_ptr() as usize);
+                (Span { at: at as u32, len }, false)
+            }
+            (Cow::Borrowed(b), Base::Rewritten(at)) => {
+                let at = at + (b.as_ptr() as usize - body.as_ptr() as usize);
+                (Span { at: at as u32, len }, true)
+            }
+            (Cow::Owned(o), _) => {
+                let at = self.rewritten.len() as u32;
+                self.rewritten.push_str(&o);
+                (Span { at, len }, true)
+            }
         }
     }
+}
+
+/// Where a message's body lies: in the text or in the rewritten buffer, at this offset.
+#[derive(Clone, Copy)]
+enum Base {
+    Text(usize),
+    Rewritten(usize),
+}
+
+/// Where the first `": "` of the first line is, or else where the first line ends: sixteen
+/// bytes at a time, stopping at whichever comes first (names are short; bodies can be long).
+fn colon_space_or_line_end(b: &[u8]) -> Result<usize, usize> {
+    let mut at = 0;
+    while at < b.len() {
+        let c = Chunk::load_padded(&b[at..]);
+        let mut hits = c.eq(b':') | c.eq(b'\n');
+        while hits != 0 {
+            let i = at + hits.trailing_zeros() as usize;
+            if b[i] == b'\n' {
+                return Err(i);
+            }
+            if b.get(i + 1) == Some(&b' ') {
+                return Ok(i);
+            }
+            hits &= hits - 1;
+        }
+        at += 16;
+    }
     Err(b.len())
+}
+
+/// Whether `s` can hold `"` or `“` (which starts with 0xE2): one pass with no early exit.
+fn may_hold_quote(s: &str) -> bool {
+    s.bytes()
+        .fold(false, |any, c| any | (c == b'"') | (c == 0xE2))
 }
 
 /// The author, normalised, and where the text starts; `None` for an event line without one.
@@ -524,7 +705,7 @@ fn author_split(body: &str, shape: Shape) -> Option<(Cow<'_, str>, usize)> {
     let name = &body[..name_end];
     // Event wording with a colon in it names a group or subject, which comes quoted.
     if shape == Shape::Dash
-        && (name.len() > 40 || name.contains(['"', '“']))
+        && (name.len() > 40 || may_hold_quote(name) && name.contains(['"', '“']))
         && locale::EVENT_PHRASES.iter().any(|p| name.contains(p))
     {
         return None;
@@ -551,47 +732,56 @@ mod tests {
             "junk before\n17/03/2023, 21:47 - Maya: Forecast looks grim.\nMight postpone.\n\nThoughts?\n18/03/2023, 08:00 - Tom: ok\n",
         );
         assert_eq!(p.orphan_lines, vec![1]);
-        assert_eq!(p.messages.len(), 2);
+        assert_eq!(p.len(), 2);
         assert_eq!(
-            p.messages[0].text,
+            p.message(0).expect("message").text,
             "Forecast looks grim.\nMight postpone.\n\nThoughts?"
         );
-        assert_eq!(p.messages[0].lines, 4);
-        assert_eq!(p.messages[1].line, 6);
-        assert_eq!(format_ts(&p.messages[1].ts), "2023-03-18T08:00:00");
+        assert_eq!(p.message(0).expect("message").lines, 4);
+        assert_eq!(p.message(1).expect("message").line, 6);
+        assert_eq!(
+            format_ts(&p.message(1).expect("message").ts),
+            "2023-03-18T08:00:00"
+        );
     }
 
     #[test]
     fn impossible_date_is_kept_as_text() {
         let p = parse_ok("13/01/2023, 10:00 - A: one\n30/02/2023, 10:00 - B: forged\n14/01/2023, 10:00 - A: two\n");
-        assert_eq!(p.messages.len(), 2);
+        assert_eq!(p.len(), 2);
         assert_eq!(p.bad_date_lines, vec![2]);
-        assert_eq!(p.messages[0].text, "one\n30/02/2023, 10:00 - B: forged");
+        assert_eq!(
+            p.message(0).expect("message").text,
+            "one\n30/02/2023, 10:00 - B: forged"
+        );
     }
 
     #[test]
     fn crlf_ios_with_lf_inside() {
         let text = "[02/06/2023, 09:15:00] Ian: hi\r\n[02/06/2023, 09:15:10] Ian: Who took the hose?\n[02/06/2023, 09:15:11] not: a header\r\n[13/06/2023, 09:16:00] Kofi: me\r\n[13/06/2023, 09:17:00] Kofi: again\r\n[13/06/2023, 09:18:00] Kofi: and\r\n[13/06/2023, 09:19:00] Kofi: again\r\n[13/06/2023, 09:20:00] Kofi: !\r\n";
         let p = parse_ok(text);
-        assert_eq!(p.messages.len(), 7);
+        assert_eq!(p.len(), 7);
         let p = parse_ok(&text[text.find("[02/06/2023, 09:15:10]").unwrap_or(0)..]);
         assert_eq!(
-            p.messages[0].text,
+            p.message(0).expect("message").text,
             "Who took the hose?\n[02/06/2023, 09:15:11] not: a header"
         );
-        assert_eq!(p.messages.len(), 6);
+        assert_eq!(p.len(), 6);
     }
 
     #[test]
     fn events_and_attributed_events() {
         let p = parse_ok("[8/14/24, 9:00:10\u{202F}PM] Book Club: \u{200E}Messages and calls are end-to-end encrypted.\r\n[8/14/24, 9:00:11\u{202F}PM] Rita: \u{200E}Rita changed this group's icon\r\n[8/31/24, 9:01:00\u{202F}PM] Rita: hi\r\n");
         assert_eq!(p.title_hint.as_deref(), Some("Book Club"));
-        assert_eq!(p.messages[0].kind, Kind::System);
-        assert_eq!(p.messages[0].sender, None);
-        assert_eq!(p.messages[1].kind, Kind::System);
-        assert_eq!(p.messages[2].sender.as_deref(), Some("Rita"));
+        assert_eq!(p.message(0).expect("message").kind, Kind::System);
+        assert_eq!(p.message(0).expect("message").sender, None);
+        assert_eq!(p.message(1).expect("message").kind, Kind::System);
+        assert_eq!(
+            p.message(2).expect("message").sender,
+            Some("Rita")
+        );
         let p = parse_ok("14/03/2023, 09:12 - You changed the subject to \"Trip: Day 1\"\n15/03/2023, 09:12 - A: b\n");
-        assert_eq!(p.messages[0].kind, Kind::System);
+        assert_eq!(p.message(0).expect("message").kind, Kind::System);
     }
 
     #[test]
@@ -600,6 +790,36 @@ mod tests {
         let ids = p.ids("chat");
         assert_ne!(ids[0], ids[1]);
         assert_eq!(ids, p.ids("chat"));
+    }
+
+    #[test]
+    fn rewritten_strings_sit_beside_borrowed_ones() {
+        // CRLF inside a message and marks in a name and body force copies; the plain message
+        // between them still borrows from the text.
+        let text = "13/01/2023, 10:00 - \u{202A}+44 7700 900123\u{202C}: one\r\ntwo\r\n13/01/2023, 10:01 - Ana: plain\r\n13/01/2023, 10:02 - Ana: IMG-1.jpg (file attached)\r\nnice \u{200E}view\r\n";
+        let p = parse_ok(text);
+        let got: Vec<_> = p
+            .messages()
+            .map(|m| (m.sender, m.kind, m.text, m.attachment, m.line, m.lines))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("+44 7700 900123"), Kind::Text, "one\ntwo", None, 1, 2),
+                (Some("Ana"), Kind::Text, "plain", None, 3, 1),
+                (Some("Ana"), Kind::Media, "nice view", Some("IMG-1.jpg"), 4, 2),
+            ]
+        );
+        assert!(std::mem::size_of::<Record>() <= 48, "records stay compact");
+    }
+
+    #[test]
+    fn texts_beyond_32_bit_offsets_are_refused() {
+        let huge = " ".repeat(MAX_TEXT_BYTES + 1);
+        assert!(matches!(
+            parse(&huge, &ParseOptions::default()),
+            Err(ParseError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -316,12 +316,12 @@ fn import_file(
     crash_point("after-parse");
     let chat = import::chat_name(opts.chat.as_deref(), &loaded, &parsed);
     let ids = parsed.ids(&chat);
-    progress.file(&loaded.display, parsed.messages.len() as u64);
+    progress.file(&loaded.display, parsed.len() as u64);
 
     let (mut added, mut duplicates, mut opted_out) = (0, 0, 0);
     let mut pending = Vec::with_capacity(1024);
-    for (n, (m, id)) in parsed.messages.iter().zip(ids).enumerate() {
-        if m.sender.as_deref().is_some_and(skip_sender) {
+    for (n, (m, id)) in parsed.messages().zip(ids).enumerate() {
+        if m.sender.is_some_and(skip_sender) {
             opted_out += 1;
         } else if known.insert(id) {
             pending.push(document(fields, &chat, id, m));
@@ -329,7 +329,7 @@ fn import_file(
         } else {
             duplicates += 1;
         }
-        if pending.len() == pending.capacity() || n + 1 == parsed.messages.len() {
+        if pending.len() == pending.capacity() || n + 1 == parsed.len() {
             // One batch per channel message: far less hand-off than one per document.
             writer
                 .run(pending.drain(..).map(tantivy::indexer::UserOperation::Add))
@@ -349,7 +349,7 @@ fn import_file(
         added,
         duplicates,
         skipped_lines: parsed.skipped_lines(),
-        messages: parsed.messages.len() as u64,
+        messages: parsed.len() as u64,
         date_order: parsed.order.order.to_string(),
         date_order_reason: parsed.order.reason.describe().to_string(),
         opted_out,
@@ -360,13 +360,13 @@ fn import_file(
 }
 
 /// The tantivy document of one message, with its per-message statistics.
-pub fn document(f: Fields, chat: &str, id: u64, m: &ParsedMessage<'_>) -> TantivyDocument {
+pub fn document(f: Fields, chat: &str, id: u64, m: ParsedMessage<'_>) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_u64(f.id, id);
     doc.add_text(f.chat_raw, chat);
-    doc.add_text(f.sender_raw, m.sender.as_deref().unwrap_or(""));
-    doc.add_text(f.text, &m.text);
-    if let Some(a) = m.attachment.as_deref() {
+    doc.add_text(f.sender_raw, m.sender.unwrap_or(""));
+    doc.add_text(f.text, m.text);
+    if let Some(a) = m.attachment {
         doc.add_text(f.file, a);
     }
     doc.add_i64(f.ts, ts_to_secs(&m.ts));
@@ -383,13 +383,13 @@ pub fn document(f: Fields, chat: &str, id: u64, m: &ParsedMessage<'_>) -> Tantiv
     doc.add_u64(
         f.words,
         if counts_words {
-            textscan::count_words(&m.text) as u64
+            textscan::count_words(m.text) as u64
         } else {
             0
         },
     );
     if counts_words {
-        for word in crate::stats::words::top_word_terms(&m.text) {
+        for word in crate::stats::words::top_word_terms(m.text) {
             doc.add_text(f.word, &word);
         }
     }
@@ -397,7 +397,7 @@ pub fn document(f: Fields, chat: &str, id: u64, m: &ParsedMessage<'_>) -> Tantiv
         doc.add_text(f.has, "media");
     }
     let mut any_link = false;
-    for link in textscan::links(&m.text) {
+    for link in textscan::links(m.text) {
         any_link = true;
         doc.add_text(f.domain, textscan::link_domain(link));
     }
@@ -405,7 +405,7 @@ pub fn document(f: Fields, chat: &str, id: u64, m: &ParsedMessage<'_>) -> Tantiv
         doc.add_text(f.has, "link");
     }
     let mut any_emoji = false;
-    for e in textscan::emojis(&m.text) {
+    for e in textscan::emojis(m.text) {
         any_emoji = true;
         doc.add_text(f.emoji, e);
     }

@@ -398,7 +398,7 @@ fn f1_one_mebibyte_inputs_pass_the_oracle_within_two_seconds() {
     for (name, bytes, min_messages) in cases {
         assert!(bytes.len() >= MIB - 1, "{name}: only {} bytes", bytes.len());
         let messages = decode(bytes.clone()).map_or(0, |d| {
-            import::parse(&d.text, &ParseOptions::default()).map_or(0, |p| p.messages.len())
+            import::parse(&d.text, &ParseOptions::default()).map_or(0, |p| p.len())
         });
         assert!(messages >= min_messages, "{name}: {messages} messages");
         let started = thread_cpu_time();
@@ -588,11 +588,8 @@ fn f6_header_like_body_lines_are_read_as_new_messages() {
         let export = synth::render_export(&style, &[msg], LineEnding::Lf);
         let parsed = import::parse(&export, &ParseOptions::default())
             .unwrap_or_else(|e| panic!("{}: {e}", style.name));
-        let got: Vec<(Option<&str>, &str)> = parsed
-            .messages
-            .iter()
-            .map(|m| (m.sender.as_deref(), &*m.text))
-            .collect();
+        let got: Vec<(Option<&str>, &str)> =
+            parsed.messages().map(|m| (m.sender, m.text)).collect();
         assert_eq!(
             got,
             [
