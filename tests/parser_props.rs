@@ -195,13 +195,7 @@ type Triple = (NaiveDateTime, Option<String>, String);
 fn triples_of(parsed: &Parsed<'_>) -> Vec<Triple> {
     parsed
         .messages()
-        .map(|m| {
-            (
-                m.ts,
-                m.sender.map(str::to_string),
-                m.text.to_string(),
-            )
-        })
+        .map(|m| (m.ts, m.sender.map(str::to_string), m.text.to_string()))
         .collect()
 }
 

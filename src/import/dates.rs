@@ -170,6 +170,36 @@ pub fn infer_order(headers: &[RawHeader]) -> Result<OrderDecision, InconsistentO
 /// The header's local timestamp under `order`, or `None` for an impossible date or time
 /// (30/02, 24:00, 12:60: kept as text by the parser, never guessed at).
 pub fn timestamp(h: &RawHeader, order: DateOrder) -> Option<NaiveDateTime> {
+    Some(NaiveDateTime::new(date(h, order)?, time(h)?))
+}
+
+/// [`timestamp`] for a file's headers in order: messages come in runs of the same day, so
+/// the date of the one before is reused when its numbers are the same.
+pub struct Stamper {
+    order: DateOrder,
+    last: Option<(([u16; 3], [u8; 3]), Option<NaiveDate>)>,
+}
+
+impl Stamper {
+    pub fn new(order: DateOrder) -> Stamper {
+        Stamper { order, last: None }
+    }
+
+    pub fn stamp(&mut self, h: &RawHeader) -> Option<NaiveDateTime> {
+        let key = (h.parts, h.widths);
+        let date = match self.last {
+            Some((k, d)) if k == key => d,
+            _ => {
+                let d = date(h, self.order);
+                self.last = Some((key, d));
+                d
+            }
+        };
+        Some(NaiveDateTime::new(date?, time(h)?))
+    }
+}
+
+fn date(h: &RawHeader, order: DateOrder) -> Option<NaiveDate> {
     let [a, b, c] = h.parts;
     let [wa, _, wc] = h.widths;
     let (year, year_width, month, day) = match order {
@@ -182,7 +212,10 @@ pub fn timestamp(h: &RawHeader, order: DateOrder) -> Option<NaiveDateTime> {
         4 => i32::from(year),
         _ => return None,
     };
-    let date = NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day))?;
+    NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day))
+}
+
+fn time(h: &RawHeader) -> Option<NaiveTime> {
     let hour = match (h.meridiem, h.hour) {
         (Meridiem::None, hh) => hh,
         (Meridiem::Am, 12) => 0,
@@ -190,8 +223,7 @@ pub fn timestamp(h: &RawHeader, order: DateOrder) -> Option<NaiveDateTime> {
         // `12 PM` is noon; `13:19 PM` and `00:04 AM` are 24-hour times with a stray marker.
         (_, hh) => hh,
     };
-    let time = NaiveTime::from_hms_opt(u32::from(hour), u32::from(h.minute), u32::from(h.second))?;
-    Some(NaiveDateTime::new(date, time))
+    NaiveTime::from_hms_opt(u32::from(hour), u32::from(h.minute), u32::from(h.second))
 }
 
 /// `YYYY-MM-DDTHH:MM:SS`, written by hand into a stack buffer: it runs for every message.
@@ -258,6 +290,25 @@ mod tests {
 
     fn headers(lines: &[&str]) -> Vec<RawHeader> {
         lines.iter().filter_map(|l| scan(l)).collect()
+    }
+
+    #[test]
+    fn stamper_agrees_with_timestamp_across_runs_of_days() {
+        let h = headers(&[
+            "28/02/2023, 23:59 - a: b",
+            "28/02/2023, 24:00 - a: b",
+            "30/02/2023, 10:00 - a: b",
+            "30/02/2023, 10:01 - a: b",
+            "01/03/2023, 00:00 - a: b",
+            "01/03/23, 00:00 - a: b",
+            "01/03/2023, 12:30 - a: b",
+        ]);
+        for order in [DateOrder::Dmy, DateOrder::Mdy, DateOrder::Ymd] {
+            let mut stamper = Stamper::new(order);
+            for header in &h {
+                assert_eq!(stamper.stamp(header), timestamp(header, order), "{order}");
+            }
+        }
     }
 
     #[test]

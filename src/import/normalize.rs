@@ -15,12 +15,13 @@ pub fn may_hold_marks(s: &str) -> bool {
     !s.is_ascii() && memchr::memchr2(0xE2, 0xEF, s.as_bytes()).is_some()
 }
 
-/// Whether the UTF-8 of an invisible mark is in `b`, found by its lead byte rather than by
-/// decoding every character (bodies often hold other U+2000..U+2FFF punctuation).
-fn holds_mark(b: &[u8]) -> bool {
-    memchr::memchr2_iter(0xE2, 0xEF, b).any(|at| {
+/// Where the invisible marks are in `b` (each is three bytes of UTF-8), found by their lead
+/// byte rather than by decoding every character (bodies often hold other U+2000..U+2FFF
+/// punctuation).
+fn marks_at(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(0xE2, 0xEF, b).filter(|at| {
         matches!(
-            (b[at], b.get(at + 1..at + 3)),
+            (b[*at], b.get(at + 1..at + 3)),
             (0xE2, Some([0x80, 0x8E | 0x8F | 0xAA..=0xAE]))
                 | (0xE2, Some([0x81, 0xA6..=0xA9]))
                 | (0xEF, Some([0xBB, 0xBF]))
@@ -30,10 +31,23 @@ fn holds_mark(b: &[u8]) -> bool {
 
 /// The text with WhatsApp's invisible marks removed.
 pub fn strip_marks(s: &str) -> Cow<'_, str> {
-    if !may_hold_marks(s) || !holds_mark(s.as_bytes()) {
+    if !may_hold_marks(s) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.chars().filter(|c| !is_invisible_mark(*c)).collect())
+    let mut marks = marks_at(s.as_bytes()).peekable();
+    if marks.peek().is_none() {
+        return Cow::Borrowed(s);
+    }
+    // Copies the runs between marks: each mark is a whole character, so every cut falls on a
+    // character boundary.
+    let mut out = String::with_capacity(s.len());
+    let mut from = 0;
+    for at in marks {
+        out.push_str(s.get(from..at).unwrap_or_default());
+        from = at + 3;
+    }
+    out.push_str(s.get(from..).unwrap_or_default());
+    Cow::Owned(out)
 }
 
 /// A sender name as SPEC §2 normalises it: marks dropped, NBSP/NNBSP to space, U+2011 to `-`,
@@ -108,13 +122,16 @@ mod tests {
     fn marks_are_found_by_their_bytes() {
         let around = (0x2000..0x3000).chain(0xFE00..0x10000).chain(0..0x100);
         for c in around.filter_map(char::from_u32) {
-            let text = format!("a{c}b");
+            let text = format!("a{c}b{c}");
+            let found = marks_at(text.as_bytes()).count();
             assert_eq!(
-                holds_mark(text.as_bytes()),
-                is_invisible_mark(c),
+                found,
+                if is_invisible_mark(c) { 2 } else { 0 },
                 "U+{:04X}",
                 c as u32
             );
+            let stripped: String = text.chars().filter(|c| !is_invisible_mark(*c)).collect();
+            assert_eq!(strip_marks(&text), stripped, "U+{:04X}", c as u32);
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::classify::{classify, classify_event};
 use super::dates::{
-    infer_order, timestamp, DateOrder, InconsistentOrder, OrderDecision, OrderReason,
+    infer_order, DateOrder, InconsistentOrder, OrderDecision, OrderReason, Stamper,
 };
 use super::header::{self, Meridiem, RawHeader, Shape};
 use super::lines::{for_each_line, Ending};
@@ -274,8 +274,9 @@ struct Scan<'a> {
     at: Vec<HeaderAt>,
     headers: Vec<RawHeader>,
     physical_lines: usize,
-    /// Whether any line so far ended in CR or CRLF (else every body borrows from the text).
-    any_cr: bool,
+    /// Whether a line of the message being read ends in CR or CRLF before its last line
+    /// (else its body borrows from the text, with no search for CR).
+    cr_inside: bool,
     /// The last line's ending, and whether it holds anything but whitespace.
     last: Option<(Ending, bool)>,
 }
@@ -291,7 +292,7 @@ impl<'a> Scan<'a> {
             at: Vec::with_capacity(text.len() / 64 + 1),
             headers: Vec::with_capacity(text.len() / 64 + 1),
             physical_lines: 0,
-            any_cr: false,
+            cr_inside: false,
             last: None,
         };
         crate::hugepages::advise(&scan.store.records);
@@ -316,8 +317,11 @@ impl<'a> Scan<'a> {
                 scan.close_last(Some(here));
                 scan.at.push(here);
                 scan.headers.push(h);
+                scan.cr_inside = false;
+            } else if matches!(prev, Ending::Cr | Ending::CrLf) {
+                // The line before continues into this one: its CR is inside the message.
+                scan.cr_inside = true;
             }
-            scan.any_cr |= matches!(ending, Ending::Cr | Ending::CrLf);
             prev = ending;
             scan.physical_lines += 1;
             let filled = ending != Ending::Eof || !text[start..end].trim().is_empty();
@@ -335,7 +339,7 @@ impl<'a> Scan<'a> {
             let (a, shape, body_start) = (*a, h.shape, h.body_start);
             let (end, end_line) = self.end_before(next);
             self.store
-                .add(a, body_start, end, end_line, self.any_cr, shape);
+                .add(a, body_start, end, end_line, self.cr_inside, shape);
         }
     }
 
@@ -413,6 +417,7 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     // kept as text of the message before, as is an iOS continuation.
     let mut bad_date_lines = Vec::new();
     let mut merged = 0;
+    let mut stamper = Stamper::new(order.order);
     for ((a, h), r) in scan
         .at
         .iter()
@@ -424,7 +429,7 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
             merged += 1;
             continue;
         }
-        match timestamp(h, order.order) {
+        match stamper.stamp(h) {
             Some(ts) => r.ts = ts,
             None => {
                 bad_date_lines.push(a.line as usize + 1);
@@ -494,8 +499,9 @@ impl Scan<'_> {
                 let (end, end_line) = self.end_before(self.at.get(next).copied());
                 let (a, h) = (self.at[i], self.headers[i]);
                 let ts = self.store.records[i].ts;
+                // Merged messages span header lines, so CR may be anywhere in them.
                 self.store
-                    .add(a, h.body_start, end, end_line, self.any_cr, h.shape);
+                    .add(a, h.body_start, end, end_line, true, h.shape);
                 if let Some(mut rebuilt) = self.store.records.pop() {
                     rebuilt.ts = ts;
                     self.store.records[i] = rebuilt;
@@ -575,7 +581,7 @@ impl Store<'_> {
         body_start: usize,
         end: usize,
         end_line: u32,
-        any_cr: bool,
+        may_hold_cr: bool,
         shape: Shape,
     ) {
         let region = &self.text[(a.start + body_start).min(end)..end];
@@ -589,7 +595,7 @@ impl Store<'_> {
             kind: Kind::Text,
             flags: 0,
         };
-        if !any_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
+        if !may_hold_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
             let base = region.as_ptr() as usize - self.text.as_ptr() as usize;
             return self.add_from(region, Base::Text(base), shape, at);
         }
@@ -776,10 +782,7 @@ mod tests {
         assert_eq!(p.message(0).expect("message").kind, Kind::System);
         assert_eq!(p.message(0).expect("message").sender, None);
         assert_eq!(p.message(1).expect("message").kind, Kind::System);
-        assert_eq!(
-            p.message(2).expect("message").sender,
-            Some("Rita")
-        );
+        assert_eq!(p.message(2).expect("message").sender, Some("Rita"));
         let p = parse_ok("14/03/2023, 09:12 - You changed the subject to \"Trip: Day 1\"\n15/03/2023, 09:12 - A: b\n");
         assert_eq!(p.message(0).expect("message").kind, Kind::System);
     }
@@ -807,7 +810,14 @@ mod tests {
             vec![
                 (Some("+44 7700 900123"), Kind::Text, "one\ntwo", None, 1, 2),
                 (Some("Ana"), Kind::Text, "plain", None, 3, 1),
-                (Some("Ana"), Kind::Media, "nice view", Some("IMG-1.jpg"), 4, 2),
+                (
+                    Some("Ana"),
+                    Kind::Media,
+                    "nice view",
+                    Some("IMG-1.jpg"),
+                    4,
+                    2
+                ),
             ]
         );
         assert!(std::mem::size_of::<Record>() <= 48, "records stay compact");
