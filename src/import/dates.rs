@@ -177,8 +177,11 @@ pub fn timestamp(h: &RawHeader, order: DateOrder) -> Option<NaiveDateTime> {
 /// the date of the one before is reused when its numbers are the same.
 pub struct Stamper {
     order: DateOrder,
-    last: Option<(([u16; 3], [u8; 3]), Option<NaiveDate>)>,
+    last: Option<(DateKey, Option<NaiveDate>)>,
 }
+
+/// What a header's date depends on: its three numbers and how many digits each has.
+type DateKey = ([u16; 3], [u8; 3]);
 
 impl Stamper {
     pub fn new(order: DateOrder) -> Stamper {
