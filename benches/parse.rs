@@ -5,11 +5,9 @@
 
 use divan::counter::{BytesCount, ItemsCount};
 use divan::Bencher;
-use std::io::Write;
 use std::sync::OnceLock;
 use whatscope::import::{parse, ParseOptions};
-use whatscope::model::hex_id;
-use whatscope::output::MessageOut;
+use whatscope::output::write_parsed_ndjson;
 use whatscope::synth::{self, LineEnding};
 
 fn main() {
@@ -62,35 +60,13 @@ fn parse_android_messages(bencher: Bencher) {
     });
 }
 
-/// Parse, ids and NDJSON serialisation, as `whatscope parse` does, written to a sink.
+/// Parse, ids and NDJSON serialisation, as `whatscope parse` does (lines built on two
+/// threads), written to a sink.
 #[divan::bench(sample_count = 10)]
 fn parse_to_ndjson_android(bencher: Bencher) {
     let text = android();
     bencher.counter(BytesCount::new(text.len())).bench(|| {
         let parsed = parse(text, &ParseOptions::default()).expect("parses");
-        let stamps = parsed.stamps();
-        let ids = parsed.ids_stamped("bench", &stamps);
-        let mut sink = std::io::sink();
-        let mut buf = Vec::with_capacity(1 << 17);
-        for ((m, id), ts) in parsed.messages().zip(ids).zip(&stamps) {
-            let id = hex_id(id);
-            let out = MessageOut {
-                id: id.as_str(),
-                chat: "bench",
-                ts: ts.as_str(),
-                sender: m.sender,
-                kind: m.kind,
-                text: m.text,
-                attachment: m.attachment,
-                edited: m.edited,
-                line: Some(m.line),
-            };
-            out.push_ndjson(&mut buf);
-            if buf.len() >= 1 << 16 {
-                sink.write_all(&buf).expect("sink");
-                buf.clear();
-            }
-        }
-        sink.write_all(&buf).expect("sink");
+        write_parsed_ndjson(&mut std::io::sink(), &parsed, "bench").expect("sink");
     });
 }

@@ -31,6 +31,29 @@ impl fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
+/// A write to standard output that failed (a full disk, a closed pipe): says so, so that the
+/// one line a user sees names what failed. Travels inside an `io::Error` of the same kind.
+#[derive(Debug)]
+pub struct OutputFailed(pub std::io::Error);
+
+impl fmt::Display for OutputFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write the output: {}", self.0)
+    }
+}
+
+impl std::error::Error for OutputFailed {}
+
+impl OutputFailed {
+    /// `err`, marked as a failed write to standard output, keeping its kind.
+    pub fn wrap(err: std::io::Error) -> std::io::Error {
+        if err.get_ref().is_some_and(|e| e.is::<OutputFailed>()) {
+            return err;
+        }
+        std::io::Error::new(err.kind(), OutputFailed(err))
+    }
+}
+
 /// Prints an error chain as SPEC §3 asks, sanitized for the terminal.
 pub fn report(err: &anyhow::Error) {
     let text = format!("{err:#}");
@@ -38,6 +61,14 @@ pub fn report(err: &anyhow::Error) {
         "error: {}",
         crate::sanitize::to_display(&text, crate::sanitize::Mode::OneLine)
     );
+    let output_failed = err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .is_some_and(|e| e.is::<OutputFailed>())
+    });
+    if output_failed {
+        eprintln!("hint: check that the disk or pipe standard output goes to has room and is open");
+    }
     for cause in err.chain() {
         if let Some(user) = cause.downcast_ref::<UserError>() {
             if let Some(hint) = &user.hint {

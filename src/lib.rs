@@ -12,6 +12,7 @@ pub mod index;
 pub mod model;
 pub mod output;
 pub mod panic_report;
+pub mod parallel;
 pub mod privacy;
 pub mod privacy_hooks;
 pub mod sanitize;

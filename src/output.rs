@@ -36,6 +36,38 @@ impl<'a> From<&'a crate::model::Message> for MessageOut<'a> {
     }
 }
 
+/// Writes every message of a parsed export as `parse` prints it, in file order; the lines
+/// are built on two threads for big files.
+pub fn write_parsed_ndjson(
+    out: &mut impl Write,
+    parsed: &crate::import::Parsed<'_>,
+    chat: &str,
+) -> io::Result<()> {
+    let ids = parsed.ids(chat);
+    crate::parallel::write_in_order(out, parsed.len(), |range, buf| {
+        for i in range {
+            let (Some(m), Some(id)) = (parsed.message(i), ids.get(i)) else {
+                continue;
+            };
+            let id = crate::model::hex_id(*id);
+            let ts = crate::import::dates::TsBuf::new(&m.ts);
+            MessageOut {
+                id: id.as_str(),
+                chat,
+                ts: ts.as_str(),
+                sender: m.sender,
+                kind: m.kind,
+                text: m.text,
+                attachment: m.attachment,
+                edited: m.edited,
+                line: Some(m.line),
+            }
+            .push_ndjson(buf);
+        }
+    })?;
+    out.flush()
+}
+
 impl MessageOut<'_> {
     /// Appends this message as one NDJSON line, byte for byte what [`write_json_line`] writes:
     /// the hot path of `parse` and `export`, with no serializer state and one escaping pass

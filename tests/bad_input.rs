@@ -870,3 +870,65 @@ fn unknown_date_order_is_a_usage_error() {
         assert_eq!(run.code, 0, "{order}: {}", run.stderr);
     }
 }
+
+/// An Android export of `n` generated messages in a fresh directory.
+fn big_export(n: usize) -> (TempDir, PathBuf) {
+    let tmp = TempDir::new().expect("tempdir");
+    let text = generated(&synth::android_en_gb(), n);
+    let path = write(tmp.path(), "big.txt", text.as_bytes());
+    (tmp, path)
+}
+
+/// A full disk behind standard output: one line naming what failed, a hint, exit 1; on the
+/// two-thread path too (a file of more than 50 000 messages).
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_full_disk_is_reported() {
+    let (tmp, path) = big_export(60_000);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_whatscope"))
+        .args([OsStr::new("parse"), path.as_os_str()])
+        .env("WHATSCOPE_DATA_DIR", tmp.path().join("data"))
+        .stdout(full)
+        .output()
+        .expect("run whatscope");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the output: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\nhint: "), "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+/// `whatscope parse big.txt | head -1`: the reader goes away after one line; whatscope stops
+/// quietly with status 0 on the two-thread path.
+#[test]
+fn a_closed_pipe_ends_parse_quietly() {
+    let (tmp, path) = big_export(120_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_whatscope"))
+        .args([OsStr::new("parse"), path.as_os_str()])
+        .env("WHATSCOPE_DATA_DIR", tmp.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn whatscope");
+    let mut first = String::new();
+    {
+        let stdout = child.stdout.take().expect("stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first)
+            .expect("one line");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(first.starts_with("{\"id\":"), "{first}");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

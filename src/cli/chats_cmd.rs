@@ -6,7 +6,7 @@ use crate::index::archive::{data_dir, Archive};
 use crate::index::read;
 use crate::output::write_json_line;
 use crate::sanitize::Mode;
-use std::io::{self, Write};
+use std::io::Write;
 
 pub fn run(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
@@ -19,7 +19,7 @@ pub fn run(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
         // Sorted by the names shown, so the order does not hint at the real ones.
         chats.sort_by(|a, b| a.chat.cmp(&b.chat));
     }
-    let mut out = io::stdout().lock();
+    let mut out = super::stdout();
     if json {
         write_json_line(&mut out, &chats)?;
         return Ok(());

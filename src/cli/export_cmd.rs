@@ -8,7 +8,7 @@ use crate::privacy::export::{
     export, summary_path, write_summary_line, AtomicFile, ExportOptions, Format,
 };
 use crate::sanitize::{to_display, Mode};
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
@@ -50,7 +50,7 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
             report
         }
         None => {
-            let mut out = BufWriter::new(io::stdout().lock());
+            let mut out = BufWriter::new(super::stdout());
             let report = export(&archive, &opts, &mut out)?;
             if let Some(summary) = &report.summary {
                 write_summary_line(&mut out, summary)?;

@@ -52,8 +52,7 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<()> {
         b.0.finish_and_clear();
     }
 
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::stdout();
     if args.json {
         write_json_line(&mut out, &report)?;
     } else {

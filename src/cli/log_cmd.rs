@@ -9,7 +9,7 @@ use crate::index::read;
 use crate::index::schema::ts_to_secs;
 use crate::output::{write_json_line, MessageOut};
 use crate::sanitize::Mode;
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &LogArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
@@ -28,7 +28,7 @@ pub fn run(global: &GlobalArgs, args: &LogArgs) -> anyhow::Result<()> {
             anon.message(&mut m.message);
         }
     }
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(super::stdout());
     if args.json {
         for m in &messages {
             let m = &m.message;

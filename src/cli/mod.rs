@@ -301,6 +301,30 @@ fn anonymize_applies(command: Option<&Command>) -> anyhow::Result<()> {
     )
 }
 
+/// Standard output for a command's results, whose failed writes say what failed (see
+/// [`crate::error::OutputFailed`]).
+pub struct Output(std::io::StdoutLock<'static>);
+
+pub fn stdout() -> Output {
+    Output(std::io::stdout().lock())
+}
+
+impl std::io::Write for Output {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.write(b).map_err(crate::error::OutputFailed::wrap)
+    }
+
+    fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.0
+            .write_all(b)
+            .map_err(crate::error::OutputFailed::wrap)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(crate::error::OutputFailed::wrap)
+    }
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()

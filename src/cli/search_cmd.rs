@@ -6,7 +6,7 @@ use crate::index::archive::{data_dir, Archive};
 use crate::index::search::{search, MARK_CLOSE, MARK_OPEN};
 use crate::output::write_json_line;
 use crate::sanitize::Mode;
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
@@ -15,7 +15,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     if global.anonymize {
         anonymize(&archive, &mut result)?;
     }
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(super::stdout());
     if args.json {
         write_json_line(&mut out, &result)?;
         out.flush()?;

@@ -8,7 +8,7 @@ use crate::index::read;
 use crate::output::write_json_line;
 use crate::sanitize::{display_width, truncate_width, Mode};
 use crate::stats::{self, Scope, Stats};
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
         let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
         crate::privacy::anonymize_stats(&mut result, anon.pseudonyms());
     }
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(super::stdout());
     if args.json {
         write_json_line(&mut out, &result)?;
     } else {

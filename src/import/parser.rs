@@ -209,25 +209,14 @@ impl Parsed<'_> {
 
     /// Stable ids for every message of this chat, in message order (see `model::message_id`).
     pub fn ids(&self, chat: &str) -> Vec<u64> {
-        self.ids_stamped(chat, &self.stamps())
-    }
-
-    /// Every message's timestamp as SPEC §3 writes it, in message order.
-    pub fn stamps(&self) -> Vec<super::dates::TsBuf> {
-        let mut out = Vec::with_capacity(self.len());
-        crate::hugepages::advise(&out);
-        out.extend(self.records.iter().map(|r| super::dates::TsBuf::new(&r.ts)));
-        out
-    }
-
-    /// [`Parsed::ids`] from timestamps already written out (`stamps`), for callers that
-    /// print them too.
-    pub fn ids_stamped(&self, chat: &str, stamps: &[super::dates::TsBuf]) -> Vec<u64> {
-        let content: Vec<u64> = self
-            .messages()
-            .zip(stamps)
-            .map(|(m, ts)| content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment))
-            .collect();
+        let mut content = vec![0u64; self.len()];
+        crate::hugepages::advise(&content);
+        crate::parallel::fill(&mut content, |i| {
+            let r = &self.records[i];
+            let m = self.view(r);
+            let ts = super::dates::TsBuf::new(&r.ts);
+            content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
+        });
         // Identical messages are rare: find them with a sort instead of counting every one.
         let mut sorted = content.clone();
         sorted.sort_unstable();
@@ -237,19 +226,17 @@ impl Parsed<'_> {
             .map(|w| w[0])
             .collect();
         let mut seen: HashMap<u64, u32, PreHashed> = HashMap::default();
+        for c in &mut content {
+            let occurrence = if !repeated.is_empty() && repeated.contains(c) {
+                let n = seen.entry(*c).or_insert(0);
+                *n += 1;
+                *n - 1
+            } else {
+                0
+            };
+            *c = id_from_content(*c, occurrence);
+        }
         content
-            .into_iter()
-            .map(|c| {
-                let occurrence = if repeated.contains(&c) {
-                    let n = seen.entry(c).or_insert(0);
-                    *n += 1;
-                    *n - 1
-                } else {
-                    0
-                };
-                id_from_content(c, occurrence)
-            })
-            .collect()
     }
 }
 
