@@ -96,16 +96,17 @@ pub fn infer_order(headers: &[RawHeader]) -> Result<OrderDecision, InconsistentO
     if headers.is_empty() {
         return decided(DateOrder::Dmy, OrderReason::Default);
     }
-    let year_first = headers
-        .iter()
-        .filter(|h| h.widths[0] >= 3 || h.parts[0] > 31)
-        .count();
+    // One walk for the three counts: the list is as long as the file has messages.
+    let (mut year_first, mut first_above, mut second_above) = (0usize, 0usize, 0usize);
+    for h in headers {
+        year_first += usize::from(h.widths[0] >= 3 || h.parts[0] > 31);
+        first_above += usize::from(h.parts[0] > 12);
+        second_above += usize::from(h.parts[1] > 12);
+    }
     if year_first * 2 > headers.len() {
         return decided(DateOrder::Ymd, OrderReason::YearFirst);
     }
 
-    let first_above = headers.iter().filter(|h| h.parts[0] > 12).count();
-    let second_above = headers.iter().filter(|h| h.parts[1] > 12).count();
     if first_above > 0 || second_above > 0 {
         let (order, winner, loser) = if first_above >= second_above {
             (DateOrder::Dmy, first_above, second_above)

@@ -244,7 +244,8 @@ impl Parsed<'_> {
 /// ended (an iOS export tells continuations from headers by that).
 #[derive(Clone, Copy)]
 struct HeaderAt {
-    start: usize,
+    /// Byte offset of the line (texts are at most `MAX_TEXT_BYTES`: 32 bits hold it).
+    start: u32,
     /// 0-based line number.
     line: u32,
     prev: Ending,
@@ -297,7 +298,7 @@ impl<'a> Scan<'a> {
             }
             if let Some(h) = header::scan(&text[start..end]) {
                 let here = HeaderAt {
-                    start,
+                    start: start as u32,
                     line: u32::try_from(line).unwrap_or(u32::MAX),
                     prev,
                 };
@@ -334,7 +335,7 @@ impl<'a> Scan<'a> {
     /// number of the line after it.
     fn end_before(&self, next: Option<HeaderAt>) -> (usize, u32) {
         match next {
-            Some(n) => (n.start - n.prev.bytes(), n.line),
+            Some(n) => (n.start as usize - n.prev.bytes(), n.line),
             None => (
                 self.store.text.len() - self.last.map_or(0, |(e, _)| e.bytes()),
                 u32::try_from(self.physical_lines).unwrap_or(u32::MAX),
@@ -441,8 +442,9 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
         .first()
         .map(|r| at.partition_point(|a| a.line + 1 < r.line))
         .and_then(|i| at.get(i));
-    let (first_line, first_offset) =
-        first_start.map_or((physical_lines, text.len()), |a| (a.line as usize, a.start));
+    let (first_line, first_offset) = first_start.map_or((physical_lines, text.len()), |a| {
+        (a.line as usize, a.start as usize)
+    });
     let orphan_lines = nonblank_lines(&text[..first_offset]);
     // A bad-date header before the first message is an orphan, not a kept continuation.
     bad_date_lines.retain(|l| *l > first_line);
@@ -571,7 +573,7 @@ impl Store<'_> {
         may_hold_cr: bool,
         shape: Shape,
     ) {
-        let region = &self.text[(a.start + body_start).min(end)..end];
+        let region = &self.text[(a.start as usize + body_start).min(end)..end];
         let at = Record {
             line: a.line + 1,
             lines: end_line - a.line,
@@ -808,6 +810,10 @@ mod tests {
             ]
         );
         assert!(std::mem::size_of::<Record>() <= 48, "records stay compact");
+        assert!(
+            std::mem::size_of::<HeaderAt>() <= 12,
+            "header positions stay compact"
+        );
     }
 
     #[test]
