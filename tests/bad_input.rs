@@ -932,3 +932,18 @@ fn a_closed_pipe_ends_parse_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The largest `--max-text-mib` a user can type still reads the file (it once wrapped around to
+/// a limit of zero and called the file empty).
+#[test]
+fn the_largest_text_limit_still_reads_the_file() {
+    let tmp = TempDir::new().expect("tempdir");
+    let path = write(tmp.path(), "a.txt", ANDROID.as_bytes());
+    let run = parse(
+        tmp.path(),
+        &path,
+        &["--max-text-mib", &u64::MAX.to_string()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.messages.len(), 5, "{}", run.stderr);
+}

@@ -233,9 +233,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
             why: "the file is empty (0 bytes)".into(),
         });
     }
-    let mut file = file;
-    file.seek(SeekFrom::Start(0)).map_err(io_err)?;
-    let bytes = read_limited(file, limits.max_text_bytes, &display, size)?;
+    let bytes = read_text_file(file, limits.max_text_bytes, &display, size)?;
     // A loose `_chat.txt` usually sits in a folder named after the export.
     let name_hint = chatname::from_file_name(&file_name).or_else(|| {
         path.parent()
@@ -274,6 +272,58 @@ fn looks_like_export_dir(path: &Path) -> bool {
         .is_some_and(|d| d.to_string_lossy().to_lowercase().contains("whatsapp"))
 }
 
+/// Files at least this big are read in two halves at once, on two threads.
+const HALVES_FROM_BYTES: u64 = 8 << 20;
+
+/// Reads a whole chat text file, as [`read_limited`] does. A big file is read in two halves
+/// at once where the machine has two cores: each thread's copy and the first touches of its
+/// half of the buffer (which the kernel must zero) then run side by side. A file that changed
+/// size meanwhile is read again from the start, one thread.
+fn read_text_file(
+    mut file: File,
+    limit: u64,
+    path: &str,
+    size: Option<u64>,
+) -> Result<Vec<u8>, SourceError> {
+    #[cfg(unix)]
+    if let Some(size) = size.filter(|s| (HALVES_FROM_BYTES..=limit).contains(s)) {
+        if std::thread::available_parallelism().is_ok_and(|p| p.get() > 1) {
+            if let Some(bytes) = read_in_halves(&file, size) {
+                return Ok(bytes);
+            }
+        }
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|source| SourceError::Io {
+            path: path.to_string(),
+            source,
+        })?;
+    read_limited(file, limit, path, size)
+}
+
+/// The file's `size` bytes, read by two threads; `None` when it is not that long any more,
+/// has grown, or a read failed (the caller reads it again and reports any error).
+#[cfg(unix)]
+fn read_in_halves(file: &File, size: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let n = usize::try_from(size).ok()?;
+    // Zeroed by the allocator without being touched: fresh pages are zero already.
+    let mut bytes = vec![0u8; n];
+    crate::hugepages::advise(&bytes);
+    let (low, high) = bytes.split_at_mut(n / 2);
+    let high_at = (n / 2) as u64;
+    let read = std::thread::scope(|s| {
+        let upper = s.spawn(|| file.read_exact_at(high, high_at));
+        let lower = file.read_exact_at(low, 0);
+        lower.is_ok() && upper.join().is_ok_and(|r| r.is_ok())
+    });
+    let mut past_end = [0u8; 1];
+    let grown = file
+        .read_at(&mut past_end, size)
+        .map_or(true, |got| got > 0);
+    (read && !grown).then_some(bytes)
+}
+
 /// Reads at most `limit` bytes (one more tells that the source is larger). `size_hint` sizes
 /// the buffer once, so a big file is held once, not in a doubling buffer.
 fn read_limited(
@@ -285,7 +335,7 @@ fn read_limited(
     let capacity = size_hint.unwrap_or(0).min(limit) as usize + 1;
     let mut bytes = Vec::with_capacity(capacity);
     crate::hugepages::advise(&bytes);
-    r.take(limit + 1)
+    r.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|source| SourceError::Io {
             path: path.to_string(),
@@ -1014,4 +1064,48 @@ fn read_failure(e: &io::Error, produced: u64, declared: u64) -> TextError {
         _ => format!("its data cannot be decompressed ({e})"),
     };
     TextError::Damaged(why)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn big_file(dir: &Path) -> (PathBuf, Vec<u8>) {
+        let text: Vec<u8> = (0..HALVES_FROM_BYTES + 12_345)
+            .map(|i| b"0123456789abcdef\n"[(i % 17) as usize])
+            .collect();
+        let path = dir.join("big.txt");
+        let mut f = File::create(&path).expect("create");
+        f.write_all(&text).expect("write");
+        (path, text)
+    }
+
+    #[test]
+    fn a_big_file_read_in_halves_is_read_whole() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let (path, text) = big_file(dir.path());
+        let read = read(&path, &Limits::default()).expect("reads");
+        assert!(read.bytes == text, "the halves join into the file");
+    }
+
+    #[test]
+    fn a_file_that_changed_size_is_not_taken_from_halves() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let (path, text) = big_file(dir.path());
+        let file = File::open(&path).expect("open");
+        let len = text.len() as u64;
+        assert!(read_in_halves(&file, len).is_some_and(|b| b == text));
+        assert!(
+            read_in_halves(&file, len - 1).is_none(),
+            "grown since its size was taken"
+        );
+        assert!(
+            read_in_halves(&file, len + 1).is_none(),
+            "shrunk since its size was taken"
+        );
+        // The caller then reads it again, whole.
+        let again = read_text_file(file, u64::MAX, "big.txt", Some(len + 1)).expect("reads");
+        assert!(again == text);
+    }
 }
