@@ -1,6 +1,8 @@
 //! Splits a text into lines at LF, CRLF and lone CR, 64 bytes at a time: a bit mask of the
 //! line-end bytes per block, walked bit by bit, costs a fraction of one search per line.
 
+use super::simd::Chunk;
+
 /// How a line ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
@@ -21,8 +23,6 @@ impl Ending {
         }
     }
 }
-
-use super::simd::Chunk;
 
 const BLOCK: usize = 64;
 

@@ -254,8 +254,8 @@ struct HeaderAt {
 /// The one pass over the lines: every header line is taken as a message start, and the
 /// message before it is built at once, while its text is still in the cache. Whether each
 /// start holds up (a possible date in the file's date order; not an iOS continuation) is only
-/// known at the end, so [`Scan::settle`] then merges the starts that do not into the message
-/// before.
+/// known at the end: [`parse`] then dates every start and [`Scan::merge_non_starts`] folds
+/// those that do not hold into the message before.
 struct Scan<'a> {
     store: Store<'a>,
     /// Every header line, side by side with `headers` and with `store.records`.
@@ -437,11 +437,8 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
         last,
         ..
     } = scan;
-    let first_start = store
-        .records
-        .first()
-        .map(|r| at.partition_point(|a| a.line + 1 < r.line))
-        .and_then(|i| at.get(i));
+    // Header positions and records are side by side, the dropped starts gone from both.
+    let first_start = store.records.first().and(at.first());
     let (first_line, first_offset) = first_start.map_or((physical_lines, text.len()), |a| {
         (a.line as usize, a.start as usize)
     });
