@@ -48,8 +48,11 @@ pub enum ParseError {
     TooLarge { mib: usize, limit_mib: usize },
 }
 
-/// The largest chat text one parse takes: message records keep 32-bit offsets.
-pub const MAX_TEXT_BYTES: usize = 1 << 30;
+/// The largest chat text one parse takes. Message records keep 32-bit offsets into the text
+/// and into the buffer of rewritten strings, which holds at most about four times the text
+/// (a body copied for its line ends, its rewritten parts, and all that once more when a later
+/// header line is folded into it): 4 × 512 MiB stays well inside 4 GiB.
+pub const MAX_TEXT_BYTES: usize = 512 << 20;
 
 /// One parsed message, borrowing from the chat text (or the parse's own buffer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -625,25 +628,33 @@ impl Store<'_> {
     }
 
     /// The span of `s`, a slice of `body` or a string of its own; and whether it lies in
-    /// the rewritten buffer. Offsets fit in 32 bits: the text is at most `MAX_TEXT_BYTES`
-    /// and every rewritten string is shorter than the text it came from.
+    /// the rewritten buffer. Offsets fit in 32 bits (see [`MAX_TEXT_BYTES`]).
     fn place(&mut self, s: Cow<'_, str>, body: &str, base: Base) -> (Span, bool) {
         let len = s.len() as u32;
-        match (s, base) {
-            (Cow::Borrowed(b), Base::Text(at)) => {
-                let at = at + (b.as_ptr() as usize - body.as_ptr() as usize);
-                (Span { at: at as u32, len }, false)
-            }
-            (Cow::Borrowed(b), Base::Rewritten(at)) => {
-                let at = at + (b.as_ptr() as usize - body.as_ptr() as usize);
-                (Span { at: at as u32, len }, true)
-            }
-            (Cow::Owned(o), _) => {
-                let at = self.rewritten.len() as u32;
-                self.rewritten.push_str(&o);
-                (Span { at, len }, true)
-            }
+        // Where a borrowed string sits in `body`; one from anywhere else is copied instead.
+        let within = |b: &str| {
+            let from = (b.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+            (from + b.len() <= body.len()).then_some(from)
+        };
+        if let Some(from) = match &s {
+            Cow::Borrowed(b) => within(b),
+            Cow::Owned(_) => None,
+        } {
+            let (at, rewritten) = match base {
+                Base::Text(at) => (at, false),
+                Base::Rewritten(at) => (at, true),
+            };
+            return (
+                Span {
+                    at: (at + from) as u32,
+                    len,
+                },
+                rewritten,
+            );
         }
+        let at = self.rewritten.len() as u32;
+        self.rewritten.push_str(&s);
+        (Span { at, len }, true)
     }
 }
 
@@ -811,6 +822,22 @@ mod tests {
             std::mem::size_of::<HeaderAt>() <= 12,
             "header positions stay compact"
         );
+    }
+
+    #[test]
+    fn a_string_from_outside_the_body_is_copied_not_pointed_at() {
+        let text = "13/01/2023, 10:00 - A: body";
+        let mut store = Store {
+            text,
+            rewritten: String::new(),
+            records: Vec::new(),
+        };
+        let body = &text[20..];
+        let inside = store.place(Cow::Borrowed(&body[3..]), body, Base::Text(20));
+        assert_eq!((inside.0.at, inside.0.len, inside.1), (23, 4, false));
+        let outside = store.place(Cow::Borrowed("elsewhere"), body, Base::Text(20));
+        assert_eq!((outside.0.at, outside.0.len, outside.1), (0, 9, true));
+        assert_eq!(store.rewritten, "elsewhere");
     }
 
     #[test]
