@@ -198,6 +198,9 @@ pub fn import(
     progress: &dyn Progress,
 ) -> Result<ImportReport, UserError> {
     let mut writer = open_writer(archive)?;
+    // No merge may start before the commit: a merge still writing when a failed commit is
+    // rolled back would leave its files behind after the clean-up (a full disk stays full).
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     // Another import may have committed between opening the archive and taking the lock.
     archive.reload()?;
     let mut known = existing_ids(archive)?;
@@ -237,6 +240,16 @@ pub fn import(
     )?;
     // Committed: a crash from here on keeps the whole import (and re-running it adds nothing).
     crash_point("after-commit");
+    // Now segments may be merged: an empty commit is what makes the writer look for merges.
+    writer.set_merge_policy(Box::<tantivy::merge_policy::LogMergePolicy>::default());
+    writer.commit().map_err(|e| {
+        write_error(
+            &archive.dir,
+            "finish writing the archive",
+            "the import itself is saved",
+            &e,
+        )
+    })?;
     writer.wait_merging_threads().map_err(|e| {
         write_error(
             &archive.dir,
@@ -277,11 +290,48 @@ pub fn commit(
         Err(e) => {
             let err = write_error(&archive.dir, what, unsaved, &e);
             if writer.rollback().is_ok() {
-                let _ = writer.garbage_collect_files().wait();
+                collect_until_settled(archive, writer);
             }
             Err(err)
         }
     }
+}
+
+/// Collects the files of a failed commit until no segment outside the last commit is left,
+/// for at most two seconds. Tantivy stops waiting for its indexing threads at the first that
+/// failed, so another may still be writing its segment after the rollback; its files are
+/// registered with the directory first, so a later collection finds them.
+fn collect_until_settled(archive: &Archive, writer: &IndexWriter) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let _ = writer.garbage_collect_files().wait();
+        if uncommitted_segment_files(archive, writer) == 0 || Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How many files in the index folder belong to no committed segment.
+fn uncommitted_segment_files(archive: &Archive, writer: &IndexWriter) -> usize {
+    let Ok(committed) = writer.index().searchable_segment_ids() else {
+        return 0;
+    };
+    let committed: HashSet<String> = committed.iter().map(|id| id.uuid_string()).collect();
+    let Ok(entries) = std::fs::read_dir(archive.dir.join("index")) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let stem = name.split('.').next().unwrap_or("");
+            stem.len() == 32
+                && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                && !committed.contains(stem)
+        })
+        .count()
 }
 
 fn failed(error: String, path: String) -> FileReport {
