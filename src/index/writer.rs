@@ -241,23 +241,17 @@ pub fn import(
     // Committed: a crash from here on keeps the whole import (and re-running it adds nothing).
     crash_point("after-commit");
     // Now segments may be merged: an empty commit is what makes the writer look for merges.
+    let saved_anyway = |e: tantivy::TantivyError| {
+        write_error(
+            &archive.dir,
+            "finish writing the archive",
+            "the import itself is saved",
+            &e,
+        )
+    };
     writer.set_merge_policy(Box::<tantivy::merge_policy::LogMergePolicy>::default());
-    writer.commit().map_err(|e| {
-        write_error(
-            &archive.dir,
-            "finish writing the archive",
-            "the import itself is saved",
-            &e,
-        )
-    })?;
-    writer.wait_merging_threads().map_err(|e| {
-        write_error(
-            &archive.dir,
-            "finish writing the archive",
-            "the import itself is saved",
-            &e,
-        )
-    })?;
+    writer.commit().map_err(saved_anyway)?;
+    writer.wait_merging_threads().map_err(saved_anyway)?;
     restrict_permissions(&archive.dir);
     archive.reload()?;
 
