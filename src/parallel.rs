@@ -13,8 +13,13 @@ const SPLIT_AT: usize = 50_000;
 /// the buffers stay in cache.
 const CHUNK: usize = 4096;
 
+/// Whether the machine runs two threads at once.
+pub fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|p| p.get() > 1)
+}
+
 fn two_threads(n: usize) -> bool {
-    n >= SPLIT_AT && std::thread::available_parallelism().is_ok_and(|p| p.get() > 1)
+    n >= SPLIT_AT && two_cores()
 }
 
 /// `out[i] = f(i)` for every `i`, the upper half computed on a second thread.

@@ -9,12 +9,6 @@ pub fn is_invisible_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
-/// All invisible marks live in U+2000..U+2FFF (lead byte 0xE2) or are U+FEFF (0xEF).
-#[inline]
-pub fn may_hold_marks(s: &str) -> bool {
-    !s.is_ascii() && memchr::memchr2(0xE2, 0xEF, s.as_bytes()).is_some()
-}
-
 /// Where the invisible marks are in `b` (each is three bytes of UTF-8), found by their lead
 /// byte rather than by decoding every character (bodies often hold other U+2000..U+2FFF
 /// punctuation).
@@ -31,7 +25,8 @@ fn marks_at(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// The text with WhatsApp's invisible marks removed.
 pub fn strip_marks(s: &str) -> Cow<'_, str> {
-    if !may_hold_marks(s) {
+    // Marks are never ASCII; the check is one quick pass over most texts.
+    if s.is_ascii() {
         return Cow::Borrowed(s);
     }
     let mut marks = marks_at(s.as_bytes()).peekable();

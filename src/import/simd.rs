@@ -74,9 +74,7 @@ pub fn for_each_chunk(b: &[u8], mut visit: impl FnMut(usize, Chunk)) {
         visit(n * 16, Chunk::load(c));
     }
     if !rest.is_empty() {
-        let mut tail = [0u8; 16];
-        tail[..rest.len()].copy_from_slice(rest);
-        visit(chunks.len() * 16, Chunk::load(&tail));
+        visit(chunks.len() * 16, Chunk::load_padded(rest));
     }
 }
 

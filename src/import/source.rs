@@ -287,7 +287,7 @@ fn read_text_file(
 ) -> Result<Vec<u8>, SourceError> {
     #[cfg(unix)]
     if let Some(size) = size.filter(|s| (HALVES_FROM_BYTES..=limit).contains(s)) {
-        if std::thread::available_parallelism().is_ok_and(|p| p.get() > 1) {
+        if crate::parallel::two_cores() {
             if let Some(bytes) = read_in_halves(&file, size) {
                 return Ok(bytes);
             }
