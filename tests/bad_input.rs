@@ -574,9 +574,10 @@ fn e8_line_endings_identical() {
         let mut mixed = String::with_capacity(lf.len() * 2);
         for (k, part) in lf.split('\n').enumerate() {
             if k > 0 {
-                // A lone CR right before an LF would make one CRLF out of two line ends.
+                // A lone CR right before an LF or a CRLF would make one line end out of two
+                // (`CR CR LF` is one line break, as old exports write it).
                 let end = match ["\n", "\r\n", "\r"][k % 3] {
-                    "\n" if mixed.ends_with('\r') => "\r\n",
+                    "\n" | "\r\n" if mixed.ends_with('\r') => "\r",
                     end => end,
                 };
                 mixed.push_str(end);

@@ -213,3 +213,132 @@ fn zip_media_is_listed_and_named_after_the_zip() {
         Some("00000005-PHOTO-2024-05-07-19-03-12.jpg")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fidelity: the shapes other parsers' test suites hold (tests/fixtures/fidelity/), each checked
+// message by message and field by field against its `.expected.ndjson`.
+
+fn fidelity_dir() -> PathBuf {
+    fixtures_dir().join("fidelity")
+}
+
+/// Parses `fidelity/NAME.txt` and compares every message, field by field, with the expected
+/// lines; returns the parse's warnings for the import report.
+fn check_fidelity(name: &str) -> Vec<String> {
+    let export = fidelity_dir().join(format!("{name}.txt"));
+    let loaded = import::load(&export, &Limits::default()).expect("fixture loads");
+    let parsed = import::parse_loaded(&loaded, &ParseOptions::default()).expect("fixture parses");
+    let expected = std::fs::read_to_string(fidelity_dir().join(format!("{name}.expected.ndjson")))
+        .expect("expected output");
+    let want: Vec<Value> = expected
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("expected line is JSON"))
+        .collect();
+    let got: Vec<_> = parsed.messages().collect();
+    let mut errors = Vec::new();
+    for (n, (w, g)) in want.iter().zip(&got).enumerate() {
+        let fields: [(&str, Value); 7] = [
+            ("line", g.line.into()),
+            ("ts", format_ts(&g.ts).into()),
+            ("sender", g.sender.into()),
+            ("kind", g.kind.as_str().into()),
+            ("text", g.text.into()),
+            ("attachment", g.attachment.into()),
+            ("edited", g.edited.into()),
+        ];
+        for (field, value) in fields {
+            if w[field] != value {
+                errors.push(format!(
+                    "message {}: {field}: expected {}, got {value}",
+                    n + 1,
+                    w[field]
+                ));
+            }
+        }
+    }
+    if want.len() != got.len() {
+        errors.push(format!(
+            "expected {} messages, got {}",
+            want.len(),
+            got.len()
+        ));
+    }
+    assert!(errors.is_empty(), "{name}:\n{}", errors.join("\n"));
+    import::warnings(&loaded, &parsed)
+}
+
+fn senders(name: &str) -> Vec<String> {
+    let loaded = import::load(
+        &fidelity_dir().join(format!("{name}.txt")),
+        &Limits::default(),
+    )
+    .expect("loads");
+    let parsed = import::parse_loaded(&loaded, &ParseOptions::default()).expect("parses");
+    let mut names: Vec<String> = parsed
+        .messages()
+        .filter_map(|m| m.sender.map(str::to_string))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn ios_text_starting_with_lrm_is_the_persons_text() {
+    check_fidelity("ios_marked_text_is_text");
+    // The group that only writes events is never a participant; the people all are.
+    assert_eq!(
+        senders("ios_marked_text_is_text"),
+        ["Alice Moreau", "Burak Kaya", "Tomás Ruiz"]
+    );
+}
+
+#[test]
+fn group_encryption_notice_without_mark_is_system() {
+    check_fidelity("android_group_encryption_notice_unmarked");
+    check_fidelity("ios_de_group_encryption_notice_unmarked");
+    assert_eq!(
+        senders("android_group_encryption_notice_unmarked"),
+        ["Ash Ketchum", "Misty"]
+    );
+    assert_eq!(
+        senders("ios_de_group_encryption_notice_unmarked"),
+        ["Hilde Hoffmann", "Jonas Becker"]
+    );
+}
+
+#[test]
+fn cr_cr_lf_is_one_line_break() {
+    let warnings = check_fidelity("android_cr_cr_lf");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let loaded = import::load(
+        &fidelity_dir().join("android_cr_cr_lf.txt"),
+        &Limits::default(),
+    )
+    .expect("loads");
+    let parsed = import::parse_loaded(&loaded, &ParseOptions::default()).expect("parses");
+    assert_eq!(parsed.physical_lines, 6);
+    assert!(parsed.messages().all(|m| !m.text.ends_with('\n')));
+}
+
+#[test]
+fn placeholders_match_in_any_letter_case() {
+    check_fidelity("android_placeholders_any_case");
+}
+
+#[test]
+fn mixed_line_ends_are_judged_by_the_file() {
+    let warnings = check_fidelity("ios_crlf_with_lf_run");
+    // What was decided is reported: the pasted lines kept as text, the run read as messages.
+    assert!(
+        warnings.iter().any(|w| w.contains("lines 6, 19, 20, 28")
+            && w.contains("kept as text of the message before")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("3 header lines after a bare LF")),
+        "{warnings:?}"
+    );
+}

@@ -385,6 +385,8 @@ proptest! {
         let variants: Vec<(&str, Vec<u8>)> = vec![
             ("crlf", lf.replace('\n', "\r\n").into_bytes()),
             ("cr", lf.replace('\n', "\r").into_bytes()),
+            // Old exports passed through Windows tools: one line break, not two.
+            ("cr cr lf", lf.replace('\n', "\r\r\n").into_bytes()),
             ("utf8 bom", bom),
             ("utf16le bom", utf16(&lf, false)),
             ("utf16be bom", utf16(&lf, true)),
@@ -398,6 +400,72 @@ proptest! {
             prop_assert_eq!(summary(&parsed), want.clone(), "{} differs from LF ({})", name, style.name);
             for m in parsed.messages() {
                 prop_assert!(!m.text.contains('\r') && !m.sender.unwrap_or("").contains('\r'));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// People's own messages may start with U+200E, once or doubled (exports in other parsers'
+    /// suites do): in every style the sender, kind and text stay what they were.
+    #[test]
+    fn marked_person_text_stays_the_persons_text(
+        style in any_style(),
+        seed in any::<u64>(),
+        n in 2usize..60,
+        marks in prop::collection::vec(0u8..3, 60),
+    ) {
+        let msgs = synth::generate_messages(seed, n, &style);
+        let plain = synth::render_export(&style, &msgs, LineEnding::Lf);
+        // Each sender's first text stays unmarked: someone who writes nothing unmarked is
+        // the group itself (its events), not a person.
+        let mut seen = std::collections::HashSet::new();
+        let marked_msgs: Vec<SynthMessage> = msgs
+            .iter()
+            .zip(&marks)
+            .map(|(m, k)| {
+                let mut m = m.clone();
+                if m.kind == Kind::Text && m.sender.is_some() && !seen.insert(m.sender.clone()) {
+                    m.text = format!("{}{}", "\u{200E}".repeat(usize::from(*k)), m.text);
+                }
+                m
+            })
+            .collect();
+        let marked = synth::render_export(&style, &marked_msgs, LineEnding::Lf);
+        let opts = opts_for(&style);
+        let want = import::parse(&plain, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let got = import::parse(&marked, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(want.len(), got.len());
+        for (w, g) in want.messages().zip(got.messages()) {
+            prop_assert_eq!(
+                (w.sender, w.kind, w.text),
+                (g.sender, g.kind, g.text),
+                "style {}", style.name
+            );
+        }
+    }
+
+    /// Placeholders in lower or upper case (old exports) read like the usual spelling.
+    #[test]
+    fn placeholders_in_any_letter_case_read_the_same(
+        style in any_style(),
+        seed in any::<u64>(),
+        n in 1usize..60,
+    ) {
+        let msgs = synth::generate_messages(seed, n, &style);
+        let usual = synth::render_export(&style, &msgs, LineEnding::Lf);
+        let opts = opts_for(&style);
+        let want = import::parse(&usual, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for phrase in ["<Media omitted>", "image omitted", "This message was deleted", "(file attached)", "Missed voice call"] {
+            for cased in [phrase.to_lowercase(), phrase.to_uppercase()] {
+                let text = usual.replace(phrase, &cased);
+                let got = import::parse(&text, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(want.len(), got.len());
+                for (w, g) in want.messages().zip(got.messages()) {
+                    prop_assert_eq!((w.sender, w.kind, w.attachment.is_some()), (g.sender, g.kind, g.attachment.is_some()), "{} in {}", cased, style.name);
+                }
             }
         }
     }

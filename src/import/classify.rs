@@ -1,6 +1,7 @@
 //! Decides a message's kind from its body (SPEC §2), using the localized strings of
 //! `locale`, and pulls out the attachment name, the caption and the edited marker.
 
+use super::events;
 use super::locale;
 use super::normalize::strip_marks;
 use super::simd;
@@ -8,71 +9,138 @@ use crate::model::Kind;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-/// A table of exact phrases, sorted by length and then bytes: a lookup is a binary search
-/// that mostly compares lengths, with no hashing (this runs on most message bodies), after
-/// two table lookups (length, first byte) that rule out most lines.
+/// A table of phrases matched in any letter case (old exports write `<media omitted>`),
+/// sorted by length and then by their lower-case bytes: a lookup is a binary search that
+/// mostly compares lengths, with no hashing and no copy of the line (this runs on most
+/// message bodies), after two table lookups (length, first byte) that rule out most lines.
 pub struct Phrases {
-    sorted: Vec<&'static str>,
+    sorted: Vec<String>,
     first: FirstBytes,
-    /// Whether some phrase is `n` bytes long, by `n` (all are under 128).
-    lengths: [bool; 128],
+    /// The range of `sorted` holding the phrases `n` bytes long, by `n` (all are under 128).
+    by_length: [(u16, u16); 128],
 }
 
 impl Phrases {
     fn new(table: &'static [&'static str]) -> Phrases {
-        let mut sorted = table.to_vec();
-        sorted.sort_unstable_by(|a, b| (a.len(), *a).cmp(&(b.len(), *b)));
+        let mut sorted: Vec<String> = table.iter().map(|p| p.to_lowercase()).collect();
+        sorted.sort_unstable_by(|a, b| (a.len(), a.as_str()).cmp(&(b.len(), b.as_str())));
         sorted.dedup();
-        let mut lengths = [false; 128];
-        for p in table {
-            if let Some(seen) = lengths.get_mut(p.len()) {
-                *seen = true;
+        debug_assert!(sorted.iter().all(|p| p.len() < 128) && sorted.len() < 1 << 16);
+        let mut by_length = [(0u16, 0u16); 128];
+        for (i, p) in sorted.iter().enumerate() {
+            if let Some(range) = by_length.get_mut(p.len()) {
+                let i = i as u16;
+                *range = if range.0 == range.1 {
+                    (i, i + 1)
+                } else {
+                    (range.0, i + 1)
+                };
             }
         }
-        debug_assert!(table.iter().all(|p| p.len() < 128));
         Phrases {
             first: FirstBytes::of(table),
             sorted,
-            lengths,
+            by_length,
         }
     }
 
+    /// Whether `s` is one of the phrases, in any letter case. The gates are inlined; the
+    /// search, which few lines reach, is not.
+    #[inline(always)]
     pub fn contains(&self, s: &str) -> bool {
-        self.lengths.get(s.len()) == Some(&true)
-            && self.first.may_start(s)
-            && self
-                .sorted
-                .binary_search_by(|p| (p.len(), *p).cmp(&(s.len(), s)))
-                .is_ok()
+        match self.by_length.get(s.len()) {
+            Some(&(from, to)) if from < to && self.first.may_start(s) => {
+                self.search(usize::from(from)..usize::from(to), s)
+            }
+            _ => false,
+        }
+    }
+
+    #[inline(never)]
+    fn search(&self, range: std::ops::Range<usize>, s: &str) -> bool {
+        self.sorted[range]
+            .binary_search_by(|p| cmp_lowered(p, s))
+            .is_ok()
     }
 }
 
-/// The bytes a table's phrases start with: one lookup rules out most lines before any
-/// comparison.
-pub struct FirstBytes([bool; 256]);
+/// Orders a lower-case phrase against `s` as if `s` were lower-cased, without copying it.
+/// Byte order and code point order agree in UTF-8, so this matches the table's sort. ASCII
+/// bytes are compared as they come; the rest, from the first non-ASCII byte, by characters.
+fn cmp_lowered(lower: &str, s: &str) -> std::cmp::Ordering {
+    let (x, y) = (lower.as_bytes(), s.as_bytes());
+    for (i, (p, q)) in x.iter().zip(y).enumerate() {
+        if *p >= 0x80 || *q >= 0x80 {
+            // Every byte before `i` is ASCII in both, so `i` is a character boundary.
+            return lower[i..]
+                .chars()
+                .cmp(s[i..].chars().flat_map(char::to_lowercase));
+        }
+        match p.cmp(&q.to_ascii_lowercase()) {
+            std::cmp::Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    x.len().cmp(&y.len())
+}
+
+/// The first two bytes a table's phrases start with, in either letter case: one bit lookup
+/// rules out nearly every line before any comparison (this runs on most message bodies).
+pub struct FirstBytes(Box<[u64; 1024]>);
 
 impl FirstBytes {
-    fn of(table: &[&str]) -> FirstBytes {
-        let mut set = [false; 256];
+    pub(super) fn of(table: &[&str]) -> FirstBytes {
+        let mut set = Box::new([0u64; 1024]);
         for p in table {
-            if let Some(b) = p.as_bytes().first() {
-                set[usize::from(*b)] = true;
+            let mut chars = p.chars();
+            let Some(c) = chars.next() else { continue };
+            let rest = chars.as_str();
+            for form in c.to_lowercase().chain(c.to_uppercase()).chain([c]) {
+                let mut opening = form.to_string();
+                opening.push_str(rest);
+                if let Some(key) = Self::key(opening.as_bytes()) {
+                    set[key >> 6] |= 1 << (key & 63);
+                }
             }
         }
         FirstBytes(set)
     }
 
-    #[inline]
-    fn may_start(&self, s: &str) -> bool {
-        s.as_bytes()
-            .first()
-            .is_some_and(|b| self.0[usize::from(*b)])
+    /// The first two bytes, ASCII letters folded to lower case (the second byte of a letter
+    /// from another script is case-specific, so each case of a phrase's first letter is in
+    /// the set).
+    #[inline(always)]
+    fn key(s: &[u8]) -> Option<usize> {
+        match s {
+            [a, b, ..] => {
+                Some(usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase()))
+            }
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn may_start(&self, s: &str) -> bool {
+        Self::key(s.as_bytes()).is_some_and(|key| self.0[key >> 6] & (1 << (key & 63)) != 0)
     }
 }
 
-/// Whether a line starts with one of a table's phrases.
+/// Whether a line starts with one of a table's phrases, in any letter case.
 fn starts_with_any(table: &'static [&'static str], first: &FirstBytes, line: &str) -> bool {
-    first.may_start(line) && table.iter().any(|p| line.starts_with(p))
+    first.may_start(line) && table.iter().any(|p| lowercase_starts_with(line, p))
+}
+
+/// Whether `s` starts with `prefix` in any letter case.
+#[inline]
+pub(super) fn lowercase_starts_with(s: &str, prefix: &str) -> bool {
+    // The first bytes rule out most lines before any call (letters of other scripts that
+    // differ in case may differ in their first byte, so those go on to the full test).
+    match (s.as_bytes().first(), prefix.as_bytes().first()) {
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) || (*a >= 0x80 && *b >= 0x80) => {}
+        _ => return prefix.is_empty(),
+    }
+    s.get(..prefix.len())
+        .is_some_and(|head| lowercase_eq(head, prefix))
 }
 
 fn waiting_first() -> &'static FirstBytes {
@@ -125,13 +193,18 @@ pub struct Classified<'a> {
     pub text: Cow<'a, str>,
     pub attachment: Option<Cow<'a, str>>,
     pub edited: bool,
+    /// A `system` kind decided by the leading U+200E alone: the parser keeps it an event only
+    /// if the whole file backs that up (see `parser::settle_marked_bodies`).
+    pub event_by_mark_only: bool,
 }
 
 /// Classifies the body of a message that has an author.
 ///
 /// `ios` tells whether the export is iOS-shaped: there a body that starts with U+200E and is
-/// no placeholder is an event attributed to the group or the acting member (2024+ exports),
-/// so it is `system`.
+/// no placeholder may be an event attributed to the group or the acting member (2024+
+/// exports). It is `system` when its wording is an event's; otherwise it is marked
+/// [`Classified::event_by_mark_only`] for the parser to settle from the whole file. The
+/// encryption notice is `system` in any shape, with or without the mark.
 pub fn classify(body: &str, ios: bool) -> Classified<'_> {
     let (body, edited) = strip_edited_marker(body);
     let facts = Facts::of(body);
@@ -157,9 +230,12 @@ pub fn classify(body: &str, ios: bool) -> Classified<'_> {
         ios && starts_with_lrm,
         may_be_ios_placeholder,
     );
-    let (kind, caption_from, attachment) = match kind_and_parts {
-        Some(r) => r,
-        None => (Kind::Text, None, None),
+    let (kind, caption_from, attachment, event_by_mark_only) = match kind_and_parts {
+        Some(Recognised::Event { by_mark_only }) => (Kind::System, None, None, by_mark_only),
+        Some(Recognised::Kind(kind, caption_from, attachment)) => {
+            (kind, caption_from, attachment, false)
+        }
+        None => (Kind::Text, None, None, false),
     };
     let (text, attachment) = match clean {
         Cow::Borrowed(s) => (
@@ -176,6 +252,7 @@ pub fn classify(body: &str, ios: bool) -> Classified<'_> {
         text,
         attachment,
         edited,
+        event_by_mark_only,
     }
 }
 
@@ -186,6 +263,7 @@ pub fn classify_event(body: &str) -> Classified<'_> {
         text: strip_marks(body),
         attachment: None,
         edited: false,
+        event_by_mark_only: false,
     }
 }
 
@@ -219,10 +297,15 @@ impl Facts {
     }
 }
 
-type Recognised = (Kind, Option<usize>, Option<std::ops::Range<usize>>);
+enum Recognised {
+    /// The kind, where the caption starts (for media: after the placeholder line), and the
+    /// attachment's byte range, all within the mark-free `clean` body.
+    Kind(Kind, Option<usize>, Option<std::ops::Range<usize>>),
+    /// One of WhatsApp's events; `by_mark_only` when only its leading U+200E says so.
+    Event { by_mark_only: bool },
+}
 
-/// The kind, where the caption starts (for media: after the placeholder line), and the
-/// attachment's byte range, all within the mark-free `clean` body.
+/// What a mark-free body is.
 fn recognise(
     clean: &str,
     facts: &Facts,
@@ -235,7 +318,7 @@ fn recognise(
     };
     let line = trim(first);
     let single = rest_at.is_none();
-    let whole = |k: Kind| Some((k, None, None));
+    let whole = |k: Kind| Some(Recognised::Kind(k, None, None));
 
     // Placeholders and notices are short; long lines skip those comparisons.
     let short = line.len() <= 96;
@@ -258,14 +341,21 @@ fn recognise(
         return whole(Kind::Call);
     }
     if let Some(attachment) = media(first, may_be_ios_placeholder) {
-        return Some((
+        return Some(Recognised::Kind(
             Kind::Media,
             Some(rest_at.unwrap_or(clean.len())),
             attachment,
         ));
     }
+    // The group's encryption notice comes with an author and often without the mark.
+    if single && events::is_encryption_notice(line) {
+        return Some(Recognised::Event {
+            by_mark_only: false,
+        });
+    }
     if lrm_event {
-        return whole(Kind::System);
+        let by_mark_only = !(single && events::reads_as_event(line));
+        return Some(Recognised::Event { by_mark_only });
     }
     None
 }
@@ -285,7 +375,7 @@ fn strip_edited_marker(body: &str) -> (&str, bool) {
         return (body, false);
     }
     for marker in locale::EDITED_MARKERS {
-        if let Some(before) = trimmed.strip_suffix(marker) {
+        if let Some(before) = strip_suffix_ignore_case(trimmed, marker) {
             let before = before.trim_end_matches([' ', '\u{200E}', '\u{00A0}']);
             return (before, true);
         }
@@ -305,7 +395,7 @@ fn is_deleted(line: &str) -> bool {
 fn is_poll_head(line: &str) -> bool {
     line.strip_suffix(':')
         .map(str::trim_end)
-        .is_some_and(|head| locale::POLL_HEADS.contains(&head))
+        .is_some_and(|head| locale::POLL_HEADS.iter().any(|p| lowercase_eq(p, head)))
 }
 
 fn is_location(line: &str, clean: &str, single: bool, slash: bool) -> bool {
@@ -372,7 +462,11 @@ fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::R
     };
     let at = |r: std::ops::Range<usize>| Some(Some(r.start + offset..r.end + offset));
 
-    if line.starts_with('<') && locale::MEDIA_OMITTED.contains(&line) {
+    if line.starts_with('<')
+        && locale::MEDIA_OMITTED
+            .iter()
+            .any(|p| p.len() == line.len() && lowercase_eq(p, line))
+    {
         return Some(None);
     }
     // Legacy iOS wraps placeholders in angle brackets: `<image omitted>`.
@@ -380,10 +474,13 @@ fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::R
         .strip_prefix('<')
         .and_then(|l| l.strip_suffix('>'))
         .unwrap_or(line);
-    for placeholder in locale::IOS_OMITTED
-        .iter()
-        .filter(|_| may_be_ios_placeholder)
-    {
+    // Both tables are skipped whole for the lines that cannot hold them (most).
+    let ios_placeholders: &[&str] = if may_be_ios_placeholder {
+        locale::IOS_OMITTED
+    } else {
+        &[]
+    };
+    for placeholder in ios_placeholders {
         if lowercase_eq(placeholder, inner) {
             return Some(None);
         }
@@ -404,8 +501,13 @@ fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::R
             return at(range);
         }
     }
-    for phrase in locale::FILE_ATTACHED.iter().filter(|_| line.ends_with(')')) {
-        if let Some(name) = line.strip_suffix(phrase) {
+    let attached_phrases: &[&str] = if line.ends_with(')') {
+        locale::FILE_ATTACHED
+    } else {
+        &[]
+    };
+    for phrase in attached_phrases {
+        if let Some(name) = strip_suffix_ignore_case(line, phrase) {
             let name = name.trim_end();
             if !name.is_empty() {
                 return at(0..name.len());
@@ -413,9 +515,7 @@ fn media(first: &str, may_be_ios_placeholder: bool) -> Option<Option<std::ops::R
         }
     }
     // Pre-2018 iOS wrote the file first: `2015-08-04-PHOTO-00004762.jpg <attached>`.
-    if let Some(name) = line
-        .strip_suffix("<attached>")
-        .filter(|_| line.ends_with('>'))
+    if let Some(name) = strip_suffix_ignore_case(line, "<attached>").filter(|_| line.ends_with('>'))
     {
         let name = name.trim_end();
         if !name.is_empty() {
@@ -459,11 +559,23 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Case-insensitive equality for any script, stopping at the first difference.
+/// Case-insensitive equality for any script, stopping at the first difference: ASCII bytes
+/// are compared as they come, the rest by characters from the first non-ASCII byte.
 fn lowercase_eq(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    for (i, (p, q)) in x.iter().zip(y).enumerate() {
+        if *p >= 0x80 || *q >= 0x80 {
+            // Every byte before `i` is ASCII in both, so `i` is a character boundary.
+            return chars_lowercase_eq(&a[i..], &b[i..]);
+        }
+        if !p.eq_ignore_ascii_case(q) {
+            return false;
+        }
     }
+    x.len() == y.len()
+}
+
+fn chars_lowercase_eq(a: &str, b: &str) -> bool {
     let (mut x, mut y) = (a.chars(), b.chars());
     loop {
         match (x.next(), y.next()) {
@@ -474,10 +586,13 @@ fn lowercase_eq(a: &str, b: &str) -> bool {
     }
 }
 
+/// `s` without `suffix`, in any letter case. The tail is taken at the suffix's byte length
+/// (letter case keeps the byte length of the scripts WhatsApp's phrases use).
 fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
-    let n = suffix.chars().count();
-    let split = s.char_indices().rev().nth(n.checked_sub(1)?)?.0;
-    lowercase_eq(&s[split..], suffix).then_some(&s[..split])
+    let split = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(split..)?;
+    // As long as the suffix: starting with it is being equal to it.
+    lowercase_starts_with(tail, suffix).then_some(&s[..split])
 }
 
 #[cfg(test)]

@@ -240,7 +240,8 @@ fn invalid_offsets(bytes: &[u8]) -> Vec<usize> {
     out
 }
 
-/// 1-based line numbers (LF, CRLF or CR ends a line) of ascending byte offsets, deduplicated.
+/// 1-based line numbers (LF, CRLF, CR CR LF or CR ends a line, as `lines::for_each_line`
+/// counts them) of ascending byte offsets, deduplicated.
 pub fn lines_of(bytes: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<usize> {
     let mut lines = Vec::new();
     let mut line = 1;
@@ -249,7 +250,13 @@ pub fn lines_of(bytes: &[u8], offsets: impl Iterator<Item = usize>) -> Vec<usize
         while pos < offset.min(bytes.len()) {
             match bytes[pos] {
                 b'\n' => line += 1,
-                b'\r' if bytes.get(pos + 1) != Some(&b'\n') => line += 1,
+                // A CR before LF or before `CR LF` is part of that one line end.
+                b'\r'
+                    if bytes.get(pos + 1) != Some(&b'\n')
+                        && bytes.get(pos + 1..pos + 3) != Some(b"\r\n") =>
+                {
+                    line += 1
+                }
                 _ => {}
             }
             pos += 1;
@@ -285,7 +292,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_repaired_with_line_numbers() {
-        let bytes = b"line one\nbad \xFF here\r\nok\rbad \xC0\xAF too\n".to_vec();
+        let bytes = b"line one\nbad \xFF here\r\r\nok\rbad \xC0\xAF too\n".to_vec();
         let d = decode(bytes).unwrap();
         assert_eq!(d.repaired_lines, vec![2, 4]);
         assert!(d.text.contains("bad \u{FFFD} here"));

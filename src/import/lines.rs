@@ -1,5 +1,5 @@
-//! Splits a text into lines at LF, CRLF and lone CR, 64 bytes at a time: a bit mask of the
-//! line-end bytes per block, walked bit by bit, costs a fraction of one search per line.
+//! Splits a text into lines at LF, CRLF, CR CR LF and lone CR, 64 bytes at a time: a bit mask
+//! of the line-end bytes per block, walked bit by bit, costs a fraction of one search per line.
 
 use super::simd::Chunk;
 
@@ -8,6 +8,9 @@ use super::simd::Chunk;
 pub enum Ending {
     Lf,
     CrLf,
+    /// `CR CR LF`: one line break, written so by old exports passed through Windows tools
+    /// that turned each LF into CRLF after the exporter had already written CRLF.
+    CrCrLf,
     Cr,
     /// The text's last line, with no line end.
     Eof,
@@ -19,8 +22,19 @@ impl Ending {
         match self {
             Ending::Lf | Ending::Cr => 1,
             Ending::CrLf => 2,
+            Ending::CrCrLf => 3,
             Ending::Eof => 0,
         }
+    }
+
+    /// Whether it holds a CR (a body spanning it must have its line ends rewritten).
+    pub fn has_cr(self) -> bool {
+        matches!(self, Ending::Cr | Ending::CrLf | Ending::CrCrLf)
+    }
+
+    /// Whether it ends a line the way a whole-message end does in a CRLF file.
+    pub fn is_crlf(self) -> bool {
+        matches!(self, Ending::CrLf | Ending::CrCrLf)
     }
 }
 
@@ -51,10 +65,10 @@ pub fn for_each_line<E>(
             return Ok(()); // the LF of a CRLF already consumed
         }
         let ending = if b[pos] == b'\r' {
-            if b.get(pos + 1) == Some(&b'\n') {
-                Ending::CrLf
-            } else {
-                Ending::Cr
+            match (b.get(pos + 1), b.get(pos + 2)) {
+                (Some(b'\n'), _) => Ending::CrLf,
+                (Some(b'\r'), Some(b'\n')) => Ending::CrCrLf,
+                _ => Ending::Cr,
             }
         } else {
             Ending::Lf
@@ -99,10 +113,11 @@ mod tests {
         let b = text.as_bytes();
         let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
         while i < b.len() {
-            let ending = match (b[i], b.get(i + 1)) {
-                (b'\r', Some(b'\n')) => Some(Ending::CrLf),
-                (b'\r', _) => Some(Ending::Cr),
-                (b'\n', _) => Some(Ending::Lf),
+            let ending = match (b[i], b.get(i + 1), b.get(i + 2)) {
+                (b'\r', Some(b'\n'), _) => Some(Ending::CrLf),
+                (b'\r', Some(b'\r'), Some(b'\n')) => Some(Ending::CrCrLf),
+                (b'\r', _, _) => Some(Ending::Cr),
+                (b'\n', _, _) => Some(Ending::Lf),
                 _ => None,
             };
             if let Some(e) = ending {
@@ -122,23 +137,31 @@ mod tests {
     #[test]
     fn endings_at_block_edges() {
         for n in [0, 1, 62, 63, 64, 65, 127, 128, 129] {
-            for end in ["\n", "\r\n", "\r", ""] {
+            for end in ["\n", "\r\n", "\r", "\r\r\n", ""] {
                 let text = format!("{}{end}x\r{}\n", "a".repeat(n), "b".repeat(n));
                 assert_eq!(lines(&text), reference(&text), "{n} {end:?}");
             }
         }
         assert_eq!(lines(""), vec![]);
         assert_eq!(lines("\r\n"), vec![(0, 0, Ending::CrLf)]);
+        assert_eq!(
+            lines("a\r\r\nb\r\r\r\n"),
+            vec![
+                (0, 1, Ending::CrCrLf),
+                (4, 5, Ending::Cr),
+                (6, 6, Ending::CrCrLf)
+            ]
+        );
     }
 
     proptest! {
         #[test]
         fn agrees_with_a_byte_at_a_time_split(
-            parts in prop::collection::vec(("[a-z\u{e9}\u{200e}]{0,70}", 0..4u8), 0..40)
+            parts in prop::collection::vec(("[a-z\u{e9}\u{200e}]{0,70}", 0..5u8), 0..40)
         ) {
             let text: String = parts
                 .iter()
-                .map(|(s, e)| format!("{s}{}", ["\n", "\r\n", "\r", ""][usize::from(*e)]))
+                .map(|(s, e)| format!("{s}{}", ["\n", "\r\n", "\r", "\r\r\n", ""][usize::from(*e)]))
                 .collect();
             prop_assert_eq!(lines(&text), reference(&text));
         }

@@ -4,6 +4,7 @@ pub mod chatname;
 pub mod classify;
 pub mod dates;
 pub mod decode;
+mod events;
 pub mod header;
 pub mod lines;
 pub mod locale;
@@ -130,6 +131,24 @@ pub fn warnings(loaded: &LoadedExport, parsed: &Parsed<'_>) -> Vec<String> {
         out.push(format!(
             "{name}: {} look like message headers but hold an impossible date or time; kept as text of the message before",
             line_list(&parsed.bad_date_lines)
+        ));
+    }
+    let lf = &parsed.line_ends;
+    if !lf.folded_lines.is_empty() {
+        out.push(format!(
+            "{name}: {} look like message headers after a line break typed inside a message (iOS ends messages with CRLF); kept as text of the message before",
+            line_list(&lf.folded_lines)
+        ));
+    }
+    if lf.kept_as_messages > 0 {
+        let n = lf.kept_as_messages;
+        let lines = if n == 1 {
+            "header line"
+        } else {
+            "header lines"
+        };
+        out.push(format!(
+            "{name}: {n} {lines} after a bare LF in this CRLF file read as messages: they come in a run, in the file's header format and time order (edited by hand?)"
         ));
     }
     if let Some(line) = parsed.cut_off_at {

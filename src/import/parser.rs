@@ -100,6 +100,8 @@ struct Record {
     attachment: Span,
     kind: Kind,
     flags: u8,
+    /// An event only by its leading U+200E, until [`Parsed::settle_marked_bodies`] decides.
+    event_by_mark_only: bool,
 }
 
 /// How the file's headers look, for the import report.
@@ -142,6 +144,88 @@ pub struct Parsed<'a> {
     pub title_hint: Option<String>,
     /// The text stops mid-line: a download or copy may have been cut off (RELIABILITY E9).
     pub cut_off_at: Option<usize>,
+    /// What was decided about header lines that follow a bare LF in a CRLF file.
+    pub line_ends: BareLfHeaders,
+}
+
+/// In an iOS export every message ends with CRLF and a line break typed inside a message is a
+/// bare LF, so a header-shaped line after a bare LF is normally text of the message before
+/// (a pasted message). A hand-edited CRLF file may hold a run of real messages with LF ends;
+/// those are told apart by their times (see [`settle_bare_lf_headers`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BareLfHeaders {
+    /// 1-based lines that look like headers after a bare LF, kept as text of the message before.
+    pub folded_lines: Vec<usize>,
+    /// How many such lines were read as messages of their own.
+    pub kept_as_messages: usize,
+}
+
+/// Decides, for each header line after a bare LF in an iOS-shaped file, whether it starts a
+/// message. Real messages in a hand-edited stretch come as a run of one-line messages with
+/// LF ends, in the file's header format and with times between the messages around them; a
+/// message pasted into another is one line among text, or older, or in another format. Those
+/// that are not real starts are flagged as no start.
+fn settle_bare_lf_headers(
+    scan: &mut Scan<'_>,
+    candidates: &[usize],
+    format: Option<&FormatInfo>,
+) -> BareLfHeaders {
+    let mut out = BareLfHeaders::default();
+    if candidates.is_empty() {
+        return out;
+    }
+    let is_start = |r: &Record| r.flags & NOT_A_START == 0;
+    let records = &scan.store.records;
+    // The time of the next start that is no candidate, for each candidate (one backward walk).
+    let mut next_ts = vec![None; candidates.len()];
+    let mut upcoming = None;
+    let mut c = candidates.len();
+    for i in (0..records.len()).rev() {
+        if c > 0 && candidates[c - 1] == i {
+            c -= 1;
+            next_ts[c] = upcoming;
+        } else if is_start(&records[i]) {
+            upcoming = Some(records[i].ts);
+        }
+    }
+    let same_format = |h: &RawHeader| {
+        format.is_some_and(|f| {
+            f.shape == h.shape
+                && f.twelve_hour == (h.meridiem != Meridiem::None)
+                && f.seconds == h.has_seconds
+                && char::from(h.date_sep) == f.date_sep
+        })
+    };
+    let mut c = 0;
+    let mut previous_start = None;
+    for i in 0..scan.store.records.len() {
+        let (ts, line, start) = {
+            let r = &scan.store.records[i];
+            (r.ts, r.line as usize, is_start(r))
+        };
+        if c < candidates.len() && candidates[c] == i {
+            let records = &scan.store.records;
+            let next_line_too = |d: usize, j: usize, l: usize| {
+                candidates.get(d) == Some(&j)
+                    && records.get(j).is_some_and(|r| r.line as usize == l)
+            };
+            let in_run = (c > 0 && next_line_too(c - 1, i.wrapping_sub(1), line.wrapping_sub(1)))
+                || next_line_too(c + 1, i + 1, line + 1);
+            let fits_before = previous_start.is_none_or(|p| p <= ts);
+            let fits_after = next_ts[c].is_none_or(|n| ts <= n);
+            if in_run && same_format(&scan.headers[i]) && fits_before && fits_after {
+                out.kept_as_messages += 1;
+                previous_start = Some(ts);
+            } else {
+                out.folded_lines.push(line);
+                scan.store.records[i].flags |= NOT_A_START;
+            }
+            c += 1;
+        } else if start {
+            previous_start = Some(ts);
+        }
+    }
+    out
 }
 
 impl Parsed<'_> {
@@ -164,6 +248,59 @@ impl Parsed<'_> {
     /// The `n`-th message (from 0).
     pub fn message(&self, n: usize) -> Option<ParsedMessage<'_>> {
         self.records.get(n).map(|r| self.view(r))
+    }
+
+    /// Settles the bodies that only their leading U+200E made events, from the whole file.
+    /// People's own messages carry the mark too (once or doubled), so such a body stays an
+    /// event only when its author is the group (writes nothing unmarked) or the body repeats
+    /// its author's name (`Burak Kaya: ⟨LRM⟩Burak Kaya bu grubu oluşturdu`); else it is the
+    /// author's text. Event wording was already recognised by the classifier.
+    fn settle_marked_bodies(&mut self) {
+        let marked: Vec<usize> = (0..self.records.len())
+            .filter(|&i| self.records[i].event_by_mark_only)
+            .collect();
+        if marked.is_empty() {
+            return;
+        }
+        let author_of = |p: &Self, i: usize| {
+            let r = &p.records[i];
+            p.str_of(r, r.sender, SENDER_REWRITTEN).to_string()
+        };
+        // The few authors in question, and whether each also writes as a person.
+        let mut authors: Vec<(String, bool)> = Vec::new();
+        for &i in &marked {
+            let name = author_of(self, i);
+            if !authors.iter().any(|(a, _)| *a == name) {
+                authors.push((name, false));
+            }
+        }
+        let mut undecided = authors.len();
+        for r in self.records.iter().filter(|r| r.flags & HAS_SENDER != 0) {
+            let name = self.str_of(r, r.sender, SENDER_REWRITTEN);
+            if let Some(a) = authors
+                .iter_mut()
+                .find(|(a, writes)| !*writes && a.len() == name.len() && a == name)
+            {
+                a.1 = true;
+                undecided -= 1;
+                if undecided == 0 {
+                    break;
+                }
+            }
+        }
+        for i in marked {
+            let name = author_of(self, i);
+            let writes_as_person = authors.iter().any(|(a, writes)| *a == name && *writes);
+            let r = &self.records[i];
+            let text = self.str_of(r, r.text, TEXT_REWRITTEN);
+            let repeats_name = fold_spaces(text).contains(&fold_spaces(&name));
+            let r = &mut self.records[i];
+            r.event_by_mark_only = false;
+            if writes_as_person && !repeats_name {
+                r.kind = Kind::Text;
+                r.flags = (r.flags & !ATTRIBUTED) | HAS_SENDER;
+            }
+        }
     }
 
     /// The first author iOS attributes an event to, which names the chat in its encryption
@@ -309,7 +446,7 @@ impl<'a> Scan<'a> {
                 scan.at.push(here);
                 scan.headers.push(h);
                 scan.cr_inside = false;
-            } else if matches!(prev, Ending::Cr | Ending::CrLf) {
+            } else if prev.has_cr() {
                 // The line before continues into this one: its CR is inside the message.
                 scan.cr_inside = true;
             }
@@ -355,7 +492,7 @@ impl<'a> Scan<'a> {
     fn ios_continuations(&self) -> bool {
         let preceded = self.at.iter().filter(|a| a.line > 0);
         let total = preceded.clone().count();
-        let after_crlf = preceded.filter(|a| a.prev == Ending::CrLf).count();
+        let after_crlf = preceded.filter(|a| a.prev.is_crlf()).count();
         let after_lf = total - after_crlf;
         after_crlf >= 2 && after_lf * 5 <= after_crlf
     }
@@ -409,26 +546,29 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     let mut bad_date_lines = Vec::new();
     let mut merged = 0;
     let mut stamper = Stamper::new(order.order);
-    for ((a, h), r) in scan
+    let mut after_bare_lf = Vec::new();
+    for (i, ((a, h), r)) in scan
         .at
         .iter()
         .zip(&scan.headers)
         .zip(&mut scan.store.records)
+        .enumerate()
     {
-        if drop_continuations && continuation(a) {
-            r.flags |= NOT_A_START;
-            merged += 1;
-            continue;
-        }
         match stamper.stamp(h) {
             Some(ts) => r.ts = ts,
             None => {
                 bad_date_lines.push(a.line as usize + 1);
                 r.flags |= NOT_A_START;
                 merged += 1;
+                continue;
             }
         }
+        if drop_continuations && continuation(a) {
+            after_bare_lf.push(i);
+        }
     }
+    let line_ends = settle_bare_lf_headers(&mut scan, &after_bare_lf, format.as_ref());
+    merged += line_ends.folded_lines.len();
     if merged > 0 {
         scan.merge_non_starts();
     }
@@ -463,7 +603,9 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
         bad_date_lines,
         physical_lines,
         title_hint: None,
+        line_ends,
     };
+    parsed.settle_marked_bodies();
     parsed.title_hint = parsed.attributed().map(str::to_string);
     Ok(parsed)
 }
@@ -506,6 +648,14 @@ impl Scan<'_> {
         self.at.truncate(kept);
         self.headers.truncate(kept);
     }
+}
+
+/// Lower case with every kind of space as a plain one, to find a name inside a text.
+fn fold_spaces(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The 1-based numbers of the lines of `text` that hold more than whitespace.
@@ -583,12 +733,16 @@ impl Store<'_> {
             attachment: Span::default(),
             kind: Kind::Text,
             flags: 0,
+            event_by_mark_only: false,
         };
         if !may_hold_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
             let base = region.as_ptr() as usize - self.text.as_ptr() as usize;
             return self.add_from(region, Base::Text(base), shape, at);
         }
-        let body = region.replace("\r\n", "\n").replace('\r', "\n");
+        let body = region
+            .replace("\r\r\n", "\n")
+            .replace("\r\n", "\n")
+            .replace('\r', "\n");
         let base = self.rewritten.len();
         self.rewritten.push_str(&body);
         self.add_from(&body, Base::Rewritten(base), shape, at);
@@ -624,6 +778,7 @@ impl Store<'_> {
         record.attachment = place(c.attachment, HAS_ATTACHMENT, ATTACHMENT_REWRITTEN);
         record.kind = c.kind;
         record.flags = flags;
+        record.event_by_mark_only = c.event_by_mark_only;
         self.records.push(record);
     }
 
