@@ -280,6 +280,30 @@ pub fn snippet(text: &str, parsed: &ParsedQuery, width: usize) -> String {
 mod tests {
     use super::*;
 
+    fn marked(text: &str, highlight: &[&str]) -> Vec<String> {
+        let highlight: Vec<String> = highlight.iter().map(|s| s.to_string()).collect();
+        highlight_ranges(text, &highlight)
+            .into_iter()
+            .map(|r| text[r].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn exact_beats_prefix_beats_near_spelling_phrases_are_runs() {
+        assert_eq!(marked("pizzeria pizza piza", &["pizza"]), ["pizza"]);
+        assert_eq!(marked("pizzeria piza", &["pizz"]), ["pizzeria"]);
+        assert_eq!(marked("a piza here", &["pizza"]), ["piza"]);
+        assert_eq!(
+            marked("big pizza party, pizza night", &["pizza party"]),
+            ["pizza party"]
+        );
+        assert_eq!(
+            marked("pizza party pizza", &["pizza party", "pizza"]),
+            ["pizza party", "pizza"]
+        );
+        assert!(marked("nothing", &["pizza"]).is_empty());
+    }
+
     #[test]
     fn edit_distance_one() {
         assert!(within_one_edit("pizza", "piza"));

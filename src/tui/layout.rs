@@ -149,8 +149,9 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
         Kind::System => {}
     }
     // Only the part of the text a pane can show is laid out (A4): the pane scrolls by whole
-    // messages, so rows past its height are never seen.
-    let max_rows = usize::from(app.areas().main.height).max(2);
+    // messages, so rows past its height are never seen. The pane's rows: the main area less
+    // its two borders and a day separator.
+    let max_rows = usize::from(app.areas().main.height.saturating_sub(3)).max(2);
     let (window, text_cut) = text_window(&m.text, max_rows * width * WINDOW_BYTES_PER_CELL);
     let text = if app.anonymize {
         mask_names(app, window)
@@ -389,6 +390,14 @@ mod tests {
     fn cells_are_the_same_width_everywhere() {
         assert_eq!(cells("ok ❤️ 🇨🇦!"), "ok ❤ [CA]!");
         assert!(matches!(cells("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn text_window_cuts_after_whitespace_on_char_boundaries() {
+        assert_eq!(text_window("short", 10), ("short", false));
+        assert_eq!(text_window("one two three", 9), ("one two", true));
+        // No whitespace: cut on the last char boundary within the bytes.
+        assert_eq!(text_window("ééé", 5), ("éé", true));
     }
 
     #[test]
