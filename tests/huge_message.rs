@@ -43,7 +43,6 @@ fn write_export(path: &Path, lines: usize, line_bytes: usize) {
         w("\n");
     }
     w("01/02/2024, 10:02 - Alice: after the flood\n");
-    drop(w);
     out.flush().expect("flush export");
 }
 
