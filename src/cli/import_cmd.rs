@@ -30,6 +30,7 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<()> {
         chat: args.read.chat.clone(),
         parse: args.read.parse_options(),
         limits: args.read.limits(),
+        max_message_bytes: usize::try_from(args.max_message_kib << 10).unwrap_or(usize::MAX),
     };
     let skip = crate::privacy_hooks::opted_out(&archive)?;
     let bar = if io::stderr().is_terminal() && !args.json {

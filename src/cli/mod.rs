@@ -146,6 +146,11 @@ pub struct ImportArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Longest message imported whole, in KiB; a longer one is kept cut, with a marker in its
+    /// text and a warning (a WhatsApp message holds at most 65 536 characters, ≤ 256 KiB)
+    #[arg(long, value_name = "KIB", default_value_t = crate::index::writer::DEFAULT_MAX_MESSAGE_KIB as u64,
+          value_parser = clap::value_parser!(u64).range(1..=(1 << 20)))]
+    pub max_message_kib: u64,
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,

@@ -7,6 +7,7 @@ use super::query::{parse_query, Names, ParsedQuery};
 use super::read::{by_time, err, load, StoredMessage};
 use crate::error::UserError;
 use serde::Serialize;
+use std::collections::VecDeque;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::tokenizer::TokenStream;
 
@@ -98,36 +99,39 @@ pub fn match_ranges(text: &str, parsed: &ParsedQuery) -> Vec<std::ops::Range<usi
 }
 
 /// `match_ranges` for a query's highlight terms (see `ParsedQuery::highlight`).
+///
+/// One pass over the text's tokens holding only the last few (as many as the longest phrase)
+/// and the matches found, so memory grows with the matches, never with the text
+/// (docs/reliability.md, A4).
 pub fn highlight_ranges(text: &str, highlight: &[String]) -> Vec<std::ops::Range<usize>> {
-    if highlight.is_empty() {
+    let mut entries: Vec<EntryMatches> = highlight
+        .iter()
+        .map(|entry| EntryMatches::new(entry))
+        .filter(|e| !e.seq.is_empty())
+        .collect();
+    let Some(longest) = entries.iter().map(|e| e.seq.len()).max() else {
         return Vec::new();
-    }
-    let mut tokens = Vec::new();
+    };
+    let mut window: VecDeque<(String, std::ops::Range<usize>)> = VecDeque::with_capacity(longest);
     let mut a = analyzer();
     let mut stream = a.token_stream(text);
     while stream.advance() {
         let t = stream.token();
-        tokens.push((t.text.clone(), t.offset_from..t.offset_to));
-    }
-    let mut ranges = Vec::new();
-    for entry in highlight {
-        let seq: Vec<&str> = entry.split(' ').filter(|s| !s.is_empty()).collect();
-        if seq.is_empty() {
-            continue;
-        }
-        let found = find_runs(&tokens, &seq, |t, q| t == q);
-        let found = if found.is_empty() && seq.len() == 1 {
-            let prefix = find_runs(&tokens, &seq, |t, q| t.starts_with(q));
-            if prefix.is_empty() {
-                find_runs(&tokens, &seq, within_one_edit)
-            } else {
-                prefix
-            }
+        // Reuse the buffer of the token leaving the window: no allocation per token.
+        let mut buf = if window.len() == longest {
+            window.pop_front().map(|(b, _)| b).unwrap_or_default()
         } else {
-            found
+            String::new()
         };
-        ranges.extend(found);
+        buf.clear();
+        buf.push_str(&t.text);
+        window.push_back((buf, t.offset_from..t.offset_to));
+        for entry in &mut entries {
+            entry.see(&window);
+        }
     }
+    let mut ranges: Vec<std::ops::Range<usize>> =
+        entries.into_iter().flat_map(EntryMatches::best).collect();
     ranges.sort_by_key(|r| (r.start, r.end));
     ranges.dedup_by(|b, a| {
         b.start < a.end && {
@@ -138,25 +142,65 @@ pub fn highlight_ranges(text: &str, highlight: &[String]) -> Vec<std::ops::Range
     ranges
 }
 
-fn find_runs(
-    tokens: &[(String, std::ops::Range<usize>)],
-    seq: &[&str],
-    eq: impl Fn(&str, &str) -> bool,
-) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    if tokens.len() < seq.len() {
-        return out;
-    }
-    for start in 0..=tokens.len() - seq.len() {
-        if seq
-            .iter()
-            .enumerate()
-            .all(|(i, q)| eq(&tokens[start + i].0, q))
-        {
-            out.push(tokens[start].1.start..tokens[start + seq.len() - 1].1.end);
+/// The matches of one highlight entry (a word or a phrase): exact runs of tokens; for a single
+/// word also prefixes and near spellings, used only when nothing closer matched, and dropped
+/// as soon as something closer does.
+struct EntryMatches<'q> {
+    seq: Vec<&'q str>,
+    exact: Vec<std::ops::Range<usize>>,
+    prefix: Vec<std::ops::Range<usize>>,
+    near: Vec<std::ops::Range<usize>>,
+}
+
+impl<'q> EntryMatches<'q> {
+    fn new(entry: &'q str) -> Self {
+        EntryMatches {
+            seq: entry.split(' ').filter(|s| !s.is_empty()).collect(),
+            exact: Vec::new(),
+            prefix: Vec::new(),
+            near: Vec::new(),
         }
     }
-    out
+
+    /// Looks at the run of tokens that ends with the newest one in `window`.
+    fn see(&mut self, window: &VecDeque<(String, std::ops::Range<usize>)>) {
+        let n = self.seq.len();
+        if window.len() < n {
+            return;
+        }
+        let run = window.range(window.len() - n..);
+        let Some(first) = run.clone().next() else {
+            return;
+        };
+        let whole = first.1.start..window.back().map_or(first.1.end, |t| t.1.end);
+        if run.zip(&self.seq).all(|(t, q)| t.0 == *q) {
+            self.exact.push(whole);
+            self.prefix = Vec::new();
+            self.near = Vec::new();
+            return;
+        }
+        if n != 1 || !self.exact.is_empty() {
+            return;
+        }
+        let (token, query) = (first.0.as_str(), self.seq[0]);
+        if token.starts_with(query) {
+            self.prefix.push(whole);
+            self.near = Vec::new();
+        } else if self.prefix.is_empty() && within_one_edit(token, query) {
+            self.near.push(whole);
+        }
+    }
+
+    /// Exact runs, else prefixes, else near spellings.
+    fn best(self) -> Vec<std::ops::Range<usize>> {
+        if !self.exact.is_empty() {
+            self.exact
+        } else if !self.prefix.is_empty() {
+            self.prefix
+        } else {
+            self.near
+        }
+    }
 }
 
 pub fn within_one_edit(a: &str, b: &str) -> bool {
@@ -235,6 +279,30 @@ pub fn snippet(text: &str, parsed: &ParsedQuery, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn marked(text: &str, highlight: &[&str]) -> Vec<String> {
+        let highlight: Vec<String> = highlight.iter().map(|s| s.to_string()).collect();
+        highlight_ranges(text, &highlight)
+            .into_iter()
+            .map(|r| text[r].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn exact_beats_prefix_beats_near_spelling_phrases_are_runs() {
+        assert_eq!(marked("pizzeria pizza piza", &["pizza"]), ["pizza"]);
+        assert_eq!(marked("pizzeria piza", &["pizz"]), ["pizzeria"]);
+        assert_eq!(marked("a piza here", &["pizza"]), ["piza"]);
+        assert_eq!(
+            marked("big pizza party, pizza night", &["pizza party"]),
+            ["pizza party"]
+        );
+        assert_eq!(
+            marked("pizza party pizza", &["pizza party", "pizza"]),
+            ["pizza party", "pizza"]
+        );
+        assert!(marked("nothing", &["pizza"]).is_empty());
+    }
 
     #[test]
     fn edit_distance_one() {

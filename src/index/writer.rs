@@ -17,11 +17,31 @@ use std::time::{Duration, Instant};
 use tantivy::{IndexWriter, TantivyDocument};
 
 /// How an import reads its inputs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub chat: Option<String>,
     pub parse: ParseOptions,
     pub limits: Limits,
+    /// Longest message text stored, in bytes (`--max-message-kib`); a longer one is kept cut
+    /// to this size with a marker, and the import report names its line.
+    pub max_message_bytes: usize,
+}
+
+/// Default of `--max-message-kib`, in KiB. WhatsApp caps a message at 65 536 characters,
+/// at most 256 KiB in UTF-8, so no genuine message is ever cut; a bigger "message" is a
+/// damaged or hostile export, and keeping it whole would cost every later `search`, `log`
+/// and TUI view memory in proportion (docs/reliability.md, A4).
+pub const DEFAULT_MAX_MESSAGE_KIB: usize = 256;
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            chat: None,
+            parse: ParseOptions::default(),
+            limits: Limits::default(),
+            max_message_bytes: DEFAULT_MAX_MESSAGE_KIB << 10,
+        }
+    }
 }
 
 /// What happened to one file (SPEC §3 `import --json`, plus details for people).
@@ -363,12 +383,17 @@ fn import_file(
     progress.file(&loaded.display, parsed.len() as u64);
 
     let (mut added, mut duplicates, mut opted_out) = (0, 0, 0);
+    let mut cut_lines = Vec::new();
     let mut pending = Vec::with_capacity(1024);
     for (n, (m, id)) in parsed.messages().zip(ids).enumerate() {
         if m.sender.is_some_and(skip_sender) {
             opted_out += 1;
         } else if known.insert(id) {
-            pending.push(document(fields, &chat, id, m));
+            let cut = cut_to_limit(m.text, opts.max_message_bytes);
+            if cut.is_some() {
+                cut_lines.push(m.line);
+            }
+            pending.push(document(fields, &chat, id, m, cut));
             added += 1;
         } else {
             duplicates += 1;
@@ -397,19 +422,87 @@ fn import_file(
         date_order: parsed.order.order.to_string(),
         date_order_reason: parsed.order.reason.describe().to_string(),
         opted_out,
-        warnings: import::warnings(&loaded, &parsed),
+        warnings: {
+            let mut warnings = import::warnings(&loaded, &parsed);
+            warnings.extend(cut_warning(&loaded.display, &cut_lines, opts));
+            warnings
+        },
         error: None,
         hint: None,
     })
 }
 
-/// The tantivy document of one message, with its per-message statistics.
-pub fn document(f: Fields, chat: &str, id: u64, m: ParsedMessage<'_>) -> TantivyDocument {
+/// A message text over the limit, cut: the part kept (whole chars, at most `max_bytes`) and
+/// the text stored in its place, that part plus a marker saying how much is missing.
+#[derive(Debug)]
+pub struct Cut<'a> {
+    pub kept: &'a str,
+    pub stored: String,
+}
+
+/// Says where and why a text was cut, in the text itself, so nobody reading it later takes
+/// the cut text for the whole message.
+pub fn cut_marker(missing_bytes: usize) -> String {
+    format!(
+        "\n[… whatscope cut this message here: {} KiB more were not imported (--max-message-kib)]",
+        missing_bytes.div_ceil(1024)
+    )
+}
+
+/// `None` when `text` fits in `max_bytes`; otherwise the text cut on a char boundary.
+pub fn cut_to_limit(text: &str, max_bytes: usize) -> Option<Cut<'_>> {
+    if text.len() <= max_bytes {
+        return None;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let kept = &text[..end];
+    let marker = cut_marker(text.len() - end);
+    let mut stored = String::with_capacity(kept.len() + marker.len());
+    stored.push_str(kept);
+    stored.push_str(&marker);
+    Some(Cut { kept, stored })
+}
+
+/// The import report's word on cut messages: which lines, the limit, and the flag.
+fn cut_warning(display: &str, lines: &[usize], opts: &ImportOptions) -> Option<String> {
+    if lines.is_empty() {
+        return None;
+    }
+    let kib = opts.max_message_bytes >> 10;
+    let (messages, are, each) = if lines.len() == 1 {
+        ("message", "is", "its")
+    } else {
+        ("messages", "are", "each one's")
+    };
+    Some(format!(
+        "{display}: the {messages} on {} {are} longer than {kib} KiB: kept {each} first {kib} KiB, marked where cut (raise the limit with --max-message-kib to import them whole)",
+        import::line_list(lines),
+    ))
+}
+
+/// The tantivy document of one message, with its per-message statistics. A message over the
+/// size limit is stored `cut` (its statistics count only the part kept).
+pub fn document<'a>(
+    f: Fields,
+    chat: &str,
+    id: u64,
+    mut m: ParsedMessage<'a>,
+    cut: Option<Cut<'a>>,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_u64(f.id, id);
     doc.add_text(f.chat_raw, chat);
     doc.add_text(f.sender_raw, m.sender.unwrap_or(""));
-    doc.add_text(f.text, m.text);
+    match cut {
+        Some(cut) => {
+            doc.add_text(f.text, cut.stored);
+            m.text = cut.kept;
+        }
+        None => doc.add_text(f.text, m.text),
+    }
     if let Some(a) = m.attachment {
         doc.add_text(f.file, a);
     }

@@ -148,10 +148,15 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
         }
         Kind::System => {}
     }
+    // Only the part of the text a pane can show is laid out (A4): the pane scrolls by whole
+    // messages, so rows past its height are never seen. The pane's rows: the main area less
+    // its two borders and a day separator.
+    let max_rows = usize::from(app.areas().main.height.saturating_sub(3)).max(2);
+    let (window, text_cut) = text_window(&m.text, max_rows * width * WINDOW_BYTES_PER_CELL);
     let text = if app.anonymize {
-        mask_names(app, &m.text)
+        mask_names(app, window)
     } else {
-        m.text.clone()
+        window.to_string()
     };
     let text = cells(&text).into_owned();
     let ranges = if conv.highlight.is_empty() {
@@ -181,7 +186,11 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
     };
     let first_room = width.saturating_sub(INDENT + head.width()).max(4);
     let rest_room = width.saturating_sub(INDENT).max(4);
-    let wrapped = wrap(&body, first_room, rest_room);
+    let mut wrapped = wrap(&body, first_room, rest_room);
+    let cut = text_cut || wrapped.len() > max_rows;
+    if cut {
+        wrapped.truncate(max_rows - 1);
+    }
 
     let part_at = |i: usize| {
         if matches.iter().any(|r| r.contains(&i)) {
@@ -222,12 +231,44 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
         }
         lines.push(pieces);
     }
+    if cut {
+        lines.push(vec![
+            (" ".repeat(INDENT), Part::Time),
+            (CUT_ROW.to_string(), Part::Dim),
+        ]);
+    }
     MessageLayout {
         day,
         lines,
         kind: m.kind,
         sender: m.sender.clone(),
     }
+}
+
+/// Bytes of text laid out per cell of the pane: more than any one cell shows after
+/// sanitizing, short of a grapheme loaded with marks (those are capped at 64 bytes).
+const WINDOW_BYTES_PER_CELL: usize = 16;
+
+/// The last row of a message taller than the pane.
+pub const CUT_ROW: &str = "… (the message goes on: `whatscope log` shows it whole)";
+
+/// The start of `text`, at most about `max_bytes` long, and whether anything was left out.
+/// The cut falls after whitespace where it can, so no word (a name the anonymized view must
+/// mask, say) is shown in part.
+pub fn text_window(text: &str, max_bytes: usize) -> (&str, bool) {
+    if text.len() <= max_bytes {
+        return (text, false);
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let end = head
+        .rfind(char::is_whitespace)
+        .filter(|&at| at > 0)
+        .unwrap_or(end);
+    (&text[..end], true)
 }
 
 pub fn message_height(app: &App, conv: &Conversation, p: usize, width: u16) -> usize {
@@ -349,6 +390,14 @@ mod tests {
     fn cells_are_the_same_width_everywhere() {
         assert_eq!(cells("ok ❤️ 🇨🇦!"), "ok ❤ [CA]!");
         assert!(matches!(cells("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn text_window_cuts_after_whitespace_on_char_boundaries() {
+        assert_eq!(text_window("short", 10), ("short", false));
+        assert_eq!(text_window("one two three", 9), ("one two", true));
+        // No whitespace: cut on the last char boundary within the bytes.
+        assert_eq!(text_window("ééé", 5), ("éé", true));
     }
 
     #[test]
