@@ -2,17 +2,26 @@
 //! here, on its own thread, so a keystroke is never blocked. Requests carry ids; the app drops
 //! replies that are no longer wanted. `Backend` does the work synchronously (tests call it
 //! directly); `spawn` runs it on a thread and coalesces queued requests of the same kind.
+//!
+//! Another whatscope (an `import`, a `forget`) may commit while the TUI is open: the thread
+//! polls the index's `meta.json` between requests and, when it changed, reloads the reader
+//! and says so ([`Reply::Reloaded`]), so erased messages go and new ones come (catalog A5).
 
 use crate::index::archive::Archive;
 use crate::index::query::{parse_query, Names};
 use crate::index::read::{self, order_key, ChatSummary, StoredMessage};
 use crate::index::search::{self, SearchResult, SortOrder};
 use std::collections::HashSet;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::DocAddress;
+
+/// How often the worker looks whether another process changed the archive.
+const WATCH_INTERVAL: Duration = Duration::from_millis(300);
 
 /// A chat's messages in time order: where each one is, and its order key.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +30,9 @@ pub struct ChatOrder {
     pub docs: Vec<DocAddress>,
     /// `read::order_key(ts, line)` of each doc, ascending.
     pub keys: Vec<u64>,
+    /// The index snapshot `docs` point into: addresses are only valid in the searcher that
+    /// found them, and the archive may be reloaded while the chat is open.
+    pub searcher: Option<tantivy::Searcher>,
 }
 
 impl ChatOrder {
@@ -116,6 +128,12 @@ pub enum Reply {
         id: u64,
         stats: Result<Box<crate::stats::Stats>, String>,
     },
+    /// Another process committed to the archive and the reader now sees it: everything shown
+    /// should be asked for again. Carries the pseudonyms of the senders now in the archive
+    /// (`None` when they could not be computed: the old ones stay).
+    Reloaded {
+        pseudonyms: Option<Box<crate::privacy::Pseudonyms>>,
+    },
 }
 
 fn unreadable(chat: &str, why: &str) -> StoredMessage {
@@ -169,7 +187,10 @@ impl Backend {
                 start,
                 end,
             } => {
-                let searcher = self.archive.searcher();
+                let searcher = order
+                    .searcher
+                    .clone()
+                    .unwrap_or_else(|| self.archive.searcher());
                 let end = end.min(order.len());
                 // One message per position, so positions never shift; an unreadable one shows
                 // as a note rather than leaving a hole the app would ask for again and again.
@@ -203,6 +224,22 @@ impl Backend {
         }
     }
 
+    /// Makes the reader see the archive's latest commit; the reply tells the app to ask again
+    /// for what it shows. Old snapshots (and the files they map) go when the app lets go of
+    /// them.
+    pub fn reload(&self) -> Result<Reply, crate::error::UserError> {
+        self.archive.reload()?;
+        let pseudonyms = crate::privacy::Pseudonyms::for_archive(&self.archive)
+            .ok()
+            .map(Box::new);
+        Ok(Reply::Reloaded { pseudonyms })
+    }
+
+    /// The archive's folder (what [`ArchiveWatch`] looks at).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.archive.dir
+    }
+
     fn open_chat(&self, chat: &str) -> Result<ChatOrder, crate::error::UserError> {
         let searcher = self.archive.searcher();
         let query = read::chat_query(&self.archive.fields, chat);
@@ -215,6 +252,7 @@ impl Backend {
             chat: chat.to_string(),
             keys: keyed.iter().map(|(k, _)| *k).collect(),
             docs: keyed.into_iter().map(|(_, d)| d).collect(),
+            searcher: Some(searcher),
         })
     }
 
@@ -284,25 +322,100 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("whatscope-worker".into())
         .spawn(move || {
-            while let Ok(first) = rx.recv() {
-                // Only the newest request of each kind matters: typing fast queues many searches.
-                let mut batch = vec![first];
-                batch.extend(rx.try_iter());
-                let mut latest: Vec<Request> = Vec::new();
-                for r in batch.into_iter().rev() {
-                    let keep = matches!(r, Request::Messages { .. })
-                        || !latest.iter().any(|l| l.kind() == r.kind());
-                    if keep {
-                        latest.push(r);
+            let mut watch = ArchiveWatch::new(backend.dir().to_path_buf());
+            loop {
+                match rx.recv_timeout(WATCH_INTERVAL) {
+                    Ok(first) => {
+                        let mut batch = vec![first];
+                        batch.extend(rx.try_iter());
+                        for r in newest_of_each_kind(batch) {
+                            if !deliver(backend.handle(r)) {
+                                return;
+                            }
+                        }
                     }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
                 }
-                for r in latest.into_iter().rev() {
-                    if !deliver(backend.handle(r)) {
-                        return;
+                if watch.changed() {
+                    // A failed reload (a commit caught half-way) is tried again next time.
+                    match backend.reload() {
+                        Ok(reply) => {
+                            watch.seen();
+                            if !deliver(reply) {
+                                return;
+                            }
+                        }
+                        Err(_) => watch.retry(),
                     }
                 }
             }
         })
         .ok();
     tx
+}
+
+/// Only the newest request of each kind matters: typing fast queues many searches. Message
+/// pages are all kept (each fills its own part of the conversation).
+fn newest_of_each_kind(batch: Vec<Request>) -> Vec<Request> {
+    let mut latest: Vec<Request> = Vec::new();
+    for r in batch.into_iter().rev() {
+        let keep =
+            matches!(r, Request::Messages { .. }) || !latest.iter().any(|l| l.kind() == r.kind());
+        if keep {
+            latest.push(r);
+        }
+    }
+    latest.reverse();
+    latest
+}
+
+/// Notices commits of other processes: every commit replaces the index's `meta.json`
+/// (written aside and renamed), so its identity, size and time change.
+pub struct ArchiveWatch {
+    meta: PathBuf,
+    /// The stamp the reader was last reloaded at.
+    last: Option<Stamp>,
+    /// The stamp seen by the last `changed`, adopted by `seen`.
+    current: Option<Stamp>,
+}
+
+type Stamp = (Option<SystemTime>, u64, u64);
+
+impl ArchiveWatch {
+    /// Watches the archive in `dir`, taking what is there now as already seen.
+    pub fn new(dir: PathBuf) -> ArchiveWatch {
+        let meta = dir.join("index").join("meta.json");
+        let last = stamp(&meta);
+        ArchiveWatch {
+            meta,
+            last,
+            current: None,
+        }
+    }
+
+    /// Whether the index changed since the last [`ArchiveWatch::seen`].
+    pub fn changed(&mut self) -> bool {
+        self.current = stamp(&self.meta);
+        self.current.is_some() && self.current != self.last
+    }
+
+    /// The change found by `changed` is now loaded.
+    pub fn seen(&mut self) {
+        self.last = self.current;
+    }
+
+    /// The change could not be loaded: it still counts as new.
+    pub fn retry(&mut self) {
+        self.current = self.last;
+    }
+}
+
+fn stamp(meta: &std::path::Path) -> Option<Stamp> {
+    let m = std::fs::metadata(meta).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((m.modified().ok(), m.len(), inode))
 }
