@@ -702,3 +702,113 @@ fn a5_open_tui_sees_forget_and_import_of_another_process() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0");
 }
+
+/// Everybody who writes in the demo chats (and the words of their names that are names).
+const DEMO_NAMES: [&str; 8] = [
+    "Elena Rivera",
+    "Leo Rivera",
+    "Marco Rivera",
+    "Abuela Carmen",
+    "Lucía Rivera",
+    "Tía Rosa",
+    "Rivera",
+    "Carmen",
+];
+
+#[test]
+fn a8_anonymized_tui_searches_by_pseudonym_and_shows_no_name() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["a"]);
+    t.wait_for("names are pseudonyms");
+    // Enter opens the busiest chat, `s` its statistics, `]` Enter searches the second person.
+    t.keys(&["Enter"]);
+    t.wait("a chat open", |s| {
+        !main_part(s.lines().next().unwrap_or("")).contains("Conversation")
+    });
+    t.keys(&["s"]);
+    t.wait("the statistics", |s| {
+        s.contains("Messages per participant") && s.contains("searches from:")
+    });
+    t.keys(&["]", "Enter"]);
+    let screen = t.wait("the results of the person", |s| {
+        s.contains(" matches for from:\"") || s.contains(" match for from:\"")
+    });
+    let query = screen
+        .split("from:\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a from: query on the screen");
+    assert!(
+        !DEMO_NAMES.iter().any(|n| query.contains(n)),
+        "the query names a person: {query:?}\n{screen}"
+    );
+    // The pseudonym finds the person's messages.
+    let head = screen
+        .lines()
+        .find(|l| l.contains("for from:\""))
+        .expect("results header");
+    let total: u64 = main_part(head)
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(total > 0, "no messages for {query:?}:\n{screen}");
+    for name in DEMO_NAMES {
+        assert!(!screen.contains(name), "{name} on the screen:\n{screen}");
+    }
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn a7_anonymized_tui_statistics_show_no_word_or_domain_with_a_name() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let home = work.path();
+    let data = home.join("archive");
+    let export = home.join("WhatsApp Chat with Familie.txt");
+    std::fs::write(
+        &export,
+        android_export(&[
+            (
+                0,
+                "Heinrich Vogelsang",
+                "Fotos auf https://vogelsang-family.de/sommer",
+            ),
+            (1, "Margarethe Krüger", "Heinrichs Fahrrad steht noch da"),
+            (
+                2,
+                "Paul Schmidt",
+                "Margarethes Garten, schreib an heinrichvogelsang",
+            ),
+            (
+                3,
+                "Heinrich Vogelsang",
+                "Heinrichs Fahrrad, https://vogelsang-family.de/rad",
+            ),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &export.display().to_string()]);
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' --anonymize tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("[anonymized]");
+    t.keys(&["s"]);
+    let screen = t.wait("the statistics with their words", |s| {
+        s.contains("Top words") && s.contains("fahrrad")
+    });
+    let lower = screen.to_lowercase();
+    for part in ["heinrich", "vogelsang", "margarethe", "krüger", "schmidt"] {
+        assert!(!lower.contains(part), "{part} on the screen:\n{screen}");
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}

@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::keymap::{Key, Keymap};
 use super::layout::{self, Areas};
-use super::worker::{ChatOrder, Reply, Request};
+use super::worker::{Aliases, ChatOrder, Reply, Request};
 use crate::index::read::{order_key, ChatSummary, StoredMessage};
 use crate::index::search::SearchResult;
 use crate::privacy::Pseudonyms;
@@ -236,6 +236,16 @@ impl App {
                 &s.participants
             }
             _ => &[],
+        }
+    }
+
+    /// The other names `from:` takes: the pseudonyms in the anonymized view, where they are
+    /// the only names the user sees (and the queries the TUI builds use them).
+    pub fn aliases(&self) -> Aliases {
+        if self.anonymize {
+            Arc::from(self.pseudonyms.aliases())
+        } else {
+            Arc::from(Vec::new())
         }
     }
 
@@ -629,10 +639,11 @@ impl App {
             }
             Pane::Stats => {
                 // Enter on a participant searches their messages.
+                // By the name the view shows: a pseudonym in the anonymized view.
                 let Some(name) = self
                     .visible_participants()
                     .get(self.stats.participant)
-                    .map(|p| p.name.clone())
+                    .map(|p| self.name(&p.name).to_string())
                 else {
                     return Vec::new();
                 };
@@ -695,7 +706,11 @@ impl App {
             let id = self.id();
             self.stats.latest = id;
             self.stats.loading = true;
-            effects.push(Effect::Request(Request::Stats { id, scope }));
+            effects.push(Effect::Request(Request::Stats {
+                id,
+                scope,
+                aliases: self.aliases(),
+            }));
         }
         effects
     }
@@ -717,7 +732,12 @@ impl App {
         if matches_wanted {
             // The matches' positions moved with the messages: ask where they are now.
             let id = self.id();
-            effects.push(Effect::Request(Request::ChatMatches { id, order, query }));
+            effects.push(Effect::Request(Request::ChatMatches {
+                id,
+                order,
+                query,
+                aliases: self.aliases(),
+            }));
         }
         effects
     }
@@ -747,6 +767,7 @@ impl App {
                     id,
                     order: Arc::clone(&conv.order),
                     query,
+                    aliases: self.aliases(),
                 }));
             }
         }
@@ -825,7 +846,11 @@ impl App {
         self.stats.scroll = 0;
         self.stats.scope = Some(scope.clone());
         self.focus = Pane::Stats;
-        vec![Effect::Request(Request::Stats { id, scope })]
+        vec![Effect::Request(Request::Stats {
+            id,
+            scope,
+            aliases: self.aliases(),
+        })]
     }
 
     fn search_now(&mut self) -> Vec<Effect> {
@@ -843,6 +868,7 @@ impl App {
             id,
             query: live_query(&self.query),
             limit: RESULT_LIMIT,
+            aliases: self.aliases(),
         })]
     }
 

@@ -55,6 +55,10 @@ impl ChatOrder {
     }
 }
 
+/// Other names `from:` takes for senders, as `(stored name, alias)`: the pseudonyms while
+/// the view is anonymized, none otherwise (see `Names::with_aliases`).
+pub type Aliases = Arc<[(String, String)]>;
+
 #[derive(Debug, Clone)]
 pub enum Request {
     Chats {
@@ -64,6 +68,7 @@ pub enum Request {
         id: u64,
         query: String,
         limit: usize,
+        aliases: Aliases,
     },
     OpenChat {
         id: u64,
@@ -80,10 +85,12 @@ pub enum Request {
         id: u64,
         order: Arc<ChatOrder>,
         query: String,
+        aliases: Aliases,
     },
     Stats {
         id: u64,
         scope: crate::stats::Scope,
+        aliases: Aliases,
     },
 }
 
@@ -169,10 +176,21 @@ impl Backend {
                 id,
                 chats: read::chats(&self.archive).map_err(|e| e.to_string()),
             },
-            Request::Search { id, query, limit } => Reply::Search {
+            Request::Search {
                 id,
-                result: search::search(&self.archive, &query, limit, SortOrder::Relevance)
-                    .map_err(|e| e.to_string()),
+                query,
+                limit,
+                aliases,
+            } => Reply::Search {
+                id,
+                result: search::search_with_aliases(
+                    &self.archive,
+                    &query,
+                    limit,
+                    SortOrder::Relevance,
+                    &aliases,
+                )
+                .map_err(|e| e.to_string()),
             },
             Request::OpenChat { id, chat } => Reply::ChatOpened {
                 id,
@@ -207,17 +225,24 @@ impl Backend {
                     messages,
                 }
             }
-            Request::ChatMatches { id, order, query } => {
-                let (positions, highlight) = self.chat_matches(&order, &query).unwrap_or_default();
+            Request::ChatMatches {
+                id,
+                order,
+                query,
+                aliases,
+            } => {
+                let (positions, highlight) = self
+                    .chat_matches(&order, &query, &aliases)
+                    .unwrap_or_default();
                 Reply::ChatMatches {
                     id,
                     positions,
                     highlight,
                 }
             }
-            Request::Stats { id, scope } => Reply::Stats {
+            Request::Stats { id, scope, aliases } => Reply::Stats {
                 id,
-                stats: crate::stats::compute(&self.archive, &scope)
+                stats: crate::stats::compute_with_aliases(&self.archive, &scope, &aliases)
                     .map(Box::new)
                     .map_err(|e| e.to_string()),
             },
@@ -287,9 +312,12 @@ impl Backend {
         &self,
         order: &ChatOrder,
         query: &str,
+        aliases: &[(String, String)],
     ) -> Result<(Vec<usize>, Vec<String>), crate::error::UserError> {
         let searcher = self.archive.searcher();
-        let names = Names::from_searcher(&searcher).map_err(read::err)?;
+        let names = Names::from_searcher(&searcher)
+            .map_err(read::err)?
+            .with_aliases(aliases);
         let parsed = parse_query(query, &self.archive.fields, &names);
         let both: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, parsed.query),
