@@ -673,3 +673,111 @@ fn v8_data_dir_and_files_stay_private() {
     assert_eq!(mode(&secret), 0o600);
     assert!(Path::new(&secret).exists());
 }
+
+/// A group where Heinrich Vogelsang's name hides inside words, handles and a domain.
+const VOGELSANG: &str = "02/05/2024, 10:00 - Heinrich Vogelsang: Fotos auf https://vogelsang-family.de/sommer
+02/05/2024, 10:01 - Margarethe Krüger: Heinrichs Fahrrad steht noch da
+02/05/2024, 10:02 - Paul Schmidt: Margarethes Garten ist schön, schreib an @heinrichvogelsang
+02/05/2024, 10:03 - Heinrich Vogelsang: Heinrichs Fahrrad hole ich morgen, siehe https://vogelsang-family.de/rad
+02/05/2024, 10:04 - Paul Schmidt: Margarethes Kuchen und heinrichvogelsang auf https://vogelsang-family.de/kuchen
+02/05/2024, 10:05 - Margarethe Krüger: Fahrrad Garten Kuchen
+";
+
+/// Name parts of the Vogelsang group, as they might appear in any spelling.
+const VOGELSANG_PARTS: &[&str] = &[
+    "heinrich",
+    "vogelsang",
+    "margarethe",
+    "kruger",
+    "krüger",
+    "schmidt",
+];
+
+fn leaked_parts(bytes: &[u8]) -> Vec<&'static str> {
+    let text = String::from_utf8_lossy(bytes).to_lowercase();
+    VOGELSANG_PARTS
+        .iter()
+        .copied()
+        .filter(|p| text.contains(p))
+        .collect()
+}
+
+#[test]
+fn a7_anonymized_statistics_hold_no_word_or_domain_with_a_name() {
+    let env = Env::new();
+    let export = env.write("WhatsApp Chat with Familie.txt", VOGELSANG.as_bytes());
+    env.ok(&["import", s(&export)]);
+    // Without --anonymize the words and the domain are there: the test has teeth.
+    let plain = env.json(&["stats", "--json"]);
+    let words: Vec<&str> = plain["top_words"]
+        .as_array()
+        .expect("top_words")
+        .iter()
+        .filter_map(|w| w["word"].as_str())
+        .collect();
+    for w in ["heinrichs", "margarethes", "heinrichvogelsang"] {
+        assert!(words.contains(&w), "{w} not among {words:?}");
+    }
+    assert_eq!(plain["top_domains"][0]["domain"], "vogelsang-family.de");
+    // Every anonymized output: stats as JSON and as text, the log, the search.
+    for args in [
+        &["--anonymize", "stats", "--json"][..],
+        &["--anonymize", "stats"],
+        &["--anonymize", "stats", "--chat", "Familie", "--json"],
+        &["--anonymize", "log", "--chat", "Familie"],
+        &["--anonymize", "log", "--chat", "Familie", "--json"],
+        &[
+            "--anonymize",
+            "search",
+            "fahrrad OR garten OR kuchen OR fotos",
+            "--json",
+        ],
+    ] {
+        let out = env.ok(args);
+        let leaks = leaked_parts(&out.stdout);
+        assert!(
+            leaks.is_empty(),
+            "{args:?} shows {leaks:?}:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // Ordinary words stay.
+    let anon = env.json(&["--anonymize", "stats", "--json"]);
+    let words: Vec<&str> = anon["top_words"]
+        .as_array()
+        .expect("top_words")
+        .iter()
+        .filter_map(|w| w["word"].as_str())
+        .collect();
+    assert!(words.contains(&"fahrrad"), "{words:?}");
+}
+
+#[test]
+fn a8_from_takes_a_pseudonym_in_anonymized_output() {
+    let env = Env::archive();
+    let map = pseudonyms_of(&env);
+    let maya = &map["Maya Lopez"];
+    let plain = env.total("from:\"Maya Lopez\"");
+    assert!(plain > 0);
+    let query = format!("from:\"{maya}\"");
+    // Without --anonymize a pseudonym names nobody.
+    assert_eq!(env.total(&query), 0);
+    let anon = env.json(&["--anonymize", "search", &query, "--json", "--limit", "1000"]);
+    assert_eq!(anon["total"].as_u64(), Some(plain), "{anon}");
+    for hit in anon["hits"].as_array().expect("hits") {
+        assert_eq!(hit["sender"].as_str(), Some(maya.as_str()), "{hit}");
+    }
+    // A bare first word of the pseudonym works like a first name does.
+    let first = maya.split(' ').next().expect("first word").to_lowercase();
+    let by_word = env.json(&["--anonymize", "search", &format!("from:{first}"), "--json"]);
+    assert!(by_word["total"].as_u64() >= Some(plain), "{by_word}");
+    // The statistics of that query count the same messages.
+    let stats = env.json(&["--anonymize", "stats", "--query", &query, "--json"]);
+    assert_eq!(stats["messages"].as_u64(), Some(plain), "{stats}");
+    let out = env.ok(&["--anonymize", "search", &query, "--json"]).stdout;
+    assert!(
+        found(&out, CANARIES).is_empty(),
+        "{:?}",
+        found(&out, CANARIES)
+    );
+}

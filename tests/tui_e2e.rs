@@ -546,3 +546,269 @@ fn scrolled_pages_fill_in_without_waiting() {
         "a page of messages took {best:?} to appear after PgDn (best of 3)"
     );
 }
+
+/// Runs the binary with `--data-dir dir` and the test's HOME; fails on a non-zero exit.
+fn whatscope_in(home: &std::path::Path, dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run whatscope");
+    assert!(
+        out.status.success(),
+        "whatscope {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// An Android export (`dd/mm/yyyy, hh:mm - Name: text`) of `(minute, sender, text)` lines.
+fn android_export(lines: &[(u32, &str, &str)]) -> String {
+    lines
+        .iter()
+        .map(|(m, who, text)| format!("02/05/2024, 10:{m:02} - {who}: {text}\n"))
+        .collect()
+}
+
+/// The boxes of a screen (chat list and main pane), without the query line and footer.
+fn panes(screen: &str) -> String {
+    screen
+        .lines()
+        .filter(|l| l.starts_with(['│', '┌', '└']))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every file under `dir` whose bytes hold `needle`.
+fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a5_open_tui_sees_forget_and_import_of_another_process() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let home = work.path();
+    let data = home.join("archive");
+    let club = home.join("WhatsApp Chat with Book Club.txt");
+    std::fs::write(
+        &club,
+        android_export(&[
+            (1, "Maya Lopez", "hello everyone"),
+            (2, "Zorblax Quint", "zeppelinmarmalade is my secret"),
+            (3, "Jonas Becker", "the picnic is on saturday"),
+            (4, "Maya Lopez", "bring lemonade please"),
+            (5, "Zorblax Quint", "zeppelinmarmalade again"),
+            (6, "Jonas Becker", "see you there"),
+        ]),
+    )
+    .expect("write export");
+    let chess = home.join("WhatsApp Chat with Chess Night.txt");
+    std::fs::write(
+        &chess,
+        android_export(&[
+            (7, "Maya Lopez", "knight to f3"),
+            (8, "Jonas Becker", "bishop takes"),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &club.display().to_string()]);
+
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Book Club");
+    // Open the chat (it opens at its newest message), select the fourth of six, and search.
+    t.keys(&["Enter"]);
+    t.wait_for(" 6/6 ");
+    t.keys(&["k", "k"]);
+    t.wait_for(" 4/6 ");
+    t.keys(&["/"]);
+    t.text("zeppelinmarmalade");
+    t.wait_for("Results 2");
+    t.keys(&["Escape"]);
+    t.wait("the query line left", |s| !s.contains("Esc leave"));
+    t.keys(&["2"]);
+    t.wait("the conversation with the secret", |s| {
+        s.contains("zeppelinmarmalade") && s.contains(" 4/6 ")
+    });
+
+    // Another terminal erases Zorblax: the open TUI drops their messages and its hits, and
+    // stays on the selected message ("bring lemonade", now the third of four).
+    let out = whatscope_in(
+        home,
+        &data,
+        &["forget", "--participant", "Zorblax Quint", "--yes"],
+    );
+    assert!(out.contains("erased 2 messages"), "{out}");
+    let screen = t.wait("the erased messages gone from the conversation", |s| {
+        s.contains(" 3/4 ") && !panes(s).contains("zeppelinmarmalade")
+    });
+    assert!(!screen.contains("Zorblax"), "{screen}");
+    assert!(screen.contains("bring lemonade"), "{screen}");
+    assert!(
+        files_holding(&data, "zeppelinmarmalade").is_empty(),
+        "the erased text is still in {:?}",
+        files_holding(&data, "zeppelinmarmalade")
+    );
+    t.keys(&["3"]);
+    let results = t.wait_for("Results 0");
+    assert!(
+        results.contains("zeppelinmarmalade"),
+        "the query stays:\n{results}"
+    );
+
+    // Another terminal imports a new chat: it appears; the open chat and its place stay.
+    whatscope_in(home, &data, &["import", &chess.display().to_string()]);
+    t.wait_for("Chess Night");
+    t.keys(&["2"]);
+    let screen = t.wait("the conversation where it was", |s| s.contains(" 3/4 "));
+    assert!(
+        main_part(screen.lines().next().unwrap_or("")).contains("Book Club"),
+        "{screen}"
+    );
+    // The TUI let go of the erased files: none is mapped any more.
+    let pid = children(t.pane_pid())
+        .into_iter()
+        .next()
+        .expect("the TUI's process");
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
+    let index = data.join("index").display().to_string();
+    let held: Vec<&str> = maps
+        .lines()
+        .filter(|l| l.contains(&index) && l.ends_with("(deleted)"))
+        .collect();
+    assert!(held.is_empty(), "the TUI still maps erased files: {held:?}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}
+
+/// Everybody who writes in the demo chats (and the words of their names that are names).
+const DEMO_NAMES: [&str; 8] = [
+    "Elena Rivera",
+    "Leo Rivera",
+    "Marco Rivera",
+    "Abuela Carmen",
+    "Lucía Rivera",
+    "Tía Rosa",
+    "Rivera",
+    "Carmen",
+];
+
+#[test]
+fn a8_anonymized_tui_searches_by_pseudonym_and_shows_no_name() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["a"]);
+    t.wait_for("names are pseudonyms");
+    // Enter opens the busiest chat, `s` its statistics, `]` Enter searches the second person.
+    t.keys(&["Enter"]);
+    t.wait("a chat open", |s| {
+        !main_part(s.lines().next().unwrap_or("")).contains("Conversation")
+    });
+    t.keys(&["s"]);
+    t.wait("the statistics", |s| {
+        s.contains("Messages per participant") && s.contains("searches from:")
+    });
+    t.keys(&["]", "Enter"]);
+    let screen = t.wait("the results of the person", |s| {
+        s.contains(" matches for from:\"") || s.contains(" match for from:\"")
+    });
+    let query = screen
+        .split("from:\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a from: query on the screen");
+    assert!(
+        !DEMO_NAMES.iter().any(|n| query.contains(n)),
+        "the query names a person: {query:?}\n{screen}"
+    );
+    // The pseudonym finds the person's messages.
+    let head = screen
+        .lines()
+        .find(|l| l.contains("for from:\""))
+        .expect("results header");
+    let total: u64 = main_part(head)
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(total > 0, "no messages for {query:?}:\n{screen}");
+    for name in DEMO_NAMES {
+        assert!(!screen.contains(name), "{name} on the screen:\n{screen}");
+    }
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn a7_anonymized_tui_statistics_show_no_word_or_domain_with_a_name() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let home = work.path();
+    let data = home.join("archive");
+    let export = home.join("WhatsApp Chat with Familie.txt");
+    std::fs::write(
+        &export,
+        android_export(&[
+            (
+                0,
+                "Heinrich Vogelsang",
+                "Fotos auf https://vogelsang-family.de/sommer",
+            ),
+            (1, "Margarethe Krüger", "Heinrichs Fahrrad steht noch da"),
+            (
+                2,
+                "Paul Schmidt",
+                "Margarethes Garten, schreib an heinrichvogelsang",
+            ),
+            (
+                3,
+                "Heinrich Vogelsang",
+                "Heinrichs Fahrrad, https://vogelsang-family.de/rad",
+            ),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &export.display().to_string()]);
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' --anonymize tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("[anonymized]");
+    t.keys(&["s"]);
+    let screen = t.wait("the statistics with their words", |s| {
+        s.contains("Top words") && s.contains("fahrrad")
+    });
+    let lower = screen.to_lowercase();
+    for part in ["heinrich", "vogelsang", "margarethe", "krüger", "schmidt"] {
+        assert!(!lower.contains(part), "{part} on the screen:\n{screen}");
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}

@@ -636,6 +636,7 @@ fn app_with(p: &str, size: (u16, u16)) -> App {
         chat: chat.clone(),
         docs: (0..3).map(|d| tantivy::DocAddress::new(0, d)).collect(),
         keys: (0..3).collect(),
+        searcher: None,
     };
     let mut map = HashMap::new();
     for (i, m) in messages.iter().enumerate() {

@@ -3,7 +3,7 @@
 use super::style::{message_line, Style};
 use super::{GlobalArgs, SearchArgs};
 use crate::index::archive::{data_dir, Archive};
-use crate::index::search::{search, MARK_CLOSE, MARK_OPEN};
+use crate::index::search::{search_with_aliases, MARK_CLOSE, MARK_OPEN};
 use crate::output::write_json_line;
 use crate::sanitize::Mode;
 use std::io::{BufWriter, Write};
@@ -11,9 +11,15 @@ use std::io::{BufWriter, Write};
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
     let query = args.query.join(" ");
-    let mut result = search(&archive, &query, args.limit, args.sort)?;
+    // Anonymized output shows pseudonyms only, so `from:` takes them too.
+    let aliases = if global.anonymize {
+        crate::privacy::Pseudonyms::for_archive(&archive)?.aliases()
+    } else {
+        Vec::new()
+    };
+    let mut result = search_with_aliases(&archive, &query, args.limit, args.sort, &aliases)?;
     if global.anonymize {
-        anonymize(&archive, &mut result)?;
+        anonymize(&archive, &mut result, &aliases)?;
     }
     let mut out = BufWriter::new(super::stdout());
     if args.json {
@@ -65,10 +71,12 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
 fn anonymize(
     archive: &Archive,
     result: &mut crate::index::search::SearchResult,
+    aliases: &[(String, String)],
 ) -> Result<(), crate::error::UserError> {
     let anon = crate::privacy::Anonymizer::for_archive(archive)?;
     let names = crate::index::query::Names::from_searcher(&archive.searcher())
-        .map_err(crate::index::read::err)?;
+        .map_err(crate::index::read::err)?
+        .with_aliases(aliases);
     let parsed = crate::index::query::parse_query(&result.query, &archive.fields, &names);
     for hit in &mut result.hits {
         anon.message(&mut hit.message.message);

@@ -25,7 +25,13 @@ pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
         query: args.query.clone(),
         participant,
     };
-    let mut result = stats::compute(&archive, &scope)?;
+    let mut result = if global.anonymize {
+        // Anonymized output shows pseudonyms only, so the query's `from:` takes them too.
+        let aliases = crate::privacy::Pseudonyms::for_archive(&archive)?.aliases();
+        stats::compute_with_aliases(&archive, &scope, &aliases)?
+    } else {
+        stats::compute(&archive, &scope)?
+    };
     if global.anonymize {
         let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
         crate::privacy::anonymize_stats(&mut result, anon.pseudonyms());

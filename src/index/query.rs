@@ -345,9 +345,9 @@ impl Builder<'_> {
         match filter {
             Filter::From | Filter::Chat => {
                 let (field, names) = if filter == Filter::From {
-                    (f.sender_raw, &self.names.senders)
+                    (f.sender_raw, self.names.sender_spellings())
                 } else {
-                    (f.chat_raw, &self.names.chats)
+                    (f.chat_raw, self.names.chats.iter().collect())
                 };
                 let (text, mode) = if quoted {
                     (raw, Mode::Exact)
@@ -362,7 +362,7 @@ impl Builder<'_> {
                 // Names are few: match the words against each one, then select the
                 // messages of every name that fits, by its exact stored form.
                 let fitting: Vec<Box<dyn Query>> = names
-                    .iter()
+                    .into_iter()
                     .filter(|(_, name_tokens)| name_fits(name_tokens, &tokens, mode))
                     .map(|(name, _)| {
                         Box::new(TermQuery::new(
@@ -438,6 +438,9 @@ impl Builder<'_> {
 pub struct Names {
     chats: Vec<(String, Vec<String>)>,
     senders: Vec<(String, Vec<String>)>,
+    /// Other names `from:` accepts for a sender: (stored name, tokens of the other name).
+    /// An anonymized view adds each sender's pseudonym, the only name its user ever sees.
+    aliases: Vec<(String, Vec<String>)>,
 }
 
 impl Names {
@@ -466,7 +469,33 @@ impl Names {
         Names {
             chats: tokenize(&mut chats.into_iter()),
             senders: tokenize(&mut senders.into_iter()),
+            aliases: Vec::new(),
         }
+    }
+
+    /// These names, with `from:` also taking each `(stored name, alias)` pair's alias for
+    /// the stored name: `from:"Amber Fox"` selects the messages of the sender so named in an
+    /// anonymized view, whose real name never has to be typed (or shown).
+    pub fn with_aliases(mut self, pairs: &[(String, String)]) -> Names {
+        let mut a = analyzer();
+        for (stored, alias) in pairs {
+            let mut tokens = Vec::new();
+            let mut stream = a.token_stream(alias);
+            while stream.advance() {
+                tokens.push(stream.token().text.clone());
+            }
+            drop(stream);
+            if !tokens.is_empty() {
+                self.aliases.push((stored.clone(), tokens));
+            }
+        }
+        self
+    }
+
+    /// What `from:` matches against: every sender's name and aliases, each with the stored
+    /// name it selects.
+    fn sender_spellings(&self) -> Vec<&(String, Vec<String>)> {
+        self.senders.iter().chain(&self.aliases).collect()
     }
 
     /// Every sender name.

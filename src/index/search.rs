@@ -48,8 +48,22 @@ pub fn search(
     limit: usize,
     sort: SortOrder,
 ) -> Result<SearchResult, UserError> {
+    search_with_aliases(archive, input, limit, sort, &[])
+}
+
+/// [`search`], with `from:` also taking the aliases of senders (`(stored name, alias)`,
+/// see [`Names::with_aliases`]): an anonymized view searches by pseudonym.
+pub fn search_with_aliases(
+    archive: &Archive,
+    input: &str,
+    limit: usize,
+    sort: SortOrder,
+    aliases: &[(String, String)],
+) -> Result<SearchResult, UserError> {
     let searcher = archive.searcher();
-    let names = Names::from_searcher(&searcher).map_err(err)?;
+    let names = Names::from_searcher(&searcher)
+        .map_err(err)?
+        .with_aliases(aliases);
     let parsed = parse_query(input, &archive.fields, &names);
     let by_date = sort == SortOrder::Date || parsed.filters_only;
     let (total, addresses): (usize, Vec<(f32, tantivy::DocAddress)>) = if by_date {

@@ -24,6 +24,14 @@ const ANIMALS: &[&str] = &[
     "Sparrow", "Stork", "Swan", "Tiger", "Walrus", "Wolf",
 ];
 
+/// Whether a folded (lowercase, unaccented) word is one the pseudonyms are made of.
+pub fn is_pseudonym_word(word: &str) -> bool {
+    ADJECTIVES
+        .iter()
+        .chain(ANIMALS)
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// A name as the archive keys it: invisible and bidi marks dropped, the spaces WhatsApp
 /// writes (U+00A0, U+202F, …) made plain, U+2011 made `-`, a non-contact's leading `~`
 /// dropped, runs of space collapsed, lowercased. A name that is a phone number keeps only
@@ -201,6 +209,17 @@ impl Pseudonyms {
     /// Every (name, pseudonym) pair, for masking names mentioned in text.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.map.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Every (stored name, pseudonym) pair, owned: what lets `from:` take a pseudonym in an
+    /// anonymized view (see `Names::with_aliases`).
+    pub fn aliases(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .pairs()
+            .map(|(n, p)| (n.to_string(), p.to_string()))
+            .collect();
+        pairs.sort();
+        pairs
     }
 
     fn matcher(&self) -> &NameMatcher {

@@ -13,6 +13,10 @@
 //!   two) are not masked alone. Names match as whole words, any case, any accents (`tomas` finds `Tomás`),
 //!   across any short run of spaces or punctuation between their words (`Maya\u{A0}Lopez`,
 //!   `@Maya Lopez` between WhatsApp's isolate marks), and in CJK text as plain substrings;
+//! - a word that holds a word of a name (three letters or more, after the same folding)
+//!   inside it becomes `[name]`: a genitive (`Heinrichs`), a handle (`@heinrichvogelsang`,
+//!   `maya2024`), a domain label (`vogelsang-family.de`) would otherwise give the name away
+//!   (catalog A7). Statistics drop such words and domains (see [`shareable_word`]);
 //! - message ids are replaced by a keyed id (see [`Anonymizer::id`]): the stored id is an
 //!   unkeyed hash of chat, time, sender and text, so it would let anyone confirm a guessed
 //!   sender name.
@@ -20,8 +24,10 @@
 //! Not masked (known limits): names of people who never wrote in the archive (a
 //! "this is Dev" introduction, a third person talked about), nicknames, and anything the
 //! phone recognizer leaves (see its gaps). Masking every word of a name also masks that
-//! word where it is an ordinary word ("the park" when Lena Park is a participant): for an
-//! anonymized view, too much beats too little (RELIABILITY.md §5.2).
+//! word where it is an ordinary word ("the park" when Lena Park is a participant), and
+//! words that merely hold it ("parking", "tomorrow" when Tom is one): for an anonymized
+//! view, too much beats too little (RELIABILITY.md §5.2). Words of the pseudonyms'
+//! vocabulary ("Noble", "Lark") are left alone, so masking never eats its own output.
 
 use super::pseudonym::{hex, keyed_bytes, normalise_name, Pseudonyms};
 use crate::error::UserError;
@@ -85,12 +91,16 @@ pub struct NameMatcher {
     cjk: Vec<(String, String)>,
     /// Every word of every name.
     words: HashSet<String>,
+    /// Words of names (three letters or more, no particles) found inside other words: one
+    /// pattern of them all, longest first.
+    inside: Option<Regex>,
 }
 
 impl NameMatcher {
     pub fn new<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> NameMatcher {
         let mut m = NameMatcher::default();
         let mut singles: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut parts: HashSet<String> = HashSet::new();
         for (name, pseudonym) in pairs {
             let words: Vec<String> = fold_words(name).into_iter().map(|(w, _)| w).collect();
             let chars: usize = words.iter().map(|w| w.chars().count()).sum();
@@ -106,6 +116,14 @@ impl NameMatcher {
             for w in &words {
                 if w.chars().count() >= 2 && w.chars().any(char::is_alphabetic) {
                     m.words.insert(w.clone());
+                }
+            }
+            for w in &words {
+                if w.chars().count() >= 3
+                    && w.chars().any(char::is_alphabetic)
+                    && !PARTICLES.contains(&w.as_str())
+                {
+                    parts.insert(w.clone());
                 }
             }
             if words.len() >= 2 {
@@ -146,7 +164,15 @@ impl NameMatcher {
         // Longest CJK names first, so a longer name wins over a name inside it.
         m.cjk
             .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        m.inside = inside_pattern(parts);
         m
+    }
+
+    /// Whether a folded word holds a word of a name inside it (and is not itself one of the
+    /// pseudonyms' words).
+    fn holds_name_part(&self, word: &str) -> bool {
+        self.inside.as_ref().is_some_and(|re| re.is_match(word))
+            && !super::pseudonym::is_pseudonym_word(word)
     }
 
     pub fn is_name_word(&self, word: &str) -> bool {
@@ -171,6 +197,8 @@ impl NameMatcher {
             }
             if let Some(replacement) = self.single.get(&words[i].0) {
                 out.push((words[i].1.clone(), replacement.clone()));
+            } else if self.holds_name_part(&words[i].0) {
+                out.push((words[i].1.clone(), NAME_MASK.to_string()));
             }
             i += 1;
         }
@@ -200,6 +228,21 @@ impl NameMatcher {
         }
         true
     }
+}
+
+/// One pattern matching any of `parts` (folded words) anywhere in a word, longest first so
+/// the longest part is the one found.
+fn inside_pattern(parts: HashSet<String>) -> Option<Regex> {
+    let mut parts: Vec<String> = parts.into_iter().collect();
+    if parts.is_empty() {
+        return None;
+    }
+    parts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    let alternatives: Vec<String> = parts.iter().map(|p| regex::escape(p)).collect();
+    regex::RegexBuilder::new(&alternatives.join("|"))
+        .size_limit(64 << 20)
+        .build()
+        .ok()
 }
 
 static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -388,6 +431,20 @@ pub fn anonymize_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms) {
     }
 }
 
+/// Whether an anonymized statistic may list this top word: not a word of a name, not one
+/// holding a name, a number or an address (words with a `.` or `@` are parts of addresses,
+/// `example.org`, `maya.lopez`). The one rule for `stats --anonymize` (text and JSON) and the
+/// TUI's anonymized statistics pane.
+pub fn shareable_word(p: &Pseudonyms, word: &str) -> bool {
+    !word.contains(['.', '@']) && !p.is_name_word(word) && p.mask_text(word) == word
+}
+
+/// Whether an anonymized statistic may list this link domain: none of its labels holds a
+/// name, a number or an address (`vogelsang-family.de` gives Heinrich Vogelsang away).
+pub fn shareable_domain(p: &Pseudonyms, domain: &str) -> bool {
+    p.mask_text(domain) == domain
+}
+
 /// Fewest people whose per-person figures an anonymized view shows (RELIABILITY V7): with
 /// one or two, a pseudonym hides nobody, since the reader knows who the other person is.
 pub const MIN_PEOPLE_FOR_PER_PERSON_FIGURES: usize = 3;
@@ -438,10 +495,8 @@ fn mask_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms, name: &dyn Fn(&st
             .then_with(|| a.from.cmp(&b.from))
             .then_with(|| a.to.cmp(&b.to))
     });
-    // Words with a dot are parts of addresses (`example.org`, `maya.lopez`): dropped too.
-    stats.top_words.retain(|w| {
-        !w.word.contains(['.', '@']) && !p.is_name_word(&w.word) && p.mask_text(&w.word) == w.word
-    });
+    stats.top_words.retain(|w| shareable_word(p, &w.word));
+    stats.top_domains.retain(|d| shareable_domain(p, &d.domain));
     for note in &mut stats.notes {
         *note = p.mask_text(note);
     }
@@ -481,7 +536,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            format!("thanks {maya_first}! and {tomas}, and Mayan ruins, @\u{2068}{maya}\u{2069}")
+            format!("thanks {maya_first}! and {tomas}, and [name] ruins, @\u{2068}{maya}\u{2069}")
         );
         assert_eq!(p.mask_text("Maya's map"), format!("{maya_first}'s map"));
         // Shared first names are masked, but not as either person.
@@ -493,6 +548,34 @@ mod tests {
         assert!(!p.mask_text("田中太郎さん").contains("田中"));
         // A name split over lines is two words, not the name; the first name still goes.
         assert!(!p.mask_text("Maya\nLopez").contains("Maya"));
+    }
+
+    #[test]
+    fn a7_words_holding_a_name_are_masked() {
+        let p = Pseudonyms::new(
+            b"k",
+            ["Heinrich Vogelsang", "Margarethe Ölberg", "Liv"].map(String::from),
+        );
+        let heinrich = p
+            .get("Heinrich Vogelsang")
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        let out = p.mask_text(
+            "Heinrichs Rad, MARGARETHES Buch, @heinrichvogelsang, vogelsang-family.de, olberg99",
+        );
+        assert_eq!(
+            out,
+            format!("[name] Rad, [name] Buch, @[name], {heinrich}-family.de, [name]")
+        );
+        // A pseudonym's word holding a name ("Lively" holds Liv) survives masking again.
+        let lively = "Lively Fox said hi";
+        assert_eq!(p.mask_text(lively), lively);
+        assert!(!shareable_word(&p, "heinrichs"));
+        assert!(!shareable_word(&p, "heinrichvogelsang"));
+        assert!(!shareable_domain(&p, "vogelsang-family.de"));
+        assert!(shareable_domain(&p, "example.org"));
+        assert!(shareable_word(&p, "fahrrad"));
     }
 
     #[test]

@@ -28,8 +28,27 @@ pub fn compute(archive: &Archive, scope: &Scope) -> Result<Stats, UserError> {
     compute_on(&archive.searcher(), &archive.fields, scope)
 }
 
+/// [`compute`], with the scope's query taking senders' aliases in `from:` (`(stored name,
+/// alias)`): an anonymized view asks by pseudonym (see `Names::with_aliases`).
+pub fn compute_with_aliases(
+    archive: &Archive,
+    scope: &Scope,
+    aliases: &[(String, String)],
+) -> Result<Stats, UserError> {
+    compute_on_with_aliases(&archive.searcher(), &archive.fields, scope, aliases)
+}
+
 /// [`compute`] on a given searcher (one consistent view of the archive).
 pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result<Stats, UserError> {
+    compute_on_with_aliases(searcher, fields, scope, &[])
+}
+
+fn compute_on_with_aliases(
+    searcher: &Searcher,
+    fields: &Fields,
+    scope: &Scope,
+    aliases: &[(String, String)],
+) -> Result<Stats, UserError> {
     let readers = searcher.segment_readers();
     let mut chats = Interner::default();
     let mut senders = Interner::default();
@@ -77,7 +96,9 @@ pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result
     let mut notes = Vec::new();
     let matches: Option<Vec<Vec<DocId>>> = match scope.query.as_deref() {
         Some(q) if !q.trim().is_empty() => {
-            let names = Names::from_searcher(searcher).map_err(err)?;
+            let names = Names::from_searcher(searcher)
+                .map_err(err)?
+                .with_aliases(aliases);
             let parsed = parse_query(q, fields, &names);
             notes = parsed.notes;
             let mut per_segment = searcher.search(&*parsed.query, &DocIds).map_err(err)?;

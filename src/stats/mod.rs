@@ -22,7 +22,7 @@ pub mod sequence;
 pub mod stopwords;
 pub mod words;
 
-pub use engine::{compute, compute_on, resolve_participant};
+pub use engine::{compute, compute_on, compute_with_aliases, resolve_participant};
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::keymap::{Key, Keymap};
 use super::layout::{self, Areas};
-use super::worker::{ChatOrder, Reply, Request};
+use super::worker::{Aliases, ChatOrder, Reply, Request};
 use crate::index::read::{order_key, ChatSummary, StoredMessage};
 use crate::index::search::SearchResult;
 use crate::privacy::Pseudonyms;
@@ -90,6 +90,9 @@ pub struct Results {
     pub sel: usize,
     pub searching: bool,
     pub error: Option<String>,
+    /// After a reload: the id of the hit that was selected, and where it was, so the
+    /// selection stays on it (or near it) when the results come again.
+    pub keep: Option<(Option<String>, usize)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -102,6 +105,20 @@ pub struct StatsView {
     /// Selected participant for `]`/`[`.
     pub participant: usize,
     pub scroll: u16,
+    /// What the statistics shown are of (asked again after a reload).
+    pub scope: Option<crate::stats::Scope>,
+}
+
+/// Where the user was in the open conversation when the archive was reloaded.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// Order key of the selected message (the next one is selected if it is gone).
+    pub key: u64,
+    /// Messages between the first one drawn and the selected one.
+    pub above: usize,
+    /// Whether the selected message was the search hit.
+    pub hit: bool,
+    pub highlight: Vec<String>,
 }
 
 pub struct App {
@@ -119,6 +136,10 @@ pub struct App {
     pub open_latest: u64,
     /// Where to go once the chat being opened arrives: (order key, is a search hit).
     pub open_target: Option<(u64, bool)>,
+    /// The chat being opened, until it arrives.
+    pub opening: Option<String>,
+    /// Where to put the user back once a chat reopened after a reload arrives.
+    pub reopen: Option<Place>,
     pub conv: Option<Conversation>,
     pub results: Results,
     pub stats: StatsView,
@@ -166,6 +187,8 @@ impl App {
             chats_latest: 0,
             open_latest: 0,
             open_target: None,
+            opening: None,
+            reopen: None,
             conv: None,
             results: Results::default(),
             stats: StatsView::default(),
@@ -213,6 +236,16 @@ impl App {
                 &s.participants
             }
             _ => &[],
+        }
+    }
+
+    /// The other names `from:` takes: the pseudonyms in the anonymized view, where they are
+    /// the only names the user sees (and the queries the TUI builds use them).
+    pub fn aliases(&self) -> Aliases {
+        if self.anonymize {
+            Arc::from(self.pseudonyms.aliases())
+        } else {
+            Arc::from(Vec::new())
         }
     }
 
@@ -606,10 +639,11 @@ impl App {
             }
             Pane::Stats => {
                 // Enter on a participant searches their messages.
+                // By the name the view shows: a pseudonym in the anonymized view.
                 let Some(name) = self
                     .visible_participants()
                     .get(self.stats.participant)
-                    .map(|p| p.name.clone())
+                    .map(|p| self.name(&p.name).to_string())
                 else {
                     return Vec::new();
                 };
@@ -624,8 +658,88 @@ impl App {
     fn open_chat(&mut self, chat: String) -> Vec<Effect> {
         let id = self.id();
         self.open_latest = id;
+        self.reopen = None;
         self.status = Some(format!("opening {}…", self.chat_name(&chat)));
+        self.opening = Some(chat.clone());
         vec![Effect::Request(Request::OpenChat { id, chat })]
+    }
+
+    /// Another process changed the archive and the worker now reads the new state: ask again
+    /// for everything shown, keeping the user's place (the selected chat, message and hit,
+    /// the query and its selected result, the statistics and their scroll).
+    fn reloaded(&mut self, pseudonyms: Option<Box<Pseudonyms>>) -> Vec<Effect> {
+        if let Some(p) = pseudonyms {
+            self.pseudonyms = *p;
+        }
+        let id = self.id();
+        self.chats_latest = id;
+        let mut effects = vec![Effect::Request(Request::Chats { id })];
+        if let Some(chat) = self.opening.clone() {
+            // A chat was being opened: it may have come from the old state, so ask again.
+            let id = self.id();
+            self.open_latest = id;
+            effects.push(Effect::Request(Request::OpenChat { id, chat }));
+        } else if let Some(conv) = self.conv.as_ref() {
+            self.reopen = Some(Place {
+                key: conv.order.keys.get(conv.sel).copied().unwrap_or(u64::MAX),
+                above: conv.sel.saturating_sub(conv.top),
+                hit: conv.hit == Some(conv.sel),
+                highlight: conv.highlight.clone(),
+            });
+            let chat = conv.order.chat.clone();
+            let id = self.id();
+            self.open_latest = id;
+            effects.push(Effect::Request(Request::OpenChat { id, chat }));
+        }
+        if !self.query.trim().is_empty() {
+            let selected = self
+                .results
+                .result
+                .as_ref()
+                .and_then(|r| r.hits.get(self.results.sel))
+                .map(|h| h.message.message.id.clone());
+            let keep = (selected, self.results.sel);
+            effects.extend(self.search_now());
+            self.results.keep = Some(keep);
+        }
+        if let (Some(scope), Some(_)) = (self.stats.scope.clone(), self.stats.stats.as_ref()) {
+            let id = self.id();
+            self.stats.latest = id;
+            self.stats.loading = true;
+            effects.push(Effect::Request(Request::Stats {
+                id,
+                scope,
+                aliases: self.aliases(),
+            }));
+        }
+        effects
+    }
+
+    /// A chat reopened after a reload, shown where the user was.
+    fn reopened(&mut self, order: Arc<ChatOrder>, place: Place) -> Vec<Effect> {
+        let sel = order.nearest(place.key);
+        let query = live_query(&self.query);
+        let matches_wanted = !place.highlight.is_empty() && !query.trim().is_empty();
+        self.conv = Some(Conversation {
+            sel,
+            top: sel.saturating_sub(place.above),
+            hit: (place.hit && !order.is_empty()).then_some(sel),
+            highlight: place.highlight,
+            order: Arc::clone(&order),
+            ..Conversation::default()
+        });
+        let mut effects = self.after_move();
+        if matches_wanted {
+            // The matches' positions moved with the messages: ask where they are now.
+            let id = self.id();
+            effects.push(Effect::Request(Request::ChatMatches {
+                id,
+                order,
+                query,
+                aliases: self.aliases(),
+            }));
+        }
+        effects
     }
 
     /// Moves the open conversation to its target (a search hit), and asks where the query's
@@ -653,6 +767,7 @@ impl App {
                     id,
                     order: Arc::clone(&conv.order),
                     query,
+                    aliases: self.aliases(),
                 }));
             }
         }
@@ -729,8 +844,13 @@ impl App {
         self.stats.label = label;
         self.stats.participant = 0;
         self.stats.scroll = 0;
+        self.stats.scope = Some(scope.clone());
         self.focus = Pane::Stats;
-        vec![Effect::Request(Request::Stats { id, scope })]
+        vec![Effect::Request(Request::Stats {
+            id,
+            scope,
+            aliases: self.aliases(),
+        })]
     }
 
     fn search_now(&mut self) -> Vec<Effect> {
@@ -748,6 +868,7 @@ impl App {
             id,
             query: live_query(&self.query),
             limit: RESULT_LIMIT,
+            aliases: self.aliases(),
         })]
     }
 
@@ -761,7 +882,18 @@ impl App {
                     Ok(mut chats) => {
                         // Busiest chats first: that is where people look.
                         chats.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.chat.cmp(&b.chat)));
+                        // The selection follows its chat when the list changes under it.
+                        let selected = self
+                            .chats
+                            .as_ref()
+                            .and_then(|c| c.get(self.chat_sel))
+                            .map(|c| c.chat.clone());
+                        self.chat_sel = selected
+                            .and_then(|name| chats.iter().position(|c| c.chat == name))
+                            .unwrap_or(self.chat_sel)
+                            .min(chats.len().saturating_sub(1));
                         self.chats = Some(chats);
+                        self.chats_error = None;
                     }
                     Err(e) => self.chats_error = Some(e),
                 }
@@ -772,11 +904,20 @@ impl App {
                     return Vec::new(); // stale: the user typed on
                 }
                 self.results.searching = false;
+                let keep = self.results.keep.take();
                 match result {
                     Ok(r) => {
+                        self.results.sel = match keep {
+                            Some((id, sel)) => id
+                                .and_then(|id| {
+                                    r.hits.iter().position(|h| h.message.message.id == id)
+                                })
+                                .unwrap_or(sel)
+                                .min(r.hits.len().saturating_sub(1)),
+                            None => 0,
+                        };
                         self.results.result = Some(r);
                         self.results.error = None;
-                        self.results.sel = 0;
                     }
                     Err(e) => self.results.error = Some(e),
                 }
@@ -785,6 +926,10 @@ impl App {
             Reply::ChatOpened { id, order } => {
                 if id != self.open_latest {
                     return Vec::new();
+                }
+                self.opening = None;
+                if let (Some(place), Ok(order)) = (self.reopen.take(), order.as_ref()) {
+                    return self.reopened(Arc::clone(order), place);
                 }
                 self.status = None;
                 match order {
@@ -843,6 +988,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Reply::Reloaded { pseudonyms } => self.reloaded(pseudonyms),
             Reply::Stats { id, stats } => {
                 if id != self.stats.latest {
                     return Vec::new();

@@ -2,17 +2,26 @@
 //! here, on its own thread, so a keystroke is never blocked. Requests carry ids; the app drops
 //! replies that are no longer wanted. `Backend` does the work synchronously (tests call it
 //! directly); `spawn` runs it on a thread and coalesces queued requests of the same kind.
+//!
+//! Another whatscope (an `import`, a `forget`) may commit while the TUI is open: the thread
+//! polls the index's `meta.json` between requests and, when it changed, reloads the reader
+//! and says so ([`Reply::Reloaded`]), so erased messages go and new ones come (catalog A5).
 
 use crate::index::archive::Archive;
 use crate::index::query::{parse_query, Names};
 use crate::index::read::{self, order_key, ChatSummary, StoredMessage};
 use crate::index::search::{self, SearchResult, SortOrder};
 use std::collections::HashSet;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::DocAddress;
+
+/// How often the worker looks whether another process changed the archive.
+const WATCH_INTERVAL: Duration = Duration::from_millis(300);
 
 /// A chat's messages in time order: where each one is, and its order key.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +30,9 @@ pub struct ChatOrder {
     pub docs: Vec<DocAddress>,
     /// `read::order_key(ts, line)` of each doc, ascending.
     pub keys: Vec<u64>,
+    /// The index snapshot `docs` point into: addresses are only valid in the searcher that
+    /// found them, and the archive may be reloaded while the chat is open.
+    pub searcher: Option<tantivy::Searcher>,
 }
 
 impl ChatOrder {
@@ -43,6 +55,10 @@ impl ChatOrder {
     }
 }
 
+/// Other names `from:` takes for senders, as `(stored name, alias)`: the pseudonyms while
+/// the view is anonymized, none otherwise (see `Names::with_aliases`).
+pub type Aliases = Arc<[(String, String)]>;
+
 #[derive(Debug, Clone)]
 pub enum Request {
     Chats {
@@ -52,6 +68,7 @@ pub enum Request {
         id: u64,
         query: String,
         limit: usize,
+        aliases: Aliases,
     },
     OpenChat {
         id: u64,
@@ -68,10 +85,12 @@ pub enum Request {
         id: u64,
         order: Arc<ChatOrder>,
         query: String,
+        aliases: Aliases,
     },
     Stats {
         id: u64,
         scope: crate::stats::Scope,
+        aliases: Aliases,
     },
 }
 
@@ -116,6 +135,12 @@ pub enum Reply {
         id: u64,
         stats: Result<Box<crate::stats::Stats>, String>,
     },
+    /// Another process committed to the archive and the reader now sees it: everything shown
+    /// should be asked for again. Carries the pseudonyms of the senders now in the archive
+    /// (`None` when they could not be computed: the old ones stay).
+    Reloaded {
+        pseudonyms: Option<Box<crate::privacy::Pseudonyms>>,
+    },
 }
 
 fn unreadable(chat: &str, why: &str) -> StoredMessage {
@@ -151,10 +176,21 @@ impl Backend {
                 id,
                 chats: read::chats(&self.archive).map_err(|e| e.to_string()),
             },
-            Request::Search { id, query, limit } => Reply::Search {
+            Request::Search {
                 id,
-                result: search::search(&self.archive, &query, limit, SortOrder::Relevance)
-                    .map_err(|e| e.to_string()),
+                query,
+                limit,
+                aliases,
+            } => Reply::Search {
+                id,
+                result: search::search_with_aliases(
+                    &self.archive,
+                    &query,
+                    limit,
+                    SortOrder::Relevance,
+                    &aliases,
+                )
+                .map_err(|e| e.to_string()),
             },
             Request::OpenChat { id, chat } => Reply::ChatOpened {
                 id,
@@ -169,7 +205,10 @@ impl Backend {
                 start,
                 end,
             } => {
-                let searcher = self.archive.searcher();
+                let searcher = order
+                    .searcher
+                    .clone()
+                    .unwrap_or_else(|| self.archive.searcher());
                 let end = end.min(order.len());
                 // One message per position, so positions never shift; an unreadable one shows
                 // as a note rather than leaving a hole the app would ask for again and again.
@@ -186,21 +225,44 @@ impl Backend {
                     messages,
                 }
             }
-            Request::ChatMatches { id, order, query } => {
-                let (positions, highlight) = self.chat_matches(&order, &query).unwrap_or_default();
+            Request::ChatMatches {
+                id,
+                order,
+                query,
+                aliases,
+            } => {
+                let (positions, highlight) = self
+                    .chat_matches(&order, &query, &aliases)
+                    .unwrap_or_default();
                 Reply::ChatMatches {
                     id,
                     positions,
                     highlight,
                 }
             }
-            Request::Stats { id, scope } => Reply::Stats {
+            Request::Stats { id, scope, aliases } => Reply::Stats {
                 id,
-                stats: crate::stats::compute(&self.archive, &scope)
+                stats: crate::stats::compute_with_aliases(&self.archive, &scope, &aliases)
                     .map(Box::new)
                     .map_err(|e| e.to_string()),
             },
         }
+    }
+
+    /// Makes the reader see the archive's latest commit; the reply tells the app to ask again
+    /// for what it shows. Old snapshots (and the files they map) go when the app lets go of
+    /// them.
+    pub fn reload(&self) -> Result<Reply, crate::error::UserError> {
+        self.archive.reload()?;
+        let pseudonyms = crate::privacy::Pseudonyms::for_archive(&self.archive)
+            .ok()
+            .map(Box::new);
+        Ok(Reply::Reloaded { pseudonyms })
+    }
+
+    /// The archive's folder (what [`ArchiveWatch`] looks at).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.archive.dir
     }
 
     fn open_chat(&self, chat: &str) -> Result<ChatOrder, crate::error::UserError> {
@@ -215,6 +277,7 @@ impl Backend {
             chat: chat.to_string(),
             keys: keyed.iter().map(|(k, _)| *k).collect(),
             docs: keyed.into_iter().map(|(_, d)| d).collect(),
+            searcher: Some(searcher),
         })
     }
 
@@ -249,9 +312,12 @@ impl Backend {
         &self,
         order: &ChatOrder,
         query: &str,
+        aliases: &[(String, String)],
     ) -> Result<(Vec<usize>, Vec<String>), crate::error::UserError> {
         let searcher = self.archive.searcher();
-        let names = Names::from_searcher(&searcher).map_err(read::err)?;
+        let names = Names::from_searcher(&searcher)
+            .map_err(read::err)?
+            .with_aliases(aliases);
         let parsed = parse_query(query, &self.archive.fields, &names);
         let both: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, parsed.query),
@@ -284,25 +350,100 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("whatscope-worker".into())
         .spawn(move || {
-            while let Ok(first) = rx.recv() {
-                // Only the newest request of each kind matters: typing fast queues many searches.
-                let mut batch = vec![first];
-                batch.extend(rx.try_iter());
-                let mut latest: Vec<Request> = Vec::new();
-                for r in batch.into_iter().rev() {
-                    let keep = matches!(r, Request::Messages { .. })
-                        || !latest.iter().any(|l| l.kind() == r.kind());
-                    if keep {
-                        latest.push(r);
+            let mut watch = ArchiveWatch::new(backend.dir().to_path_buf());
+            loop {
+                match rx.recv_timeout(WATCH_INTERVAL) {
+                    Ok(first) => {
+                        let mut batch = vec![first];
+                        batch.extend(rx.try_iter());
+                        for r in newest_of_each_kind(batch) {
+                            if !deliver(backend.handle(r)) {
+                                return;
+                            }
+                        }
                     }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
                 }
-                for r in latest.into_iter().rev() {
-                    if !deliver(backend.handle(r)) {
-                        return;
+                if watch.changed() {
+                    // A failed reload (a commit caught half-way) is tried again next time.
+                    match backend.reload() {
+                        Ok(reply) => {
+                            watch.seen();
+                            if !deliver(reply) {
+                                return;
+                            }
+                        }
+                        Err(_) => watch.retry(),
                     }
                 }
             }
         })
         .ok();
     tx
+}
+
+/// Only the newest request of each kind matters: typing fast queues many searches. Message
+/// pages are all kept (each fills its own part of the conversation).
+fn newest_of_each_kind(batch: Vec<Request>) -> Vec<Request> {
+    let mut latest: Vec<Request> = Vec::new();
+    for r in batch.into_iter().rev() {
+        let keep =
+            matches!(r, Request::Messages { .. }) || !latest.iter().any(|l| l.kind() == r.kind());
+        if keep {
+            latest.push(r);
+        }
+    }
+    latest.reverse();
+    latest
+}
+
+/// Notices commits of other processes: every commit replaces the index's `meta.json`
+/// (written aside and renamed), so its identity, size and time change.
+pub struct ArchiveWatch {
+    meta: PathBuf,
+    /// The stamp the reader was last reloaded at.
+    last: Option<Stamp>,
+    /// The stamp seen by the last `changed`, adopted by `seen`.
+    current: Option<Stamp>,
+}
+
+type Stamp = (Option<SystemTime>, u64, u64);
+
+impl ArchiveWatch {
+    /// Watches the archive in `dir`, taking what is there now as already seen.
+    pub fn new(dir: PathBuf) -> ArchiveWatch {
+        let meta = dir.join("index").join("meta.json");
+        let last = stamp(&meta);
+        ArchiveWatch {
+            meta,
+            last,
+            current: None,
+        }
+    }
+
+    /// Whether the index changed since the last [`ArchiveWatch::seen`].
+    pub fn changed(&mut self) -> bool {
+        self.current = stamp(&self.meta);
+        self.current.is_some() && self.current != self.last
+    }
+
+    /// The change found by `changed` is now loaded.
+    pub fn seen(&mut self) {
+        self.last = self.current;
+    }
+
+    /// The change could not be loaded: it still counts as new.
+    pub fn retry(&mut self) {
+        self.current = self.last;
+    }
+}
+
+fn stamp(meta: &std::path::Path) -> Option<Stamp> {
+    let m = std::fs::metadata(meta).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((m.modified().ok(), m.len(), inode))
 }

@@ -25,7 +25,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         (None, false, _) => "no results yet".to_string(),
         (Some(res), searching, _) => {
-            let q = sanitize::to_display(&res.query, Mode::OneLine);
+            // The anonymized view never echoes a name, even one the user typed.
+            let q = if app.anonymize {
+                app.pseudonyms.mask_text(&res.query)
+            } else {
+                res.query.clone()
+            };
+            let q = sanitize::to_display(&q, Mode::OneLine);
             let more = if res.total > res.hits.len() {
                 format!(" (first {})", res.hits.len())
             } else {
@@ -42,8 +48,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::from(Span::styled(head, theme.dim())));
     if let Some(res) = &r.result {
         for note in &res.notes {
+            let note = if app.anonymize {
+                app.pseudonyms.mask_text(note)
+            } else {
+                note.clone()
+            };
             lines.push(Line::from(Span::styled(
-                format!("note: {}", sanitize::to_display(note, Mode::OneLine)),
+                format!("note: {}", sanitize::to_display(&note, Mode::OneLine)),
                 theme.dim(),
             )));
         }

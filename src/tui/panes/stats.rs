@@ -226,12 +226,30 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
 
-    // What: words and emojis, side by side.
+    // What: words and emojis, side by side. The anonymized view drops words and domains that
+    // hold a name, by the rule `stats --anonymize` follows.
+    let (top_words, top_domains): (Vec<_>, Vec<_>) = if app.anonymize {
+        let p = &app.pseudonyms;
+        (
+            st.top_words
+                .iter()
+                .filter(|w| crate::privacy::redact::shareable_word(p, &w.word))
+                .collect(),
+            st.top_domains
+                .iter()
+                .filter(|d| crate::privacy::redact::shareable_domain(p, &d.domain))
+                .collect(),
+        )
+    } else {
+        (
+            st.top_words.iter().collect(),
+            st.top_domains.iter().collect(),
+        )
+    };
     out.push(heading(app, "Top words                      Top emojis"));
-    let rows = st.top_words.len().max(st.top_emojis.len()).min(10);
+    let rows = top_words.len().max(st.top_emojis.len()).min(10);
     for i in 0..rows {
-        let w = st
-            .top_words
+        let w = top_words
             .get(i)
             .map(|w| {
                 format!(
@@ -259,9 +277,8 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
             Span::raw(e),
         ]));
     }
-    if !st.top_domains.is_empty() {
-        let domains: Vec<String> = st
-            .top_domains
+    if !top_domains.is_empty() {
+        let domains: Vec<String> = top_domains
             .iter()
             .take(5)
             .map(|d| {
