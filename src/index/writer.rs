@@ -403,12 +403,14 @@ fn import_file(
     })
 }
 
-/// The tantivy document of one message, with its per-message statistics.
+/// The tantivy document of one message, with its per-message statistics. Chat and sender
+/// names are stored in NFC, so one name written two ways is one chat or participant; the
+/// text is stored as the export wrote it (the analyzer normalises its tokens).
 pub fn document(f: Fields, chat: &str, id: u64, m: ParsedMessage<'_>) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_u64(f.id, id);
-    doc.add_text(f.chat_raw, chat);
-    doc.add_text(f.sender_raw, m.sender.unwrap_or(""));
+    doc.add_text(f.chat_raw, &crate::fold::text(chat));
+    doc.add_text(f.sender_raw, &crate::fold::text(m.sender.unwrap_or("")));
     doc.add_text(f.text, m.text);
     if let Some(a) = m.attachment {
         doc.add_text(f.file, a);

@@ -2,11 +2,17 @@
 //!
 //! It holds keyed hashes (HMAC-SHA256 under the archive's `secret.key`, hex) of normalised
 //! names, one per line, never a name: without the secret nobody can test a guessed name
-//! against it, and with the archive gone (`purge`) the list means nothing. The list is kept
+//! against it, and with the archive gone (`purge`) the list means nothing.
+//!
+//! Names are normalised as everywhere names are compared (`pseudonym::normalise_name`: NFKC,
+//! case and accents folded), so a look-alike spelling (`Ｚorblax`, `ZORBLAX`, `Zörblax`) is
+//! the same entry. Lists written by earlier versions hashed the lowercased name only; those
+//! entries keep matching (every check also tries that older key), and naming the person to
+//! `forget` again adds the folded entry, which then catches the look-alikes too. The list is kept
 //! to honour the erasure, which makes it pseudonymous personal data itself (RELIABILITY.md
 //! §5.7); it is `0600` like every file of the archive.
 
-use super::pseudonym::{hex, keyed_hash};
+use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
 use crate::error::UserError;
 use crate::index::archive::write_private;
 use std::collections::BTreeSet;
@@ -69,18 +75,28 @@ impl OptOut {
         hex(&keyed_hash(secret, name))
     }
 
-    pub fn contains(&self, secret: &[u8], name: &str) -> bool {
-        !self.hashes.is_empty() && self.hashes.contains(&OptOut::entry(secret, name))
+    /// The entry earlier versions recorded for `name` (lowercased only, no folding).
+    fn legacy_entry(secret: &[u8], name: &str) -> String {
+        hex(&legacy_keyed_hash(secret, name))
     }
 
-    /// Adds `name`; false when it was already there.
+    pub fn contains(&self, secret: &[u8], name: &str) -> bool {
+        !self.hashes.is_empty()
+            && (self.hashes.contains(&OptOut::entry(secret, name))
+                || self.hashes.contains(&OptOut::legacy_entry(secret, name)))
+    }
+
+    /// Adds `name`'s entry; false when the list already had it. A person recorded by an
+    /// earlier version gets the folded entry beside the old one (true: the list changed).
     pub fn add(&mut self, secret: &[u8], name: &str) -> bool {
         self.hashes.insert(OptOut::entry(secret, name))
     }
 
-    /// Removes `name`; false when it was not there.
+    /// Removes `name` (under either key); false when it was not there.
     pub fn remove(&mut self, secret: &[u8], name: &str) -> bool {
-        self.hashes.remove(&OptOut::entry(secret, name))
+        let current = self.hashes.remove(&OptOut::entry(secret, name));
+        let legacy = self.hashes.remove(&OptOut::legacy_entry(secret, name));
+        current || legacy
     }
 
     pub fn len(&self) -> usize {
