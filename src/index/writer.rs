@@ -409,8 +409,8 @@ fn import_file(
 pub fn document(f: Fields, chat: &str, id: u64, m: ParsedMessage<'_>) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_u64(f.id, id);
-    doc.add_text(f.chat_raw, &crate::fold::text(chat));
-    doc.add_text(f.sender_raw, &crate::fold::text(m.sender.unwrap_or("")));
+    doc.add_text(f.chat_raw, crate::fold::text(chat));
+    doc.add_text(f.sender_raw, crate::fold::text(m.sender.unwrap_or("")));
     doc.add_text(f.text, m.text);
     if let Some(a) = m.attachment {
         doc.add_text(f.file, a);
