@@ -61,8 +61,9 @@ thread_local! {
 /// `s` (already normalised) with the analyzer's case and accent folding, as one string:
 /// what names are compared by, where they are compared whole rather than word by word.
 pub fn fold(s: &str) -> String {
-    if s.is_empty() {
-        return String::new();
+    if s.is_ascii() {
+        // Folding leaves ASCII as it is: only the case changes.
+        return s.to_ascii_lowercase();
     }
     FOLDER.with(|folder| {
         let mut folder = folder.borrow_mut();

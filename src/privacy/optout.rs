@@ -131,4 +131,35 @@ mod tests {
         std::fs::write(dir.path().join(OPTOUT_FILE), "nonsense\n").expect("write");
         assert!(OptOut::load(dir.path()).is_err());
     }
+
+    #[test]
+    fn look_alikes_are_one_entry() {
+        let mut list = OptOut::default();
+        assert!(list.add(b"k", "Zorblax"));
+        for look_alike in [
+            "\u{FF3A}orblax",
+            "ZORBLAX",
+            "Z\u{F6}rblax",
+            "\u{1D419}orblax",
+        ] {
+            assert!(list.contains(b"k", look_alike), "{look_alike:?}");
+            assert!(!list.add(b"k", look_alike), "{look_alike:?}");
+        }
+    }
+
+    #[test]
+    fn entries_of_earlier_versions_keep_matching_and_are_completed() {
+        // What an earlier version recorded for `Jörg`: the lowercased name, not folded.
+        let mut list = OptOut::default();
+        list.hashes.insert(OptOut::legacy_entry(b"k", "J\u{F6}rg"));
+        assert!(list.contains(b"k", "J\u{D6}RG"));
+        assert!(
+            !list.contains(b"k", "Jorg"),
+            "the old entry knows no folding"
+        );
+        assert!(list.add(b"k", "J\u{F6}rg"), "the folded entry is added");
+        assert!(list.contains(b"k", "Jorg"));
+        assert!(list.remove(b"k", "j\u{F6}rg"));
+        assert!(list.is_empty(), "undo removes both entries");
+    }
 }
