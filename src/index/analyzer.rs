@@ -1,10 +1,10 @@
 //! The search analyzer: UAX #29 words, CJK characters one per token, emoji kept as tokens,
-//! then lowercased and ASCII-folded so `cafe` finds `Café`. Registered on every index open.
+//! each token normalised (NFC for text, NFKC for names, see `crate::fold`), then lowercased
+//! and ASCII-folded so `cafe` finds `Café`. Registered on every index open.
 
+use crate::fold::{with_folding, Form};
 use crate::textscan::{is_cjk_char, is_emoji_cluster};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Name the analyzer is registered under.
@@ -13,16 +13,30 @@ pub const ANALYZER: &str = "whatscope";
 /// Tokens longer than this many bytes are dropped (long URLs stay searchable by their parts).
 const LONGEST_TOKEN: usize = 255;
 
+/// The analyzer of message text, file names and queries over them (NFC).
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(ChatTokenizer::default())
-        .filter(RemoveLongFilter::limit(LONGEST_TOKEN))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    analyzer_for(Form::Text)
+}
+
+/// The analyzer of sender and chat names and of `from:` / `chat:` values (NFKC), so that
+/// compatibility forms of a name (`Ｚorblax`, `𝐙orblax`) are its plain letters.
+pub fn name_analyzer() -> TextAnalyzer {
+    analyzer_for(Form::Name)
+}
+
+fn analyzer_for(form: Form) -> TextAnalyzer {
+    let tokenizer = ChatTokenizer {
+        form,
+        token: Token::default(),
+    };
+    with_folding(TextAnalyzer::builder(tokenizer).filter(RemoveLongFilter::limit(LONGEST_TOKEN)))
         .build()
 }
 
 #[derive(Clone, Default)]
 pub struct ChatTokenizer {
+    /// The normalisation form of every token, before case and accent folding.
+    form: Form,
     token: Token,
 }
 
@@ -33,6 +47,7 @@ pub struct ChatTokenStream<'a> {
     words: unicode_segmentation::UWordBoundIndices<'a>,
     /// A CJK word being emitted one character at a time: (offset, remaining text).
     pending_cjk: Option<(usize, &'a str)>,
+    form: Form,
     token: &'a mut Token,
 }
 
@@ -48,6 +63,7 @@ impl Tokenizer for ChatTokenizer {
             ascii,
             words: words.split_word_bound_indices(),
             pending_cjk: None,
+            form: self.form,
             token: &mut self.token,
         }
     }
@@ -66,6 +82,12 @@ impl ChatTokenStream<'_> {
                 .extend(piece.chars().filter(|c| *c != '\u{FE0F}'));
         } else {
             self.token.text.push_str(piece);
+        }
+        // Per token, not per text: the ASCII fast path stays free, and offsets keep pointing
+        // into the text as written (highlighting uses them).
+        if let std::borrow::Cow::Owned(normal) = crate::fold::normalise(&self.token.text, self.form)
+        {
+            self.token.text = normal;
         }
         true
     }
@@ -138,6 +160,27 @@ mod tests {
             tokens("Café, MÜNCHEN! it's 42"),
             vec!["cafe", "munchen", "it's", "42"]
         );
+    }
+
+    #[test]
+    fn decomposed_and_precomposed_letters_are_one_token() {
+        assert_eq!(
+            tokens("A\u{308}nderung \u{C4}NDERUNG"),
+            vec!["anderung", "anderung"]
+        );
+    }
+
+    #[test]
+    fn names_compare_in_compatibility_form() {
+        let mut a = name_analyzer();
+        let mut s = a.token_stream("\u{1D419}orblax \u{FF22}en");
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push(s.token().text.clone());
+        }
+        assert_eq!(out, vec!["zorblax", "ben"]);
+        // Text keeps them: NFC only.
+        assert_eq!(tokens("\u{1D419}orblax"), vec!["\u{1D419}orblax"]);
     }
 
     #[test]

@@ -99,17 +99,9 @@ impl Archive {
             .hint("import an export first: `whatscope import PATH` (or try `whatscope demo`)"));
         }
         close_if_opened_up(dir);
-        let meta: Meta = fs::read(meta_path(dir))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| {
-                UserError::new(format!(
-                    "{}: the archive metadata is unreadable",
-                    dir.display()
-                ))
-                .hint("move the folder away and import your exports again")
-            })?;
-        if meta.schema_version != SCHEMA_VERSION {
+        let meta = read_meta(dir)?;
+        let reindex = meta.schema_version != SCHEMA_VERSION;
+        if reindex && !super::migrate::REINDEXABLE.contains(&meta.schema_version) {
             return Err(UserError::new(format!(
                 "{}: the archive was written by another version of whatscope (schema {}, this one reads {})",
                 dir.display(),
@@ -134,6 +126,11 @@ impl Archive {
                 reader,
             })
         })?;
+        if reindex {
+            // An archive of the previous schema is brought up to date before anything
+            // reads it: old and new documents must not answer queries differently.
+            super::migrate::reindex(&archive, &meta)?;
+        }
         // An erasure a crash interrupted is finished before anything is shown (catalog D11).
         crate::privacy::forget::finish_interrupted(&archive)?;
         Ok(archive)
@@ -147,6 +144,20 @@ impl Archive {
     pub fn reload(&self) -> Result<(), UserError> {
         self.reader.reload().map_err(|e| io_error(&self.dir, e))
     }
+}
+
+/// The archive's own metadata (`meta.json` beside the index).
+pub fn read_meta(dir: &Path) -> Result<Meta, UserError> {
+    fs::read(meta_path(dir))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "{}: the archive metadata is unreadable",
+                dir.display()
+            ))
+            .hint("move the folder away and import your exports again")
+        })
 }
 
 fn io_error(dir: &Path, e: impl std::fmt::Display) -> UserError {

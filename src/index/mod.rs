@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 pub mod archive;
+pub mod migrate;
 pub mod query;
 pub mod read;
 pub mod schema;

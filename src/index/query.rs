@@ -13,7 +13,7 @@
 //! Everything else is ANDed. A query without any positive term matches every message the
 //! filters (and exclusions) allow.
 
-use crate::index::analyzer::analyzer;
+use crate::index::analyzer::{analyzer, name_analyzer};
 use crate::index::schema::{ts_to_secs, Fields};
 use crate::model::Kind;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -50,6 +50,7 @@ pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
         fields,
         names,
         analyzer: analyzer(),
+        name_analyzer: name_analyzer(),
         highlight: Vec::new(),
         notes: Vec::new(),
         has_text: false,
@@ -287,6 +288,8 @@ struct Builder<'a> {
     fields: &'a Fields,
     names: &'a Names,
     analyzer: TextAnalyzer,
+    /// For `from:` and `chat:` values: names compare in NFKC (see `crate::fold`).
+    name_analyzer: TextAnalyzer,
     highlight: Vec<String>,
     notes: Vec<String>,
     has_text: bool,
@@ -354,7 +357,7 @@ impl Builder<'_> {
                 } else {
                     split_mode(raw)
                 };
-                let tokens = self.tokens(text);
+                let tokens = analyze(&mut self.name_analyzer, text);
                 if tokens.is_empty() {
                     self.notes.push(format!("{name}: needs a name; ignored"));
                     return None;
@@ -421,15 +424,21 @@ impl Builder<'_> {
         }
     }
 
-    /// The analyzer's tokens of `text`: lowercased, folded, CJK split per character.
+    /// The analyzer's tokens of `text`: normalised, lowercased, folded, CJK split per
+    /// character.
     fn tokens(&mut self, text: &str) -> Vec<String> {
-        let mut stream = self.analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
+        analyze(&mut self.analyzer, text)
     }
+}
+
+/// Every token `analyzer` makes of `text`.
+fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
 }
 
 /// The chat and sender names of the archive, with their analyzer tokens, for `chat:` and
@@ -448,17 +457,12 @@ impl Names {
         chats: impl IntoIterator<Item = String>,
         senders: impl IntoIterator<Item = String>,
     ) -> Names {
-        let mut a = analyzer();
+        let mut a = name_analyzer();
         let mut tokenize = |names: &mut dyn Iterator<Item = String>| -> Vec<(String, Vec<String>)> {
             let mut out: Vec<(String, Vec<String>)> = names
                 .filter(|n| !n.is_empty())
                 .map(|n| {
-                    let mut tokens = Vec::new();
-                    let mut stream = a.token_stream(&n);
-                    while stream.advance() {
-                        tokens.push(stream.token().text.clone());
-                    }
-                    drop(stream);
+                    let tokens = analyze(&mut a, &n);
                     (n, tokens)
                 })
                 .collect();

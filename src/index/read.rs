@@ -230,23 +230,24 @@ pub fn log(
         .collect()
 }
 
-/// Resolves a user-typed chat name: exact, else case-insensitive, else a unique substring.
+/// Resolves a user-typed chat name: exact, else as names compare (case, accents and
+/// compatibility forms folded, `crate::fold::name`), else a unique substring of that.
 pub fn resolve_chat(archive: &Archive, given: &str) -> Result<String, UserError> {
     let all = chats(archive)?;
     if all.iter().any(|c| c.chat == given) {
         return Ok(given.to_string());
     }
-    let lower = given.to_lowercase();
+    let wanted = crate::fold::name(given);
     let ci: Vec<&ChatSummary> = all
         .iter()
-        .filter(|c| c.chat.to_lowercase() == lower)
+        .filter(|c| crate::fold::name(&c.chat) == wanted)
         .collect();
     if let [one] = ci.as_slice() {
         return Ok(one.chat.clone());
     }
     let partial: Vec<&ChatSummary> = all
         .iter()
-        .filter(|c| c.chat.to_lowercase().contains(&lower))
+        .filter(|c| crate::fold::name(&c.chat).contains(&wanted))
         .collect();
     match partial.as_slice() {
         [one] => Ok(one.chat.clone()),

@@ -484,7 +484,9 @@ fn cut_warning(display: &str, lines: &[usize], opts: &ImportOptions) -> Option<S
 }
 
 /// The tantivy document of one message, with its per-message statistics. A message over the
-/// size limit is stored `cut` (its statistics count only the part kept).
+/// size limit is stored `cut` (its statistics count only the part kept). Chat and sender
+/// names are stored in NFC, so one name written two ways is one chat or participant; the
+/// text is stored as the export wrote it (the analyzer normalises its tokens).
 pub fn document<'a>(
     f: Fields,
     chat: &str,
@@ -494,8 +496,8 @@ pub fn document<'a>(
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_u64(f.id, id);
-    doc.add_text(f.chat_raw, chat);
-    doc.add_text(f.sender_raw, m.sender.unwrap_or(""));
+    doc.add_text(f.chat_raw, crate::fold::text(chat));
+    doc.add_text(f.sender_raw, crate::fold::text(m.sender.unwrap_or("")));
     match cut {
         Some(cut) => {
             doc.add_text(f.text, cut.stored);

@@ -166,8 +166,9 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     write_private(&archive.dir.join(ERASE_MARKER), MARKER_TEXT.as_bytes())?;
     crash_point("after-erase-marker");
     let mut list = OptOut::load(&archive.dir)?;
-    let newly_opted_out = list.add(&secret, name);
-    if newly_opted_out {
+    let newly_opted_out = !list.contains(&secret, name);
+    // Also when an earlier version's entry is completed with the folded one.
+    if list.add(&secret, name) {
         list.save(&archive.dir)?;
     }
     crash_point("after-optout");

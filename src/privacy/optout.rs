@@ -2,11 +2,17 @@
 //!
 //! It holds keyed hashes (HMAC-SHA256 under the archive's `secret.key`, hex) of normalised
 //! names, one per line, never a name: without the secret nobody can test a guessed name
-//! against it, and with the archive gone (`purge`) the list means nothing. The list is kept
+//! against it, and with the archive gone (`purge`) the list means nothing.
+//!
+//! Names are normalised as everywhere names are compared (`pseudonym::normalise_name`: NFKC,
+//! case and accents folded), so a look-alike spelling (`Ｚorblax`, `ZORBLAX`, `Zörblax`) is
+//! the same entry. Lists written by earlier versions hashed the lowercased name only; those
+//! entries keep matching (every check also tries that older key), and naming the person to
+//! `forget` again adds the folded entry, which then catches the look-alikes too. The list is kept
 //! to honour the erasure, which makes it pseudonymous personal data itself (RELIABILITY.md
 //! §5.7); it is `0600` like every file of the archive.
 
-use super::pseudonym::{hex, keyed_hash};
+use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
 use crate::error::UserError;
 use crate::index::archive::write_private;
 use std::collections::BTreeSet;
@@ -69,18 +75,28 @@ impl OptOut {
         hex(&keyed_hash(secret, name))
     }
 
-    pub fn contains(&self, secret: &[u8], name: &str) -> bool {
-        !self.hashes.is_empty() && self.hashes.contains(&OptOut::entry(secret, name))
+    /// The entry earlier versions recorded for `name` (lowercased only, no folding).
+    fn legacy_entry(secret: &[u8], name: &str) -> String {
+        hex(&legacy_keyed_hash(secret, name))
     }
 
-    /// Adds `name`; false when it was already there.
+    pub fn contains(&self, secret: &[u8], name: &str) -> bool {
+        !self.hashes.is_empty()
+            && (self.hashes.contains(&OptOut::entry(secret, name))
+                || self.hashes.contains(&OptOut::legacy_entry(secret, name)))
+    }
+
+    /// Adds `name`'s entry; false when the list already had it. A person recorded by an
+    /// earlier version gets the folded entry beside the old one (true: the list changed).
     pub fn add(&mut self, secret: &[u8], name: &str) -> bool {
         self.hashes.insert(OptOut::entry(secret, name))
     }
 
-    /// Removes `name`; false when it was not there.
+    /// Removes `name` (under either key); false when it was not there.
     pub fn remove(&mut self, secret: &[u8], name: &str) -> bool {
-        self.hashes.remove(&OptOut::entry(secret, name))
+        let current = self.hashes.remove(&OptOut::entry(secret, name));
+        let legacy = self.hashes.remove(&OptOut::legacy_entry(secret, name));
+        current || legacy
     }
 
     pub fn len(&self) -> usize {
@@ -114,5 +130,36 @@ mod tests {
         assert!(back.is_empty());
         std::fs::write(dir.path().join(OPTOUT_FILE), "nonsense\n").expect("write");
         assert!(OptOut::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn look_alikes_are_one_entry() {
+        let mut list = OptOut::default();
+        assert!(list.add(b"k", "Zorblax"));
+        for look_alike in [
+            "\u{FF3A}orblax",
+            "ZORBLAX",
+            "Z\u{F6}rblax",
+            "\u{1D419}orblax",
+        ] {
+            assert!(list.contains(b"k", look_alike), "{look_alike:?}");
+            assert!(!list.add(b"k", look_alike), "{look_alike:?}");
+        }
+    }
+
+    #[test]
+    fn entries_of_earlier_versions_keep_matching_and_are_completed() {
+        // What an earlier version recorded for `Jörg`: the lowercased name, not folded.
+        let mut list = OptOut::default();
+        list.hashes.insert(OptOut::legacy_entry(b"k", "J\u{F6}rg"));
+        assert!(list.contains(b"k", "J\u{D6}RG"));
+        assert!(
+            !list.contains(b"k", "Jorg"),
+            "the old entry knows no folding"
+        );
+        assert!(list.add(b"k", "J\u{F6}rg"), "the folded entry is added");
+        assert!(list.contains(b"k", "Jorg"));
+        assert!(list.remove(b"k", "j\u{F6}rg"));
+        assert!(list.is_empty(), "undo removes both entries");
     }
 }

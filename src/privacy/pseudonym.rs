@@ -33,11 +33,24 @@ pub fn is_pseudonym_word(word: &str) -> bool {
 }
 
 /// A name as the archive keys it: invisible and bidi marks dropped, the spaces WhatsApp
-/// writes (U+00A0, U+202F, …) made plain, U+2011 made `-`, a non-contact's leading `~`
-/// dropped, runs of space collapsed, lowercased. A name that is a phone number keeps only
-/// its digits (full-width and Arabic-Indic ones too) behind a `+` when it had one or a `00`
-/// prefix, so `+44 7700 900123`, `+447700900123` and `0044 7700 900123` are one person.
+/// writes (U+00A0, U+202F, …) made plain, U+2011 made `-`, compatibility forms made plain
+/// (NFKC: `Ｚorblax` is `Zorblax`), a non-contact's leading `~` dropped, runs of space
+/// collapsed, lowercased and accents folded as `from:` folds them (`crate::fold::name`). A
+/// name that is a phone number keeps only its digits (full-width and Arabic-Indic ones too)
+/// behind a `+` when it had one or a `00` prefix, so `+44 7700 900123`, `+447700900123` and
+/// `0044 7700 900123` are one person.
 pub fn normalise_name(name: &str) -> String {
+    name_key(name, crate::fold::name)
+}
+
+/// The key of `name` as whatscope before the NFKC and accent folding computed it (lowercase
+/// only): opt-out entries recorded then are hashes of this, and must keep matching.
+pub fn legacy_normalise_name(name: &str) -> String {
+    name_key(name, str::to_lowercase)
+}
+
+/// [`normalise_name`]'s rules around `fold`, which gives the letters their compared form.
+fn name_key(name: &str, fold: impl Fn(&str) -> String) -> String {
     let mut s = String::with_capacity(name.len());
     for c in name.chars() {
         match c {
@@ -52,11 +65,7 @@ pub fn normalise_name(name: &str) -> String {
         .strip_prefix('~')
         .map(str::trim_start)
         .unwrap_or(trimmed);
-    let collapsed = trimmed
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let collapsed = fold(&trimmed.split_whitespace().collect::<Vec<_>>().join(" "));
     if !collapsed.chars().any(char::is_alphabetic) {
         let digits: String = collapsed
             .chars()
@@ -80,6 +89,11 @@ pub fn normalise_name(name: &str) -> String {
 /// guessed names or phone numbers.
 pub fn keyed_hash(secret: &[u8], name: &str) -> [u8; 32] {
     keyed_bytes(secret, normalise_name(name).as_bytes())
+}
+
+/// The keyed hash earlier versions made of a name (see [`legacy_normalise_name`]).
+pub fn legacy_keyed_hash(secret: &[u8], name: &str) -> [u8; 32] {
+    keyed_bytes(secret, legacy_normalise_name(name).as_bytes())
 }
 
 /// HMAC-SHA256 of raw bytes under the secret.
@@ -298,6 +312,11 @@ mod tests {
             "+15550104477"
         );
         assert_eq!(normalise_name("0151 23456789"), "015123456789");
-        assert_eq!(normalise_name("Tomás"), "tomás");
+        // Accents and compatibility forms fold as `from:` folds them.
+        assert_eq!(normalise_name("Tomás"), "tomas");
+        assert_eq!(normalise_name("\u{FF34}oma\u{301}s"), "tomas");
+        assert_eq!(normalise_name("\u{FF0B}44 7700 900123"), "+447700900123");
+        // What opt-out lists of earlier versions hashed.
+        assert_eq!(legacy_normalise_name("  Tomás\u{A0} X"), "tomás x");
     }
 }

@@ -64,26 +64,51 @@ fn for_each_ranked(index: &OptionalIndex, max_doc: u32, mut f: impl FnMut(DocId,
     }
 }
 
-/// Names interned across segments: one id per distinct string.
+/// Names interned across segments: one id per distinct string, or per distinct key when the
+/// interner is [`keyed`](Interner::keyed).
 #[derive(Debug, Default)]
 pub struct Interner {
     ids: HashMap<String, u32>,
     pub names: Vec<String>,
+    /// What makes two names one entry; `None`: only the same string.
+    key: Option<fn(&str) -> String>,
 }
 
 impl Interner {
+    /// An interner where names with the same `key` are one entry, shown under the smallest
+    /// of their spellings (the same whatever the order of the segments).
+    pub fn keyed(key: fn(&str) -> String) -> Interner {
+        Interner {
+            key: Some(key),
+            ..Interner::default()
+        }
+    }
+
+    fn key_of(&self, name: &str) -> String {
+        match self.key {
+            Some(key) => key(name),
+            None => name.to_string(),
+        }
+    }
+
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(id) = self.ids.get(name) {
-            return *id;
+        let key = self.key_of(name);
+        if let Some(&id) = self.ids.get(&key) {
+            if let Some(shown) = self.names.get_mut(id as usize) {
+                if name < shown.as_str() {
+                    *shown = name.to_string();
+                }
+            }
+            return id;
         }
         let id = self.names.len() as u32;
-        self.ids.insert(name.to_string(), id);
+        self.ids.insert(key, id);
         self.names.push(name.to_string());
         id
     }
 
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
+        self.ids.get(&self.key_of(name)).copied()
     }
 }
 

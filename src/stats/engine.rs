@@ -50,8 +50,9 @@ fn compute_on_with_aliases(
     aliases: &[(String, String)],
 ) -> Result<Stats, UserError> {
     let readers = searcher.segment_readers();
-    let mut chats = Interner::default();
-    let mut senders = Interner::default();
+    let mut chats = Interner::keyed(|name| crate::fold::text(name).into_owned());
+    // One participant per person: the spellings `forget` and `from:` take as one name.
+    let mut senders = Interner::keyed(crate::privacy::pseudonym::normalise_name);
 
     // Every segment's chat and sender ids first: the scope's names must be known archive-wide.
     let mut segs = Vec::with_capacity(readers.len());
@@ -678,15 +679,17 @@ pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, Use
     if names.iter().any(|n| n == given) {
         return Ok(given.to_string());
     }
-    let lower = given.to_lowercase();
-    let same: Vec<&String> = names.iter().filter(|n| n.to_lowercase() == lower).collect();
-    if let [one] = same.as_slice() {
-        return Ok((*one).clone());
+    // Names compare as everywhere else (case, accents, compatibility forms folded): every
+    // spelling of one person is that person, and statistics count them together.
+    let key = crate::privacy::pseudonym::normalise_name;
+    let wanted = key(given);
+    if let Some(same) = names.iter().find(|n| key(n) == wanted) {
+        return Ok(same.clone());
     }
-    let partial: Vec<&String> = names
-        .iter()
-        .filter(|n| n.to_lowercase().contains(&lower))
-        .collect();
+    let mut partial: Vec<&String> = names.iter().filter(|n| key(n).contains(&wanted)).collect();
+    // Several spellings of one person are one match.
+    let mut people = std::collections::HashSet::new();
+    partial.retain(|n| people.insert(key(n)));
     match partial.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(
