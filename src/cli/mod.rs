@@ -205,6 +205,12 @@ pub struct ExportArgs {
     /// Write to FILE (atomically, private to you) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// CSV only: keep cells that start with =, +, -, @, TAB or CR exact. By default they get a
+    /// leading ' so that a spreadsheet shows them as text instead of running them as formulas;
+    /// use this when a program, not a spreadsheet, reads the file. (On a terminal, control
+    /// characters are always shown as visible stand-ins; to a file or pipe bytes stay exact.)
+    #[arg(long)]
+    pub no_formula_guard: bool,
 }
 
 #[derive(Debug, Args)]
