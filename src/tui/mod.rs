@@ -46,7 +46,7 @@ pub fn new_app(
     opts: &Options,
 ) -> Result<App, UserError> {
     let mut app = App::new(keymap, size);
-    let secret = crate::privacy::secret::load_or_create(&archive.dir)?;
+    let secret = crate::privacy::secret::require(&archive.dir)?;
     let names = crate::index::query::Names::from_searcher(&archive.searcher())
         .map_err(crate::index::read::err)?;
     app.pseudonyms = Pseudonyms::new(&secret, names.senders());

@@ -168,3 +168,136 @@ fn a1_csv_export_to_a_pipe_keeps_bytes_and_guards_formulas_unless_asked() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A2: a data dir that is not an archive
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[cfg(unix)]
+#[test]
+fn a2_foreign_folder_is_refused_and_no_foreign_mode_ever_changes() {
+    let env = Env::new();
+    let input = env.write(ZELDA_TXT, ZELDA.as_bytes());
+    // A folder that holds someone's things (`--data-dir ~` by mistake).
+    let home = env.path("home");
+    fs::create_dir_all(home.join("bin")).expect("mkdir");
+    let tool = home.join("bin/tool.sh");
+    fs::write(&tool, "#!/bin/sh\necho hi\n").expect("write");
+    set_mode(&tool, 0o755);
+    set_mode(&home.join("bin"), 0o755);
+    let notes = home.join("notes.txt");
+    fs::write(&notes, "mine").expect("write");
+    set_mode(&notes, 0o644);
+    set_mode(&home, 0o755);
+
+    let out = Command::new(BIN)
+        .env_remove("WHATSCOPE_DATA_DIR")
+        .arg("--data-dir")
+        .arg(&home)
+        .args(["import", s(&input)])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is not empty and holds no whatscope archive") && err.contains("hint:"),
+        "{err}"
+    );
+    assert_eq!(
+        (
+            mode(&tool),
+            mode(&home.join("bin")),
+            mode(&notes),
+            mode(&home)
+        ),
+        (0o755, 0o755, 0o644, 0o755)
+    );
+    assert!(!home.join("index").exists() && !home.join("secret.key").exists());
+
+    // A file the user keeps in a real archive's folder keeps its mode through every commit;
+    // whatscope's own files are private.
+    env.ok(&["import", s(&input)]);
+    let kept = env.data().join("run-backup.sh");
+    fs::write(&kept, "#!/bin/sh\n").expect("write");
+    set_mode(&kept, 0o755);
+    env.ok(&[
+        "import",
+        s(&env.write(HIKING_TXT, &fixture("01_android_en_gb_24h_group.txt"))),
+    ]);
+    env.ok(&["forget", "--participant", "Maya Lopez", "--yes"]);
+    assert_eq!(mode(&kept), 0o755);
+    assert_eq!(mode(&env.data().join("secret.key")), 0o600);
+    assert_eq!(mode(&env.data().join("index")), 0o700);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A3: a lost secret
+
+/// Pseudonyms as `chats --anonymize --json` lists participants.
+fn anonymized_chats(env: &Env) -> String {
+    String::from_utf8_lossy(&env.ok(&["chats", "--json", "--anonymize"]).stdout).into_owned()
+}
+
+#[test]
+fn a3_lost_secret_is_never_silently_replaced() {
+    let env = Env::archive();
+    let reunion = env.write(REUNION_TXT, &fixture("15_ios_legacy_2016_colon.txt"));
+    env.ok(&["forget", "--participant", "Jonas Becker", "--yes"]);
+    let before = anonymized_chats(&env);
+    let secret = env.data().join("secret.key");
+    fs::remove_file(&secret).expect("rm secret");
+
+    // Every command that needs the secret refuses, and none makes a new one.
+    for args in [
+        &["search", "hello", "--anonymize"][..],
+        &["chats", "--anonymize"],
+        &["stats", "--anonymize"],
+        &["log", "--chat", "Hiking", "--anonymize"],
+        &["export", "--anonymize"],
+        &["export", "--participant", "Maya Lopez"],
+        &["forget", "--participant", "Rita Alves", "--yes"],
+        &["forget", "--undo", "Jonas Becker", "--yes"],
+        &["import", s(&reunion)],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", describe(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("lost its secret (secret.key)")
+                && err.contains("hint:")
+                && err.contains("whatscope secret reset --yes"),
+            "{args:?}: {err}"
+        );
+        assert!(!secret.exists(), "{args:?} made a new secret");
+    }
+    // What needs no secret still works.
+    env.ok(&["search", "hello"]);
+
+    // The explicit way on: asks, says what it costs.
+    let asked = env.run(&["secret", "reset"]);
+    assert_eq!(asked.status.code(), Some(1), "{}", describe(&asked));
+    assert!(!secret.exists());
+    let done = env.ok(&["secret", "reset", "--yes"]);
+    let said = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        said.contains("every pseudonym has changed") && said.contains("forget those people again"),
+        "{said}"
+    );
+    assert!(secret.exists());
+    assert_ne!(anonymized_chats(&env), before, "new secret, new pseudonyms");
+}
+
+#[test]
+fn a3_a_new_archive_gets_its_secret_when_it_is_made() {
+    let env = Env::new();
+    env.ok(&["import", s(&env.write(ZELDA_TXT, ZELDA.as_bytes()))]);
+    assert!(env.data().join("secret.key").exists());
+    let out = Env::new().run(&["secret", "reset", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no archive"));
+}
