@@ -432,11 +432,17 @@ impl Builder {
 fn sanitize(s: &str, mode: Mode, cap: usize, mut ranges: Option<&mut Vec<Range<usize>>>) -> String {
     let track = ranges.is_some();
     let mut cur = Cow::Borrowed(s);
-    if let Some((out, map)) = map_chars(&cur, mode, track) {
-        carry(&mut ranges, map.as_ref());
-        cur = Cow::Owned(out);
-    }
-    if let Some((out, map)) = drop_lone_zwjs(&cur, track) {
+    // Stages 1 and 1b until neither changes anything: a ZWJ removed can leave two Prepend
+    // chars side by side or another ZWJ at a grapheme's start. Each round removes a char,
+    // so this ends.
+    loop {
+        if let Some((out, map)) = map_chars(&cur, mode, track) {
+            carry(&mut ranges, map.as_ref());
+            cur = Cow::Owned(out);
+        }
+        let Some((out, map)) = drop_lone_zwjs(&cur, track) else {
+            break;
+        };
         carry(&mut ranges, map.as_ref());
         cur = Cow::Owned(out);
     }
@@ -1056,6 +1062,41 @@ mod tests {
         let (out, r) = to_display_with_ranges(&long, Mode::OneLine, &[4500..4510, 10..20]);
         assert!(r[0].is_empty() && r[0].start == 4081);
         assert_eq!(&out[r[1].clone()], "qqqqqqqqqq");
+    }
+
+    #[test]
+    fn lone_zwj_removed_emoji_and_conjunct_zwj_kept() {
+        for (raw, shown) in [
+            ("Ann\u{200D}", "Ann"),
+            ("pass\u{200D}word", "password"),
+            ("\u{200D}lead", "lead"),
+            ("a\u{200D}\u{200D}b", "ab"),
+            ("x\u{200D}\u{1F52C}", "x\u{1F52C}"),
+            ("\u{1F469}\u{200D}", "\u{1F469}"),
+            // Two ZWJs join nothing (Unicode: a ZWJ only joins after a pictograph).
+            ("\u{1F469}\u{200D}\u{200D}\u{1F52C}", "\u{1F469}\u{1F52C}"),
+        ] {
+            assert_eq!(to_display(raw, Mode::OneLine), shown, "{raw:?}");
+            assert_eq!(
+                to_display(shown, Mode::OneLine),
+                shown,
+                "fixed point of {raw:?}"
+            );
+        }
+        for kept in [
+            "\u{1F469}\u{200D}\u{1F52C}",
+            "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+            "\u{0915}\u{094D}\u{200D}\u{0937}",
+        ] {
+            assert!(is_borrowed(to_display(kept, Mode::OneLine)), "{kept:?}");
+        }
+        // A long ZWJ chain cut at the byte cap never ends in a ZWJ.
+        let chain = ["\u{1F469}"; 20].join("\u{200D}");
+        let once = to_display(&chain, Mode::OneLine).into_owned();
+        assert!(!once.ends_with('\u{200D}'), "{once:?}");
+        assert_eq!(to_display(&once, Mode::OneLine), once);
+        let (out, ranges) = to_display_with_ranges("ab\u{200D}cd", Mode::OneLine, &[2..6, 2..5]);
+        assert_eq!((out.as_str(), ranges), ("abcd", vec![2..3, 2..2]));
     }
 
     #[test]

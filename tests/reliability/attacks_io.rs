@@ -4,7 +4,10 @@
 //! leftovers and endless inputs (A10); and issue 12's chats that must never merge.
 
 use crate::privacy_common::*;
+use serde_json::Value;
 use std::fs;
+use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// An export whose texts, sender and chat name hold what a terminal would obey: OSC 52
@@ -300,4 +303,404 @@ fn a3_a_new_archive_gets_its_secret_when_it_is_made() {
     let out = Env::new().run(&["secret", "reset", "--yes"]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no archive"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A6: folders never hang and never skip silently
+
+/// Waits for a whatscope that must not hang; kills it and fails after a minute (a hang, not
+/// a slow run: these commands take milliseconds).
+fn wait_or_fail(mut child: std::process::Child, what: &str) -> std::process::Output {
+    for _ in 0..600 {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("{what}: whatscope hangs");
+}
+
+fn spawn(env: &Env, args: &[&str]) -> std::process::Child {
+    env.cmd()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
+}
+
+#[cfg(unix)]
+#[test]
+fn a6_fifo_is_skipped_in_a_folder_and_refused_as_a_path_never_opened() {
+    let env = Env::new();
+    let export = env.write(ZELDA_TXT, ZELDA.as_bytes());
+    let fifo = env.path("in/x.txt");
+    mkfifo(&fifo);
+    let folder = env.path("in");
+
+    let out = wait_or_fail(spawn(&env, &["import", s(&folder), "--json"]), "folder");
+    assert!(out.status.success(), "{}", describe(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["added"], 8, "{report}");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("x.txt: skipped: not a file but a FIFO"),
+        "{report}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("warning: "),
+        "{}",
+        describe(&out)
+    );
+    let _ = export;
+
+    let out = wait_or_fail(spawn(&env, &["import", s(&fifo)]), "path");
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("x.txt: not a file but a FIFO") && err.contains("hint:"),
+        "{err}"
+    );
+}
+
+/// Whether `uid` exists in this process's user namespace (`/proc/self/uid_map`).
+#[cfg(unix)]
+fn uid_is_mapped(uid: u32) -> bool {
+    let Ok(map) = fs::read_to_string("/proc/self/uid_map") else {
+        return true;
+    };
+    map.lines().any(|line| {
+        let f: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        f.len() == 3 && (f[0]..f[0] + f[2]).contains(&u64::from(uid))
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn a6_unreadable_subfolder_is_skipped_with_a_warning() {
+    use std::os::unix::process::CommandExt;
+    const NOBODY: u32 = 65534;
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root && !uid_is_mapped(NOBODY) {
+        // Inside `unshare -r` only root exists, and root reads every folder.
+        eprintln!("skipped: a6 needs uid {NOBODY}, which this user namespace does not map");
+        return;
+    }
+    let env = Env::new();
+    env.write(ZELDA_TXT, ZELDA.as_bytes());
+    let locked = env.path("in/locked");
+    fs::create_dir_all(&locked).expect("mkdir");
+    fs::write(locked.join("secret chat.txt"), ZELDA).expect("write");
+    if root {
+        // `nobody` may walk and write the temp folder, but not read `locked`.
+        for p in [env.tmp.path(), &env.path("in")] {
+            set_mode(p, 0o777);
+        }
+        set_mode(&env.path(&format!("in/{ZELDA_TXT}")), 0o644);
+        set_mode(&locked, 0o700);
+    } else {
+        set_mode(&locked, 0o000);
+    }
+    let mut cmd = env.cmd();
+    if root {
+        cmd.uid(NOBODY).gid(NOBODY);
+    }
+    let out = cmd
+        .args(["import", s(&env.path("in")), "--json"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    set_mode(&locked, 0o700);
+    assert!(out.status.success(), "{}", describe(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("locked: skipped: cannot read the folder"),
+        "{report}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("locked: skipped"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(report["added"], 8, "{report}");
+}
+
+#[test]
+fn a6_folder_without_exports_fails_and_leaves_no_archive() {
+    let env = Env::new();
+    let empty = env.path("in/nothing here");
+    fs::create_dir_all(&empty).expect("mkdir");
+    fs::write(empty.join("notes.md"), "not an export").expect("write");
+    let out = env.run(&["import", s(&empty)]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("no chat exports found in {}", s(&empty))) && err.contains("hint:"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("imported 0"));
+    assert!(!env.data().exists(), "a failed import made a data dir");
+
+    // Beside a folder that has one, the empty folder is a warning.
+    let export = env.write(ZELDA_TXT, ZELDA.as_bytes());
+    let out = env.ok(&["import", s(&empty), s(&export)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: no chat exports found in"));
+}
+
+#[test]
+fn a6_missing_path_is_named_in_the_error_and_the_json_and_leaves_no_archive() {
+    let env = Env::new();
+    let missing = env.path("no/such/file.txt");
+    let out = env.run(&["import", s(&missing), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["files"][0]["path"], s(&missing), "{report}");
+    assert!(report["files"][0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains(s(&missing))));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("error: {}", s(&missing))));
+    assert!(!env.data().exists(), "a failed import made a data dir");
+    // Nor does a data dir whose parents did not exist stay behind.
+    let deep = env.path("a/b/data");
+    let out = Command::new(BIN)
+        .env_remove("WHATSCOPE_DATA_DIR")
+        .arg("--data-dir")
+        .arg(&deep)
+        .args(["import", s(&missing)])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!env.path("a").exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// A10: invisible leftovers
+
+/// ZWJs in `text` that join nothing: not between two non-ASCII, non-space chars.
+fn lone_zwjs(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let joins = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
+    (0..chars.len())
+        .filter(|&i| chars[i] == '\u{200D}')
+        .filter(|&i| !(i > 0 && joins(chars.get(i - 1)) && joins(chars.get(i + 1))))
+        .count()
+}
+
+#[test]
+fn a10_lone_zwj_never_reaches_plain_cli_output() {
+    let env = Env::new();
+    let export = "05/01/2024, 10:00 - Ann\u{200D}: pass\u{200D}word and \u{200D}lead trail\u{200D} \u{1F469}\u{200D}\u{1F52C} lab\n\
+                  05/01/2024, 10:01 - Bob: \u{200D}\u{200D} ok \u{1F469}\u{200D}\u{1F52C}\n";
+    let path = env.write("WhatsApp Chat with Ann.txt", export.as_bytes());
+    env.ok(&["import", s(&path)]);
+    let mut shown = String::new();
+    for args in [
+        &["log", "--chat", "Ann"][..],
+        &["stats"],
+        &["stats", "--chat", "Ann"],
+        &["search", "lab"],
+        &["chats"],
+    ] {
+        let out = String::from_utf8_lossy(&env.ok(args).stdout).into_owned();
+        assert_eq!(lone_zwjs(&out), 0, "{args:?}: {out:?}");
+        shown.push_str(&out);
+    }
+    // The ZWJ of an emoji sequence stays: the emoji is shown whole.
+    assert!(shown.contains("\u{1F469}\u{200D}\u{1F52C}"), "{shown}");
+    assert!(shown.contains("password"), "{shown}");
+    // JSON keeps the stored text exactly.
+    let json = env.ndjson(&["log", "--chat", "Ann", "--json"]);
+    assert!(json[0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("pass\u{200D}word")));
+}
+
+/// A source of random bytes that never ends (a xorshift generator).
+fn noise_chunk(state: &mut u64, buf: &mut [u8]) {
+    for b in buf.iter_mut() {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *b = (*state >> 24) as u8;
+    }
+}
+
+#[test]
+fn a10_endless_random_stdin_is_refused_after_a_bounded_read() {
+    let env = Env::new();
+    let mut child = env
+        .cmd()
+        .args(["import", "-", "--chat", "Noise"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Writes until whatscope stops reading (the pipe breaks); at most 64 MiB.
+    let writer = std::thread::spawn(move || {
+        let mut written = 0u64;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut buf = vec![0u8; 16 << 10];
+        while written < 64 << 20 {
+            noise_chunk(&mut state, &mut buf);
+            if stdin.write_all(&buf).is_err() {
+                break;
+            }
+            written += buf.len() as u64;
+        }
+        written
+    });
+    let out = wait_or_fail(child, "random stdin");
+    let written = writer.join().expect("writer");
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("stdin: this is binary data"), "{err}");
+    // The 64 KiB sample plus what the pipe holds: nowhere near the 256 MiB text limit.
+    assert!(written < 1 << 20, "{written} bytes were taken from stdin");
+}
+
+#[test]
+fn a10_dev_urandom_as_a_path_is_refused_as_binary_not_read_to_the_limit() {
+    if !Path::new("/dev/urandom").exists() {
+        eprintln!("skipped: no /dev/urandom here");
+        return;
+    }
+    let env = Env::new();
+    for args in [
+        &["import", "/dev/urandom", "--chat", "Noise"][..],
+        &["parse", "/dev/urandom"],
+    ] {
+        let out = wait_or_fail(spawn(&env, args), "/dev/urandom");
+        assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("/dev/urandom: this is binary data") && !err.contains("--max-text-mib"),
+            "{err}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12, point 6: two different chats are never merged under one made-up name
+
+const CHAT_A: &str = "05/01/2024, 10:00 - Ann: first chat\n05/01/2024, 10:01 - Bob: yes\n";
+const CHAT_B: &str = "06/01/2024, 11:00 - Cy: second chat\n06/01/2024, 11:01 - Di: right\n";
+
+fn chats_by_name(env: &Env) -> Vec<(String, u64)> {
+    env.json(&["chats", "--json"])
+        .as_array()
+        .expect("chats")
+        .iter()
+        .map(|c| {
+            (
+                c["chat"].as_str().expect("chat").to_string(),
+                c["messages"].as_u64().expect("messages"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bare_chat_txt_files_in_two_folders_stay_two_chats_named_after_their_folders() {
+    let env = Env::new();
+    let family = env.path("in/Family");
+    let work = env.path("in/WhatsApp Chat - Work");
+    for (dir, text) in [(&family, CHAT_A), (&work, CHAT_B)] {
+        fs::create_dir_all(dir).expect("mkdir");
+        fs::write(dir.join("_chat.txt"), text).expect("write");
+    }
+    let report = env.json(&["import", s(&env.path("in")), "--json"]);
+    let from: Vec<(&str, &str)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["chat"].as_str().expect("chat"),
+                f["chat_name_from"].as_str().expect("from"),
+            )
+        })
+        .collect();
+    assert_eq!(from, [("Family", "folder"), ("Work", "folder")], "{report}");
+    assert_eq!(
+        chats_by_name(&env),
+        [("Family".to_string(), 2), ("Work".to_string(), 2)]
+    );
+    // The text report says it too.
+    let again = env.ok(&["import", s(&family.join("_chat.txt"))]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("chat: Family (from the folder name)"));
+}
+
+#[test]
+fn stdin_without_a_chat_name_is_refused_rather_than_merged() {
+    let env = Env::new();
+    let first = env.write("WhatsApp Chat with Ann.txt", CHAT_A.as_bytes());
+    let r = env.json(&["import", s(&first), "--json"]);
+    assert_eq!(r["files"][0]["chat_name_from"], "file name", "{r}");
+    let feed = |args: &[&str]| {
+        let mut child = env
+            .cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(CHAT_B.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("output")
+    };
+    let out = feed(&["import", "-"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stdin: no chat name") && err.contains("--chat NAME"),
+        "{err}"
+    );
+    assert_eq!(chats_by_name(&env), [("Ann".to_string(), 2)]);
+
+    let out = feed(&["import", "-", "--chat", "Cy and Di", "--json"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(r["files"][0]["chat_name_from"], "--chat", "{r}");
+
+    // A zip is named after itself; an iOS `_chat.txt` in a folder named for nothing
+    // (`Downloads`) after the chat the export attributes its notice to.
+    let zip = env.path("in/19_ios_zip_with_media.zip");
+    fs::write(&zip, fixture("19_ios_zip_with_media.zip")).expect("write");
+    let r = env.json(&["import", s(&zip), "--json"]);
+    assert_eq!(r["files"][0]["chat_name_from"], "zip", "{r}");
+    let downloads = env.path("in/Downloads");
+    fs::create_dir_all(&downloads).expect("mkdir");
+    fs::write(
+        downloads.join("_chat.txt"),
+        fixture("04_ios_en_us_12h_nnbsp_2024.txt"),
+    )
+    .expect("write");
+    let r = env.json(&["import", s(&downloads.join("_chat.txt")), "--json"]);
+    assert_eq!(
+        (&r["files"][0]["chat"], &r["files"][0]["chat_name_from"]),
+        (&Value::from("Book Club 📚"), &Value::from("attributed")),
+        "{r}"
+    );
 }
