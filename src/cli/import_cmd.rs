@@ -51,8 +51,22 @@ fn first_missing_ancestor(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Removes an archive this import created and saved nothing into: whatscope's own entries,
-/// then each folder it made, up to `made_from`, while empty.
+/// then each folder it made, up to `made_from`, while empty. Not while another whatscope
+/// is writing to it, nor once it holds anything (two first imports at once: the other one
+/// goes on).
 fn discard_new_archive(dir: &Path, made_from: Option<&Path>) {
+    let Ok(archive) = Archive::open(dir) else {
+        return;
+    };
+    let idle = writer::wait_for_writer(&archive, std::time::Duration::ZERO);
+    let Ok(Some(lock)) = idle else {
+        return;
+    };
+    if archive.searcher().num_docs() > 0 {
+        return;
+    }
+    drop(lock);
+    drop(archive);
     for entry in crate::privacy::purge::entries(dir) {
         let _ = if entry.is_dir() {
             std::fs::remove_dir_all(&entry)

@@ -58,6 +58,8 @@ pub fn new_app(
 /// Runs the TUI on an archive until the user quits.
 pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
     let (keymap, problems) = Keymap::load(Keymap::config_path().as_deref());
+    // The anonymized view needs the secret: say so before the screen is taken over.
+    crate::privacy::secret::require(&archive.dir)?;
     let mut term = terminal::Terminal::enter()?;
     let size = term.size();
     let mut app = new_app(&archive, keymap, size, &opts)?;
