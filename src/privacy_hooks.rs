@@ -13,22 +13,13 @@ pub type SenderFilter = Box<dyn Fn(&str) -> bool>;
 /// A predicate telling whether a sender has opted out and must not be imported.
 pub fn opted_out(archive: &Archive) -> Result<SenderFilter, UserError> {
     let list = OptOut::load(&archive.dir)?;
+    // The secret is made with the archive (SPEC §6). Without it, the opt-out hashes match
+    // nobody (importing would bring back everyone who asked to be forgotten) and every
+    // pseudonym would change: the import refuses rather than make a new one.
+    let secret = crate::privacy::secret::require(&archive.dir)?;
     if list.is_empty() {
-        // The secret is made with the archive (SPEC §6): pseudonyms never wait for it.
-        crate::privacy::secret::load_or_create(&archive.dir)?;
         return Ok(Box::new(|_| false));
     }
-    let Some(secret) = crate::privacy::secret::load(&archive.dir)? else {
-        // Hashes without their key match nobody: importing now would bring back everyone
-        // who asked to be forgotten.
-        return Err(UserError::new(format!(
-            "{}: the archive has an opt-out list but its secret (secret.key) is missing",
-            archive.dir.display()
-        ))
-        .hint(
-            "restore secret.key from a backup; without it, forgotten people cannot be recognised",
-        ));
-    };
     // One keyed hash per distinct sender, not per message.
     let seen: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
     Ok(Box::new(move |sender: &str| {

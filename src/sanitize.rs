@@ -80,9 +80,12 @@ const C0_STAND_INS: [&str; 32] = [
 /// * Invisible format characters → removed: U+00AD, U+180E, U+200B, U+2060–U+2065,
 ///   U+206A–U+206F, U+FEFF, U+FFF0–U+FFFB, U+13430–U+1343F, U+1BCA0–U+1BCA3, U+1D173–U+1D17A,
 ///   tags and other ignorables U+E0000–U+E00FF and U+E01F0–U+E0FFF. Subdivision flags
-///   (🏴 + tags) therefore show as a plain 🏴. Kept on purpose: ZWJ U+200D and VS16 U+FE0F
-///   (emoji sequences), ZWNJ U+200C (Persian and Indic spelling); none of them can reorder or
-///   control anything.
+///   (🏴 + tags) therefore show as a plain 🏴. Kept on purpose: ZWJ U+200D inside a
+///   grapheme, joining a visible char to what is before it (emoji sequences such as `👩‍🔬`,
+///   Indic conjuncts), VS16 U+FE0F (emoji), ZWNJ U+200C (Persian and Indic spelling); none of
+///   them can reorder or control anything. A ZWJ that joins nothing (at a grapheme's start or
+///   end, or before only zero-width chars) is removed: terminals disagree on drawing it, which
+///   shifts the columns after it.
 /// * A run of Prepend chars (U+0600–U+0605 and the like, which join whatever follows) keeps
 ///   only its first, so a grapheme can always be cut after its base.
 ///
@@ -322,6 +325,7 @@ fn is_clean_unicode(s: &str, mode: Mode, cap: usize) -> bool {
             || !g.chars().all(|c| is_kept(c, mode))
             || !grapheme_within_caps(g)
             || has_prepend_pair(g)
+            || has_lone_zwj(g)
         {
             return false;
         }
@@ -428,7 +432,17 @@ impl Builder {
 fn sanitize(s: &str, mode: Mode, cap: usize, mut ranges: Option<&mut Vec<Range<usize>>>) -> String {
     let track = ranges.is_some();
     let mut cur = Cow::Borrowed(s);
-    if let Some((out, map)) = map_chars(&cur, mode, track) {
+    // Stages 1 and 1b until neither changes anything: a ZWJ removed can leave two Prepend
+    // chars side by side or another ZWJ at a grapheme's start. Each round removes a char,
+    // so this ends.
+    loop {
+        if let Some((out, map)) = map_chars(&cur, mode, track) {
+            carry(&mut ranges, map.as_ref());
+            cur = Cow::Owned(out);
+        }
+        let Some((out, map)) = drop_lone_zwjs(&cur, track) else {
+            break;
+        };
         carry(&mut ranges, map.as_ref());
         cur = Cow::Owned(out);
     }
@@ -475,6 +489,52 @@ fn map_chars(s: &str, mode: Mode, track: bool) -> Option<(String, Option<OffsetM
             Edit::Put(text) => {
                 after_prepend = false;
                 b.push(a, a + c.len_utf8(), text);
+            }
+        }
+    }
+    Some(b.finish(s.len()))
+}
+
+/// Whether the ZWJ at char `k` of a grapheme whose next char is `next` joins nothing: it
+/// starts or ends its grapheme, or only zero-width chars follow it. Such a ZWJ outside an
+/// emoji sequence (or an Indic conjunct) is drawn by some terminals and not by others, so
+/// the columns after it shift (issue 13 A10); inside `👩‍🔬` it is structure and stays.
+fn zwj_is_lone(k: usize, next: Option<char>) -> bool {
+    k == 0 || next.is_none_or(|n| n.width().unwrap_or(0) == 0)
+}
+
+/// Whether the grapheme `g` holds a ZWJ that joins nothing (see [`zwj_is_lone`]).
+fn has_lone_zwj(g: &str) -> bool {
+    if !g.contains(ZWJ) {
+        return false;
+    }
+    let mut chars = g.chars().enumerate().peekable();
+    while let Some((k, c)) = chars.next() {
+        if c == ZWJ && zwj_is_lone(k, chars.peek().map(|&(_, n)| n)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Stage 1b: ZWJs that join nothing removed, on stage 1's output (so chars removed there
+/// cannot hide a ZWJ's neighbour). `None` when there is none.
+fn drop_lone_zwjs(s: &str, track: bool) -> Option<(String, Option<OffsetMap>)> {
+    if !s.contains(ZWJ) || !s.graphemes(true).any(has_lone_zwj) {
+        return None;
+    }
+    let mut b = Builder::new(s.len(), track);
+    for (off, g) in s.grapheme_indices(true) {
+        if !has_lone_zwj(g) {
+            b.push_str_at(off, g);
+            continue;
+        }
+        let mut chars = g.char_indices().enumerate().peekable();
+        while let Some((k, (at, c))) = chars.next() {
+            if c == ZWJ && zwj_is_lone(k, chars.peek().map(|&(_, (_, n))| n)) {
+                b.drop_char(off + at, c);
+            } else {
+                b.push_char(off + at, c);
             }
         }
     }
@@ -540,26 +600,49 @@ fn cap_graphemes(s: &str, track: bool) -> (String, Option<OffsetMap>, usize) {
 /// is dropped. Stage 1 leaves at most one Prepend char before a base, so the kept prefix always
 /// includes the base.
 fn push_capped(b: &mut Builder, g: &str, at: usize) {
-    let mut marks = 0usize;
-    let mut bytes = 0usize;
-    let mut full = false;
+    let keep = capped_char_count(g);
     for (i, (off, c)) in g.char_indices().enumerate() {
-        if i > 0 && !full {
-            let mark = is_mark(c);
-            full = (mark && marks >= MAX_MARKS_PER_GRAPHEME)
-                || bytes + c.len_utf8() > MAX_GRAPHEME_BYTES;
-            marks += usize::from(mark);
-        }
-        if full {
+        if i >= keep {
             if !b.tracking() {
                 return;
             }
             b.drop_char(at + off, c);
         } else {
-            bytes += c.len_utf8();
             b.push_char(at + off, c);
         }
     }
+}
+
+/// How many chars of the grapheme `g` [`push_capped`] keeps: up to the mark and byte caps,
+/// and never a ZWJ that the cut leaves joining nothing (see [`zwj_is_lone`]), so that the
+/// result is a fixed point.
+fn capped_char_count(g: &str) -> usize {
+    let (mut marks, mut bytes) = (0usize, 0usize);
+    let mut keep = 0usize;
+    let mut last_visible = 0usize;
+    for (i, c) in g.chars().enumerate() {
+        if i > 0 {
+            let mark = is_mark(c);
+            if (mark && marks >= MAX_MARKS_PER_GRAPHEME)
+                || bytes + c.len_utf8() > MAX_GRAPHEME_BYTES
+            {
+                break;
+            }
+            marks += usize::from(mark);
+        }
+        bytes += c.len_utf8();
+        keep = i + 1;
+        if c.width().unwrap_or(0) > 0 {
+            last_visible = i;
+        }
+    }
+    // A ZWJ after the last visible char kept would join nothing once the rest is cut.
+    g.chars()
+        .enumerate()
+        .take(keep)
+        .skip(last_visible + 1)
+        .find(|&(_, c)| c == ZWJ)
+        .map_or(keep, |(i, _)| i)
 }
 
 /// Whether `c` right after the grapheme `g` extends it. Boundary rules look back no further than
@@ -979,6 +1062,41 @@ mod tests {
         let (out, r) = to_display_with_ranges(&long, Mode::OneLine, &[4500..4510, 10..20]);
         assert!(r[0].is_empty() && r[0].start == 4081);
         assert_eq!(&out[r[1].clone()], "qqqqqqqqqq");
+    }
+
+    #[test]
+    fn lone_zwj_removed_emoji_and_conjunct_zwj_kept() {
+        for (raw, shown) in [
+            ("Ann\u{200D}", "Ann"),
+            ("pass\u{200D}word", "password"),
+            ("\u{200D}lead", "lead"),
+            ("a\u{200D}\u{200D}b", "ab"),
+            ("x\u{200D}\u{1F52C}", "x\u{1F52C}"),
+            ("\u{1F469}\u{200D}", "\u{1F469}"),
+            // Two ZWJs join nothing (Unicode: a ZWJ only joins after a pictograph).
+            ("\u{1F469}\u{200D}\u{200D}\u{1F52C}", "\u{1F469}\u{1F52C}"),
+        ] {
+            assert_eq!(to_display(raw, Mode::OneLine), shown, "{raw:?}");
+            assert_eq!(
+                to_display(shown, Mode::OneLine),
+                shown,
+                "fixed point of {raw:?}"
+            );
+        }
+        for kept in [
+            "\u{1F469}\u{200D}\u{1F52C}",
+            "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+            "\u{0915}\u{094D}\u{200D}\u{0937}",
+        ] {
+            assert!(is_borrowed(to_display(kept, Mode::OneLine)), "{kept:?}");
+        }
+        // A long ZWJ chain cut at the byte cap never ends in a ZWJ.
+        let chain = ["\u{1F469}"; 20].join("\u{200D}");
+        let once = to_display(&chain, Mode::OneLine).into_owned();
+        assert!(!once.ends_with('\u{200D}'), "{once:?}");
+        assert_eq!(to_display(&once, Mode::OneLine), once);
+        let (out, ranges) = to_display_with_ranges("ab\u{200D}cd", Mode::OneLine, &[2..6, 2..5]);
+        assert_eq!((out.as_str(), ranges), ("abcd", vec![2..3, 2..2]));
     }
 
     #[test]

@@ -707,3 +707,38 @@ proptest! {
         }
     }
 }
+
+/// Issue 13 A10: a ZWJ that joins nothing (after a name, inside a word) is drawn by some
+/// terminals and not others, shifting every column after it; it never reaches a stats row
+/// or a conversation line. The ZWJ inside an emoji sequence stays.
+#[test]
+fn a10_lone_zwj_never_reaches_the_tui_stats_rows() {
+    let export = "05/01/2024, 10:00 - Ann\u{200D}: pass\u{200D}word \u{200D}lead \u{1F469}\u{200D}\u{1F52C}\n\
+                  05/01/2024, 10:01 - Bob: trail\u{200D} ok \u{1F469}\u{200D}\u{1F52C}\n\
+                  05/01/2024, 10:02 - Ann\u{200D}: again \u{1F469}\u{200D}\u{1F52C}\n";
+    let (w, hgt) = (120, 40);
+    let mut h = Harness::from_exports(&[("WhatsApp Chat with Ann.txt", export)], None, (w, hgt));
+    h.open_chat("Ann");
+    let conversation = check(&h.app, w, hgt, "conversation with lone ZWJs");
+    key(&mut h, KeyCode::Char('s'));
+    assert!(h.app.stats.stats.is_some(), "stats computed");
+    let mut screens = conversation;
+    for step in 0..4 {
+        screens.push_str(&check(&h.app, w, hgt, &format!("stats page {step}")));
+        key(&mut h, KeyCode::PageDown);
+    }
+    let chars: Vec<char> = screens.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '\u{200D}' {
+            let around = |j: Option<&char>| j.is_some_and(|c| !c.is_ascii() && !c.is_whitespace());
+            assert!(
+                i > 0 && around(chars.get(i - 1)) && around(chars.get(i + 1)),
+                "a lone ZWJ on screen: {:?}",
+                chars[i.saturating_sub(10)..(i + 10).min(chars.len())]
+                    .iter()
+                    .collect::<String>()
+            );
+        }
+    }
+    assert!(screens.contains("Ann "), "{screens}");
+}

@@ -5,10 +5,10 @@ use super::{ExportArgs, GlobalArgs};
 use crate::error::UserError;
 use crate::index::archive::{data_dir, Archive};
 use crate::privacy::export::{
-    export, summary_path, write_summary_line, AtomicFile, ExportOptions, Format,
+    export, summary_path, write_summary_line, AtomicFile, CsvCells, ExportOptions, Format,
 };
 use crate::sanitize::{to_display, Mode};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
     let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
@@ -18,7 +18,19 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
         participant: args.participant.clone(),
         query: args.query.clone(),
         anonymize: global.anonymize,
+        cells: CsvCells {
+            formula_guard: !args.no_formula_guard,
+            // Only a terminal interprets control characters; a file or pipe gets exact bytes.
+            for_terminal: args.output.is_none() && std::io::stdout().is_terminal(),
+        },
     };
+    if args.no_formula_guard && args.format != Format::Csv {
+        return Err(
+            UserError::new("--no-formula-guard applies to --format csv only")
+                .hint("NDJSON keeps every text exact already; drop --no-formula-guard")
+                .into(),
+        );
+    }
     if args.participant.is_some() && args.output.is_none() && args.format == Format::Csv {
         return Err(UserError::new(
             "export --participant --format csv needs --output FILE",

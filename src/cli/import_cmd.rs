@@ -8,6 +8,7 @@ use crate::output::write_json_line;
 use crate::sanitize::{to_display, Mode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 struct Bar(ProgressBar);
 
@@ -25,14 +26,84 @@ impl Progress for Bar {
 
 pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let dir = data_dir(global.data_dir.as_deref())?;
+    let new_archive = !Archive::exists(&dir);
+    let made_from = first_missing_ancestor(&dir);
     let archive = Archive::open_or_create(&dir)?;
+    let (result, saved) = import_and_report(&archive, args);
+    if new_archive && !saved && result.is_err() {
+        // A failed first import leaves no archive behind (issue 13 A6).
+        drop(archive);
+        discard_new_archive(&dir, made_from.as_deref());
+    }
+    result
+}
+
+/// The topmost folder of `dir`'s path that does not exist yet (the first one creating the
+/// archive makes); `None` when `dir` exists.
+fn first_missing_ancestor(dir: &Path) -> Option<PathBuf> {
+    let mut missing = None;
+    let mut at = Some(dir);
+    while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing = Some(d.to_path_buf());
+        at = d.parent();
+    }
+    missing
+}
+
+/// Removes an archive this import created and saved nothing into: whatscope's own entries,
+/// then each folder it made, up to `made_from`, while empty. Not while another whatscope
+/// is writing to it, nor once it holds anything (two first imports at once: the other one
+/// goes on).
+fn discard_new_archive(dir: &Path, made_from: Option<&Path>) {
+    let Ok(archive) = Archive::open(dir) else {
+        return;
+    };
+    let idle = writer::wait_for_writer(&archive, std::time::Duration::ZERO);
+    let Ok(Some(lock)) = idle else {
+        return;
+    };
+    if archive.searcher().num_docs() > 0 {
+        return;
+    }
+    drop(lock);
+    drop(archive);
+    for entry in crate::privacy::purge::entries(dir) {
+        let _ = if entry.is_dir() {
+            std::fs::remove_dir_all(&entry)
+        } else {
+            std::fs::remove_file(&entry)
+        };
+    }
+    let Some(top) = made_from else {
+        return;
+    };
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        if std::fs::remove_dir(d).is_err() || d == top {
+            return;
+        }
+        at = d.parent();
+    }
+}
+
+/// Imports and prints the report; also says whether any file went into the archive.
+fn import_and_report(archive: &Archive, args: &ImportArgs) -> (anyhow::Result<()>, bool) {
+    let report = match import(archive, args) {
+        Ok(report) => report,
+        Err(e) => return (Err(e), false),
+    };
+    let saved = report.files.iter().any(|f| f.error.is_none());
+    (finish(&report, args), saved)
+}
+
+fn import(archive: &Archive, args: &ImportArgs) -> anyhow::Result<ImportReport> {
     let opts = ImportOptions {
         chat: args.read.chat.clone(),
         parse: args.read.parse_options(),
         limits: args.read.limits(),
         max_message_bytes: usize::try_from(args.max_message_kib << 10).unwrap_or(usize::MAX),
     };
-    let skip = crate::privacy_hooks::opted_out(&archive)?;
+    let skip = crate::privacy_hooks::opted_out(archive)?;
     let bar = if io::stderr().is_terminal() && !args.json {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
@@ -48,20 +119,45 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<()> {
         Some(b) => b,
         None => &(),
     };
-    let report = writer::import(&archive, &args.paths, &opts, &*skip, progress)?;
+    let report = writer::import(archive, &args.paths, &opts, &*skip, progress)?;
     if let Some(b) = &bar {
         b.0.finish_and_clear();
     }
+    Ok(report)
+}
 
+/// Prints the report and warnings; an error when a file failed or nothing was found.
+fn finish(report: &ImportReport, args: &ImportArgs) -> anyhow::Result<()> {
     let mut out = super::stdout();
     if args.json {
-        write_json_line(&mut out, &report)?;
+        write_json_line(&mut out, report)?;
     } else {
-        print_report(&mut out, &report)?;
+        print_report(&mut out, report)?;
     }
+    out.flush()?;
+    super::warn(&report.warnings);
     for f in &report.files {
         super::warn(&f.warnings);
     }
+    if report.files.is_empty() {
+        let searched: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| to_display(&p.display().to_string(), Mode::OneLine).into_owned())
+            .collect();
+        return Err(crate::error::UserError::new(format!(
+            "no chat exports found in {}",
+            searched.join(", ")
+        ))
+        .hint("whatscope imports the .txt or .zip files of WhatsApp's \"Export chat\" (folders are searched for them)")
+        .into());
+    }
+    let empty: Vec<String> = report
+        .no_exports_in
+        .iter()
+        .map(|d| format!("no chat exports found in {d}"))
+        .collect();
+    super::warn(&empty);
     let failed: Vec<&crate::index::writer::FileReport> =
         report.files.iter().filter(|f| f.error.is_some()).collect();
     match failed.as_slice() {
@@ -89,8 +185,9 @@ fn print_report(out: &mut impl Write, report: &ImportReport) -> io::Result<()> {
         }
         writeln!(
             out,
-            "{path}\n  chat: {}\n  format: {} (date order {}: {})\n  {} messages: {} added, {} already in the archive{}",
+            "{path}\n  chat: {} ({})\n  format: {} (date order {}: {})\n  {} messages: {} added, {} already in the archive{}",
             to_display(&f.chat, Mode::OneLine),
+            f.chat_name_from.map_or("", |from| from.describe()),
             f.format,
             f.date_order,
             f.date_order_reason,
@@ -110,6 +207,10 @@ fn print_report(out: &mut impl Write, report: &ImportReport) -> io::Result<()> {
                 crate::import::line_list(&f.skipped_lines)
             )?;
         }
+    }
+    if report.files.is_empty() {
+        // Nothing to sum up: the error says what was searched.
+        return Ok(());
     }
     let files = report.files.iter().filter(|f| f.error.is_none()).count();
     writeln!(

@@ -9,6 +9,7 @@ mod log_cmd;
 mod parse_cmd;
 mod purge_cmd;
 mod search_cmd;
+mod secret_cmd;
 mod stats_cmd;
 pub mod style;
 pub mod tui_cmd;
@@ -79,10 +80,27 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// The archive's secret, which keys pseudonyms and the opt-out list
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretAction {
+    /// Make a new secret, when secret.key is lost and no backup is left. It costs: every
+    /// pseudonym changes, and the people you made whatscope forget must be forgotten again
+    /// by name (their opt-outs were keyed with the old secret)
+    Reset {
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -210,6 +228,12 @@ pub struct ExportArgs {
     /// Write to FILE (atomically, private to you) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// CSV only: keep cells that start with =, +, -, @, TAB or CR exact. By default they get a
+    /// leading ' so that a spreadsheet shows them as text instead of running them as formulas;
+    /// use this when a program, not a spreadsheet, reads the file. (On a terminal, control
+    /// characters are always shown as visible stand-ins; to a file or pipe bytes stay exact.)
+    #[arg(long)]
+    pub no_formula_guard: bool,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +293,9 @@ pub fn run() -> i32 {
         Some(Command::Export(args)) => export_cmd::run(&cli.global, &args),
         Some(Command::Forget(args)) => forget_cmd::run(&cli.global, &args),
         Some(Command::Purge { yes }) => purge_cmd::run(&cli.global, yes),
+        Some(Command::Secret {
+            action: SecretAction::Reset { yes },
+        }) => secret_cmd::reset(&cli.global, yes),
         None | Some(Command::Tui) => tui_cmd::run_tui(&cli.global, cli.global.anonymize),
         Some(Command::Demo { no_tui }) => tui_cmd::run_demo(cli.global.anonymize, no_tui),
     };

@@ -1,6 +1,42 @@
 //! The chat's name from the export's file name, in the languages WhatsApp names exports in.
 
 use super::locale::{EXPORT_NAME_PREFIXES, EXPORT_NAME_WRAPPERS};
+use serde::Serialize;
+
+/// Where a chat's name came from, as the import report says it (issue 12: two chats are
+/// never merged under a made-up name, so every name has a source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ChatNameFrom {
+    /// `--chat NAME`.
+    #[serde(rename = "--chat")]
+    Flag,
+    /// The export's file name (`WhatsApp Chat with Ana.txt`), or the name of the text
+    /// inside a zip.
+    #[serde(rename = "file name")]
+    FileName,
+    /// The folder a bare `_chat.txt` sits in.
+    #[serde(rename = "folder")]
+    Folder,
+    /// The zip's file name.
+    #[serde(rename = "zip")]
+    Zip,
+    /// The export itself: iOS attributes the encryption notice to the chat.
+    #[serde(rename = "attributed")]
+    Attributed,
+}
+
+impl ChatNameFrom {
+    /// For the import report: `chat: Ana (from the file name)`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ChatNameFrom::Flag => "given with --chat",
+            ChatNameFrom::FileName => "from the file name",
+            ChatNameFrom::Folder => "from the folder name",
+            ChatNameFrom::Zip => "from the zip's name",
+            ChatNameFrom::Attributed => "as the export names it",
+        }
+    }
+}
 
 /// `WhatsApp Chat with Ana.txt` → `Ana`; `_chat.txt` → `None` (iOS names nothing there);
 /// any other file → its stem, so every export gets a name.

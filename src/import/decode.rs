@@ -53,6 +53,30 @@ const MAGIC: &[(&[u8], &str)] = &[
     (b"\x7FELF", "an executable"),
 ];
 
+/// Bytes of a file's start that decide whether it is text: [`decode`] judges the first 64 KiB
+/// after a UTF-8 BOM, so a reader that samples this much first decides the same, and can stop
+/// reading an endless or huge binary source (`/dev/urandom`) at once.
+pub const SAMPLE_BYTES: usize = 65536 + 3;
+
+/// What the start of a file is when it cannot be a text export, judged as [`decode`] judges
+/// the whole file (from at least [`SAMPLE_BYTES`] of it, or all of a shorter one).
+pub fn not_text(start: &[u8]) -> Option<&'static str> {
+    for (magic, what) in MAGIC {
+        if start.starts_with(magic) {
+            return Some(what);
+        }
+    }
+    if start.len() >= 12 && &start[4..8] == b"ftyp" {
+        return Some("an MP4/MOV video");
+    }
+    let wide = start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]);
+    if wide || sniff_bomless_utf16(start).is_some() {
+        return None;
+    }
+    let text = start.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(start);
+    looks_binary(&text[..text.len().min(65536)])
+}
+
 /// Decodes an export's bytes. Never fails on text, however damaged; fails only on data that is
 /// clearly not text, so that nothing binary reaches the index.
 pub fn decode(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
@@ -305,7 +329,9 @@ mod tests {
         let noise: Vec<u8> = (0..4096u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
             .collect();
-        assert!(decode(noise).is_err());
+        assert!(decode(noise.clone()).is_err());
+        assert!(not_text(&noise).is_some());
+        assert_eq!(not_text(b"05/01/2024, 10:00 - Ann: hi\n"), None);
     }
 
     #[test]

@@ -23,7 +23,10 @@ use std::path::Path;
 #[derive(Debug)]
 pub struct LoadedExport {
     pub display: String,
-    pub name_hint: Option<String>,
+    /// The chat's name from the file, zip or folder name, and which it came from.
+    pub name_hint: Option<(String, chatname::ChatNameFrom)>,
+    /// The name is only a folder's not named after an export (see [`chat_name`]).
+    pub weak_name: bool,
     pub media: Vec<String>,
     /// What reading the file left out or had to guess (zip entries skipped, several chat texts).
     pub source_warnings: Vec<String>,
@@ -33,6 +36,9 @@ pub struct LoadedExport {
 /// Reads and decodes one export file (a `.txt`, a `.zip` or `-`).
 pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserError> {
     let file = source::read(path, limits).map_err(|e| {
+        if let source::SourceError::NotText { path: shown, what } = &e {
+            return not_text(path, shown, false, what);
+        }
         let hint = e.hint();
         let err = UserError::new(e.to_string());
         match hint {
@@ -41,26 +47,28 @@ pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserEr
         }
     })?;
     let decoded = decode::decode(file.bytes).map_err(|e| {
-        let message = if !file.zipped && source::named_like_zip(path) {
-            // Read as text because its bytes are no zip: say so, not only what it is not.
-            let decode::DecodeError::NotText(what) = &e;
-            format!(
-                "{}: not a zip archive, nor a chat text: {what}",
-                file.display
-            )
-        } else {
-            format!("{}: {e}", file.display)
-        };
-        UserError::new(message)
-            .hint("pass the .txt or .zip that WhatsApp's \"Export chat\" produced")
+        let decode::DecodeError::NotText(what) = &e;
+        not_text(path, &file.display, file.zipped, what)
     })?;
     Ok(LoadedExport {
         display: file.display,
         name_hint: file.name_hint,
+        weak_name: file.weak_name,
         media: file.media,
         source_warnings: file.warnings,
         decoded,
     })
+}
+
+/// The error for an export that is no text (`what` it is instead).
+fn not_text(path: &Path, shown: &str, zipped: bool, what: &str) -> UserError {
+    let message = if !zipped && source::named_like_zip(path) {
+        // Read as text because its bytes are no zip: say so, not only what it is not.
+        format!("{shown}: not a zip archive, nor a chat text: {what}")
+    } else {
+        format!("{shown}: this is {what}, not a WhatsApp text export")
+    };
+    UserError::new(message).hint("pass the .txt or .zip that WhatsApp's \"Export chat\" produced")
 }
 
 /// Parses a loaded export, turning parse failures into user errors with hints.
@@ -84,19 +92,40 @@ pub fn parse_loaded<'a>(
     })
 }
 
-/// The chat's name: `--chat`, else the file's name, else what the export itself names
-/// (iOS attributes the encryption notice to the chat), else `chat`.
-pub fn chat_name(given: Option<&str>, loaded: &LoadedExport, parsed: &Parsed<'_>) -> String {
-    given
-        .map(str::to_string)
-        .or_else(|| loaded.name_hint.clone())
-        .or_else(|| {
-            parsed
-                .title_hint
-                .as_deref()
-                .map(|t| normalize::normalize_sender(t).into_owned())
+/// The chat's name and where it came from: `--chat`, else the file's (or zip's) name, else
+/// the folder of a bare `_chat.txt` when WhatsApp named it, else what the export itself names
+/// (iOS attributes the encryption notice to the chat), else any other folder's name.
+///
+/// With none of them (a `_chat.txt` or stdin with nothing attributed) it is an error, not a
+/// made-up name: two such chats would be merged into one (issue 12).
+pub fn chat_name(
+    given: Option<&str>,
+    loaded: &LoadedExport,
+    parsed: &Parsed<'_>,
+) -> Result<(String, chatname::ChatNameFrom), UserError> {
+    if let Some(name) = given {
+        return Ok((name.to_string(), chatname::ChatNameFrom::Flag));
+    }
+    let attributed = || {
+        parsed.title_hint.as_deref().map(|t| {
+            (
+                normalize::normalize_sender(t).into_owned(),
+                chatname::ChatNameFrom::Attributed,
+            )
         })
-        .unwrap_or_else(|| "chat".to_string())
+    };
+    let named = if loaded.weak_name {
+        attributed().or_else(|| loaded.name_hint.clone())
+    } else {
+        loaded.name_hint.clone().or_else(attributed)
+    };
+    named.ok_or_else(|| {
+        UserError::new(format!(
+            "{}: no chat name: neither a file or folder name nor the export names the chat",
+            loaded.display
+        ))
+        .hint("name it with --chat NAME (one name per chat, so that two chats never mix)")
+    })
 }
 
 /// Human-readable warnings about what the parse had to repair or could not place.

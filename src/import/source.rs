@@ -7,7 +7,7 @@
 //! huge media cannot touch the disk). Entries that could only be trouble are left out with a
 //! warning: unsafe or absurd names, symlinks, password-protected entries, unknown compression.
 
-use super::chatname;
+use super::{chatname, decode};
 use crate::sanitize::{to_display, truncate_width, Mode};
 use std::cell::{Cell, RefCell};
 use std::fs::File;
@@ -54,8 +54,11 @@ const NAME_WIDTH: usize = 60;
 pub struct ExportFile {
     /// What to call it in reports: the path, or `zip/_chat.txt`.
     pub display: String,
-    /// Chat name from the file (or zip) name, when it names one.
-    pub name_hint: Option<String>,
+    /// Chat name from the file (or zip) name, when it names one, and where it came from.
+    pub name_hint: Option<(String, chatname::ChatNameFrom)>,
+    /// Whether the name is only that of a folder not named after an export (`Downloads`):
+    /// the export's own attribution goes first then.
+    pub weak_name: bool,
     pub bytes: Vec<u8>,
     /// Other files of the export (zip members), by name.
     pub media: Vec<String>,
@@ -109,6 +112,10 @@ pub enum SourceError {
     NoChatInZip { path: String },
     #[error("{path}: no such file or folder")]
     Missing { path: String },
+    #[error("{path}: this is {what}, not a WhatsApp text export")]
+    NotText { path: String, what: &'static str },
+    #[error("{path}: not a file but {what}; whatscope does not open it (it could wait forever)")]
+    NotAFile { path: String, what: &'static str },
 }
 
 impl SourceError {
@@ -133,6 +140,15 @@ impl SourceError {
             SourceError::Method { .. } => Some(
                 "export the chat again from WhatsApp, or zip the .txt again with ordinary (deflate) compression",
             ),
+            SourceError::Missing { .. } => {
+                Some("check the path; folders are searched for .txt and .zip exports")
+            }
+            SourceError::NotText { .. } => {
+                Some("pass the .txt or .zip that WhatsApp's \"Export chat\" produced")
+            }
+            SourceError::NotAFile { .. } => Some(
+                "pass the export file itself, or pipe it in: `... | whatscope import - --chat NAME`",
+            ),
             SourceError::BadZip { .. }
             | SourceError::Overlapping { .. }
             | SourceError::Corrupt { .. } => {
@@ -143,22 +159,41 @@ impl SourceError {
     }
 }
 
+/// The export files under the paths given on the command line, and what was passed over.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to read, in a stable order; a path that does not exist is an error in its place.
+    pub files: Vec<Result<PathBuf, SourceError>>,
+    /// What a folder held that is not read (FIFOs, sockets, unreadable or too deep folders),
+    /// one line each: nothing is skipped silently.
+    pub warnings: Vec<String>,
+    /// Folders given that held no export at all.
+    pub empty_folders: Vec<String>,
+}
+
+/// Folders deeper than this below a given folder are not searched (symlinked folders are
+/// never followed, so this only bounds real nesting).
+const MAX_FOLDER_DEPTH: usize = 16;
+
 /// Expands the paths given on the command line into export files (folders recursively,
 /// in a stable order). `-` is stdin.
-pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, SourceError>> {
-    let mut out = Vec::new();
+pub fn expand(paths: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Ok(p.clone()));
+            out.files.push(Ok(p.clone()));
         } else if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found, 0);
+            walk(p, &mut found, &mut out.warnings, 0);
+            if found.is_empty() {
+                out.empty_folders.push(p.display().to_string());
+            }
             found.sort();
-            out.extend(found.into_iter().map(Ok));
+            out.files.extend(found.into_iter().map(Ok));
         } else if p.exists() {
-            out.push(Ok(p.clone()));
+            out.files.push(Ok(p.clone()));
         } else {
-            out.push(Err(SourceError::Missing {
+            out.files.push(Err(SourceError::Missing {
                 path: p.display().to_string(),
             }));
         }
@@ -166,14 +201,32 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, SourceError>> {
     out
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 16 {
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, warnings: &mut Vec<String>, depth: usize) {
+    if depth > MAX_FOLDER_DEPTH {
+        warnings.push(format!(
+            "{}: skipped: more than {MAX_FOLDER_DEPTH} folders deep",
+            dir.display()
+        ));
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            warnings.push(format!(
+                "{}: skipped: cannot read the folder: {e}",
+                dir.display()
+            ));
+            return;
+        }
     };
-    for entry in entries.flatten() {
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                warnings.push(format!("{}: an entry was skipped: {e}", dir.display()));
+                continue;
+            }
+        };
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -185,11 +238,35 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) {
             continue;
         };
         if kind.is_dir() {
-            walk(&path, found, depth + 1);
+            walk(&path, found, warnings, depth + 1);
         } else if has_ext(&path, "txt") || has_ext(&path, "zip") {
-            found.push(path);
+            match export_file_kind(&path, &kind) {
+                Ok(()) => found.push(path),
+                Err(why) => warnings.push(format!("{}: skipped: {why}", path.display())),
+            }
         }
     }
+}
+
+/// Whether a `.txt` or `.zip` met in a folder is a file to read: a regular file, or a
+/// symlink to one. Anything else is never opened (a FIFO would wait for a writer forever).
+fn export_file_kind(path: &Path, kind: &std::fs::FileType) -> Result<(), String> {
+    let target = if kind.is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(m) => m.file_type(),
+            Err(e) => return Err(format!("a symlink to nothing readable ({e})")),
+        }
+    } else {
+        *kind
+    };
+    if target.is_file() {
+        return Ok(());
+    }
+    Err(match never_opened(&target) {
+        Some(what) => format!("not a file but {what}"),
+        None if target.is_dir() => "a symlink to a folder (not followed)".to_string(),
+        None => "not a regular file".to_string(),
+    })
 }
 
 fn has_ext(p: &Path, ext: &str) -> bool {
@@ -210,6 +287,7 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         return Ok(ExportFile {
             display: "stdin".into(),
             name_hint: None,
+            weak_name: false,
             bytes,
             media: Vec::new(),
             warnings: Vec::new(),
@@ -220,6 +298,14 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Judged before opening: opening a FIFO waits for a writer, forever if none comes.
+    let kind = std::fs::metadata(path).map_err(io_err)?.file_type();
+    if let Some(what) = never_opened(&kind) {
+        return Err(SourceError::NotAFile {
+            path: display,
+            what,
+        });
+    }
     let file = File::open(path).map_err(io_err)?;
     let size = file.metadata().ok().map(|m| m.len());
     let mut magic = Vec::with_capacity(4);
@@ -234,25 +320,45 @@ pub fn read(path: &Path, limits: &Limits) -> Result<ExportFile, SourceError> {
         });
     }
     let bytes = read_text_file(file, limits.max_text_bytes, &display, size)?;
-    // A loose `_chat.txt` usually sits in a folder named after the export.
-    let name_hint = chatname::from_file_name(&file_name).or_else(|| {
-        path.parent()
-            .and_then(|p| p.file_name())
-            .and_then(|d| chatname::from_file_name(&d.to_string_lossy()))
-            .filter(|n| !n.is_empty() && n != ".")
-    });
+    // A bare `_chat.txt` (iOS) names nothing: it is named after its folder, as a zip is
+    // after its own name, so two of them in different folders stay two chats.
+    let (name_hint, weak_name) = match chatname::from_file_name(&file_name) {
+        Some(name) => (Some((name, chatname::ChatNameFrom::FileName)), false),
+        None => match folder_name(path) {
+            Some(name) => (
+                Some((name, chatname::ChatNameFrom::Folder)),
+                !looks_like_export_dir(path),
+            ),
+            None => (None, false),
+        },
+    };
     Ok(ExportFile {
         display,
-        name_hint: if file_name.eq_ignore_ascii_case("_chat.txt") {
-            name_hint.filter(|_| looks_like_export_dir(path))
-        } else {
-            name_hint
-        },
+        name_hint,
+        weak_name,
         bytes,
         media: Vec::new(),
         warnings: Vec::new(),
         zipped: false,
     })
+}
+
+/// What a file of this type is when whatscope must not open it to read: FIFOs and sockets
+/// block (an open FIFO waits for a writer). Regular files and devices are read; a device
+/// that is no text (`/dev/urandom`) is refused from its first bytes (see [`read_limited`]).
+pub fn never_opened(kind: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    let _ = kind;
+    None
 }
 
 /// A local file header or (for an empty archive) the end record: how every zip starts.
@@ -265,11 +371,28 @@ pub fn named_like_zip(path: &Path) -> bool {
     has_ext(path, "zip")
 }
 
-/// Only a folder that WhatsApp (or the user) named after the chat names a loose `_chat.txt`.
+/// The folder `path` is in (resolved, so `_chat.txt` given from inside it counts).
+fn folder_of(path: &Path) -> Option<PathBuf> {
+    let parent = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .or_else(|| path.parent().map(Path::to_path_buf))?;
+    Some(parent)
+}
+
+/// The chat name a folder gives the export in it (`WhatsApp Chat - Family` → `Family`).
+fn folder_name(path: &Path) -> Option<String> {
+    let folder = folder_of(path)?;
+    let name = folder.file_name()?.to_string_lossy().into_owned();
+    chatname::from_file_name(&name).filter(|n| !n.is_empty() && n != "." && n != "..")
+}
+
+/// Whether the folder was named after the export (by WhatsApp's unzip: `WhatsApp Chat -
+/// Family`): such a name is as good as a zip's.
 fn looks_like_export_dir(path: &Path) -> bool {
-    path.parent()
-        .and_then(|p| p.file_name())
-        .is_some_and(|d| d.to_string_lossy().to_lowercase().contains("whatsapp"))
+    folder_of(path)
+        .and_then(|p| p.file_name().map(|d| d.to_string_lossy().to_lowercase()))
+        .is_some_and(|d| d.contains("whatsapp"))
 }
 
 /// Files at least this big are read in two halves at once, on two threads.
@@ -288,6 +411,15 @@ fn read_text_file(
     #[cfg(unix)]
     if let Some(size) = size.filter(|s| (HALVES_FROM_BYTES..=limit).contains(s)) {
         if crate::parallel::two_cores() {
+            let mut start = Vec::with_capacity(SAMPLE_BYTES);
+            (&file)
+                .take(SAMPLE_BYTES as u64)
+                .read_to_end(&mut start)
+                .map_err(|source| SourceError::Io {
+                    path: path.to_string(),
+                    source,
+                })?;
+            refuse_binary(&start, path)?;
             if let Some(bytes) = read_in_halves(&file, size) {
                 return Ok(bytes);
             }
@@ -335,12 +467,19 @@ fn read_limited(
     let capacity = size_hint.unwrap_or(0).min(limit) as usize + 1;
     let mut bytes = Vec::with_capacity(capacity);
     crate::hugepages::advise(&bytes);
-    r.take(limit.saturating_add(1))
+    let io_err = |source| SourceError::Io {
+        path: path.to_string(),
+        source,
+    };
+    let mut r = r.take(limit.saturating_add(1));
+    // The start first: what is no text (`/dev/urandom`, a photo on stdin) is refused from
+    // it at once, not read up to the limit.
+    (&mut r)
+        .take(SAMPLE_BYTES as u64)
         .read_to_end(&mut bytes)
-        .map_err(|source| SourceError::Io {
-            path: path.to_string(),
-            source,
-        })?;
+        .map_err(io_err)?;
+    refuse_binary(&bytes, path)?;
+    r.read_to_end(&mut bytes).map_err(io_err)?;
     if bytes.len() as u64 > limit {
         return Err(SourceError::TooLarge {
             path: path.to_string(),
@@ -348,6 +487,20 @@ fn read_limited(
         });
     }
     Ok(bytes)
+}
+
+/// Bytes read before anything is judged (see [`decode::SAMPLE_BYTES`]).
+const SAMPLE_BYTES: usize = decode::SAMPLE_BYTES;
+
+/// An error when the start of a source is no text (as `decode` would judge the whole).
+fn refuse_binary(start: &[u8], path: &str) -> Result<(), SourceError> {
+    match decode::not_text(start) {
+        Some(what) => Err(SourceError::NotText {
+            path: path.to_string(),
+            what,
+        }),
+        None => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,13 +543,14 @@ pub fn read_zip<R: Read + Seek>(
     // The zip's name counts (SPEC §1), unless only the text inside is named after the chat.
     let name_hint =
         if !chatname::is_export_name(file_name) && chatname::is_export_name(&chosen.base) {
-            chatname::from_file_name(&chosen.base)
+            chatname::from_file_name(&chosen.base).map(|n| (n, chatname::ChatNameFrom::FileName))
         } else {
-            chatname::from_file_name(file_name)
+            chatname::from_file_name(file_name).map(|n| (n, chatname::ChatNameFrom::Zip))
         };
     Ok(ExportFile {
         display: format!("{display}/{}", quote(&chosen.base)),
         name_hint,
+        weak_name: false,
         bytes,
         media: listing.media,
         warnings,

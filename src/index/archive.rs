@@ -54,6 +54,7 @@ impl Archive {
     /// Opens the archive in `dir`, creating it (private to the user) when missing.
     pub fn open_or_create(dir: &Path) -> Result<Archive, UserError> {
         if !Archive::exists(dir) {
+            refuse_foreign_folder(dir)?;
             create_private_dir(dir)?;
             // Two first imports at once: the second waits here, then finds the archive made.
             let lock = open_private_append(&dir.join(".create.lock")).map_err(|e| {
@@ -80,6 +81,9 @@ impl Archive {
                 Index::create(mmap, build_schema(), tantivy::IndexSettings::default())
                     .map_err(|e| io_error(dir, e))?;
             }
+            // The secret is made with the archive, and only then (SPEC §6): a lost one is
+            // never silently replaced (see `privacy::secret`).
+            crate::privacy::secret::create_for_new_archive(dir)?;
             write_private(&meta_path(dir), &json)?;
             restrict_permissions(dir);
         }
@@ -353,6 +357,35 @@ fn process_alive(_pid: u32) -> bool {
     true
 }
 
+/// A folder that already holds other things and no archive is not made one: the archive
+/// would mix with them, and its private modes must never touch files that are not its own
+/// (issue 13 A2; `--data-dir ~` would otherwise be the home folder).
+fn refuse_foreign_folder(dir: &Path) -> Result<(), UserError> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        // Missing (it is made next) or unreadable (making it says why).
+        return Ok(());
+    };
+    let foreign = entries
+        .flatten()
+        .any(|e| !crate::privacy::purge::is_ours(&e.file_name().to_string_lossy()));
+    if !foreign {
+        return Ok(());
+    }
+    let shown =
+        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
+            .into_owned();
+    Err(UserError::new(format!(
+        "{shown} is not empty and holds no whatscope archive: it will not be made one"
+    ))
+    .hint(format!(
+        "give --data-dir a new or empty folder (whatscope creates it), e.g. --data-dir {}",
+        crate::sanitize::to_display(
+            &dir.join("whatscope").display().to_string(),
+            crate::sanitize::Mode::OneLine
+        )
+    )))
+}
+
 /// Creates `dir` (and parents) with mode 0700.
 pub fn create_private_dir(dir: &Path) -> Result<(), UserError> {
     fs::create_dir_all(dir).map_err(|e| {
@@ -423,21 +456,35 @@ fn close_if_opened_up(dir: &Path) {
     let _ = dir;
 }
 
-/// tantivy creates its files with the process umask; bring every file in the archive to 0600
-/// and every folder to 0700 (called after each commit).
+/// tantivy creates its files with the process umask; bring every file of the archive to 0600
+/// and every folder to 0700 (called after each commit). Only whatscope's own entries of the
+/// data dir are touched (see `privacy::purge::is_ours`): anything else a user keeps there
+/// keeps its mode (issue 13 A2).
 pub fn restrict_permissions(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => {
-                set_mode(&path, 0o700);
-                restrict_permissions(&path);
-            }
-            Ok(t) if t.is_file() => set_mode(&path, 0o600),
-            _ => {}
+        if crate::privacy::purge::is_ours(&entry.file_name().to_string_lossy()) {
+            restrict_tree(&entry);
         }
+    }
+}
+
+/// One entry of the archive private: a file `0600`, a folder `0700` with all it holds.
+/// Symlinks are never followed.
+fn restrict_tree(entry: &fs::DirEntry) {
+    let path = entry.path();
+    match entry.file_type() {
+        Ok(t) if t.is_dir() => {
+            set_mode(&path, 0o700);
+            if let Ok(inner) = fs::read_dir(&path) {
+                for e in inner.flatten() {
+                    restrict_tree(&e);
+                }
+            }
+        }
+        Ok(t) if t.is_file() => set_mode(&path, 0o600),
+        _ => {}
     }
 }

@@ -49,6 +49,9 @@ impl Default for ImportOptions {
 pub struct FileReport {
     pub path: String,
     pub chat: String,
+    /// Where the chat's name came from: `--chat`, `file name`, `folder`, `zip`, `attributed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_name_from: Option<crate::import::chatname::ChatNameFrom>,
     pub format: String,
     pub added: u64,
     pub duplicates: u64,
@@ -70,6 +73,10 @@ pub struct ImportReport {
     pub files: Vec<FileReport>,
     pub added: u64,
     pub duplicates: u64,
+    /// What the folders held that was not read (FIFOs, unreadable folders), one line each.
+    pub warnings: Vec<String>,
+    /// Folders given that held no chat export.
+    pub no_exports_in: Vec<String>,
 }
 
 /// Progress as an import goes: files started and messages read.
@@ -227,11 +234,18 @@ pub fn import(
     let fields = archive.fields;
     let mut files = Vec::new();
 
-    for path in import::source::expand(paths) {
+    let expanded = import::source::expand(paths);
+    for path in expanded.files {
         let path = match path {
             Ok(p) => p,
             Err(e) => {
-                files.push(failed(e.to_string(), String::new()));
+                let shown = match &e {
+                    import::source::SourceError::Missing { path } => path.clone(),
+                    _ => String::new(),
+                };
+                let mut report = failed(e.to_string(), shown);
+                report.hint = e.hint().map(str::to_string);
+                files.push(report);
                 continue;
             }
         };
@@ -281,6 +295,8 @@ pub fn import(
         files,
         added,
         duplicates,
+        warnings: expanded.warnings,
+        no_exports_in: expanded.empty_folders,
     })
 }
 
@@ -352,6 +368,7 @@ fn failed(error: String, path: String) -> FileReport {
     FileReport {
         path,
         chat: String::new(),
+        chat_name_from: None,
         format: String::new(),
         added: 0,
         duplicates: 0,
@@ -378,7 +395,7 @@ fn import_file(
     let loaded = import::load(path, &opts.limits)?;
     let parsed = import::parse_loaded(&loaded, &opts.parse)?;
     crash_point("after-parse");
-    let chat = import::chat_name(opts.chat.as_deref(), &loaded, &parsed);
+    let (chat, chat_name_from) = import::chat_name(opts.chat.as_deref(), &loaded, &parsed)?;
     let ids = parsed.ids(&chat);
     progress.file(&loaded.display, parsed.len() as u64);
 
@@ -415,6 +432,7 @@ fn import_file(
             .map(|f| f.describe(parsed.order.order))
             .unwrap_or_else(|| "unknown".into()),
         chat,
+        chat_name_from: Some(chat_name_from),
         added,
         duplicates,
         skipped_lines: parsed.skipped_lines(),

@@ -4,8 +4,12 @@
 //! - NDJSON: one SPEC §2 message object per line (`id`, `chat`, `ts`, `sender`, `kind`,
 //!   `text`, `attachment`, `edited`); CSV: the same columns under a header row, RFC 4180
 //!   (CRLF between records, fields with `"`, `,`, CR or LF quoted, `"` doubled; `null` is an
-//!   empty field; `edited` is `true`/`false`). Cells are exact: a spreadsheet may read a cell
-//!   that starts with `=`, `+`, `-` or `@` as a formula, so import such files as text.
+//!   empty field; `edited` is `true`/`false`). A cell that starts with `=`, `+`, `-`, `@`,
+//!   TAB or CR gets a leading `'` (OWASP's guard against CSV injection: a spreadsheet would
+//!   run it as a formula); `--no-formula-guard` keeps every cell exact for programs. On a
+//!   terminal, each cell is shown as the other commands show text (control characters as
+//!   visible stand-ins, see `crate::sanitize`); to a file or a pipe the bytes stay exact
+//!   (docs/export.md).
 //! - Order: chats by name, each in time order (then file order).
 //! - `--chat`, `--participant`, `--query` narrow the messages (all must hold).
 //! - `--participant NAME` is an access export: that person's messages, with everyone
@@ -55,6 +59,48 @@ pub struct ExportOptions {
     pub participant: Option<String>,
     pub query: Option<String>,
     pub anonymize: bool,
+    pub cells: CsvCells,
+}
+
+/// How CSV cells are written besides RFC 4180 quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvCells {
+    /// A leading `'` before a cell a spreadsheet would run as a formula (OWASP).
+    pub formula_guard: bool,
+    /// The output is a terminal: control characters become visible stand-ins.
+    pub for_terminal: bool,
+}
+
+impl Default for CsvCells {
+    fn default() -> Self {
+        CsvCells {
+            formula_guard: true,
+            for_terminal: false,
+        }
+    }
+}
+
+/// The first characters OWASP lists for CSV injection: a spreadsheet reads a cell that
+/// starts with one of them as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+impl CsvCells {
+    /// One cell's text as it is written, before quoting.
+    pub fn cell<'a>(&self, field: &'a str) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        let guarded: Cow<'a, str> = if self.formula_guard && field.starts_with(FORMULA_STARTS) {
+            Cow::Owned(format!("'{field}"))
+        } else {
+            Cow::Borrowed(field)
+        };
+        if !self.for_terminal {
+            return guarded;
+        }
+        match crate::sanitize::to_display(&guarded, crate::sanitize::Mode::MultiLine) {
+            Cow::Borrowed(_) => guarded,
+            Cow::Owned(shown) => Cow::Owned(shown),
+        }
+    }
 }
 
 /// What an export wrote.
@@ -130,12 +176,17 @@ pub const CSV_HEADER: [&str; 8] = [
     "edited",
 ];
 
-/// Writes one CSV record (RFC 4180), CRLF-terminated.
-pub fn write_csv_record<W: Write + ?Sized>(w: &mut W, fields: &[&str]) -> io::Result<()> {
+/// Writes one CSV record (RFC 4180), CRLF-terminated, each cell written as `cells` says.
+pub fn write_csv_record<W: Write + ?Sized>(
+    w: &mut W,
+    fields: &[&str],
+    cells: CsvCells,
+) -> io::Result<()> {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
+        let f = cells.cell(f);
         if f.contains([',', '"', '\n', '\r']) {
             w.write_all(b"\"")?;
             w.write_all(f.replace('"', "\"\"").as_bytes())?;
@@ -147,7 +198,12 @@ pub fn write_csv_record<W: Write + ?Sized>(w: &mut W, fields: &[&str]) -> io::Re
     w.write_all(b"\r\n")
 }
 
-fn write_message<W: Write + ?Sized>(w: &mut W, format: Format, m: &Message) -> io::Result<()> {
+fn write_message<W: Write + ?Sized>(
+    w: &mut W,
+    format: Format,
+    cells: CsvCells,
+    m: &Message,
+) -> io::Result<()> {
     match format {
         Format::Ndjson => {
             let mut line = Vec::with_capacity(128 + m.text.len());
@@ -166,6 +222,7 @@ fn write_message<W: Write + ?Sized>(w: &mut W, format: Format, m: &Message) -> i
                 m.attachment.as_deref().unwrap_or(""),
                 if m.edited { "true" } else { "false" },
             ],
+            cells,
         ),
     }
 }
@@ -244,7 +301,7 @@ pub fn export(
     };
 
     if opts.format == Format::Csv {
-        write_csv_record(out, &CSV_HEADER)?;
+        write_csv_record(out, &CSV_HEADER, opts.cells)?;
     }
     let searcher = archive.searcher();
     let mut summary = person.as_ref().map(|_| Summary::default());
@@ -277,7 +334,7 @@ pub fn export(
             if let Some(a) = &anonymizer {
                 a.message(&mut m);
             }
-            write_message(out, opts.format, &m)?;
+            write_message(out, opts.format, opts.cells, &m)?;
             written += 1;
         }
         if let (Some(s), Some(a)) = (summary.as_mut(), &anonymizer) {
@@ -554,10 +611,39 @@ mod tests {
     #[test]
     fn csv_quoting() {
         let mut out = Vec::new();
-        write_csv_record(&mut out, &["a", "b,c", "say \"hi\"", "two\nlines", ""]).expect("write");
+        write_csv_record(
+            &mut out,
+            &["a", "b,c", "say \"hi\"", "two\nlines", ""],
+            CsvCells::default(),
+        )
+        .expect("write");
         assert_eq!(
             String::from_utf8(out).expect("utf8"),
             "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        );
+    }
+
+    #[test]
+    fn formula_cells_guarded_unless_asked_not_to() {
+        let guarded = CsvCells::default();
+        for risky in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(guarded.cell(risky), format!("'{risky}"));
+        }
+        for plain in ["a=1", "", "'=1", " =1"] {
+            assert_eq!(guarded.cell(plain), plain);
+        }
+        let raw = CsvCells {
+            formula_guard: false,
+            for_terminal: false,
+        };
+        assert_eq!(raw.cell("=1+1"), "=1+1");
+        let tty = CsvCells {
+            formula_guard: false,
+            for_terminal: true,
+        };
+        assert_eq!(
+            tty.cell("a\u{1b}]0;x\u{7}b\rc"),
+            "a\u{241B}]0;x\u{2407}b\u{240D}c"
         );
     }
 

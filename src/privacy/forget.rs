@@ -160,7 +160,7 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
         return Err(UserError::new("forget: the name is empty")
             .hint("give the participant's name as `whatscope chats` or `search` shows it"));
     }
-    let secret = secret::load_or_create(&archive.dir)?;
+    let secret = secret::require(&archive.dir)?;
     // The writer first: when another whatscope is busy with the archive, nothing changes.
     let writer = open_writer(archive)?;
     write_private(&archive.dir.join(ERASE_MARKER), MARKER_TEXT.as_bytes())?;
@@ -351,9 +351,10 @@ fn verify(archive: &Archive, spellings: &[String]) -> Result<(), UserError> {
 /// Lifts `name`'s opt-out; false when they were not opted out.
 pub fn undo(archive: &Archive, name: &str) -> Result<bool, UserError> {
     let mut list = OptOut::load(&archive.dir)?;
-    let Some(secret) = secret::load(&archive.dir)? else {
+    if list.is_empty() {
         return Ok(false);
-    };
+    }
+    let secret = secret::require(&archive.dir)?;
     let removed = list.remove(&secret, name);
     if removed {
         list.save(&archive.dir)?;
@@ -364,8 +365,8 @@ pub fn undo(archive: &Archive, name: &str) -> Result<bool, UserError> {
 /// Whether `name` is opted out.
 pub fn is_opted_out(archive: &Archive, name: &str) -> Result<bool, UserError> {
     let list = OptOut::load(&archive.dir)?;
-    Ok(match secret::load(&archive.dir)? {
-        Some(secret) => list.contains(&secret, name),
-        None => false,
-    })
+    if list.is_empty() {
+        return Ok(false);
+    }
+    Ok(list.contains(&secret::require(&archive.dir)?, name))
 }

@@ -173,7 +173,7 @@ impl Pseudonyms {
 
     /// The pseudonyms of every sender in an archive, keyed by its secret.
     pub fn for_archive(archive: &Archive) -> Result<Pseudonyms, UserError> {
-        let secret = super::secret::load_or_create(&archive.dir)?;
+        let secret = super::secret::require(&archive.dir)?;
         let names = crate::index::query::Names::from_searcher(&archive.searcher())
             .map_err(crate::index::read::err)?;
         Ok(Pseudonyms::new(&secret, names.senders()))

@@ -25,7 +25,8 @@ const ENTRIES: [&str; 6] = [
 /// Stems of files written through a temp file (`write_private` names them `STEM.tmpPID`).
 const TEMP_STEMS: [&str; 4] = ["meta", "secret", "opted-out", "erase"];
 
-fn is_ours(name: &str) -> bool {
+/// Whether an entry of a data dir, by name, is one of whatscope's own.
+pub fn is_ours(name: &str) -> bool {
     ENTRIES.contains(&name) || temp_file_pid(name).is_some()
 }
 

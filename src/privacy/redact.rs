@@ -349,7 +349,7 @@ impl Anonymizer {
 
     /// Everybody in the archive masked.
     pub fn for_archive(archive: &Archive) -> Result<Anonymizer, UserError> {
-        let secret = super::secret::load_or_create(&archive.dir)?;
+        let secret = super::secret::require(&archive.dir)?;
         let names = crate::index::query::Names::from_searcher(&archive.searcher())
             .map_err(crate::index::read::err)?;
         Ok(Anonymizer::new(

@@ -46,7 +46,7 @@ pub fn new_app(
     opts: &Options,
 ) -> Result<App, UserError> {
     let mut app = App::new(keymap, size);
-    let secret = crate::privacy::secret::load_or_create(&archive.dir)?;
+    let secret = crate::privacy::secret::require(&archive.dir)?;
     let names = crate::index::query::Names::from_searcher(&archive.searcher())
         .map_err(crate::index::read::err)?;
     app.pseudonyms = Pseudonyms::new(&secret, names.senders());
@@ -58,6 +58,8 @@ pub fn new_app(
 /// Runs the TUI on an archive until the user quits.
 pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
     let (keymap, problems) = Keymap::load(Keymap::config_path().as_deref());
+    // The anonymized view needs the secret: say so before the screen is taken over.
+    crate::privacy::secret::require(&archive.dir)?;
     let mut term = terminal::Terminal::enter()?;
     let size = term.size();
     let mut app = new_app(&archive, keymap, size, &opts)?;

@@ -5,6 +5,7 @@
 #[path = "../privacy_common/mod.rs"]
 mod privacy_common;
 
+mod attacks_io;
 mod catalog;
 mod durability;
 mod fuzz_props;
