@@ -1068,3 +1068,53 @@ second line \u{1b}]0;pwned\u{7} evil
         "payload on a\nsecond line \u{1b}]0;pwned\u{7} evil"
     );
 }
+
+/// A name in `from:` is that whole name when one person has it (`from:"Anna"` is Anna, never
+/// Anna Fischer); only a value that is no whole name matches names by their words.
+#[test]
+fn from_a_whole_name_selects_exactly_that_name() {
+    let env = Env::new();
+    let export = env.write(
+        "a",
+        "WhatsApp Chat with Anna.txt",
+        b"01/02/2024, 10:00 - Anna: hello\n01/02/2024, 10:01 - Anna Fischer: hi Anna\n01/02/2024, 10:02 - Bob: morning both\n01/02/2024, 10:03 - Anna Fischer: coffee?\n01/02/2024, 10:04 - Anna: yes\n01/02/2024, 10:05 - Anna Fischer: great\n",
+    );
+    assert_ok(&env.run(&["import", s(&export)]), &["import"]);
+    let total = |query: &str| {
+        let args = ["search", "--json", query];
+        let out = env.run(&args);
+        assert_ok(&out, &args);
+        parse_json(&out.stdout, &args)["total"].as_u64()
+    };
+    assert_eq!(total("from:\"Anna\""), Some(2));
+    assert_eq!(
+        total("from:anna"),
+        Some(2),
+        "a bare whole name is exact too"
+    );
+    assert_eq!(total("from:ANNA"), Some(2), "compared folded");
+    assert_eq!(total("from:\"Anna Fischer\""), Some(3));
+    assert_eq!(
+        total("from:fischer"),
+        Some(3),
+        "no whole name: matched by words"
+    );
+    assert_eq!(total("from:ann*"), Some(5), "a prefix matches by words");
+    // `stats --participant` and `stats --query from:` agree with the search, to the message.
+    let args = ["stats", "--json", "--participant", "Anna"];
+    let out = env.run(&args);
+    assert_ok(&out, &args);
+    assert_eq!(parse_json(&out.stdout, &args)["messages"].as_u64(), Some(2));
+    let args = ["stats", "--json", "--query", "from:\"Anna\""];
+    let out = env.run(&args);
+    assert_ok(&out, &args);
+    let stats = parse_json(&out.stdout, &args);
+    let names: Vec<&str> = stats["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Anna"]);
+    assert_eq!(stats["messages"].as_u64(), Some(2));
+}

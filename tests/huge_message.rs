@@ -355,7 +355,10 @@ fn tui_peak_kib(data: &Path) -> Option<u64> {
     t.keys(&["Enter"]);
     t.wait_for("after the flood");
     t.keys(&["g"]);
-    // The huge message is laid out as far as the pane shows it, and says it goes on.
+    t.wait_for("before the flood");
+    // With the huge message selected, it is laid out as far as the pane shows it, and says
+    // it goes on.
+    t.keys(&["j"]);
     t.wait_for("the message goes on");
     t.keys(&["G"]);
     t.keys(&["/"]);

@@ -900,3 +900,57 @@ fn mouse_wheel_scrolls_and_clicks_focus() {
     );
     assert_eq!(h.app.input, Input::Query);
 }
+
+/// Anna (2 messages) and Anna Fischer (3) in one chat: a name is that name, never another
+/// name holding it.
+const ANNA_AND_ANNA_FISCHER: &str = "\
+01/02/2024, 10:00 - Anna: hello
+01/02/2024, 10:01 - Anna Fischer: hi Anna
+01/02/2024, 10:02 - Bob: morning both
+01/02/2024, 10:03 - Anna Fischer: coffee?
+01/02/2024, 10:04 - Anna: yes
+01/02/2024, 10:05 - Anna Fischer: great
+";
+
+#[test]
+fn enter_on_the_participant_anna_finds_anna_not_anna_fischer() {
+    let mut h = Harness::from_exports(
+        &[("WhatsApp Chat with Anna.txt", ANNA_AND_ANNA_FISCHER)],
+        None,
+        SIZE,
+    );
+    h.open_chat("Anna");
+    h.press(KeyCode::Char('s'));
+    let stats = h.app.stats.stats.as_ref().expect("stats arrived");
+    let counts: Vec<(String, u64)> = stats
+        .participants
+        .iter()
+        .map(|p| (p.name.clone(), p.messages))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("Anna Fischer".to_string(), 3),
+            ("Anna".to_string(), 2),
+            ("Bob".to_string(), 1)
+        ]
+    );
+    h.press(KeyCode::Char(']'));
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.query, "from:\"Anna\"");
+    let r = h.app.results.result.as_ref().expect("results of from:");
+    assert_eq!(r.total, 2, "Anna's two messages, none of Anna Fischer's");
+    assert!(r
+        .hits
+        .iter()
+        .all(|x| x.message.message.sender.as_deref() == Some("Anna")));
+    // The statistics of that query agree with the participant's row, to the message.
+    h.press(KeyCode::Char('s'));
+    let stats = h.app.stats.stats.as_ref().expect("stats of the query");
+    let rows: Vec<(&str, u64)> = stats
+        .participants
+        .iter()
+        .map(|p| (p.name.as_str(), p.messages))
+        .collect();
+    assert_eq!(rows, [("Anna", 2)]);
+}

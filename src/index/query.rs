@@ -363,10 +363,20 @@ impl Builder<'_> {
                     return None;
                 }
                 // Names are few: match the words against each one, then select the
-                // messages of every name that fits, by its exact stored form.
+                // messages of every name that fits, by its exact stored form. A value that
+                // is a whole name selects that name alone (`from:"Anna"` is never Anna
+                // Fischer); only a value that is no whole name matches names by their words.
+                let whole = |(_, name_tokens): &&(String, Vec<String>)| *name_tokens == tokens;
+                let exact = mode == Mode::Exact && names.iter().any(whole);
                 let fitting: Vec<Box<dyn Query>> = names
                     .into_iter()
-                    .filter(|(_, name_tokens)| name_fits(name_tokens, &tokens, mode))
+                    .filter(|n| {
+                        if exact {
+                            whole(n)
+                        } else {
+                            name_fits(&n.1, &tokens, mode)
+                        }
+                    })
                     .map(|(name, _)| {
                         Box::new(TermQuery::new(
                             Term::from_field_text(field, name),
