@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod panic_report;
 pub mod parallel;
+pub mod people;
 pub mod privacy;
 pub mod privacy_hooks;
 pub mod sanitize;

@@ -1118,3 +1118,113 @@ fn from_a_whole_name_selects_exactly_that_name() {
     assert_eq!(names, ["Anna"]);
     assert_eq!(stats["messages"].as_u64(), Some(2));
 }
+
+/// People (docs/people.md): a number and a name merged across two chats are one person in
+/// `people`, `from:`, statistics (participants and interactions), pseudonyms and `forget`;
+/// `split` restores the figures exactly.
+#[test]
+fn people_merge_a_number_and_a_name_across_two_chats() {
+    let env = Env::new();
+    let old = env.write(
+        "p",
+        "WhatsApp Chat with Family 2021.txt",
+        "01/02/2021, 10:00 - +44 7700 900461: hi from my old number\n01/02/2021, 10:01 - Bob: hi\n01/02/2021, 10:02 - +44 7700 900461: ok\n01/02/2021, 10:05 - Bob: later\n".as_bytes(),
+    );
+    let new = env.write(
+        "p",
+        "WhatsApp Chat with Family 2023.txt",
+        "01/03/2023, 10:00 - Lucía Rivera: new phone\n01/03/2023, 10:01 - Bob: hi Lucía\n01/03/2023, 10:02 - Lucía Rivera: yes\n01/03/2023, 10:03 - Bob: ok\n".as_bytes(),
+    );
+    env.ok(&["import", s(&old), s(&new)]);
+    let participants = |env: &Env| {
+        let args = ["stats", "--json"];
+        let stats = parse_json(&env.ok(&args).stdout, &args);
+        let rows: Vec<(String, u64)> = stats["participants"]
+            .as_array()
+            .expect("participants")
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or("").to_string(),
+                    p["messages"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        (rows, stats["interactions"].clone())
+    };
+    let before = participants(&env);
+    assert_eq!(
+        before.0,
+        [
+            ("Bob".to_string(), 4),
+            ("+44 7700 900461".to_string(), 2),
+            ("Lucía Rivera".to_string(), 2)
+        ]
+    );
+    // Suggested, with its reason: a number and a name who write with the same people.
+    let args = ["people", "suggest", "--json"];
+    let suggestions = parse_json(&env.ok(&args).stdout, &args);
+    assert_eq!(
+        suggestions[0]["names"],
+        json!(["+44 7700 900461", "Lucía Rivera"])
+    );
+    assert!(suggestions[0]["reason"]
+        .as_str()
+        .unwrap_or("")
+        .contains("never in the same chat"));
+
+    env.ok(&[
+        "people",
+        "merge",
+        "+44 7700 900461",
+        "Lucía Rivera",
+        "--as",
+        "Lucía",
+    ]);
+    env.ok(&["people", "merge", "Lucía Rivera", "+44 7700 900461"]); // idempotent
+    let args = ["people", "--json"];
+    let people = parse_json(&env.ok(&args).stdout, &args);
+    assert_eq!(people.as_array().map(Vec::len), Some(2));
+    let lucia = people
+        .as_array()
+        .and_then(|p| p.iter().find(|r| r["person"] == "Lucía"))
+        .expect("the merged person");
+    assert_eq!(lucia["names"], json!(["+44 7700 900461", "Lucía Rivera"]));
+    assert_eq!(lucia["messages"], 4);
+    assert_eq!(lucia["chats"].as_array().map(Vec::len), Some(2));
+    // Statistics per person equal the sum; Bob's replies go to one person.
+    let (rows, interactions) = participants(&env);
+    assert_eq!(rows, [("Bob".to_string(), 4), ("Lucía".to_string(), 4)]);
+    assert_eq!(
+        interactions,
+        json!([{"from": "Bob", "to": "Lucía", "replies": 4}, {"from": "Lucía", "to": "Bob", "replies": 2}])
+    );
+    let args = ["search", "--json", "from:\"Lucía Rivera\""];
+    assert_eq!(parse_json(&env.ok(&args).stdout, &args)["total"], 4);
+    // One pseudonym for the person, whichever name they wrote under.
+    let args = ["--anonymize", "log", "--json", "--chat", "Family 2021"];
+    let old_log = parse_ndjson(&env.ok(&args).stdout, &args);
+    let args = ["--anonymize", "log", "--json", "--chat", "Family 2023"];
+    let new_log = parse_ndjson(&env.ok(&args).stdout, &args);
+    assert_eq!(old_log[0]["sender"], new_log[0]["sender"]);
+    // Split restores the previous figures exactly.
+    env.ok(&["people", "split", "Lucía Rivera"]);
+    assert_eq!(participants(&env), before);
+    // Merged again, forget erases both names and keeps both out of a re-import.
+    env.ok(&["people", "merge", "+44 7700 900461", "Lucía Rivera"]);
+    env.ok(&["forget", "--participant", "Lucía Rivera", "--yes"]);
+    env.ok(&["import", s(&old), s(&new)]);
+    let (rows, _) = participants(&env);
+    assert_eq!(rows, [("Bob".to_string(), 4)]);
+    let args = ["people", "--json"];
+    assert_eq!(
+        parse_json(&env.ok(&args).stdout, &args)
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert!(
+        !env.data().join("people.json").exists(),
+        "the merge went with the person"
+    );
+}

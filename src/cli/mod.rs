@@ -7,6 +7,7 @@ mod forget_cmd;
 mod import_cmd;
 mod log_cmd;
 mod parse_cmd;
+mod people_cmd;
 mod purge_cmd;
 mod search_cmd;
 mod secret_cmd;
@@ -74,6 +75,14 @@ pub enum Command {
     Export(ExportArgs),
     /// Erase a participant's messages for good and keep them out of later imports
     Forget(ForgetArgs),
+    /// The people of the archive (one person under many names); merge or split their names
+    People {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<PeopleAction>,
+    },
     /// Delete the whole archive: index, secret, opt-out list
     Purge {
         /// Do not ask for confirmation
@@ -89,6 +98,28 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleAction {
+    /// Make one person of these names (idempotent); from:, statistics, forget and pseudonyms
+    /// then take them as one
+    Merge {
+        /// Two names or more, as `whatscope people` shows them
+        #[arg(required = true, num_args = 2..)]
+        names: Vec<String>,
+        /// The name to show for the person (default: the first name given)
+        #[arg(long = "as", value_name = "DISPLAY")]
+        display: Option<String>,
+    },
+    /// Take a name back out of its person
+    Split { name: String },
+    /// Candidate merges with the reason for each (never applied without you)
+    Suggest {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -292,6 +323,14 @@ pub fn run() -> i32 {
         }
         Some(Command::Export(args)) => export_cmd::run(&cli.global, &args),
         Some(Command::Forget(args)) => forget_cmd::run(&cli.global, &args),
+        Some(Command::People { json, action }) => match action {
+            None => people_cmd::list(&cli.global, json),
+            Some(PeopleAction::Merge { names, display }) => {
+                people_cmd::merge(&cli.global, &names, display.as_deref())
+            }
+            Some(PeopleAction::Split { name }) => people_cmd::split(&cli.global, &name),
+            Some(PeopleAction::Suggest { json: j }) => people_cmd::suggest(&cli.global, json || j),
+        },
         Some(Command::Purge { yes }) => purge_cmd::run(&cli.global, yes),
         Some(Command::Secret {
             action: SecretAction::Reset { yes },

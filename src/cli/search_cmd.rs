@@ -3,7 +3,7 @@
 use super::style::{message_line, Style};
 use super::{GlobalArgs, SearchArgs};
 use crate::index::archive::{data_dir, Archive};
-use crate::index::search::{search_with_aliases, MARK_CLOSE, MARK_OPEN};
+use crate::index::search::{search_with_names, MARK_CLOSE, MARK_OPEN};
 use crate::output::write_json_line;
 use crate::sanitize::Mode;
 use std::io::{BufWriter, Write};
@@ -17,7 +17,8 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
-    let mut result = search_with_aliases(&archive, &query, args.limit, args.sort, &aliases)?;
+    let names = crate::people::archive_names(&archive, &aliases)?;
+    let mut result = search_with_names(&archive, &query, args.limit, args.sort, &names)?;
     if global.anonymize {
         anonymize(&archive, &mut result, &aliases)?;
     }
@@ -74,9 +75,7 @@ fn anonymize(
     aliases: &[(String, String)],
 ) -> Result<(), crate::error::UserError> {
     let anon = crate::privacy::Anonymizer::for_archive(archive)?;
-    let names = crate::index::query::Names::from_searcher(&archive.searcher())
-        .map_err(crate::index::read::err)?
-        .with_aliases(aliases);
+    let names = crate::people::archive_names(archive, aliases)?;
     let parsed = crate::index::query::parse_query(&result.query, &archive.fields, &names);
     for hit in &mut result.hits {
         anon.message(&mut hit.message.message);

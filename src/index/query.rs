@@ -368,7 +368,7 @@ impl Builder<'_> {
                 // Fischer); only a value that is no whole name matches names by their words.
                 let whole = |(_, name_tokens): &&(String, Vec<String>)| *name_tokens == tokens;
                 let exact = mode == Mode::Exact && names.iter().any(whole);
-                let fitting: Vec<Box<dyn Query>> = names
+                let mut chosen: Vec<&String> = names
                     .into_iter()
                     .filter(|n| {
                         if exact {
@@ -377,7 +377,19 @@ impl Builder<'_> {
                             name_fits(&n.1, &tokens, mode)
                         }
                     })
-                    .map(|(name, _)| {
+                    .flat_map(|(name, _)| {
+                        if filter == Filter::From {
+                            self.names.person_of(name)
+                        } else {
+                            vec![name]
+                        }
+                    })
+                    .collect();
+                chosen.sort();
+                chosen.dedup();
+                let fitting: Vec<Box<dyn Query>> = chosen
+                    .into_iter()
+                    .map(|name| {
                         Box::new(TermQuery::new(
                             Term::from_field_text(field, name),
                             IndexRecordOption::Basic,
@@ -460,6 +472,9 @@ pub struct Names {
     /// Other names `from:` accepts for a sender: (stored name, tokens of the other name).
     /// An anonymized view adds each sender's pseudonym, the only name its user ever sees.
     aliases: Vec<(String, Vec<String>)>,
+    /// Stored sender names that are one person (merged by the user): `from:` any of them
+    /// selects all of them.
+    groups: Vec<Vec<String>>,
 }
 
 impl Names {
@@ -484,6 +499,21 @@ impl Names {
             chats: tokenize(&mut chats.into_iter()),
             senders: tokenize(&mut senders.into_iter()),
             aliases: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// These names, with each group of stored sender names taken as one person by `from:`.
+    pub fn with_groups(mut self, groups: Vec<Vec<String>>) -> Names {
+        self.groups = groups;
+        self
+    }
+
+    /// The stored names `from:` selects for one that fits: every name of its person.
+    fn person_of<'a>(&'a self, name: &'a String) -> Vec<&'a String> {
+        match self.groups.iter().find(|g| g.contains(name)) {
+            Some(group) => group.iter().collect(),
+            None => vec![name],
         }
     }
 

@@ -60,11 +60,23 @@ pub fn search_with_aliases(
     sort: SortOrder,
     aliases: &[(String, String)],
 ) -> Result<SearchResult, UserError> {
-    let searcher = archive.searcher();
-    let names = Names::from_searcher(&searcher)
+    let names = Names::from_searcher(&archive.searcher())
         .map_err(err)?
         .with_aliases(aliases);
-    let parsed = parse_query(input, &archive.fields, &names);
+    search_with_names(archive, input, limit, sort, &names)
+}
+
+/// [`search`] with the names `from:` and `chat:` match given: the archive's names with
+/// aliases and the people merged by the user (see `people::People::group`).
+pub fn search_with_names(
+    archive: &Archive,
+    input: &str,
+    limit: usize,
+    sort: SortOrder,
+    names: &Names,
+) -> Result<SearchResult, UserError> {
+    let searcher = archive.searcher();
+    let parsed = parse_query(input, &archive.fields, names);
     let by_date = sort == SortOrder::Date || parsed.filters_only;
     let (total, addresses): (usize, Vec<(f32, tantivy::DocAddress)>) = if by_date {
         let (total, hits) = searcher

@@ -52,18 +52,24 @@ pub struct Erasure {
     pub pending_files: usize,
 }
 
-/// The stored sender names that are `name`: the same normalised form (any case, spaces,
-/// invisible marks; phone numbers by their digits).
+/// The stored sender names that are `name`'s person: the same normalised form (any case,
+/// spaces, invisible marks; phone numbers by their digits) as `name` or as any name merged
+/// with it (`whatscope people merge`).
 pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
-    let want = normalise_name(name);
-    if want.is_empty() {
+    if normalise_name(name).is_empty() {
         return Ok(Vec::new());
     }
+    // Every name of the person `name` belongs to, when the user merged names.
+    let wanted: Vec<String> = crate::people::People::load(&archive.dir)?
+        .names_of(name)
+        .iter()
+        .map(|n| normalise_name(n))
+        .collect();
     let names =
         crate::index::query::Names::from_searcher(&archive.searcher()).map_err(read::err)?;
     let mut out: Vec<String> = names
         .senders()
-        .filter(|s| normalise_name(s) == want)
+        .filter(|s| wanted.contains(&normalise_name(s)))
         .collect();
     out.sort();
     out.dedup();
@@ -165,10 +171,17 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     let writer = open_writer(archive)?;
     write_private(&archive.dir.join(ERASE_MARKER), MARKER_TEXT.as_bytes())?;
     crash_point("after-erase-marker");
+    // A person merged under several names is forgotten under every one of them.
+    let mut people = crate::people::People::load(&archive.dir)?;
+    let every_name = people.names_of(name);
     let mut list = OptOut::load(&archive.dir)?;
-    let newly_opted_out = !list.contains(&secret, name);
+    let newly_opted_out = every_name.iter().any(|n| !list.contains(&secret, n));
     // Also when an earlier version's entry is completed with the folded one.
-    if list.add(&secret, name) {
+    let mut added = false;
+    for n in &every_name {
+        added |= list.add(&secret, n);
+    }
+    if added {
         list.save(&archive.dir)?;
     }
     crash_point("after-optout");
@@ -178,7 +191,13 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     let spellings = spellings(archive, name)?;
     let erased = count_messages(archive, &spellings)?;
     let pending_files = erase(archive, writer, &spellings)?;
-    let mentions = count_mentions(archive, name)?;
+    let mut mentions = 0;
+    for n in &every_name {
+        mentions += count_mentions(archive, n)?;
+    }
+    // The merge named the person: it goes with them.
+    people.remove_person_of(name);
+    people.save(&archive.dir)?;
     Ok(Erasure {
         spellings,
         erased,

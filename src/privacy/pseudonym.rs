@@ -130,10 +130,20 @@ pub struct Pseudonyms {
 
 impl Pseudonyms {
     pub fn new(secret: &[u8], names: impl IntoIterator<Item = String>) -> Pseudonyms {
+        Pseudonyms::of_people(secret, names, &crate::people::People::default())
+    }
+
+    /// One pseudonym per person: the names merged into one person share it, whichever name
+    /// they wrote under (it is the pseudonym of the person's first name in folded order).
+    pub fn of_people(
+        secret: &[u8],
+        names: impl IntoIterator<Item = String>,
+        people: &crate::people::People,
+    ) -> Pseudonyms {
         // One pseudonym per normalised name, decided by its keyed hash (not by import order).
         let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
         for n in names {
-            let key = normalise_name(&n);
+            let key = people.pseudonym_key(&n);
             if key.is_empty() {
                 continue;
             }
@@ -160,6 +170,7 @@ impl Pseudonyms {
             *n += 1;
             let pseudonym = if *n == 1 { base } else { format!("{base} {n}") };
             for raw in spellings.remove(&key).unwrap_or_default() {
+                by_key.insert(normalise_name(&raw), pseudonym.clone());
                 map.insert(raw, pseudonym.clone());
             }
             by_key.insert(key, pseudonym);
@@ -176,7 +187,8 @@ impl Pseudonyms {
         let secret = super::secret::require(&archive.dir)?;
         let names = crate::index::query::Names::from_searcher(&archive.searcher())
             .map_err(crate::index::read::err)?;
-        Ok(Pseudonyms::new(&secret, names.senders()))
+        let people = crate::people::People::load(&archive.dir)?;
+        Ok(Pseudonyms::of_people(&secret, names.senders(), &people))
     }
 
     /// The pseudonym of a name; an unknown name still gets a stand-in, never itself.

@@ -1,4 +1,5 @@
-//! `whatscope purge`: the whole archive deleted (index, metadata, secret, opt-out list).
+//! `whatscope purge`: the whole archive deleted (index, metadata, secret, opt-out list,
+//! the people merged).
 //!
 //! Only whatscope's own entries in the data dir are removed (a data dir given by mistake,
 //! say `--data-dir ~`, loses nothing else), then the folder itself when that leaves it
@@ -10,20 +11,22 @@ use super::forget::ERASE_MARKER;
 use super::optout::OPTOUT_FILE;
 use super::secret::SECRET_FILE;
 use crate::error::UserError;
+use crate::people::PEOPLE_FILE;
 use std::path::{Path, PathBuf};
 
 /// Names of whatscope's entries in a data dir.
-const ENTRIES: [&str; 6] = [
+const ENTRIES: [&str; 7] = [
     "index",
     "meta.json",
     SECRET_FILE,
     OPTOUT_FILE,
+    PEOPLE_FILE,
     ".create.lock",
     ERASE_MARKER,
 ];
 
 /// Stems of files written through a temp file (`write_private` names them `STEM.tmpPID`).
-const TEMP_STEMS: [&str; 4] = ["meta", "secret", "opted-out", "erase"];
+const TEMP_STEMS: [&str; 5] = ["meta", "secret", "opted-out", "erase", "people"];
 
 /// Whether an entry of a data dir, by name, is one of whatscope's own.
 pub fn is_ours(name: &str) -> bool {

@@ -350,12 +350,7 @@ impl Anonymizer {
     /// Everybody in the archive masked.
     pub fn for_archive(archive: &Archive) -> Result<Anonymizer, UserError> {
         let secret = super::secret::require(&archive.dir)?;
-        let names = crate::index::query::Names::from_searcher(&archive.searcher())
-            .map_err(crate::index::read::err)?;
-        Ok(Anonymizer::new(
-            secret,
-            Pseudonyms::new(&secret, names.senders()),
-        ))
+        Ok(Anonymizer::new(secret, Pseudonyms::for_archive(archive)?))
     }
 
     /// Everybody but `person` masked: what an access export (`export --participant`) shows.

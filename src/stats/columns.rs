@@ -72,6 +72,8 @@ pub struct Interner {
     pub names: Vec<String>,
     /// What makes two names one entry; `None`: only the same string.
     key: Option<fn(&str) -> String>,
+    /// The people merged by the user: their names are one entry, shown by its display name.
+    people: Option<crate::people::People>,
 }
 
 impl Interner {
@@ -84,26 +86,38 @@ impl Interner {
         }
     }
 
+    /// An interner of people: every name of one person is one entry, shown by the person's
+    /// display name; the other names are keyed as by [`Interner::keyed`].
+    pub fn of_people(people: crate::people::People) -> Interner {
+        Interner {
+            people: Some(people),
+            ..Interner::default()
+        }
+    }
+
     fn key_of(&self, name: &str) -> String {
-        match self.key {
-            Some(key) => key(name),
-            None => name.to_string(),
+        match (&self.people, self.key) {
+            (Some(people), _) => people.key(name),
+            (None, Some(key)) => key(name),
+            (None, None) => name.to_string(),
         }
     }
 
     pub fn intern(&mut self, name: &str) -> u32 {
         let key = self.key_of(name);
+        let merged = self.people.as_ref().and_then(|p| p.person_of(name));
         if let Some(&id) = self.ids.get(&key) {
-            if let Some(shown) = self.names.get_mut(id as usize) {
+            if let (None, Some(shown)) = (merged, self.names.get_mut(id as usize)) {
                 if name < shown.as_str() {
                     *shown = name.to_string();
                 }
             }
             return id;
         }
+        let shown = merged.map_or(name, |p| p.display.as_str()).to_string();
         let id = self.names.len() as u32;
         self.ids.insert(key, id);
-        self.names.push(name.to_string());
+        self.names.push(shown);
         id
     }
 

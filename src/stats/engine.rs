@@ -18,6 +18,7 @@ use crate::index::query::{parse_query, Names};
 use crate::index::read::{err, order_key};
 use crate::index::schema::{secs_to_ts, Fields};
 use crate::model::Kind;
+use crate::people::People;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -25,7 +26,7 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Statistics of the messages `scope` picks, from the archive's current reader.
 pub fn compute(archive: &Archive, scope: &Scope) -> Result<Stats, UserError> {
-    compute_on(&archive.searcher(), &archive.fields, scope)
+    compute_with_aliases(archive, scope, &[])
 }
 
 /// [`compute`], with the scope's query taking senders' aliases in `from:` (`(stored name,
@@ -35,12 +36,20 @@ pub fn compute_with_aliases(
     scope: &Scope,
     aliases: &[(String, String)],
 ) -> Result<Stats, UserError> {
-    compute_on_with_aliases(&archive.searcher(), &archive.fields, scope, aliases)
+    let people = People::load(&archive.dir)?;
+    compute_on_with_aliases(
+        &archive.searcher(),
+        &archive.fields,
+        scope,
+        aliases,
+        &people,
+    )
 }
 
-/// [`compute`] on a given searcher (one consistent view of the archive).
+/// [`compute`] on a given searcher (one consistent view of the archive), with no merged
+/// people.
 pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result<Stats, UserError> {
-    compute_on_with_aliases(searcher, fields, scope, &[])
+    compute_on_with_aliases(searcher, fields, scope, &[], &People::default())
 }
 
 fn compute_on_with_aliases(
@@ -48,11 +57,13 @@ fn compute_on_with_aliases(
     fields: &Fields,
     scope: &Scope,
     aliases: &[(String, String)],
+    people: &People,
 ) -> Result<Stats, UserError> {
     let readers = searcher.segment_readers();
     let mut chats = Interner::keyed(|name| crate::fold::text(name).into_owned());
-    // One participant per person: the spellings `forget` and `from:` take as one name.
-    let mut senders = Interner::keyed(crate::privacy::pseudonym::normalise_name);
+    // One participant per person: every name merged into a person, and the spellings
+    // `forget` and `from:` take as one name.
+    let mut senders = Interner::of_people(people.clone());
 
     // Every segment's chat and sender ids first: the scope's names must be known archive-wide.
     let mut segs = Vec::with_capacity(readers.len());
@@ -97,9 +108,11 @@ fn compute_on_with_aliases(
     let mut notes = Vec::new();
     let matches: Option<Vec<Vec<DocId>>> = match scope.query.as_deref() {
         Some(q) if !q.trim().is_empty() => {
-            let names = Names::from_searcher(searcher)
-                .map_err(err)?
-                .with_aliases(aliases);
+            let names = people.group(
+                Names::from_searcher(searcher)
+                    .map_err(err)?
+                    .with_aliases(aliases),
+            );
             let parsed = parse_query(q, fields, &names);
             notes = parsed.notes;
             let mut per_segment = searcher.search(&*parsed.query, &DocIds).map_err(err)?;

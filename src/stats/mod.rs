@@ -16,7 +16,7 @@
 //!   read leniently; left out when empty).
 
 mod calendar;
-mod columns;
+pub(crate) mod columns;
 mod engine;
 pub mod sequence;
 pub mod stopwords;

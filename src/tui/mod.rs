@@ -49,7 +49,8 @@ pub fn new_app(
     let secret = crate::privacy::secret::require(&archive.dir)?;
     let names = crate::index::query::Names::from_searcher(&archive.searcher())
         .map_err(crate::index::read::err)?;
-    app.pseudonyms = Pseudonyms::new(&secret, names.senders());
+    let people = crate::people::People::load(&archive.dir)?;
+    app.pseudonyms = Pseudonyms::of_people(&secret, names.senders(), &people);
     app.anonymize = opts.anonymize;
     app.status = opts.greeting.clone();
     Ok(app)

@@ -8,7 +8,7 @@
 //! and says so ([`Reply::Reloaded`]), so erased messages go and new ones come (catalog A5).
 
 use crate::index::archive::Archive;
-use crate::index::query::{parse_query, Names};
+use crate::index::query::parse_query;
 use crate::index::read::{self, order_key, ChatSummary, StoredMessage};
 use crate::index::search::{self, SearchResult, SortOrder};
 use std::collections::HashSet;
@@ -183,14 +183,17 @@ impl Backend {
                 aliases,
             } => Reply::Search {
                 id,
-                result: search::search_with_aliases(
-                    &self.archive,
-                    &query,
-                    limit,
-                    SortOrder::Relevance,
-                    &aliases,
-                )
-                .map_err(|e| e.to_string()),
+                result: crate::people::archive_names(&self.archive, &aliases)
+                    .and_then(|names| {
+                        search::search_with_names(
+                            &self.archive,
+                            &query,
+                            limit,
+                            SortOrder::Relevance,
+                            &names,
+                        )
+                    })
+                    .map_err(|e| e.to_string()),
             },
             Request::OpenChat { id, chat } => Reply::ChatOpened {
                 id,
@@ -315,9 +318,7 @@ impl Backend {
         aliases: &[(String, String)],
     ) -> Result<(Vec<usize>, Vec<String>), crate::error::UserError> {
         let searcher = self.archive.searcher();
-        let names = Names::from_searcher(&searcher)
-            .map_err(read::err)?
-            .with_aliases(aliases);
+        let names = crate::people::archive_names(&self.archive, aliases)?;
         let parsed = parse_query(query, &self.archive.fields, &names);
         let both: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, parsed.query),
