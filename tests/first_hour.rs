@@ -302,7 +302,7 @@ fn first_mistakes_search_without_a_word_or_filter_matches_nothing_and_says_so() 
         assert!(hits.is_empty());
         assert_eq!(v["lenient"], true, "{query:?}: {v}");
         assert!(
-            !v["notes"].as_array().map_or(true, Vec::is_empty),
+            v["notes"].as_array().is_some_and(|n| !n.is_empty()),
             "{query:?}: {v}"
         );
         let out = env.ok(&["search", "--", query]);

@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn progress_rate_is_whole_messages_with_thousands_separated() {
-        assert_eq!(rate(120_800.4964), "120,800/s");
+        assert_eq!(rate(120_800.496_4), "120,800/s");
         assert_eq!(rate(999.5), "1,000/s");
         assert_eq!(rate(0.3), "0/s");
         assert_eq!(rate(f64::NAN), "0/s");
