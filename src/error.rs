@@ -7,13 +7,24 @@ use std::fmt;
 pub struct UserError {
     pub message: String,
     pub hint: Option<String>,
+    /// The process's exit code when this error ends it (SPEC §3: 1 failure, 2 usage error;
+    /// 130 interrupted, as a shell reports Ctrl-C).
+    pub exit_code: i32,
 }
+
+/// Exit code of a failure.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code of a usage error: the command line asked for something that cannot be done.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 impl UserError {
     pub fn new(message: impl Into<String>) -> Self {
         UserError {
             message: message.into(),
             hint: None,
+            exit_code: EXIT_FAILURE,
         }
     }
 
@@ -21,6 +32,25 @@ impl UserError {
         self.hint = Some(hint.into());
         self
     }
+
+    /// Marks this error as a usage error (exit 2).
+    pub fn usage(mut self) -> Self {
+        self.exit_code = EXIT_USAGE;
+        self
+    }
+
+    /// Marks this error as the end of an interrupted command (exit 130).
+    pub fn interrupted(mut self) -> Self {
+        self.exit_code = EXIT_INTERRUPTED;
+        self
+    }
+}
+
+/// The exit code an error chain ends the process with: the first [`UserError`]'s, else 1.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    err.chain()
+        .find_map(|c| c.downcast_ref::<UserError>())
+        .map_or(EXIT_FAILURE, |e| e.exit_code)
 }
 
 impl fmt::Display for UserError {

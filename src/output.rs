@@ -5,6 +5,31 @@ use crate::model::Kind;
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// `n` and a noun that agrees with it: `1 message`, `2 messages`, `0 messages`. The noun
+/// takes an `s`; [`count_as`] is for the ones that do not.
+pub fn count(n: u64, singular: &str) -> String {
+    if n == 1 {
+        format!("{n} {singular}")
+    } else {
+        format!("{n} {singular}s")
+    }
+}
+
+/// [`count`] with the plural given: `count_as(n, "match", "matches")`.
+pub fn count_as(n: u64, singular: &str, plural: &str) -> String {
+    format!("{n} {}", plural_of(n, singular, plural))
+}
+
+/// The singular or the plural, as `n` needs: for a noun apart from its number
+/// (`1,234 participants`, `1 participant`).
+pub fn plural_of<'a>(n: u64, singular: &'a str, plural: &'a str) -> &'a str {
+    if n == 1 {
+        singular
+    } else {
+        plural
+    }
+}
+
 /// A message as `parse`, `log --json` and `export` print it (SPEC §2, plus `line` for `parse`).
 #[derive(Debug, Serialize)]
 pub struct MessageOut<'a> {

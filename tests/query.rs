@@ -331,27 +331,32 @@ fn lenient_garbage() {
     // An unclosed quote: the rest is the phrase.
     assert_eq!(count("\"quarterly report"), 1);
     assert_eq!(count("\"unclosed"), 0);
-    // Filters without a usable value are ignored, with a note.
+    // Filters without a usable value are ignored, with a note; when nothing else is left,
+    // nothing matches (issue 15: never every message for a query nobody could read).
     let p = parse("from:");
-    assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
-    assert_eq!(count("from:"), TOTAL);
+    assert_eq!(p.unread.len(), 2, "{:?}", p.unread);
+    assert_eq!(count("from:"), 0);
     assert_eq!(count("from: pizza"), 2);
     let p = parse("kind:nonsense");
     assert!(p.notes[0].contains("nonsense"), "{:?}", p.notes);
-    assert_eq!(count("kind:nonsense"), TOTAL);
+    assert_eq!(count("kind:nonsense"), 0);
     assert_eq!(count("kind:nonsense pizza"), 2);
     let p = parse("after:notadate");
     assert!(p.notes[0].contains("after:"), "{:?}", p.notes);
-    assert_eq!(count("after:notadate"), TOTAL);
+    assert_eq!(count("after:notadate"), 0);
     assert_eq!(count("before:2024-02-30 pizza"), 2);
     assert_eq!(count("has:pictures pizza"), 2);
-    // Nothing searchable at all.
-    assert_eq!(count("(("), TOTAL);
+    // Nothing searchable at all: nothing matches, with a note.
+    assert_eq!(count("(("), 0);
+    assert!(!parse("((").notes.is_empty());
     assert_eq!(count("(( pizza ))"), 2);
-    assert_eq!(count("-"), TOTAL);
-    assert_eq!(count("*"), TOTAL);
-    assert_eq!(count("~"), TOTAL);
-    assert_eq!(count("\"\""), TOTAL);
+    assert_eq!(count("-"), 0);
+    assert_eq!(count("*"), 0);
+    assert_eq!(count("~"), 0);
+    assert_eq!(count("\"\""), 0);
+    // An empty query is no query: everything.
+    assert_eq!(count(""), TOTAL);
+    assert!(parse("").notes.is_empty());
     // An unknown filter is words.
     assert_eq!(count("foo:pizza"), 0);
     // A dangling OR is the word "or".

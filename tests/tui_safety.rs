@@ -663,6 +663,7 @@ fn app_with(p: &str, size: (u16, u16)) -> App {
                 snippet: format!("{p} {MARK_OPEN}{p}{MARK_CLOSE} {MARK_OPEN}pizza{MARK_CLOSE} {p}"),
             })
             .collect(),
+        lenient: true,
         notes: vec![p.to_string()],
     });
     app.query = p.to_string();

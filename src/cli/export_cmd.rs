@@ -50,9 +50,8 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
             file.commit()?;
             let shown = to_display(&path.display().to_string(), Mode::OneLine).into_owned();
             eprintln!(
-                "exported {} message{} to {shown}{}",
-                report.messages,
-                if report.messages == 1 { "" } else { "s" },
+                "exported {} to {shown}{}",
+                crate::output::count(report.messages, "message"),
                 if report.summary.is_some() {
                     format!(" (summary in {shown}.summary.json)")
                 } else {

@@ -30,17 +30,12 @@ pub fn run(global: &GlobalArgs, args: &ForgetArgs) -> anyhow::Result<()> {
     // The name as the archive spells it, when it has it.
     let shown = to_display(spellings.first().unwrap_or(name), Mode::OneLine).into_owned();
     let n = forget::count_messages(&archive, &spellings)?;
-    if n == 0 {
-        let close = forget::suggestions(&archive, name)?;
-        if !close.is_empty() {
-            super::warn(&[format!(
-                "no messages by {shown}; did you mean: {}?",
-                close.join(", ")
-            )]);
-        }
-    }
+    check_target(&archive, args, name, &shown, n)?;
     let question = if n > 0 {
-        format!("Erase {n} messages by {shown} from the archive for good? [y/N] ")
+        format!(
+            "Erase {} by {shown} from the archive for good? [y/N] ",
+            crate::output::count(n, "message")
+        )
     } else {
         format!(
             "{shown} has no messages in the archive. Record them as opted out, so that later imports skip them? [y/N] "
@@ -52,9 +47,8 @@ pub fn run(global: &GlobalArgs, args: &ForgetArgs) -> anyhow::Result<()> {
     }
     let done = forget::forget(&archive, name)?;
     println!(
-        "erased {} message{} by {shown}: removed from the index and from whatscope's files",
-        done.erased,
-        if done.erased == 1 { "" } else { "s" }
+        "erased {} by {shown}: removed from the index and from whatscope's files",
+        crate::output::count(done.erased, "message")
     );
     println!(
         "{shown} is {}opted out: later imports skip their messages (undo with `whatscope forget --undo NAME`)",
@@ -62,21 +56,62 @@ pub fn run(global: &GlobalArgs, args: &ForgetArgs) -> anyhow::Result<()> {
     );
     if done.mentions > 0 {
         println!(
-            "note: {} message{} by others or system lines still name {shown}; they are not erased (they are not theirs), and --anonymize masks the name",
-            done.mentions,
-            if done.mentions == 1 { "" } else { "s" }
+            "note: {} by others or system lines still name {shown}; they are not erased (they are not theirs), and --anonymize masks the name",
+            crate::output::count(done.mentions, "message")
         );
     }
     if done.pending_files > 0 {
         println!(
-            "note: {} old index files are held by another whatscope; they go when it closes and the archive is next changed",
-            done.pending_files
+            "note: {} held by another whatscope; they go when it closes and the archive is next changed",
+            crate::output::count(done.pending_files as u64, "old index file")
         );
     }
     println!(
         "note: copies outside whatscope (the original export, backups, the disk itself) are not affected"
     );
     Ok(())
+}
+
+/// Refuses a `forget` that would do something else than the user means: a name with no
+/// messages (most often a typo) unless `--opt-out-only` says so, or already opted out (a
+/// repeated `forget` refreshes the entry); and `--opt-out-only` for someone whose messages
+/// are in the archive, which would leave them there under an opt-out.
+fn check_target(
+    archive: &Archive,
+    args: &ForgetArgs,
+    name: &str,
+    shown: &str,
+    messages: u64,
+) -> anyhow::Result<()> {
+    if messages > 0 && args.opt_out_only {
+        return Err(UserError::new(format!(
+            "forget --opt-out-only: {shown} has {} in the archive",
+            crate::output::count(messages, "message")
+        ))
+        .hint("--opt-out-only is for someone not in the archive; drop it to erase their messages and opt them out")
+        .usage()
+        .into());
+    }
+    if messages > 0 || args.opt_out_only || forget::is_opted_out(archive, name)? {
+        return Ok(());
+    }
+    let close = forget::suggestions(archive, name)?;
+    let alternative =
+        "or, to keep someone not in the archive out of later imports, add --opt-out-only";
+    let hint = if close.is_empty() {
+        format!("no name in the archive is close; `whatscope stats` lists the participants; {alternative}")
+    } else {
+        let close: Vec<String> = close
+            .iter()
+            .map(|c| to_display(c, Mode::OneLine).into_owned())
+            .collect();
+        format!("the closest names: {}; {alternative}", close.join(", "))
+    };
+    Err(
+        UserError::new(format!("forget: no messages by {shown} in the archive"))
+            .hint(hint)
+            .into(),
+    )
 }
 
 /// Asks a yes/no question on the terminal (default no); without a terminal, refuses with a

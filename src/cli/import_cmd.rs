@@ -4,23 +4,74 @@
 use super::{GlobalArgs, ImportArgs};
 use crate::index::archive::{data_dir, Archive};
 use crate::index::writer::{self, ImportOptions, ImportReport, Progress};
-use crate::output::write_json_line;
+use crate::output::{count, write_json_line};
 use crate::sanitize::{to_display, Mode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-struct Bar(ProgressBar);
+/// The import's progress: a bar on a terminal, and whether Ctrl-C asked it to stop.
+struct CliProgress(Option<ProgressBar>);
 
-impl Progress for Bar {
+impl Progress for CliProgress {
     fn file(&self, display: &str, messages: u64) {
-        self.0.set_length(messages);
-        self.0.set_position(0);
-        self.0
-            .set_message(to_display(display, Mode::OneLine).into_owned());
+        if let Some(bar) = &self.0 {
+            bar.set_length(messages);
+            bar.set_position(0);
+            bar.set_message(to_display(display, Mode::OneLine).into_owned());
+        }
     }
     fn advance(&self, messages: u64) {
-        self.0.inc(messages);
+        if let Some(bar) = &self.0 {
+            bar.inc(messages);
+        }
+    }
+    fn cancelled(&self) -> bool {
+        interrupt::requested()
+    }
+}
+
+/// A rate as people read it: whole messages a second, thousands separated (`120,800/s`).
+fn rate(per_sec: f64) -> String {
+    // `as` saturates: NaN and negatives are 0, which is what a rate before any message is.
+    format!("{}/s", super::stats_cmd::thousands(per_sec.round() as u64))
+}
+
+/// Ctrl-C during an import: the first one asks the import to stop before it saves anything
+/// (the import commits once, at its end, so stopping before that leaves the archive as it
+/// was); a second one stops at once, which leaves it as it was too (only a commit changes it).
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    pub const STOPPED_AT_ONCE: &str =
+        "error: import interrupted: stopped at once; the archive was left as it was last saved\n";
+
+    /// Whether Ctrl-C was pressed since [`install`].
+    pub fn requested() -> bool {
+        REQUESTED.load(Ordering::Relaxed)
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_sigint(_: libc::c_int) {
+        if REQUESTED.swap(true, Ordering::Relaxed) {
+            // SAFETY: write and _exit are async-signal-safe; the buffer is a static string.
+            unsafe {
+                libc::write(2, STOPPED_AT_ONCE.as_ptr().cast(), STOPPED_AT_ONCE.len());
+                libc::_exit(crate::error::EXIT_INTERRUPTED);
+            }
+        }
+    }
+
+    /// Takes over SIGINT for the rest of the process (the import is all it does).
+    pub fn install() {
+        #[cfg(unix)]
+        // SAFETY: the handler only touches an atomic, then write/_exit, all async-signal-safe.
+        unsafe {
+            let handler = on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::signal(libc::SIGINT, handler);
+        }
     }
 }
 
@@ -104,26 +155,30 @@ fn import(archive: &Archive, args: &ImportArgs) -> anyhow::Result<ImportReport> 
         max_message_bytes: usize::try_from(args.max_message_kib << 10).unwrap_or(usize::MAX),
     };
     let skip = crate::privacy_hooks::opted_out(archive)?;
-    let bar = if io::stderr().is_terminal() && !args.json {
+    let bar = (io::stderr().is_terminal() && !args.json).then(|| {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{msg:.dim} [{bar:30}] {pos}/{len} messages ({per_sec})")
+            ProgressStyle::with_template("{msg:.dim} [{bar:30}] {pos}/{len} messages ({rate})")
+                .map(|style| {
+                    style.with_key(
+                        "rate",
+                        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = w.write_str(&rate(state.per_sec()));
+                        },
+                    )
+                })
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        Some(Bar(bar))
-    } else {
-        None
-    };
-    let progress: &dyn Progress = match &bar {
-        Some(b) => b,
-        None => &(),
-    };
-    let report = writer::import(archive, &args.paths, &opts, &*skip, progress)?;
-    if let Some(b) = &bar {
-        b.0.finish_and_clear();
+        bar
+    });
+    let progress = CliProgress(bar);
+    interrupt::install();
+    let result = writer::import(archive, &args.paths, &opts, &*skip, &progress);
+    if let Some(bar) = &progress.0 {
+        bar.finish_and_clear();
     }
-    Ok(report)
+    Ok(result?)
 }
 
 /// Prints the report and warnings; an error when a file failed or nothing was found.
@@ -185,13 +240,13 @@ fn print_report(out: &mut impl Write, report: &ImportReport) -> io::Result<()> {
         }
         writeln!(
             out,
-            "{path}\n  chat: {} ({})\n  format: {} (date order {}: {})\n  {} messages: {} added, {} already in the archive{}",
+            "{path}\n  chat: {} ({})\n  format: {} (date order {}: {})\n  {}: {} added, {} already in the archive{}",
             to_display(&f.chat, Mode::OneLine),
             f.chat_name_from.map_or("", |from| from.describe()),
             f.format,
             f.date_order,
             f.date_order_reason,
-            f.messages,
+            count(f.messages, "message"),
             f.added,
             f.duplicates,
             if f.opted_out > 0 {
@@ -215,10 +270,23 @@ fn print_report(out: &mut impl Write, report: &ImportReport) -> io::Result<()> {
     let files = report.files.iter().filter(|f| f.error.is_none()).count();
     writeln!(
         out,
-        "imported {} file{}: {} messages added, {} duplicates skipped",
-        files,
-        if files == 1 { "" } else { "s" },
-        report.added,
-        report.duplicates
+        "imported {}: {} added, {} skipped",
+        count(files as u64, "file"),
+        count(report.added, "message"),
+        count(report.duplicates, "duplicate"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate;
+
+    #[test]
+    fn progress_rate_is_whole_messages_with_thousands_separated() {
+        assert_eq!(rate(120_800.496_4), "120,800/s");
+        assert_eq!(rate(999.5), "1,000/s");
+        assert_eq!(rate(0.3), "0/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+        assert_eq!(rate(-1.0), "0/s");
+    }
 }

@@ -139,7 +139,7 @@ pub enum SecretAction {
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
     /// Date order of the export's timestamps, when inference gets it wrong
-    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    #[arg(long, value_name = "ORDER", value_enum, ignore_case = true)]
     pub date_order: Option<DateOrder>,
     /// Name of the chat (default: from the export's file name)
     #[arg(long, value_name = "NAME")]
@@ -174,10 +174,6 @@ impl ReadArgs {
             max_line_bytes: self.max_line_kib.saturating_mul(1024),
         }
     }
-}
-
-fn parse_order(s: &str) -> Result<DateOrder, String> {
-    s.parse()
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +272,10 @@ pub struct ForgetArgs {
     /// Lift NAME's opt-out, so that later imports take their messages again
     #[arg(long, value_name = "NAME")]
     pub undo: Option<String>,
+    /// Only record NAME as opted out, so that later imports skip their messages: for someone
+    /// who is not (yet) in the archive. Without it, a name with no messages is an error
+    #[arg(long, requires = "participant")]
+    pub opt_out_only: bool,
     /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,
@@ -345,7 +345,7 @@ pub fn run() -> i32 {
                 return 0;
             }
             crate::error::report(&err);
-            1
+            crate::error::exit_code(&err)
         }
     }
 }
@@ -368,6 +368,7 @@ fn anonymize_applies(command: Option<&Command>) -> anyhow::Result<()> {
     Err(
         crate::error::UserError::new(format!("--anonymize does not apply to {name}"))
             .hint(hint)
+            .usage()
             .into(),
     )
 }

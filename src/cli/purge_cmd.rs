@@ -2,6 +2,7 @@
 
 use super::GlobalArgs;
 use crate::index::archive::{data_dir, Archive};
+use crate::output::{count, count_as};
 use crate::privacy::purge;
 use crate::sanitize::{to_display, Mode};
 
@@ -18,7 +19,11 @@ pub fn run(global: &GlobalArgs, yes: bool) -> anyhow::Result<()> {
             drop(crate::index::writer::open_writer(&archive)?);
             let chats = crate::index::read::chats(&archive)?;
             let messages: u64 = chats.iter().map(|c| c.messages + c.system).sum();
-            format!("{messages} messages in {} chats", chats.len())
+            format!(
+                "{} in {}",
+                count(messages, "message"),
+                count(chats.len() as u64, "chat")
+            )
         }
         Err(_) => "what is left of an archive".to_string(),
     };
@@ -31,9 +36,8 @@ pub fn run(global: &GlobalArgs, yes: bool) -> anyhow::Result<()> {
     }
     let done = purge::purge(&dir)?;
     println!(
-        "deleted the archive in {shown} ({} entr{}){}",
-        done.removed,
-        if done.removed == 1 { "y" } else { "ies" },
+        "deleted the archive in {shown} ({}){}",
+        count_as(done.removed as u64, "entry", "entries"),
         if done.dir_removed {
             ", and the folder"
         } else {

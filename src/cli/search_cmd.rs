@@ -56,11 +56,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
             result.total, shown
         )
     } else {
-        format!(
-            "{} match{}",
-            result.total,
-            if result.total == 1 { "" } else { "es" }
-        )
+        crate::output::count_as(result.total as u64, "match", "matches")
     };
     writeln!(out, "{}", style.dim(&summary))?;
     out.flush()?;

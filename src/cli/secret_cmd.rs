@@ -39,10 +39,10 @@ pub fn reset(global: &GlobalArgs, yes: bool) -> anyhow::Result<()> {
     let opted_out = OptOut::load(&dir)?.len();
     if opted_out > 0 {
         println!(
-            "note: the {opted_out} opt-out{} made with the old secret no longer recognise{} anyone: \
+            "note: the {} made with the old secret no longer {} anyone: \
              forget those people again by name (`whatscope forget --participant NAME`) before the next import",
-            if opted_out == 1 { "" } else { "s" },
-            if opted_out == 1 { "s" } else { "" },
+            crate::output::count(opted_out as u64, "opt-out"),
+            crate::output::plural_of(opted_out as u64, "recognises", "recognise"),
         );
     }
     Ok(())

@@ -5,7 +5,7 @@ use super::style::Style;
 use super::{GlobalArgs, StatsArgs};
 use crate::index::archive::{data_dir, Archive};
 use crate::index::read;
-use crate::output::write_json_line;
+use crate::output::{plural_of, write_json_line};
 use crate::sanitize::{display_width, truncate_width, Mode};
 use crate::stats::{self, Scope, Stats};
 use std::io::{BufWriter, Write};
@@ -127,17 +127,18 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
             .map_or("-".to_string(), |t| t.get(..10).unwrap_or(t).to_string())
     };
     o.push_str(&format!(
-        "{} messages · {} system · {} participant{} · {} chat{} · {} → {} · {} active day{}\n",
+        "{} {} · {} system · {} {} · {} {} · {} → {} · {} active {}\n",
         p.style.bold(&thousands(s.messages)),
+        plural_of(s.messages, "message", "messages"),
         thousands(s.system),
         thousands(s.participants.len() as u64),
-        plural(s.participants.len() as u64),
+        plural_of(s.participants.len() as u64, "participant", "participants"),
         thousands(s.chats),
-        plural(s.chats),
+        plural_of(s.chats, "chat", "chats"),
         day(&s.first),
         day(&s.last),
         thousands(s.active_days),
-        plural(s.active_days),
+        plural_of(s.active_days, "day", "days"),
     ));
     let k = &s.kinds;
     let kinds: Vec<String> = [
@@ -528,14 +529,6 @@ pub fn duration(secs: u64) -> String {
         0..60 => format!("{secs}s"),
         60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
         _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
-    }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -8,10 +8,15 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The order of a date's day, month and year. A clap value enum, so that `--help` lists the
+/// orders `--date-order` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum DateOrder {
+    /// Day first: 31/12/2024 (most of the world)
     Dmy,
+    /// Month first: 12/31/2024 (the US)
     Mdy,
+    /// Year first: 2024-12-31 (ISO, Canada, East Asia)
     Ymd,
 }
 

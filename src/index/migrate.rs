@@ -41,8 +41,9 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
     archive.reload()?;
     let total = archive.searcher().num_docs();
     eprintln!(
-        "note: re-indexing the archive for this version of whatscope (schema {} to {SCHEMA_VERSION}, {total} messages); this happens once",
-        meta.schema_version
+        "note: re-indexing the archive for this version of whatscope (schema {} to {SCHEMA_VERSION}, {}); this happens once",
+        meta.schema_version,
+        crate::output::count(total, "message")
     );
     writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     // Deletes apply to the documents added before them: the new ones stay.

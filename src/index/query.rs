@@ -8,10 +8,14 @@
 //!   `kind`, `has` (names case-insensitive; any other `name:` is a plain word);
 //! - a leading `-` excludes a word, phrase or filter;
 //! - `OR` (uppercase) between two positive terms, phrases or filters groups them
-//!   (`a OR b OR c`); an `OR` without a term on each side is the word "or".
+//!   (`a OR b OR c`); an `OR` without a term on each side is the word "or";
+//! - `AND` (uppercase) between two terms is what a space is already (`pizza AND curry`);
+//!   `NOT` (uppercase) before a term excludes it as `-` does (`pizza NOT curry`); either one
+//!   without a term where it needs one is the word "and" or "not".
 //!
 //! Everything else is ANDed. A query without any positive term matches every message the
-//! filters (and exclusions) allow.
+//! filters (and exclusions) allow; a query of which no word and no filter could be read
+//! (`(`, `***`) matches nothing, with a note, rather than everything.
 
 use crate::index::analyzer::{analyzer, name_analyzer};
 use crate::index::schema::{ts_to_secs, Fields};
@@ -40,11 +44,14 @@ pub struct ParsedQuery {
     /// Notes for the user when a part was read leniently (e.g. "unknown kind `foo`",
     /// "after: needs YYYY-MM-DD").
     pub notes: Vec<String>,
+    /// The parts that could not be read, each as "`part`: why": what a command that must
+    /// not guess (`export --query`) refuses the query for. Empty when `notes` is.
+    pub unread: Vec<String>,
 }
 
 /// Parses a query string; never fails.
 pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
-    let lexemes = lex(input);
+    let lexemes = resolve_and_not(lex(input));
     let groups = group(lexemes);
     let mut builder = Builder {
         fields,
@@ -53,6 +60,7 @@ pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
         name_analyzer: name_analyzer(),
         highlight: Vec::new(),
         notes: Vec::new(),
+        unread: Vec::new(),
         has_text: false,
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -74,7 +82,15 @@ pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
         }
     }
     let query: Box<dyn Query> = if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-        if clauses.is_empty() {
+        if clauses.is_empty() && !input.trim().is_empty() {
+            // Something was typed and none of it could be used: matching every message
+            // would answer a question nobody asked.
+            builder.lenient(
+                input.trim(),
+                "no word or filter to search for, so nothing matches",
+            );
+            Box::new(EmptyQuery)
+        } else if clauses.is_empty() {
             Box::new(AllQuery)
         } else {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -99,6 +115,7 @@ pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
         highlight,
         filters_only: !builder.has_text,
         notes: builder.notes,
+        unread: builder.unread,
     }
 }
 
@@ -162,6 +179,8 @@ struct Clause {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Lexeme {
     Or,
+    And,
+    Not,
     Clause(Clause),
 }
 
@@ -199,9 +218,17 @@ fn lex(input: &str) -> Vec<Lexeme> {
             .unwrap_or(rest.len());
         let (run, tail) = rest.split_at(end);
         rest = tail;
-        if run == "OR" && !negated {
-            out.push(Lexeme::Or);
-            continue;
+        if !negated {
+            let operator = match run {
+                "OR" => Some(Lexeme::Or),
+                "AND" => Some(Lexeme::And),
+                "NOT" => Some(Lexeme::Not),
+                _ => None,
+            };
+            if let Some(operator) = operator {
+                out.push(operator);
+                continue;
+            }
         }
         let filter = run
             .split_once(':')
@@ -240,6 +267,43 @@ fn quoted(after_open: &str) -> (&str, &str) {
     }
 }
 
+/// `AND` and `NOT` read as the operators they obviously are: `AND` between two clauses is
+/// dropped (clauses are ANDed anyway), `NOT` before a positive clause excludes it. Anywhere
+/// else each is the word "and" or "not". `OR` is left for [`group`].
+fn resolve_and_not(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
+    let word = |w: &str| {
+        Lexeme::Clause(Clause {
+            negated: false,
+            filter: None,
+            value: Value::Bare(w.to_owned()),
+        })
+    };
+    let mut out: Vec<Lexeme> = Vec::with_capacity(lexemes.len());
+    let mut rest = lexemes.into_iter().peekable();
+    while let Some(lexeme) = rest.next() {
+        match lexeme {
+            Lexeme::And => {
+                let after_clause = matches!(out.last(), Some(Lexeme::Clause(_)));
+                let before_clause = matches!(rest.peek(), Some(Lexeme::Clause(_) | Lexeme::Not));
+                if !(after_clause && before_clause) {
+                    out.push(word("and"));
+                }
+            }
+            Lexeme::Not => match rest.peek() {
+                Some(Lexeme::Clause(c)) if !c.negated => {
+                    let mut c = c.clone();
+                    c.negated = true;
+                    rest.next();
+                    out.push(Lexeme::Clause(c));
+                }
+                _ => out.push(word("not")),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Groups clauses joined by `OR`; each group is one AND-ed clause whose members are OR-ed.
 /// Excluded clauses never join a group; an `OR` without a positive clause on both sides
 /// becomes the word "or".
@@ -265,6 +329,8 @@ fn group(lexemes: Vec<Lexeme>) -> Vec<Vec<Clause>> {
                 Some(last) if join_next => last.push(c.clone()),
                 _ => groups.push(vec![c.clone()]),
             },
+            // Resolved into clauses by `resolve_and_not` before grouping.
+            Lexeme::And | Lexeme::Not => {}
         }
         if !matches!(lexeme, Lexeme::Or) {
             join_next = false;
@@ -292,10 +358,18 @@ struct Builder<'a> {
     name_analyzer: TextAnalyzer,
     highlight: Vec<String>,
     notes: Vec<String>,
+    unread: Vec<String>,
     has_text: bool,
 }
 
 impl Builder<'_> {
+    /// Records a part of the query that could not be read, and why: a note for the lenient
+    /// commands, a reason to refuse for the strict ones.
+    fn lenient(&mut self, part: &str, why: &str) {
+        self.notes.push(format!("`{part}` ignored: {why}"));
+        self.unread.push(format!("`{part}`: {why}"));
+    }
+
     /// The query of one clause, or `None` (with a note) when it has nothing to search.
     fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
         let f = *self.fields;
@@ -311,8 +385,7 @@ impl Builder<'_> {
                 let tokens = self.tokens(text);
                 if tokens.is_empty() {
                     if !text.trim().is_empty() {
-                        self.notes
-                            .push(format!("ignored `{}`: nothing searchable", text.trim()));
+                        self.lenient(text.trim(), "no letter or digit to search for");
                     }
                     return None;
                 }
@@ -345,6 +418,11 @@ impl Builder<'_> {
             Value::Quoted(v) => (v.as_str(), true),
         };
         let raw = raw.trim();
+        let part = if quoted {
+            format!("{name}:\"{raw}\"")
+        } else {
+            format!("{name}:{raw}")
+        };
         match filter {
             Filter::From | Filter::Chat => {
                 let (field, names) = if filter == Filter::From {
@@ -359,7 +437,7 @@ impl Builder<'_> {
                 };
                 let tokens = analyze(&mut self.name_analyzer, text);
                 if tokens.is_empty() {
-                    self.notes.push(format!("{name}: needs a name; ignored"));
+                    self.lenient(&part, &format!("{name}: needs a name"));
                     return None;
                 }
                 // Names are few: match the words against each one, then select the
@@ -403,9 +481,10 @@ impl Builder<'_> {
             }
             Filter::After | Filter::Before => {
                 let Some(start) = parse_time(raw) else {
-                    self.notes.push(format!(
-                        "{name}: needs YYYY-MM-DD (or YYYY-MM, YYYY); `{raw}` ignored"
-                    ));
+                    self.lenient(
+                        &part,
+                        &format!("{name}: needs a date, YYYY-MM-DD (or YYYY-MM, YYYY)"),
+                    );
                     return None;
                 };
                 let at = Term::from_field_i64(f.ts, ts_to_secs(&start));
@@ -423,10 +502,10 @@ impl Builder<'_> {
                 ))),
                 None => {
                     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                    self.notes.push(format!(
-                        "unknown kind `{raw}` (kinds: {}); ignored",
-                        kinds.join(", ")
-                    ));
+                    self.lenient(
+                        &part,
+                        &format!("unknown kind (kinds: {})", kinds.join(", ")),
+                    );
                     None
                 }
             },
@@ -438,8 +517,7 @@ impl Builder<'_> {
                         IndexRecordOption::Basic,
                     )))
                 } else {
-                    self.notes
-                        .push(format!("has: takes media, link or emoji; `{raw}` ignored"));
+                    self.lenient(&part, "has: takes media, link or emoji");
                     None
                 }
             }

@@ -33,6 +33,8 @@ pub struct SearchResult {
     pub query: String,
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// Whether a part of the query could not be read and was ignored (`notes` says which).
+    pub lenient: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -114,6 +116,7 @@ pub fn search_with_names(
         query: input.to_string(),
         total,
         hits,
+        lenient: !parsed.notes.is_empty(),
         notes: parsed.notes,
     })
 }

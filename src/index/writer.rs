@@ -83,6 +83,11 @@ pub struct ImportReport {
 pub trait Progress {
     fn file(&self, _display: &str, _messages: u64) {}
     fn advance(&self, _messages: u64) {}
+    /// Whether the import should stop (Ctrl-C): asked between batches and before the
+    /// commit; once it says yes, nothing of this import is saved.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 impl Progress for () {}
@@ -263,6 +268,13 @@ pub fn import(
             report.hint = e.hint;
             report
         }));
+        if progress.cancelled() {
+            return Err(give_up(archive, &mut writer));
+        }
+    }
+    // The last moment to stop without saving anything.
+    if progress.cancelled() {
+        return Err(give_up(archive, &mut writer));
     }
 
     crash_point("before-commit");
@@ -298,6 +310,18 @@ pub fn import(
         warnings: expanded.warnings,
         no_exports_in: expanded.empty_folders,
     })
+}
+
+/// Gives up an import that was asked to stop: nothing is committed, and the files written so
+/// far are collected, so the archive is exactly as it was.
+fn give_up(archive: &Archive, writer: &mut IndexWriter) -> UserError {
+    if writer.rollback().is_ok() {
+        collect_until_settled(archive, writer);
+    }
+    UserError::new(
+        "import interrupted: the archive was left as it was (nothing of this import was saved)",
+    )
+    .interrupted()
 }
 
 /// Commits, or gives everything of this commit up: on an error (a full disk, say) the
@@ -421,6 +445,10 @@ fn import_file(
                 .run(pending.drain(..).map(tantivy::indexer::UserOperation::Add))
                 .map_err(|e| UserError::new(format!("cannot index {}: {e}", loaded.display)))?;
             progress.advance((n as u64 + 1).min(1024));
+            if progress.cancelled() {
+                // The caller sees the request and gives the whole import up.
+                return Err(UserError::new("interrupted"));
+            }
         }
     }
 

@@ -256,6 +256,21 @@ fn resolve_participant(archive: &Archive, name: &str) -> Result<Vec<String>, Use
     Ok(counted.into_iter().map(|(_, s)| s).collect())
 }
 
+/// An export writes what its query selects, so it must not guess: a part of the query that
+/// could not be read is a usage error naming it, where `search` and `stats` read on with a
+/// note (docs/query-language.md).
+fn refuse_unread(unread: &[String]) -> Result<(), UserError> {
+    if unread.is_empty() {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "export --query: cannot read {}",
+        unread.join("; ")
+    ))
+    .hint("fix or drop that part; `whatscope search` shows what a query matches (it reads such parts leniently)")
+    .usage())
+}
+
 /// Writes the export to `out`. Errors writing are `io::Error`s in the chain (a closed pipe
 /// is not a failure for the CLI).
 pub fn export(
@@ -284,6 +299,7 @@ pub fn export(
     if let Some(q) = &opts.query {
         let names = Names::from_searcher(&archive.searcher()).map_err(read::err)?;
         let parsed = parse_query(q, &fields, &names);
+        refuse_unread(&parsed.unread)?;
         notes = parsed.notes;
         filters.push(parsed.query);
     }

@@ -76,7 +76,9 @@ pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, UserError
     Ok(out)
 }
 
-/// Senders whose name has `name`'s words in it: suggestions when `name` matches nobody.
+/// The senders closest to `name`, closest first: suggestions when `name` matches nobody.
+/// Names are compared as everywhere (NFKC, case and accents folded); a sender is close when
+/// it shares a word with `name` or is a few edits away from it (a typo).
 pub fn suggestions(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
     let want = normalise_name(name);
     if want.is_empty() {
@@ -84,14 +86,42 @@ pub fn suggestions(archive: &Archive, name: &str) -> Result<Vec<String>, UserErr
     }
     let names =
         crate::index::query::Names::from_searcher(&archive.searcher()).map_err(read::err)?;
-    Ok(names
+    let mut close: Vec<(usize, String)> = names
         .senders()
-        .filter(|s| {
-            let n = normalise_name(s);
-            n.split(' ').any(|w| want.split(' ').any(|v| v == w))
-        })
-        .take(5)
-        .collect())
+        .filter_map(|s| name_distance(&want, &normalise_name(&s)).map(|d| (d, s)))
+        .collect();
+    close.sort();
+    close.dedup_by(|a, b| a.1 == b.1);
+    Ok(close.into_iter().take(5).map(|(_, s)| s).collect())
+}
+
+/// How far a sender's compared name is from the wanted one, or `None` when it is not close:
+/// 0 when they share a word, else the edit distance when it is at most a third of the
+/// longer name (at least 1, at most 3).
+fn name_distance(want: &str, sender: &str) -> Option<usize> {
+    if sender.split(' ').any(|w| want.split(' ').any(|v| v == w)) {
+        return Some(0);
+    }
+    let longer = want.chars().count().max(sender.chars().count());
+    let allowed = (longer / 3).clamp(1, 3);
+    let d = edit_distance(want, sender);
+    (d <= allowed).then_some(d)
+}
+
+/// Levenshtein distance over characters (names are short: the plain two-row version).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = prev[j] + usize::from(ca != *cb);
+            row[j + 1] = substitute.min(prev[j + 1] + 1).min(row[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut row);
+    }
+    prev[b.len()]
 }
 
 /// The query for every message sent under these names.
@@ -360,9 +390,13 @@ fn verify(archive: &Archive, spellings: &[String]) -> Result<(), UserError> {
         .sum();
     if left > 0 || deleted > 0 {
         return Err(UserError::new(format!(
-            "the erasure is incomplete: {left} messages and {deleted} deleted documents are still in the archive"
+            "the erasure is incomplete: {} and {} are still in the archive",
+            crate::output::count(left, "message"),
+            crate::output::count(deleted, "deleted document")
         ))
-        .hint("another whatscope may have written at the same time; run `whatscope forget` again"));
+        .hint(
+            "another whatscope may have written at the same time; run `whatscope forget` again",
+        ));
     }
     Ok(())
 }
@@ -388,4 +422,29 @@ pub fn is_opted_out(archive: &Archive, name: &str) -> Result<bool, UserError> {
         return Ok(false);
     }
     Ok(list.contains(&secret::require(&archive.dir)?, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("nobody", "nobody"), 0);
+        assert_eq!(edit_distance("jonas", "jnoas"), 2);
+        assert_eq!(edit_distance("maya lopez", "maya lopes"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("zoë", "zoe"), 1);
+    }
+
+    #[test]
+    fn close_names_share_a_word_or_are_a_typo_away() {
+        assert_eq!(name_distance("maya", "maya lopez"), Some(0));
+        assert_eq!(name_distance("maya lopes", "maya lopez"), Some(0));
+        assert_eq!(name_distance("jonas beker", "jonas becker"), Some(0));
+        assert_eq!(name_distance("jonaz", "jonas"), Some(1));
+        assert_eq!(name_distance("rita alvez", "rita alves"), Some(0));
+        assert_eq!(name_distance("ritaalvez", "rita alves"), Some(2));
+        assert_eq!(name_distance("nobody", "rita alves"), None);
+    }
 }
