@@ -54,7 +54,7 @@ impl OutputFailed {
     }
 }
 
-/// Prints an error chain as SPEC §3 asks, sanitized for the terminal.
+/// Prints an error chain as docs/cli.md asks, sanitized for the terminal.
 pub fn report(err: &anyhow::Error) {
     let text = format!("{err:#}");
     eprintln!(

@@ -5,7 +5,7 @@ use crate::model::Kind;
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// A message as `parse`, `log --json` and `export` print it (SPEC §2, plus `line` for `parse`).
+/// A message as `parse`, `log --json` and `export` print it (docs/formats.md, plus `line` for `parse`).
 #[derive(Debug, Serialize)]
 pub struct MessageOut<'a> {
     pub id: &'a str,

@@ -207,7 +207,7 @@ fn every_p0_case_has_a_test_named_by_its_id_and_the_doc_is_true() {
                         problems.push(format!("{id} ({pri}) is missing from docs/reliability.md"))
                     }
                     Some(c) if &c.priority != pri => problems.push(format!(
-                        "{id} is {pri} in RELIABILITY.md but {} in docs/reliability.md",
+                        "{id} is {pri} in the team's catalog but {} in docs/reliability.md",
                         c.priority
                     )),
                     Some(_) => {}
