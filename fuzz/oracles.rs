@@ -1,6 +1,6 @@
 //! What each fuzz target checks, in one place: the targets in `fuzz_targets/` and the CI-safe
 //! replays in `tests/reliability/fuzz_props.rs` both `#[path]`-include this file, so `cargo test`
-//! runs exactly the assertions the fuzzer runs (RELIABILITY.md §6.2: "replay the corpus as a
+//! runs exactly the assertions the fuzzer runs (docs/reliability.md: "replay the corpus as a
 //! regression suite"). Every function panics on a violated invariant and ignores errors: an
 //! input being rejected is fine, a panic, timeout or runaway memory is not.
 //!
@@ -112,7 +112,7 @@ pub fn header_line(line: &str) {
 // ---------------------------------------------------------------------------------------------
 // F3: to_display
 
-/// F3: the display sanitizer (RELIABILITY.md §1.4) on an arbitrary string, in both modes, with
+/// F3: the display sanitizer (docs/reliability.md) on an arbitrary string, in both modes, with
 /// the default line cap and the smallest one (so that short inputs reach the line cut too):
 /// the output passes [`check_display_clean`], sanitizing it again returns it unchanged and
 /// borrowed (idempotence), the range-tracking path builds the very same string (a

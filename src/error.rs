@@ -7,7 +7,7 @@ use std::fmt;
 pub struct UserError {
     pub message: String,
     pub hint: Option<String>,
-    /// The process's exit code when this error ends it (SPEC §3: 1 failure, 2 usage error;
+    /// The process's exit code when this error ends it (docs/cli.md: 1 failure, 2 usage error;
     /// 130 interrupted, as a shell reports Ctrl-C).
     pub exit_code: i32,
 }
@@ -84,7 +84,7 @@ impl OutputFailed {
     }
 }
 
-/// Prints an error chain as SPEC §3 asks, sanitized for the terminal.
+/// Prints an error chain as docs/cli.md asks, sanitized for the terminal.
 pub fn report(err: &anyhow::Error) {
     let text = format!("{err:#}");
     eprintln!(

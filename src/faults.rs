@@ -1,4 +1,4 @@
-//! Test hook for the durability tests (RELIABILITY.md §4.3, catalog D2 and D11): crash the
+//! Test hook for the durability tests (docs/reliability.md, catalog D2 and D11): crash the
 //! process at a labelled point of an import or an erasure.
 //!
 //! Only the environment variable `WHATSCOPE_CRASH_AT=<label>` triggers it; without it every

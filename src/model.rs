@@ -1,9 +1,9 @@
-//! The message model of SPEC §2: what one chat line becomes, shared by every layer.
+//! The message model of docs/formats.md: what one chat line becomes, shared by every layer.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// What a message is, exactly one of SPEC §2's kinds.
+/// What a message is, exactly one of docs/formats.md's kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -19,7 +19,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in the order SPEC §2 lists them.
+    /// Every kind, in the order docs/formats.md lists them.
     pub const ALL: [Kind; 9] = [
         Kind::Text,
         Kind::Media,

@@ -30,7 +30,7 @@ pub fn plural_of<'a>(n: u64, singular: &'a str, plural: &'a str) -> &'a str {
     }
 }
 
-/// A message as `parse`, `log --json` and `export` print it (SPEC §2, plus `line` for `parse`).
+/// A message as `parse`, `log --json` and `export` print it (docs/formats.md, plus `line` for `parse`).
 #[derive(Debug, Serialize)]
 pub struct MessageOut<'a> {
     pub id: &'a str,

@@ -1,6 +1,6 @@
 //! What a panic prints: one line naming where, never the panic's message, because messages
 //! can quote chat text (a bad string slice prints the string) and stderr ends up in bug
-//! reports, terminals and logs (RELIABILITY V10, T11).
+//! reports, terminals and logs (docs/reliability.md, V10, T11).
 
 use std::panic::{self, PanicHookInfo};
 

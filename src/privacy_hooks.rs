@@ -13,7 +13,7 @@ pub type SenderFilter = Box<dyn Fn(&str) -> bool>;
 /// A predicate telling whether a sender has opted out and must not be imported.
 pub fn opted_out(archive: &Archive) -> Result<SenderFilter, UserError> {
     let list = OptOut::load(&archive.dir)?;
-    // The secret is made with the archive (SPEC §6). Without it, the opt-out hashes match
+    // The secret is made with the archive (docs/privacy.md). Without it, the opt-out hashes match
     // nobody (importing would bring back everyone who asked to be forgotten) and every
     // pseudonym would change: the import refuses rather than make a new one.
     let secret = crate::privacy::secret::require(&archive.dir)?;

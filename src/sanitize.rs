@@ -1,7 +1,7 @@
 //! Terminal-safe display of untrusted chat text: every string that came from an export (bodies,
 //! names, group subjects, file names, error text quoting a line) passes through here on its way
 //! to a terminal, so nothing another participant typed is interpreted as a control sequence,
-//! reorders what is shown, hides itself, or stalls the terminal (RELIABILITY.md §1.4, T1–T16).
+//! reorders what is shown, hides itself, or stalls the terminal (docs/reliability.md, T1–T16).
 //!
 //! The index and JSON/pipe output keep the raw text; sanitizing happens only at the model → view
 //! boundary. Rules, in the order they apply:

@@ -2,13 +2,13 @@
 //!
 //! Benchmarks and property tests need exports of any size and format whose correct parse is
 //! known in advance. This module renders [`SynthMessage`]s exactly as WhatsApp writes them
-//! (header shapes of `FORMATS.md` §1.6, invisible marks of §1.4, English placeholders of §2)
+//! (the header shapes, invisible marks and English placeholders of `docs/formats.md`)
 //! and generates plausible random chats from a seed, deterministically, with no dependency
 //! beyond `chrono`.
 //!
 //! What a correct parser must read back from [`render_export`] (the round-trip contract):
 //! - `ts`, exactly (seconds are 0 in styles without seconds);
-//! - `sender`, after the normalisation of SPEC §2 (phone numbers are written wrapped in
+//! - `sender`, after the normalisation of docs/formats.md (phone numbers are written wrapped in
 //!   U+202A/U+202C, on iOS with U+00A0 between digit groups); `None` for system lines;
 //! - `kind`;
 //! - `text`: the body as written with WhatsApp's invisible marks removed, multi-line text kept;

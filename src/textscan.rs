@@ -1,4 +1,4 @@
-//! What a message's text holds, by SPEC §5's definitions: UAX #29 words, emoji grapheme
+//! What a message's text holds, by docs/statistics.md's definitions: UAX #29 words, emoji grapheme
 //! clusters and links. Shared by the search analyzer, import and statistics.
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -35,7 +35,7 @@ pub fn is_cjk_char(c: char) -> bool {
         | 0x20000..=0x2FFFF)
 }
 
-/// Words by SPEC §5: UAX #29 words that contain a letter or a digit.
+/// Words by docs/statistics.md: UAX #29 words that contain a letter or a digit.
 pub fn count_words(text: &str) -> usize {
     if is_simple_latin(text) {
         return ascii_words(text).count();

@@ -1,7 +1,7 @@
-//! The real binary on damaged and hostile input (RELIABILITY.md §7.3–7.4), one test per catalog
-//! case, named by its ID. Every run also checks SPEC §3: no panic text or backtrace on stderr,
+//! The real binary on damaged and hostile input (docs/reliability.md, catalogs E and P), one test per catalog
+//! case, named by its ID. Every run also checks docs/cli.md: no panic text or backtrace on stderr,
 //! stderr lines are `error:`/`warning:`/`hint:` lines, and every stdout line is a message object
-//! with the fields of SPEC §2 plus `line`.
+//! with the fields of docs/formats.md plus `line`.
 
 use serde_json::Value;
 use std::ffi::OsStr;
@@ -82,7 +82,7 @@ fn wait(mut child: std::process::Child) -> (i32, Option<u64>) {
     (status.code().unwrap_or(-1), None)
 }
 
-/// Runs `whatscope ARGS…` with its data dir inside `dir`, and checks the SPEC §3 invariants
+/// Runs `whatscope ARGS…` with its data dir inside `dir`, and checks the docs/cli.md invariants
 /// that hold for every run.
 fn whatscope<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Run {
     let started = Instant::now();
@@ -150,7 +150,7 @@ const KINDS: [&str; 9] = [
     "text", "media", "deleted", "system", "poll", "location", "call", "hidden", "waiting",
 ];
 
-/// One NDJSON line: a JSON object with SPEC §2's fields and `line`.
+/// One NDJSON line: a JSON object with docs/formats.md's fields and `line`.
 fn check_message(line: &str) -> Value {
     let v: Value =
         serde_json::from_str(line).unwrap_or_else(|e| panic!("stdout line not JSON ({e}): {line}"));

@@ -1,5 +1,5 @@
 //! The archive through the real binary, ripgrep-style: `import` → `chats` → `search` → `log`
-//! with every JSON field of SPEC §3 checked against values worked out by hand from fixtures 01
+//! with every JSON field of docs/cli.md checked against values worked out by hand from fixtures 01
 //! and 04, idempotent and merging imports, `.txt` vs `.zip` of one chat, query totals, errors
 //! and exit codes, file modes, data-dir selection and control characters in JSON output.
 
@@ -178,7 +178,7 @@ fn parse_ndjson(stdout: &[u8], args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
-/// Every key of `expected` has that value in `actual` (more fields may be added, SPEC §3).
+/// Every key of `expected` has that value in `actual` (more fields may be added, docs/cli.md).
 #[track_caller]
 fn assert_fields(actual: &Value, expected: &Value) {
     let want = expected.as_object().expect("expected is an object");

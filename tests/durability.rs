@@ -1,4 +1,4 @@
-//! Index durability through the real binary (RELIABILITY §4, catalog D1 and D4): an import
+//! Index durability through the real binary (docs/reliability.md, D1 and D4): an import
 //! killed with SIGKILL leaves the archive exactly as last committed, and two imports at once
 //! never corrupt it: the second waits or fails with a clear "busy" error.
 

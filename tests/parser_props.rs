@@ -1,4 +1,4 @@
-//! Property tests of the parser (RELIABILITY.md §6.3, catalog F6/F7): synthetic exports in
+//! Property tests of the parser (docs/reliability.md, catalog F6/F7): synthetic exports in
 //! every header style parse back to what was rendered; line endings, BOMs and UTF-16 change
 //! nothing; arbitrary bytes never panic and every physical line is accounted for; the date
 //! order is inferred from the whole file.
@@ -705,7 +705,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Date order inference (SPEC §1)
+// Date order inference (docs/formats.md)
 
 fn styles_with(order: synth::DateOrder) -> Vec<HeaderStyle> {
     styles()

@@ -1,4 +1,4 @@
-//! Privacy and data rights through the real binary (SPEC §6, RELIABILITY.md §7 V and R):
+//! Privacy and data rights through the real binary (docs/privacy.md, docs/reliability.md, V and R):
 //! anonymized output holds no real identity, pseudonyms are stable per archive and differ
 //! across archives, `forget` erases for good and keeps the person out of later imports,
 //! `export` round-trips and writes atomically, `purge` removes everything, and every file
@@ -383,7 +383,7 @@ fn export_ndjson_round_trips_the_message_model() {
             .collect();
         assert_eq!(have, keys, "{m}");
     }
-    // The same messages as parsing the exports: every field of SPEC §2, ids included.
+    // The same messages as parsing the exports: every field of docs/formats.md, ids included.
     let mut parsed: Vec<Value> = Vec::new();
     for input in env.inputs() {
         for mut m in env.ndjson(&["parse", s(&input)]) {

@@ -1,4 +1,4 @@
-//! Model-based property test of forgetting (RELIABILITY.md F8, V12, V14, V16): random
+//! Model-based property test of forgetting (docs/reliability.md, F8, V12, V14, V16): random
 //! sequences of import / forget / undo / reopen on small chats, checked after every step
 //! against a model of who is in the archive. An erased or opted-out person never shows in
 //! search, in the chat list, in the archive's names, or anywhere on disk.

@@ -1,4 +1,4 @@
-//! Offline by construction (SPEC §6, RELIABILITY.md §5.6 and N1): no crate that speaks a
+//! Offline by construction (docs/privacy.md, docs/reliability.md, N1): no crate that speaks a
 //! network protocol is in the dependency tree, and the source opens no socket. CI builds
 //! with `--locked`, so `Cargo.lock` is the tree that ships.
 
@@ -112,7 +112,7 @@ fn the_source_opens_no_socket() {
     assert!(hits.is_empty(), "network code in the source: {hits:?}");
 }
 
-/// `assets/scale/` describes exactly the fields `export --format ndjson` writes (SPEC §2).
+/// `assets/scale/` describes exactly the fields `export --format ndjson` writes (docs/formats.md).
 #[test]
 fn scale_assets_match_the_export_fields() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scale");

@@ -1,4 +1,4 @@
-//! The redactor on its own (RELIABILITY.md V4 recall, V5 precision, V6 hostile input, F4):
+//! The redactor on its own (docs/reliability.md, V4 recall, V5 precision, V6 hostile input, F4):
 //! a corpus of numbers, addresses and names that must go, of dates, times, prices and
 //! numbers that must stay, and property tests over generated numbers and arbitrary text.
 

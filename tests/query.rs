@@ -1,4 +1,4 @@
-//! The query language (SPEC §4) against a small hand-written in-RAM index: exact hit counts,
+//! The query language (docs/query-language.md) against a small hand-written in-RAM index: exact hit counts,
 //! one test per feature, and lenient parsing that never panics.
 
 use proptest::prelude::*;

@@ -1,5 +1,5 @@
-//! Tests for `whatscope::sanitize`: the RELIABILITY.md §7.1 terminal cases a string sanitizer can
-//! answer (T1–T13, T16), rendering into ratatui buffers, and §6.3's property tests (terminal-safe
+//! Tests for `whatscope::sanitize`: the docs/reliability.md terminal cases a string sanitizer can
+//! answer (T1–T13, T16), rendering into ratatui buffers, and the property tests (terminal-safe
 //! output, no panic, idempotence) over arbitrary and escape-rich strings.
 
 use std::borrow::Cow;
@@ -22,7 +22,7 @@ use whatscope::sanitize::{
 
 const MODES: [Mode; 2] = [Mode::OneLine, Mode::MultiLine];
 
-/// T1's body plus the other payloads of RELIABILITY §1.1/§1.3.
+/// T1's body plus the other payloads of docs/reliability.md, catalog T.
 const T1_BODY: &str = "hi\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZWNobyBwd25lZA==\x07there";
 
 /// Fragments a hostile participant would send, for the generators and the golden set.
@@ -186,8 +186,9 @@ fn buffer_text(buf: &Buffer) -> String {
         .join("\n")
 }
 
-/// Draw `s` with every widget path ratatui offers for text (RELIABILITY §1.3 measured that
-/// `List`, `Table`, `Tabs` and `Block` titles emit format chars that `Paragraph` drops).
+/// Draw `s` with every widget path ratatui offers for text: `List`, `Table`, `Tabs` and
+/// `Block` titles emit format chars that `Paragraph` drops (measured for the T cases of
+/// docs/reliability.md).
 fn render_everywhere(one_line: &str, multi_line: &str) -> Vec<Buffer> {
     let area = Rect::new(0, 0, 80, 6);
     let mut out = Vec::new();
@@ -229,7 +230,7 @@ fn render_everywhere(one_line: &str, multi_line: &str) -> Vec<Buffer> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// T cases (RELIABILITY.md §7.1)
+// T cases (docs/reliability.md)
 
 #[test]
 fn t1_escape_sequences_become_visible_placeholders() {
@@ -537,7 +538,7 @@ fn printable_ascii_and_ordinary_text_borrowed() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Properties (RELIABILITY.md §6.3)
+// Properties (docs/reliability.md)
 
 fn any_text() -> impl Strategy<Value = String> {
     prop::collection::vec(any::<char>(), 0..200).prop_map(String::from_iter)

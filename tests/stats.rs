@@ -1,5 +1,5 @@
 //! `whatscope stats` against figures worked out by hand from the fixture texts (every field of
-//! SPEC §5 for fixtures 01, 04 and 17, plus query- and participant-scoped cases where the
+//! docs/statistics.md for fixtures 01, 04 and 17, plus query- and participant-scoped cases where the
 //! whole-chat definitions of sessions and replies matter), and consistency properties on
 //! generated chats: totals add up, and a query's statistics agree with statistics recomputed
 //! independently from that query's `search --json` hits and the chats' `log --json`.
@@ -756,7 +756,7 @@ fn generated_totals_add_up() {
     }
 }
 
-/// The SPEC §5 figures a query's hits determine, recomputed from `search --json` hits and the
+/// The docs/statistics.md figures a query's hits determine, recomputed from `search --json` hits and the
 /// chats' full `log --json`, compared with `stats --json` of the same query.
 #[test]
 fn generated_query_stats_match_search_hits() {
@@ -805,7 +805,7 @@ fn generated_query_stats_match_search_hits() {
     }
 }
 
-/// A plain reference implementation of SPEC §5 over message objects.
+/// A plain reference implementation of docs/statistics.md over message objects.
 fn recompute(hits: &[Value], logs: &HashMap<&str, Vec<Value>>) -> Value {
     let picked: HashSet<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
     let mut messages = 0u64;

@@ -1,4 +1,4 @@
-//! Untrusted text never reaches the terminal as control (RELIABILITY.md §1.3–1.4, T1–T9, T14):
+//! Untrusted text never reaches the terminal as control (docs/reliability.md, T1–T9, T14):
 //! the TUI is drawn through ratatui's real `CrosstermBackend` into a byte buffer, and the bytes
 //! a terminal would receive are scanned; the cells of the same frame are checked too.
 //!
@@ -222,7 +222,7 @@ const SENDERS: &[&str] = &[
     "Oscar\u{1b}]0;title\u{7}",
 ];
 
-/// T1: the body of RELIABILITY T1, shown as one run of placeholders between `hi` and `there`.
+/// T1: the body of docs/reliability.md, T1, shown as one run of placeholders between `hi` and `there`.
 const T1: &str = "hi\u{1b}[2J\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZWNobyBwd25lZA==\u{7}there";
 
 fn bodies() -> Vec<String> {
@@ -354,7 +354,7 @@ fn conversation_of_hostile_text_is_safe() {
 }
 
 /// The frame bytes hold T1 as the very characters drawn: no byte of an escape sequence sits
-/// between `hi` and `there` (RELIABILITY §7 "no ESC between the payload's neighbouring cells").
+/// between `hi` and `there` (docs/reliability.md, T1: no ESC between the payload's neighbouring cells).
 #[test]
 fn t1_reaches_the_terminal_as_placeholders_only() {
     let mut h = hostile_harness((120, 40));

@@ -191,7 +191,7 @@ fn help_overlay() {
     snap("help", |h| h.press(KeyCode::Char('?')), demo);
 }
 
-/// The help overlay is the key reference (SPEC §7): at 80×24, the most common terminal size,
+/// The help overlay is the key reference (docs/tui.md): at 80×24, the most common terminal size,
 /// every action must be listed (it is cut after `[` today, and any key closes it, so `t`, `a`,
 /// `?` and `Esc` cannot be looked up).
 #[test]
@@ -262,7 +262,7 @@ fn anonymized_view() {
     }
 }
 
-/// RELIABILITY §5.1 / V3: a pseudonymised view redacts identifiers inside text. The names
+/// docs/reliability.md, V3: a pseudonymised view redacts identifiers inside text. The names
 /// "Tía Rosa" and "Abuela Carmen" are masked only as whole names or by their first word
 /// (`Tía`, `Abuela`), so "Save me some Rosa" shows the real name in the anonymized view.
 #[test]

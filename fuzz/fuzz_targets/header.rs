@@ -1,4 +1,4 @@
-//! F5 (RELIABILITY.md §7.9): the header scanner on arbitrary strings. Whatever it accepts must
+//! F5 (docs/reliability.md): the header scanner on arbitrary strings. Whatever it accepts must
 //! leave the body start on a character boundary inside the line, and its numbers must turn into
 //! a timestamp or `None` under every date order, never a panic. Checks in `../oracles.rs`.
 

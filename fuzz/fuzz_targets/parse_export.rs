@@ -1,4 +1,4 @@
-//! F1 (RELIABILITY.md §7.9): arbitrary bytes through encoding detection and parsing, as
+//! F1 (docs/reliability.md): arbitrary bytes through encoding detection and parsing, as
 //! `whatscope parse` does. Errors are fine; panics, timeouts and runaway memory are not. The
 //! checks live in `../oracles.rs`, which `tests/reliability/fuzz_props.rs` replays in CI.
 

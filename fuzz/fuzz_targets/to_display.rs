@@ -1,4 +1,4 @@
-//! F3 (RELIABILITY.md §7.9): the display sanitizer on arbitrary strings. The output holds no
+//! F3 (docs/reliability.md): the display sanitizer on arbitrary strings. The output holds no
 //! control char (but `\n` in multi-line mode), no bidi or invisible format char, no grapheme
 //! over the mark/byte caps and no line over the grapheme cap; sanitizing is idempotent and the
 //! range-tracking path agrees with the plain one. Checks in `../oracles.rs`.

@@ -1,5 +1,5 @@
 //! `whatscope import`: exports into the archive, with a progress bar on a terminal and the
-//! report of SPEC §3.
+//! report of docs/cli.md.
 
 use super::{GlobalArgs, ImportArgs};
 use crate::index::archive::{data_dir, Archive};

@@ -232,7 +232,7 @@ pub struct StatsArgs {
     /// Only this participant's messages (name as exported, or a unique part of it)
     #[arg(long, value_name = "NAME")]
     pub participant: Option<String>,
-    /// Print JSON (SPEC §5): {"scope", "messages", "system", "participants", "by_hour", ...}
+    /// Print JSON (docs/statistics.md): {"scope", "messages", "system", "participants", "by_hour", ...}
     #[arg(long)]
     pub json: bool,
 }

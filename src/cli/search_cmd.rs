@@ -63,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every hit masked (SPEC §6); snippets are cut again from the masked text, so a highlight
+/// Every hit masked (docs/privacy.md); snippets are cut again from the masked text, so a highlight
 /// never splits a number or a name the mask must cover whole.
 fn anonymize(
     archive: &Archive,

@@ -1,4 +1,4 @@
-//! `whatscope stats`: SPEC §5 statistics as JSON, or as tables, bars and an hour × weekday
+//! `whatscope stats`: the statistics of docs/statistics.md as JSON, or as tables, bars and an hour × weekday
 //! heatmap for people (colour on a terminal, never with `NO_COLOR`, every name sanitized).
 
 use super::style::Style;

@@ -52,7 +52,7 @@ impl Style {
     }
 
     /// Untrusted text made safe. Always, not only on a terminal: text redirected to a file
-    /// is shown with `cat` later (RELIABILITY.md T10). JSON output escapes instead.
+    /// is shown with `cat` later (docs/reliability.md, T10). JSON output escapes instead.
     pub fn text<'a>(&self, s: &'a str, mode: Mode) -> std::borrow::Cow<'a, str> {
         to_display(s, mode)
     }

@@ -1,4 +1,4 @@
-//! Decides a message's kind from its body (SPEC §2), using the localized strings of
+//! Decides a message's kind from its body (docs/formats.md), using the localized strings of
 //! `locale`, and pulls out the attachment name, the caption and the edited marker.
 
 use super::events;

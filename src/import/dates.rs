@@ -1,5 +1,5 @@
 //! Turns the numbers of every header into timestamps: infers the file's date order exactly as
-//! SPEC §1 says (a part above 12 decides; else the order under which time goes backwards least
+//! docs/formats.md says (a part above 12 decides; else the order under which time goes backwards least
 //! often; else the part that changes more often is the day; else day-first) and builds checked
 //! local timestamps.
 

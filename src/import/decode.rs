@@ -1,5 +1,5 @@
 //! Bytes to text: BOM sniffing, UTF-16/32, lossy UTF-8 with the lines it had to repair, NUL
-//! bytes, and the magic numbers of files people mistake for exports (RELIABILITY.md §3.2).
+//! bytes, and the magic numbers of files people mistake for exports (docs/reliability.md).
 
 use std::fmt;
 
@@ -200,7 +200,7 @@ fn from_wide(bytes: &[u8], encoding: Encoding) -> Decoded {
     }
 }
 
-/// UTF-16 without a BOM shows up as ASCII interleaved with NULs (RELIABILITY.md E3).
+/// UTF-16 without a BOM shows up as ASCII interleaved with NULs (docs/reliability.md, E3).
 fn sniff_bomless_utf16(bytes: &[u8]) -> Option<Encoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 8 {

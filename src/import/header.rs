@@ -1,5 +1,5 @@
 //! Recognises the timestamp header that starts every message line, in every shape
-//! FORMATS.md §1 lists, without deciding yet what the numbers mean (that needs the whole file).
+//! docs/formats.md lists, without deciding yet what the numbers mean (that needs the whole file).
 //!
 //! Hand-written over bytes rather than a regex: this runs on every line of every export and is
 //! most of the parser's cost.
@@ -275,7 +275,7 @@ fn scan_common(b: &[u8]) -> Option<RawHeader> {
     })
 }
 
-/// The full scanner: every shape, mark, digit system and marker of FORMATS.md §1.
+/// The full scanner: every shape, mark, digit system and marker of docs/formats.md
 fn scan_any(b: &[u8]) -> Option<RawHeader> {
     let mut c = Cursor { b, i: 0 };
     c.skip_marks();
@@ -411,7 +411,7 @@ fn date_time_separator(c: &mut Cursor) -> bool {
     comma || spaces > 0
 }
 
-/// Reads an AM/PM marker in any of the spellings FORMATS.md §1.3 lists, if present.
+/// Reads an AM/PM marker in any of the spellings docs/formats.md lists, if present.
 fn reset(c: &mut Cursor, start: usize) -> Meridiem {
     c.i = start;
     Meridiem::None

@@ -1,5 +1,5 @@
 //! The localized strings WhatsApp writes for everything that is not typed text
-//! (FORMATS.md §2), in the languages the exports come in. Matching is done on text with the
+//! (docs/formats.md), in the languages the exports come in. Matching is done on text with the
 //! invisible marks removed; comparisons that should ignore case say so where they are used.
 
 /// Android "without media" placeholders: the whole first line of the body.
@@ -412,7 +412,7 @@ pub const EVENT_PHRASES: &[&str] = &[
     "“",
 ];
 
-/// Prefixes of the localized export file names; the chat name follows (FORMATS.md §3).
+/// Prefixes of the localized export file names; the chat name follows (docs/formats.md).
 pub const EXPORT_NAME_PREFIXES: &[&str] = &[
     "WhatsApp Chat with ",
     "WhatsApp Chat - ",

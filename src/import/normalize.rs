@@ -1,9 +1,9 @@
-//! The invisible-mark and sender-name normalisation of SPEC §2, with a borrowing fast path
+//! The invisible-mark and sender-name normalisation of docs/formats.md, with a borrowing fast path
 //! because almost every body is already clean.
 
 use std::borrow::Cow;
 
-/// Bidi and invisible marks WhatsApp inserts, which SPEC §2 removes from bodies and names.
+/// Bidi and invisible marks WhatsApp inserts, which are removed from bodies and names (docs/formats.md).
 #[inline]
 pub fn is_invisible_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
@@ -45,7 +45,7 @@ pub fn strip_marks(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A sender name as SPEC §2 normalises it: marks dropped, NBSP/NNBSP to space, U+2011 to `-`,
+/// A sender name as docs/formats.md normalises it: marks dropped, NBSP/NNBSP to space, U+2011 to `-`,
 /// a non-contact's leading `~ ` dropped, trimmed.
 pub fn normalize_sender(raw: &str) -> Cow<'_, str> {
     // Marks, U+2011 and the no-break spaces all start with one of three bytes; without them

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 pub struct ParseOptions {
     /// Overrides date-order inference.
     pub date_order: Option<DateOrder>,
-    /// Longest physical line accepted, in bytes (RELIABILITY.md E10).
+    /// Longest physical line accepted, in bytes (docs/reliability.md, E10).
     pub max_line_bytes: usize,
 }
 
@@ -142,7 +142,7 @@ pub struct Parsed<'a> {
     pub physical_lines: usize,
     /// The chat's title where the export names it: iOS attributes the encryption notice to it.
     pub title_hint: Option<String>,
-    /// The text stops mid-line: a download or copy may have been cut off (RELIABILITY E9).
+    /// The text stops mid-line: a download or copy may have been cut off (docs/reliability.md, E9).
     pub cut_off_at: Option<usize>,
     /// What was decided about header lines that follow a bare LF in a CRLF file.
     pub line_ends: BareLfHeaders,
@@ -754,7 +754,7 @@ impl Store<'_> {
             None => (None, classify_event(body)),
             Some((name, rest)) => (Some(name), classify(&body[rest..], ios)),
         };
-        // SPEC §2: an event has no sender, even where iOS attributes it to the group or the
+        // docs/formats.md: an event has no sender, even where iOS attributes it to the group or the
         // actor; the name is kept aside (iOS names the chat so in its encryption notice).
         let sender_flag = if c.kind == Kind::System {
             ATTRIBUTED

@@ -1,5 +1,5 @@
 //! Where exports come from: a `.txt`, a `.zip` read in place (never extracted), a folder
-//! searched recursively, or stdin. Applies the limits of RELIABILITY.md §2.3/§3.3, counted on
+//! searched recursively, or stdin. Applies the limits of docs/reliability.md, counted on
 //! bytes actually read, never on sizes an archive declares.
 //!
 //! A zip is never unpacked: only its chat text is decompressed, into memory; every other entry
@@ -38,7 +38,7 @@ impl Default for Limits {
     }
 }
 
-/// Longest entry name listed; longer ones are skipped (RELIABILITY.md §2.3).
+/// Longest entry name listed; longer ones are skipped (docs/reliability.md).
 pub const MAX_ENTRY_NAME_BYTES: usize = 1024;
 /// Deepest entry path listed; deeper ones are skipped.
 pub const MAX_ENTRY_DEPTH: usize = 16;
@@ -540,7 +540,7 @@ pub fn read_zip<R: Read + Seek>(
     let chosen = choose_chat_text(&mut listing, display, &mut warnings)?;
     warnings.extend(skipped_warnings(display, &listing.skipped));
     let bytes = read_chat_text(&mut zip, &shared, &chosen, display, limits)?;
-    // The zip's name counts (SPEC §1), unless only the text inside is named after the chat.
+    // The zip's name counts (docs/formats.md), unless only the text inside is named after the chat.
     let name_hint =
         if !chatname::is_export_name(file_name) && chatname::is_export_name(&chosen.base) {
             chatname::from_file_name(&chosen.base).map(|n| (n, chatname::ChatNameFrom::FileName))
@@ -1100,7 +1100,7 @@ impl Central {
 
 /// The local header must agree with the central directory on name, method, encryption and,
 /// where it states them, checksum and sizes: otherwise tools that trust one or the other see
-/// different files (a parser-differential trick, RELIABILITY.md Z15).
+/// different files (a parser-differential trick, docs/reliability.md, Z15).
 fn check_local_header(r: &mut (impl Read + Seek), c: &Central) -> Result<(), &'static str> {
     const CUT: &str = "its local header is missing or cut short";
     r.seek(SeekFrom::Start(c.header_start)).map_err(|_| CUT)?;

@@ -81,7 +81,7 @@ impl Archive {
                 Index::create(mmap, build_schema(), tantivy::IndexSettings::default())
                     .map_err(|e| io_error(dir, e))?;
             }
-            // The secret is made with the archive, and only then (SPEC §6): a lost one is
+            // The secret is made with the archive, and only then (docs/privacy.md): a lost one is
             // never silently replaced (see `privacy::secret`).
             crate::privacy::secret::create_for_new_archive(dir)?;
             write_private(&meta_path(dir), &json)?;
@@ -442,7 +442,7 @@ fn set_mode(path: &Path, mode: u32) {
 }
 
 /// A data dir opened up since it was made (`chmod 755`, a restore from a backup) is closed
-/// again: it holds private messages (RELIABILITY V8).
+/// again: it holds private messages (docs/reliability.md, V8).
 fn close_if_opened_up(dir: &Path) {
     #[cfg(unix)]
     {

@@ -1,4 +1,4 @@
-//! The query language of SPEC §4, parsed leniently into a tantivy query: never an error,
+//! The query language of docs/query-language.md, parsed leniently into a tantivy query: never an error,
 //! anything that does not parse strictly is searched as plain words, with a note.
 //!
 //! Grammar, token by token (tokens are separated by white space):

@@ -44,7 +44,7 @@ impl Default for ImportOptions {
     }
 }
 
-/// What happened to one file (SPEC §3 `import --json`, plus details for people).
+/// What happened to one file (docs/cli.md `import --json`, plus details for people).
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     pub path: String,
@@ -327,7 +327,7 @@ fn give_up(archive: &Archive, writer: &mut IndexWriter) -> UserError {
 /// Commits, or gives everything of this commit up: on an error (a full disk, say) the
 /// writer is rolled back and the files it had written are collected at once, so a failed
 /// import does not keep the disk full; the archive stays as last committed (tantivy's
-/// `save_metas` contract, RELIABILITY.md §4.1).
+/// `save_metas` contract, docs/reliability.md).
 pub fn commit(
     archive: &Archive,
     writer: &mut IndexWriter,

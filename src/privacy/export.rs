@@ -1,7 +1,7 @@
 //! `whatscope export`: messages for other tools (portability, GDPR art. 20) and a person's
-//! copy of everything held about them (access, art. 15), SPEC §3 and §6.
+//! copy of everything held about them (access, art. 15): docs/cli.md and docs/privacy.md.
 //!
-//! - NDJSON: one SPEC §2 message object per line (`id`, `chat`, `ts`, `sender`, `kind`,
+//! - NDJSON: one docs/formats.md message object per line (`id`, `chat`, `ts`, `sender`, `kind`,
 //!   `text`, `attachment`, `edited`); CSV: the same columns under a header row, RFC 4180
 //!   (CRLF between records, fields with `"`, `,`, CR or LF quoted, `"` doubled; `null` is an
 //!   empty field; `edited` is `true`/`false`). A cell that starts with `=`, `+`, `-`, `@`,
@@ -14,8 +14,8 @@
 //! - `--chat`, `--participant`, `--query` narrow the messages (all must hold).
 //! - `--participant NAME` is an access export: that person's messages, with everyone
 //!   else's names, numbers and addresses masked (also inside their own messages), and a
-//!   summary (counts, first/last, per chat, the system lines naming them, their SPEC §5
-//!   statistics, their pseudonym, what whatscope keeps). With `--output FILE` the summary
+//!   summary (counts, first/last, per chat, the system lines naming them, their statistics
+//!   (docs/statistics.md), their pseudonym, what whatscope keeps). With `--output FILE` the summary
 //!   goes beside it as `FILE.summary.json`, so the message file stays one shape; on stdout
 //!   (NDJSON only) it is the last line, `{"summary": {…}}`.
 //! - Whenever anything is masked (`--anonymize`, `--participant`), ids are keyed (see
@@ -45,7 +45,7 @@ use tantivy::Term;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// One JSON object per line (SPEC §2 fields)
+    /// One JSON object per line (docs/formats.md fields)
     #[default]
     Ndjson,
     /// Comma-separated values with a header row (RFC 4180)
@@ -120,7 +120,7 @@ pub const ACCESS_FORMAT: &str = "whatscope-access/1";
 /// An access export's summary.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
-    /// Which layout this is, versioned, so readers can check it (RELIABILITY R1).
+    /// Which layout this is, versioned, so readers can check it (docs/reliability.md, R1).
     pub format: &'static str,
     /// The person, as the archive stores them (their pseudonym with `--anonymize`).
     pub participant: String,
@@ -133,7 +133,7 @@ pub struct Summary {
     pub chats: Vec<ChatCount>,
     /// System lines (WhatsApp's own events) that name them, others masked.
     pub events: Vec<Event>,
-    /// SPEC §5 statistics over their messages, others masked (null without messages).
+    /// Statistics (docs/statistics.md) over their messages, others masked (null without messages).
     pub statistics: Option<crate::stats::Stats>,
     /// Whether later imports skip them (`whatscope forget`).
     pub opted_out: bool,

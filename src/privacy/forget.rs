@@ -1,4 +1,4 @@
-//! Forgetting a person (SPEC §6, GDPR art. 17 and 21, RELIABILITY.md §5.5 and V12–V16).
+//! Forgetting a person (docs/privacy.md, GDPR art. 17 and 21, docs/reliability.md, V12–V16).
 //!
 //! `forget` takes the writer, marks the erasure as unfinished (`erase.pending`), records the
 //! opt-out (so an interrupted run still keeps them out of later imports), deletes every
@@ -7,19 +7,19 @@
 //! away, then collects the files of the old segments, checks that nothing of theirs is left
 //! in the index (no document, no deleted-but-stored document, no file of an old segment),
 //! and removes the mark. A run killed after the mark is finished by the next whatscope that
-//! opens the archive, before it shows anything (RELIABILITY.md D11): the opt-out list is
+//! opens the archive, before it shows anything (docs/reliability.md, D11): the opt-out list is
 //! the record of whom to erase.
 //!
 //! What it does not erase, on purpose: other people's messages that mention or quote the
 //! person, and the system lines WhatsApp wrote about them ("Maya added Jonas", "Jonas
-//! left"): those are other people's words and the chat's history, and SPEC §6 speaks of
-//! the person's messages. The count of such messages is reported, and anonymized output
+//! left"): those are other people's words and the chat's history, and erasure is of
+//! the person's own messages (docs/privacy.md). The count of such messages is reported, and anonymized output
 //! masks the name in them. Nor can it reach copies outside whatscope (the export itself,
-//! backups, snapshots, SSD blocks): see RELIABILITY.md §5.5.
+//! backups, snapshots, SSD blocks): see docs/privacy.md.
 //!
 //! Statistics: opting out and erasing are one step here (there is no "hidden but kept"
 //! state), so every total is computed from the messages that remain, and no difference of
-//! totals can reveal the erased person (RELIABILITY.md V7, V16).
+//! totals can reveal the erased person (docs/reliability.md, V7, V16).
 
 use super::optout::OptOut;
 use crate::error::UserError;

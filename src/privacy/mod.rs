@@ -1,4 +1,4 @@
-//! Privacy (SPEC §6): the per-archive secret, stable pseudonyms, anonymized output,
+//! Privacy (docs/privacy.md): the per-archive secret, stable pseudonyms, anonymized output,
 //! forgetting a person, access and portability exports, and purging the archive.
 
 pub mod export;

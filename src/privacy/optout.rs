@@ -1,4 +1,4 @@
-//! The opt-out list: who must never be imported again (SPEC §6, GDPR art. 17 and 21).
+//! The opt-out list: who must never be imported again (docs/privacy.md, GDPR art. 17 and 21).
 //!
 //! It holds keyed hashes (HMAC-SHA256 under the archive's `secret.key`, hex) of normalised
 //! names, one per line, never a name: without the secret nobody can test a guessed name
@@ -9,8 +9,8 @@
 //! the same entry. Lists written by earlier versions hashed the lowercased name only; those
 //! entries keep matching (every check also tries that older key), and naming the person to
 //! `forget` again adds the folded entry, which then catches the look-alikes too. The list is kept
-//! to honour the erasure, which makes it pseudonymous personal data itself (RELIABILITY.md
-//! §5.7); it is `0600` like every file of the archive.
+//! to honour the erasure, which makes it pseudonymous personal data itself (docs/privacy.md);
+//! it is `0600` like every file of the archive.
 
 use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
 use crate::error::UserError;

@@ -1,4 +1,4 @@
-//! Finding phone numbers in free text, without a phone-number library (RELIABILITY.md §5.2:
+//! Finding phone numbers in free text, without a phone-number library (docs/reliability.md:
 //! the `phonenumber` crate has no "find in text", and fictional numbers such as
 //! `+44 7700 900123` are *invalid* there, so a validating redactor would leave them).
 //!

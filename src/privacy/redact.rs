@@ -1,5 +1,5 @@
 //! Anonymized output: names, phone numbers and e-mail addresses masked wherever a message,
-//! a chat name, a snippet or a statistic could carry them (SPEC §6, RELIABILITY.md §5.1–5.3).
+//! a chat name, a snippet or a statistic could carry them (docs/privacy.md).
 //!
 //! One redactor serves every output, so the CLI (`search`, `log`, `chats`, `export`,
 //! `stats`) and the TUI show the same thing:
@@ -26,7 +26,7 @@
 //! phone recognizer leaves (see its gaps). Masking every word of a name also masks that
 //! word where it is an ordinary word ("the park" when Lena Park is a participant), and
 //! words that merely hold it ("parking", "tomorrow" when Tom is one): for an anonymized
-//! view, too much beats too little (RELIABILITY.md §5.2). Words of the pseudonyms'
+//! view, too much beats too little (docs/reliability.md). Words of the pseudonyms'
 //! vocabulary ("Noble", "Lark") are left alone, so masking never eats its own output.
 
 use super::pseudonym::{hex, keyed_bytes, normalise_name, Pseudonyms};
@@ -440,7 +440,7 @@ pub fn shareable_domain(p: &Pseudonyms, domain: &str) -> bool {
     p.mask_text(domain) == domain
 }
 
-/// Fewest people whose per-person figures an anonymized view shows (RELIABILITY V7): with
+/// Fewest people whose per-person figures an anonymized view shows (docs/reliability.md, V7): with
 /// one or two, a pseudonym hides nobody, since the reader knows who the other person is.
 pub const MIN_PEOPLE_FOR_PER_PERSON_FIGURES: usize = 3;
 

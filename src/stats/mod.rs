@@ -1,8 +1,8 @@
-//! Statistics of SPEC §5 over any slice of the archive (everything, one chat, one participant,
+//! Statistics of docs/statistics.md over any slice of the archive (everything, one chat, one participant,
 //! the messages a query matches), computed from fast-field columns, never from stored
 //! documents: the CLI's `stats` and the TUI's statistics pane both call [`compute`].
 //!
-//! Decisions where SPEC §5 leaves room:
+//! Decisions where docs/statistics.md leaves room:
 //! - `by_month` lists every month from the first counted message's month to the last one's,
 //!   months without messages included (with 0), so it reads as a time line.
 //! - `top_words`, `top_emojis` and `top_domains` hold the [`TOP`] most frequent entries, by
@@ -34,13 +34,13 @@ pub const TOP: usize = 20;
 pub struct Scope {
     /// One chat, by its exact name.
     pub chat: Option<String>,
-    /// The messages a query matches (the whole SPEC §4 language).
+    /// The messages a query matches (the whole query language, docs/query-language.md).
     pub query: Option<String>,
     /// Only this sender's messages (exact name as exported).
     pub participant: Option<String>,
 }
 
-/// SPEC §5's statistics object.
+/// The statistics object of docs/statistics.md.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     pub scope: Scope,

@@ -1,4 +1,4 @@
-//! Sessions, response times and interactions (SPEC §5): figures that depend on the message
+//! Sessions, response times and interactions (docs/statistics.md): figures that depend on the message
 //! before, so they are worked out on a whole chat in time order, system messages skipped,
 //! and then counted only for the messages the scope selected.
 

@@ -1,5 +1,5 @@
-//! Stop words left out of `top_words` (SPEC §5): the most common function words of the
-//! languages WhatsApp exports come in (FORMATS.md), plus chat filler. Lists are written as
+//! Stop words left out of `top_words` (docs/statistics.md): the most common function words of the
+//! languages WhatsApp exports come in (docs/formats.md), plus chat filler. Lists are written as
 //! people spell the words; they are folded through the index analyzer once, so `für`, `fur`,
 //! `está` and `esta` are all recognised the way the `word` column stores them.
 

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The panes SPEC §7 names, in Tab order.
+/// The panes docs/tui.md names, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
     Chats,
@@ -229,7 +229,7 @@ impl App {
     }
 
     /// The statistics' participants as the view may show them: none in an anonymized view
-    /// of fewer than three people (RELIABILITY V7), where a pseudonym would hide nobody.
+    /// of fewer than three people (docs/reliability.md, V7), where a pseudonym would hide nobody.
     pub fn visible_participants(&self) -> &[crate::stats::Participant] {
         match &self.stats.stats {
             Some(s) if !(self.anonymize && crate::privacy::redact::hides_per_person(s)) => {

@@ -1,4 +1,4 @@
-//! The keymap as data: SPEC §7's defaults, overridable by a small config file
+//! The keymap as data: docs/tui.md's defaults, overridable by a small config file
 //! (`keys.conf` in the platform config dir), from which help and footer hints are generated.
 //!
 //! File format, one binding per line: `action = key, key` (e.g. `quit = q, ctrl-c`); `#`

@@ -11,7 +11,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// Smallest terminal the TUI draws in (SPEC §7).
+/// Smallest terminal the TUI draws in (docs/tui.md).
 pub const MIN_SIZE: (u16, u16) = (40, 12);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

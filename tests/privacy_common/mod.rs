@@ -18,7 +18,7 @@ pub const REUNION_TXT: &str = "WhatsApp Chat with Reunion.txt";
 pub const ZELDA_TXT: &str = "WhatsApp Chat with Zelda Quintero.txt";
 
 /// Canaries: names, numbers and addresses that appear nowhere else, so a byte scan is a
-/// reliable oracle (RELIABILITY.md §7.6). Precision items must survive anonymization.
+/// reliable oracle (docs/reliability.md). Precision items must survive anonymization.
 pub const ZELDA: &str = "05/01/2024, 10:00 - Zelda Quintero: Hi! my mail is zelda.quintero@example.org and my cell +55 11 98765-4321
 05/01/2024, 10:01 - Olwen Harcourt: Thanks Zelda, mine is olwen (at) example (dot) net, call 0151 23456789
 05/01/2024, 10:02 - Zelda Quintero: ZELDA.Q@EXAMPLE.COM works too; Olwen's old number was (030) 123 4567
@@ -278,7 +278,7 @@ pub fn mode(path: &Path) -> u32 {
     fs::metadata(path).expect("metadata").permissions().mode() & 0o777
 }
 
-/// SPEC §6: the data dir and every folder in it `0700`, every file `0600`.
+/// docs/privacy.md: the data dir and every folder in it `0700`, every file `0600`.
 #[cfg(unix)]
 #[track_caller]
 pub fn assert_private(dir: &Path) {

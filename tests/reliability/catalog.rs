@@ -1,6 +1,7 @@
-//! The catalog checker: every P0 case of RELIABILITY.md §7 has a test with its ID in the
+//! The catalog checker: every P0 case of the reliability catalog has a test with its ID in the
 //! name, and `docs/reliability.md` lists every case with the tests that cover it or the
-//! decision taken, naming only tests that exist.
+//! decision taken, naming only tests that exist. Also: the README's two setup commands are
+//! the demo and the test command `.ci/run` runs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -51,8 +52,8 @@ fn is_id(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_digit())
 }
 
-/// The IDs and priorities of RELIABILITY.md §7 itself, when the shared catalog is beside
-/// the project (it is in the team's workspace, not in a clone of this repository).
+/// The IDs and priorities of the team's upstream catalog (its section 7), when that file is
+/// beside the project (it is in the team's workspace, not in a clone of this repository).
 fn upstream_cases(text: &str) -> BTreeMap<String, String> {
     let Some(start) = text.find("## 7. The catalog") else {
         return BTreeMap::new();
@@ -206,7 +207,7 @@ fn every_p0_case_has_a_test_named_by_its_id_and_the_doc_is_true() {
                         problems.push(format!("{id} ({pri}) is missing from docs/reliability.md"))
                     }
                     Some(c) if &c.priority != pri => problems.push(format!(
-                        "{id} is {pri} in RELIABILITY.md but {} in docs/reliability.md",
+                        "{id} is {pri} in the team's catalog but {} in docs/reliability.md",
                         c.priority
                     )),
                     Some(_) => {}
@@ -243,4 +244,77 @@ fn the_checker_sees_tests_and_ids_the_way_it_should() {
         upstream_cases(upstream).into_iter().collect::<Vec<_>>(),
         [("T1".to_string(), "P0".to_string())]
     );
+}
+
+/// The README's setup commands: the shell lines of the first fenced block after the
+/// `<!-- setup-commands` marker, with trailing `# comments` removed.
+fn readme_setup_commands(readme: &str) -> Vec<String> {
+    let Some(marker) = readme.find("<!-- setup-commands") else {
+        return Vec::new();
+    };
+    let mut lines = readme[marker..].lines().skip_while(|l| l.trim() != "```sh");
+    lines.next();
+    lines
+        .take_while(|l| l.trim() != "```")
+        .map(|l| l.split(" #").next().unwrap_or_default().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The arguments of every `cargo test` that `.ci/run` runs (comments and `unshare -rn`
+/// wrappers left out), with `--offline`, which only CI adds, removed.
+fn ci_test_commands(script: &str) -> Vec<Vec<String>> {
+    script
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.strip_prefix("unshare -rn ").unwrap_or(l))
+        .filter(|l| l.starts_with("cargo test"))
+        .map(|l| {
+            l.split_whitespace()
+                .filter(|w| *w != "--offline")
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn readme_setup_commands_are_the_demo_and_the_test_command_ci_runs() {
+    let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
+    let commands = readme_setup_commands(&readme);
+    assert_eq!(
+        commands,
+        [
+            "cargo run --release -- demo",
+            "cargo test --locked --release"
+        ],
+        "the README's two setup commands (after `<!-- setup-commands`)"
+    );
+    let script = fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
+    let ci = ci_test_commands(&script);
+    assert!(!ci.is_empty(), ".ci/run runs no `cargo test`");
+    let readme_test: Vec<String> = commands[1].split_whitespace().map(str::to_string).collect();
+    for run in &ci {
+        assert_eq!(
+            run,
+            &readme_test,
+            ".ci/run runs `{}`, the README says `{}` (CI may only add --offline)",
+            run.join(" "),
+            commands[1]
+        );
+    }
+}
+
+#[test]
+fn the_setup_command_reader_sees_what_it_should() {
+    let readme = "# x\n```sh\nnot this\n```\n<!-- setup-commands -->\n```sh\na b   # note\n\nc d\n```\n```sh\ne\n```\n";
+    assert_eq!(readme_setup_commands(readme), ["a b", "c d"]);
+    assert!(readme_setup_commands("```sh\na\n```\n").is_empty());
+    let script = "# cargo test --nope\ncargo fmt --check\nif x; then\n  unshare -rn cargo test --locked --offline --release\nelse\n  cargo test --locked --offline --release\nfi\n";
+    let runs = ci_test_commands(script);
+    assert_eq!(runs.len(), 2);
+    assert!(runs
+        .iter()
+        .all(|r| r.join(" ") == "cargo test --locked --release"));
 }

@@ -1,4 +1,4 @@
-//! Catalog D (index durability, RELIABILITY.md §4 and §7.5) through the real binary: crashes at
+//! Catalog D (index durability, docs/reliability.md) through the real binary: crashes at
 //! labelled points and at random times, a full disk, leftover locks and files, damaged,
 //! foreign and unwritable archives, and erasures interrupted at every stage.
 //!

@@ -1,4 +1,4 @@
-//! F1/F3 (and F5) in CI (RELIABILITY.md §6.2, §7.9): the fuzz targets' own checks, from
+//! F1/F3 (and F5) in CI (docs/reliability.md): the fuzz targets' own checks, from
 //! `fuzz/oracles.rs`, run over every committed seed corpus and over proptest inputs (arbitrary
 //! bytes, seeds mutated with the libFuzzer dictionary, hostile strings), plus a time bound on
 //! 1 MiB inputs. The fuzzer itself is run by hand (`fuzz/README.md`); this keeps its invariants
@@ -412,7 +412,7 @@ fn f1_one_mebibyte_inputs_pass_the_oracle_within_two_seconds() {
 // ---------------------------------------------------------------------------------------------
 // F3: to_display
 
-/// Payloads of RELIABILITY.md §1.1/§1.3 and chars whose grapheme rules join neighbours.
+/// Payloads of docs/reliability.md and chars whose grapheme rules join neighbours.
 const HOSTILE: &[&str] = &[
     "\x1b]0;title\x07",
     "\x1b[2J",
@@ -558,8 +558,8 @@ fn f3_the_display_oracle_rejects_unsafe_output() {
 // F6: the round trip's one exception
 
 /// F6's round trip (`tests/parser_props.rs`, `f6_...`) excludes bodies with a header-like
-/// line, because an export cannot tell such a line from a real message (RELIABILITY.md §3.1,
-/// §6.3). This pins the exception down: in every style, a body line that is a header of the
+/// line, because an export cannot tell such a line from a real message (docs/reliability.md,
+/// F6). This pins the exception down: in every style, a body line that is a header of the
 /// same style is read as a new message, and it is exactly such a line (`header::scan` accepts
 /// it), so "round trip holds iff no body line matches the header grammar".
 #[test]

@@ -1,4 +1,4 @@
-//! N1–N5 (RELIABILITY.md §5.6, §7.8): offline by construction and by observation. N1 checks
+//! N1–N5 (docs/reliability.md): offline by construction and by observation. N1 checks
 //! the resolved dependency graph against a deny list of network crates; N2 runs the real binary
 //! in a network namespace with only loopback and under strace, watching for internet sockets;
 //! N3 resolves the locked graph offline; N4 replaces `cargo deny check advisories` (whose
@@ -173,7 +173,8 @@ fn shipped_crates_from_lock() -> BTreeSet<String> {
 // ---------------------------------------------------------------------------------------------
 // N1: no network crate in the dependency graph
 
-/// RELIABILITY.md Appendix A's list, plus the `-sys`/protocol crates under those names.
+/// The crates that speak a network protocol (docs/reliability.md, N1), plus the
+/// `-sys`/protocol crates under those names.
 /// `mio` is fine: crossterm polls the terminal with it.
 const DENIED: &[&str] = &[
     "reqwest",
@@ -252,7 +253,7 @@ fn n1_no_network_crate_in_dependency_graph() {
          find who pulls them in with `cargo tree -i NAME`"
     );
 
-    // cargo's own resolution (features and all) for this platform, as RELIABILITY.md §5.6
+    // cargo's own resolution (features and all) for this platform, as docs/reliability.md
     // prescribes; offline, because the test itself must not touch the network.
     match cargo_tree() {
         Ok(tree) => {
@@ -517,10 +518,10 @@ fn version(v: &str) -> (u64, u64, u64) {
     )
 }
 
-/// Why each minimum: RELIABILITY.md §1.2, §2.2 and §7.8 N4.
+/// Why each minimum: docs/reliability.md, N4.
 const MINIMUMS: &[(&str, &str, bool, &str)] = &[
     // (crate, minimum, must be present, advisory)
-    ("zip", "9.0.1", true, "path traversal in extract (§2.2)"),
+    ("zip", "9.0.1", true, "path traversal in extract"),
     (
         "ratatui",
         "0.30.0",

@@ -1,4 +1,4 @@
-//! Parsing cases of RELIABILITY.md §7.4 not covered by `tests/bad_input.rs` and the corpus:
+//! Parsing cases of docs/reliability.md not covered by `tests/bad_input.rs` and the corpus:
 //! date-order outcomes (P2), extreme years (P4), times that go backwards (P5), daylight-
 //! saving repeats (P6), two formats in one file (P7) and hostile author names (P9).
 

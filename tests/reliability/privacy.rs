@@ -1,4 +1,4 @@
-//! Privacy cases of RELIABILITY.md §7.6–7.7 not covered by `tests/privacy*.rs`: keyed (not
+//! Privacy cases (V, R) of docs/reliability.md not covered by `tests/privacy*.rs`: keyed (not
 //! plain-hash) pseudonyms, small-group statistics, data-dir modes from any start, canaries
 //! kept out of stderr and panics, no derived copies left after forget, opt-out everywhere,
 //! and the access summary's versioned layout.

@@ -1,4 +1,4 @@
-//! Zip archives (RELIABILITY.md §2 and §7.2, Z1–Z15) through the real binary, plus F2 as a
+//! Zip archives (docs/reliability.md, Z1–Z15) through the real binary, plus F2 as a
 //! proptest over mutated zips: hostile names, symlinks, bombs, lying sizes, encryption,
 //! odd compression, inconsistent headers and files that only pretend to be zips.
 //!
