@@ -1228,3 +1228,208 @@ fn people_merge_a_number_and_a_name_across_two_chats() {
         "the merge went with the person"
     );
 }
+
+/// Two chats of one person under an old number and a name; every figure below is worked out
+/// by hand from the lines (minutes apart; a session ends after an hour of silence).
+fn two_chats_of_one_person(env: &Env) {
+    let old = env.write(
+        "pc",
+        "WhatsApp Chat with Family 2021.txt",
+        concat!(
+            "01/02/2021, 10:00 - +44 7700 900461: a\n",
+            "01/02/2021, 10:01 - Bob: b\n", // Bob → number, 60 s
+            "01/02/2021, 10:03 - +44 7700 900461: c\n", // number → Bob, 120 s
+            "01/02/2021, 10:04 - Carol: d\n", // Carol → number, 60 s
+            "01/02/2021, 10:10 - +44 7700 900461: e\n", // number → Carol, 360 s
+        )
+        .as_bytes(),
+    );
+    let new = env.write(
+        "pc",
+        "WhatsApp Chat with Family 2023.txt",
+        concat!(
+            "01/03/2023, 10:00 - Lucía Rivera: f\n",
+            "01/03/2023, 10:05 - Bob: g\n", // Bob → Lucía, 300 s
+            "01/03/2023, 10:06 - Lucía Rivera: h\n", // Lucía → Bob, 60 s
+            "01/03/2023, 10:07 - +44 7700 900461: k\n", // number → Lucía (no reply merged)
+            "01/03/2023, 12:00 - Bob: i\n", // a new session: no reply
+            "01/03/2023, 12:10 - Lucía Rivera: j\n", // Lucía → Bob, 600 s
+        )
+        .as_bytes(),
+    );
+    env.ok(&["import", s(&old), s(&new)]);
+}
+
+fn participant_stats(env: &Env, name: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["stats", "--json", "--participant", name];
+    args.extend_from_slice(extra);
+    parse_json(&env.ok(&args).stdout, &args)
+}
+
+#[test]
+fn people_stats_across_chats_per_chat_and_partners() {
+    let env = Env::new();
+    two_chats_of_one_person(&env);
+    let before = participant_stats(&env, "Lucía Rivera", &[]);
+    assert_eq!(
+        before["per_chat"],
+        json!([{"chat": "Family 2023", "messages": 3}])
+    );
+    assert_eq!(
+        before["partners"],
+        json!([
+            {"person": "Bob", "replies_to": 2, "replies_from": 1, "median_response_secs": 60},
+            {"person": "+44 7700 900461", "replies_to": 0, "replies_from": 1, "median_response_secs": null},
+        ])
+    );
+
+    env.ok(&[
+        "people",
+        "merge",
+        "+44 7700 900461",
+        "Lucía Rivera",
+        "--as",
+        "Lucía",
+    ]);
+    let mut merged = participant_stats(&env, "+44 7700 900461", &[]);
+    let mut by_name = participant_stats(&env, "Lucía Rivera", &[]);
+    merged["scope"].take();
+    by_name["scope"].take();
+    assert_eq!(merged, by_name, "either name is the person");
+    assert_eq!(merged["messages"], 7);
+    assert_eq!(
+        merged["per_chat"],
+        json!([{"chat": "Family 2023", "messages": 4}, {"chat": "Family 2021", "messages": 3}])
+    );
+    let per_chat_sum: u64 = merged["per_chat"]
+        .as_array()
+        .expect("per_chat")
+        .iter()
+        .filter_map(|c| c["messages"].as_u64())
+        .sum();
+    assert_eq!(Some(per_chat_sum), merged["messages"].as_u64());
+    // Persons, not names: the number answering Lucía is no partner any more; median of the
+    // person's replies to Bob (120, 60, 600 s) is 120.
+    assert_eq!(
+        merged["partners"],
+        json!([
+            {"person": "Bob", "replies_to": 3, "replies_from": 2, "median_response_secs": 120},
+            {"person": "Carol", "replies_to": 1, "replies_from": 1, "median_response_secs": 360},
+        ])
+    );
+    // replies_to are the person's interactions.
+    assert_eq!(
+        merged["interactions"],
+        json!([{"from": "Lucía", "to": "Bob", "replies": 3}, {"from": "Lucía", "to": "Carol", "replies": 1}])
+    );
+    // The whole archive's interactions say the same of the partners' replies.
+    let args = ["stats", "--json"];
+    let all = parse_json(&env.ok(&args).stdout, &args);
+    for (from, replies) in [("Bob", 2), ("Carol", 1)] {
+        let found = all["interactions"]
+            .as_array()
+            .expect("interactions")
+            .iter()
+            .find(|i| i["from"] == from && i["to"] == "Lucía")
+            .map(|i| i["replies"].clone());
+        assert_eq!(found, Some(json!(replies)), "{all}");
+    }
+    // Other scopes' JSON is unchanged: no such fields.
+    for extra in [&[][..], &["--chat", "Family 2023"][..]] {
+        let mut args = vec!["stats", "--json"];
+        args.extend_from_slice(extra);
+        let other = parse_json(&env.ok(&args).stdout, &args);
+        assert!(
+            other.get("per_chat").is_none() && other.get("partners").is_none(),
+            "{other}"
+        );
+    }
+    let one_chat = participant_stats(&env, "Lucía Rivera", &["--chat", "Family 2021"]);
+    assert!(one_chat.get("per_chat").is_none(), "{one_chat}");
+
+    // The plain text has both sections.
+    let text = env.ok(&["stats", "--participant", "Lucía Rivera"]).stdout;
+    let text = String::from_utf8_lossy(&text);
+    for part in [
+        "Chats",
+        "Family 2021",
+        "Partners",
+        "replies from",
+        "2m 00s",
+        "6m 00s",
+    ] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+
+    // Split restores the previous figures exactly.
+    env.ok(&["people", "split", "+44 7700 900461"]);
+    assert_eq!(participant_stats(&env, "Lucía Rivera", &[]), before);
+}
+
+#[test]
+fn people_stats_across_chats_anonymized_shows_pseudonyms_only() {
+    let env = Env::new();
+    two_chats_of_one_person(&env);
+    env.ok(&[
+        "people",
+        "merge",
+        "+44 7700 900461",
+        "Lucía Rivera",
+        "--as",
+        "Lucía",
+    ]);
+    let args = [
+        "--anonymize",
+        "stats",
+        "--json",
+        "--participant",
+        "Lucía Rivera",
+    ];
+    let out = env.ok(&args).stdout;
+    let anon = parse_json(&out, &args);
+    let text = String::from_utf8_lossy(&out);
+    // Group chats' names stay (masked like text: they hold no one's name here).
+    for real in ["Bob", "Carol", "Lucía", "Rivera", "7700"] {
+        assert!(!text.contains(real), "{real} in {text}");
+    }
+    // The person's own figures are shown (they were asked for by name), partners by pseudonym:
+    // the same pseudonyms the log shows.
+    let args = ["--anonymize", "log", "--json", "--chat", "Family 2021"];
+    let log = parse_ndjson(&env.ok(&args).stdout, &args);
+    let person = log[0]["sender"].clone();
+    let (bob, carol) = (log[1]["sender"].clone(), log[3]["sender"].clone());
+    assert_eq!(anon["scope"]["participant"], person);
+    assert_eq!(anon["participants"][0]["name"], person);
+    let partners: Vec<(Value, Value, Value)> = anon["partners"]
+        .as_array()
+        .expect("partners")
+        .iter()
+        .map(|p| {
+            (
+                p["person"].clone(),
+                p["replies_to"].clone(),
+                p["replies_from"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        partners,
+        [(bob, json!(3), json!(2)), (carol, json!(1), json!(1))]
+    );
+    let chats: Vec<u64> = anon["per_chat"]
+        .as_array()
+        .expect("per_chat")
+        .iter()
+        .filter_map(|c| c["messages"].as_u64())
+        .collect();
+    assert_eq!(chats, [4, 3]);
+    let plain = env
+        .ok(&["--anonymize", "stats", "--participant", "Lucía Rivera"])
+        .stdout;
+    let plain = String::from_utf8_lossy(&plain);
+    assert!(plain.contains("Partners"), "{plain}");
+    // Group chats' names stay (masked like text: they hold no one's name here).
+    for real in ["Bob", "Carol", "Lucía", "Rivera", "7700"] {
+        assert!(!plain.contains(real), "{real} in {plain}");
+    }
+}

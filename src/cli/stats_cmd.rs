@@ -98,6 +98,8 @@ pub fn render(s: &Stats, p: &Painter) -> String {
         return o;
     }
     participants(&mut o, s, p);
+    per_chat(&mut o, s, p);
+    partners(&mut o, s, p);
     months(&mut o, s, p);
     heatmap(&mut o, s, p);
     interactions(&mut o, s, p);
@@ -224,6 +226,83 @@ fn participants(o: &mut String, s: &Stats, p: &Painter) {
     }
     let note = "sessions: conversations started after an hour of silence · reply: median time to answer someone else";
     o.push_str(&format!("{}\n", p.style.dim(note)));
+}
+
+/// How many rows the person's chats and partners show (all of them are in `--json`).
+const ACROSS_SHOWN: usize = 10;
+
+/// A person's messages per chat (`--participant` across every chat).
+fn per_chat(o: &mut String, s: &Stats, p: &Painter) {
+    let Some(rows) = s.per_chat.as_deref().filter(|r| !r.is_empty()) else {
+        return;
+    };
+    o.push_str(&format!("\n{}\n", p.heading("Chats")));
+    let names: Vec<String> = rows
+        .iter()
+        .take(ACROSS_SHOWN)
+        .map(|c| p.name(&c.chat, 30))
+        .collect();
+    let w = names.iter().map(|n| display_width(n)).max().unwrap_or(0);
+    let max = rows.first().map_or(1, |c| c.messages).max(1);
+    let bar_w = p.width.saturating_sub(w + 14).clamp(8, 30);
+    for (c, name) in rows.iter().zip(&names) {
+        o.push_str(&format!(
+            "{name}{:pad$}  {:>8}  {}\n",
+            "",
+            thousands(c.messages),
+            p.bar(&bar(c.messages, max, bar_w)),
+            pad = w.saturating_sub(display_width(name)),
+        ));
+    }
+    more(o, rows.len(), "chats", p);
+}
+
+/// Whom the person replies to and who replies to them, with the person's median reply time.
+fn partners(o: &mut String, s: &Stats, p: &Painter) {
+    let Some(rows) = s.partners.as_deref().filter(|r| !r.is_empty()) else {
+        return;
+    };
+    o.push_str(&format!("\n{}\n", p.heading("Partners")));
+    let names: Vec<String> = rows
+        .iter()
+        .take(ACROSS_SHOWN)
+        .map(|x| p.name(&x.person, 22))
+        .collect();
+    let w = names
+        .iter()
+        .map(|n| display_width(n))
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let header = format!(
+        "{:<w$}  {:>10}  {:>12}  {:>8}",
+        "person", "replies to", "replies from", "reply"
+    );
+    o.push_str(&format!("{}\n", p.style.dim(&header)));
+    for (x, name) in rows.iter().zip(&names) {
+        let reply = x.median_response_secs.map_or("–".to_string(), duration);
+        o.push_str(&format!(
+            "{}{:pad$}  {:>10}  {:>12}  {:>8}\n",
+            p.style.sender(name),
+            "",
+            thousands(x.replies_to),
+            thousands(x.replies_from),
+            reply,
+            pad = w.saturating_sub(display_width(name)),
+        ));
+    }
+    more(o, rows.len(), "partners", p);
+    let note =
+        "replies to: their answers to this partner · reply: their median time to answer them";
+    o.push_str(&format!("{}\n", p.style.dim(note)));
+}
+
+/// The line saying how many rows of `total` were left out of a short table.
+fn more(o: &mut String, total: usize, what: &str, p: &Painter) {
+    if total > ACROSS_SHOWN {
+        let line = format!("… and {} more {what} (all in --json)", total - ACROSS_SHOWN);
+        o.push_str(&format!("{}\n", p.style.dim(&line)));
+    }
 }
 
 fn months(o: &mut String, s: &Stats, p: &Painter) {
@@ -586,6 +665,16 @@ mod tests {
             word: "\u{9b}31m".into(),
             count: 2,
         });
+        s.per_chat = Some(vec![crate::stats::ChatCount {
+            chat: "Fam\u{1b}]0;x\u{7}ily".into(),
+            messages: 3,
+        }]);
+        s.partners = Some(vec![crate::stats::Partner {
+            person: "\u{202E}Bob\r".into(),
+            replies_to: 2,
+            replies_from: 1,
+            median_response_secs: Some(75),
+        }]);
         let sgr = regex::Regex::new("\x1b\\[[0-9;]*m").expect("a valid pattern");
         for width in 0..130 {
             for color in [false, true] {

@@ -175,6 +175,19 @@ impl Pseudonyms {
             }
             by_key.insert(key, pseudonym);
         }
+        // Statistics show a merged person by their display name (`people merge --as`), which
+        // need not be one of their names: it takes the person's pseudonym too, unless it is
+        // some other sender's name.
+        for person in people.persons() {
+            let Some(first) = person.names.first() else {
+                continue;
+            };
+            if let Some(pseudonym) = by_key.get(&people.pseudonym_key(first)).cloned() {
+                by_key
+                    .entry(normalise_name(&person.display))
+                    .or_insert(pseudonym);
+            }
+        }
         Pseudonyms {
             map,
             by_key,

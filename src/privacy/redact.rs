@@ -412,8 +412,9 @@ impl Anonymizer {
     }
 }
 
-/// Statistics with every participant shown as their pseudonym: names in `participants` and
-/// `interactions`, the scope's chat, query and participant, notes, and words of
+/// Statistics with every participant shown as their pseudonym: names in `participants`,
+/// `interactions` and `partners`, the scope's chat, `per_chat`'s chats, query and
+/// participant, notes, and words of
 /// participants' names, numbers and parts of addresses (words with a `.` or `@`) dropped
 /// from `top_words` (which then holds fewer than `stats::TOP` entries). Lists are sorted
 /// again by the pseudonyms, so their order does not hint at the real names.
@@ -422,6 +423,8 @@ pub fn anonymize_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms) {
     if hides_per_person(stats) {
         stats.participants.clear();
         stats.interactions.clear();
+        stats.per_chat = None;
+        stats.partners = None;
         stats.notes.push(PER_PERSON_HIDDEN.to_string());
     }
 }
@@ -463,8 +466,30 @@ pub fn anonymize_stats_except(stats: &mut crate::stats::Stats, a: &Anonymizer) {
 }
 
 fn mask_stats(stats: &mut crate::stats::Stats, p: &Pseudonyms, name: &dyn Fn(&str) -> String) {
+    // A 1:1 chat is named after its other person: shown as that person is.
+    let chat = |c: &str| if p.knows(c) { name(c) } else { p.mask_chat(c) };
     if let Some(c) = &stats.scope.chat {
-        stats.scope.chat = Some(if p.knows(c) { name(c) } else { p.mask_chat(c) });
+        stats.scope.chat = Some(chat(c));
+    }
+    if let Some(per_chat) = &mut stats.per_chat {
+        for c in per_chat.iter_mut() {
+            c.chat = chat(&c.chat);
+        }
+        per_chat.sort_by(|a, b| {
+            b.messages
+                .cmp(&a.messages)
+                .then_with(|| a.chat.cmp(&b.chat))
+        });
+    }
+    if let Some(partners) = &mut stats.partners {
+        for partner in partners.iter_mut() {
+            partner.person = name(&partner.person);
+        }
+        partners.sort_by(|a, b| {
+            (b.replies_to + b.replies_from)
+                .cmp(&(a.replies_to + a.replies_from))
+                .then_with(|| a.person.cmp(&b.person))
+        });
     }
     if let Some(q) = &stats.scope.query {
         stats.scope.query = Some(p.mask_text(q));

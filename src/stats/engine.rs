@@ -8,8 +8,8 @@ use super::calendar;
 use super::columns::{dense, histogram, interned, resolve, unhistogram, Interner, Multi, NONE};
 use super::sequence::{self, Entry, Event};
 use super::{
-    DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Scope, Stats, WordCount,
-    TOP,
+    ChatCount, DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Partner,
+    Scope, Stats, WordCount, TOP,
 };
 use crate::error::UserError;
 use crate::import::dates::format_ts;
@@ -105,6 +105,9 @@ fn compute_on_with_aliases(
         None => None,
     };
 
+    // One person across every chat: their chats and their partners are figured too.
+    let across = want_sender.is_some() && want_chat.is_none();
+
     let mut notes = Vec::new();
     let matches: Option<Vec<Vec<DocId>>> = match scope.query.as_deref() {
         Some(q) if !q.trim().is_empty() => {
@@ -125,6 +128,7 @@ fn compute_on_with_aliases(
     // Pick the documents and sum the per-message figures.
     let mut acc = Acc::default();
     let mut touched = Vec::new();
+    let mut chat_messages: Vec<u64> = Vec::new();
     let mut tops: Vec<SegmentTops> = Vec::with_capacity(readers.len());
     for (ord, reader) in readers.iter().enumerate() {
         let seg = &mut segs[ord];
@@ -189,6 +193,12 @@ fn compute_on_with_aliases(
                 touched.resize(chat + 1, false);
             }
             touched[chat] = true;
+            if across {
+                if chat >= chat_messages.len() {
+                    chat_messages.resize(chat + 1, 0);
+                }
+                chat_messages[chat] += 1;
+            }
         }
         seg.selected = selected;
         tops.push(t);
@@ -232,15 +242,28 @@ fn compute_on_with_aliases(
     }
     let mut interactions: PairCounts = PairCounts::default();
     acc.people.resize_with(senders.names.len(), || None);
+    let mut partners: Vec<PartnerAcc> = Vec::new();
+    if across {
+        partners.resize_with(senders.names.len(), PartnerAcc::default);
+    }
     let mut on_event = |e: &Entry, ev: Event| match ev {
+        // Another person answering a message in scope (only walked `across`).
+        Event::Reply { .. } if !e.selected => {
+            if let Some(p) = partners.get_mut(e.sender as usize) {
+                p.replies_from += 1;
+            }
+        }
         Event::SessionStart => acc.participant(e.sender).sessions_started += 1,
         Event::Reply { to, secs } => {
-            acc.participant(e.sender)
-                .responses
-                .push(secs.clamp(0, i64::from(u32::MAX)) as u32);
+            let secs = secs.clamp(0, i64::from(u32::MAX)) as u32;
+            acc.participant(e.sender).responses.push(secs);
             *interactions
                 .entry((u64::from(e.sender) << 32) | u64::from(to))
                 .or_default() += 1;
+            if let Some(p) = partners.get_mut(to as usize) {
+                p.replies_to += 1;
+                p.responses.push(secs);
+            }
         }
         Event::Continues => {}
     };
@@ -250,10 +273,78 @@ fn compute_on_with_aliases(
             continue;
         }
         chats_counted += 1;
-        sequence::walk(timeline, &mut on_event);
+        if across {
+            sequence::walk_with_answers(timeline, &mut on_event);
+        } else {
+            sequence::walk(timeline, &mut on_event);
+        }
     }
 
-    acc.finish(scope, &senders, interactions, &tops, chats_counted, notes)
+    let mut stats = acc.finish(scope, &senders, interactions, &tops, chats_counted, notes)?;
+    if across {
+        stats.per_chat = Some(per_chat(&chat_messages, &chats));
+        stats.partners = Some(partner_rows(partners, &senders));
+    }
+    Ok(stats)
+}
+
+/// What a person's partner did with them: replies both ways, the person's response times.
+#[derive(Default)]
+struct PartnerAcc {
+    replies_to: u64,
+    replies_from: u64,
+    responses: Vec<u32>,
+}
+
+/// A person's messages per chat (ids of `chats`), most first, then by chat name.
+fn per_chat(counts: &[u64], chats: &Interner) -> Vec<ChatCount> {
+    let mut rows: Vec<ChatCount> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(id, n)| ChatCount {
+            chat: chats.names.get(id).cloned().unwrap_or_default(),
+            messages: *n,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.messages
+            .cmp(&a.messages)
+            .then_with(|| a.chat.cmp(&b.chat))
+    });
+    rows
+}
+
+/// A person's partners (ids of `senders`) with a reply either way, most replies (both ways)
+/// first, then by name.
+fn partner_rows(partners: Vec<PartnerAcc>, senders: &Interner) -> Vec<Partner> {
+    let mut rows: Vec<Partner> = partners
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| p.replies_to + p.replies_from > 0)
+        .map(|(id, mut p)| Partner {
+            person: senders.names.get(id).cloned().unwrap_or_default(),
+            replies_to: p.replies_to,
+            replies_from: p.replies_from,
+            median_response_secs: lower_median(&mut p.responses),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (b.replies_to + b.replies_from)
+            .cmp(&(a.replies_to + a.replies_from))
+            .then_with(|| a.person.cmp(&b.person))
+    });
+    rows
+}
+
+/// The median of response times, the lower of the two middle values for an even count
+/// (docs/statistics.md); `None` for none.
+fn lower_median(times: &mut [u32]) -> Option<u64> {
+    if times.is_empty() {
+        return None;
+    }
+    let mid = (times.len() - 1) / 2;
+    Some(u64::from(*times.select_nth_unstable(mid).1))
 }
 
 /// Reply counts by (from << 32 | to).
@@ -506,12 +597,7 @@ impl Acc {
             if p.messages == 0 {
                 continue;
             }
-            let median = if p.responses.is_empty() {
-                None
-            } else {
-                let mid = (p.responses.len() - 1) / 2;
-                Some(u64::from(*p.responses.select_nth_unstable(mid).1))
-            };
+            let median = lower_median(&mut p.responses);
             participants.push(Participant {
                 name: name(id as u32),
                 messages: p.messages,
@@ -610,6 +696,8 @@ impl Acc {
                 .map(|(domain, count)| DomainCount { domain, count })
                 .collect(),
             chats,
+            per_chat: None,
+            partners: None,
             notes,
         })
     }

@@ -14,6 +14,9 @@
 //! - Extra fields: `scope.participant`, `by_weekday_hour` (7 rows of 24, the heatmap),
 //!   `chats` (how many chats the counted messages come from) and `notes` (how a query was
 //!   read leniently; left out when empty).
+//! - `per_chat` and `partners` exist only for a participant across every chat; `per_chat` is
+//!   ordered by messages descending, then chat; `partners` by replies both ways descending,
+//!   then person.
 
 mod calendar;
 pub(crate) mod columns;
@@ -65,6 +68,14 @@ pub struct Stats {
     pub top_domains: Vec<DomainCount>,
     /// How many chats the counted messages come from.
     pub chats: u64,
+    /// A person across every chat (`--participant` without `--chat`): their messages per
+    /// chat, most first. Absent for other scopes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_chat: Option<Vec<ChatCount>>,
+    /// A person across every chat: who they reply to and who replies to them, by person.
+    /// Absent for other scopes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partners: Option<Vec<Partner>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
@@ -111,6 +122,25 @@ pub struct Interaction {
     pub from: String,
     pub to: String,
     pub replies: u64,
+}
+
+/// One chat of a person's `per_chat`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatCount {
+    pub chat: String,
+    pub messages: u64,
+}
+
+/// Someone a person exchanges replies with (docs/statistics.md, "A person across chats").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partner {
+    pub person: String,
+    /// The person's replies to this partner.
+    pub replies_to: u64,
+    /// This partner's replies to the person.
+    pub replies_from: u64,
+    /// The lower median of the times the person took to reply to this partner, in seconds.
+    pub median_response_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,7 +35,18 @@ pub fn key_secs(key: u64) -> i64 {
 /// Entries come in document order, which is file order within a segment, so they are a few
 /// sorted runs: the stable sort merges them in near-linear time (and keeps equal keys in
 /// document order), cheaper than any search for a few selected entries' predecessors.
-pub fn walk(entries: &mut [Entry], mut on: impl FnMut(&Entry, Event)) {
+pub fn walk(entries: &mut [Entry], on: impl FnMut(&Entry, Event)) {
+    walk_inner(entries, false, on);
+}
+
+/// [`walk`], also reporting each entry that is not selected but replies to a selected one
+/// (an `Event::Reply` on an entry with `selected == false`): how others answered the
+/// messages in scope, for a person's partners.
+pub fn walk_with_answers(entries: &mut [Entry], on: impl FnMut(&Entry, Event)) {
+    walk_inner(entries, true, on);
+}
+
+fn walk_inner(entries: &mut [Entry], answers: bool, mut on: impl FnMut(&Entry, Event)) {
     if !entries.is_sorted_by_key(|e| e.key) {
         entries.sort_by_key(|e| e.key);
     }
@@ -43,6 +54,10 @@ pub fn walk(entries: &mut [Entry], mut on: impl FnMut(&Entry, Event)) {
     for e in entries.iter() {
         if e.selected {
             on(e, event(prev, e));
+        } else if answers && prev.is_some_and(|p| p.selected) {
+            if let reply @ Event::Reply { .. } = event(prev, e) {
+                on(e, reply);
+            }
         }
         prev = Some(e);
     }
@@ -106,6 +121,27 @@ mod tests {
             ]
         );
         assert_eq!(key_secs(order_key(-5, 9)), -5);
+    }
+
+    #[test]
+    fn answers_to_selected_entries_are_reported() {
+        let mut es = vec![
+            entry(1000, 1, 0, true),
+            entry(1060, 2, 1, false),
+            entry(1070, 3, 2, false),
+            entry(1080, 4, 0, true),
+            entry(1080 + 3600, 5, 1, false),
+        ];
+        let mut got = Vec::new();
+        walk_with_answers(&mut es, |e, ev| got.push((e.sender, e.selected, ev)));
+        assert_eq!(
+            got,
+            vec![
+                (0, true, Event::SessionStart),
+                (1, false, Event::Reply { to: 0, secs: 60 }),
+                (0, true, Event::Reply { to: 2, secs: 10 }),
+            ]
+        );
     }
 
     #[test]
