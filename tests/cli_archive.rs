@@ -1367,6 +1367,80 @@ fn people_stats_across_chats_per_chat_and_partners() {
 }
 
 #[test]
+fn people_export_by_person_covers_every_name_and_masks_only_the_others() {
+    let env = Env::new();
+    let old = env.write(
+        "pe",
+        "WhatsApp Chat with Family 2021.txt",
+        concat!(
+            "01/02/2021, 10:00 - +44 7700 900461: hi Bob and Carol\n",
+            "01/02/2021, 10:01 - Bob: hi\n",
+            "01/02/2021, 10:02 - +44 7700 900461: Carol, are you there?\n",
+            "01/02/2021, 10:03 - Carol: yes\n",
+            "01/02/2021, 10:04 - +44 7700 900461: soon I am Lucía Rivera on a new phone\n",
+        )
+        .as_bytes(),
+    );
+    let new = env.write(
+        "pe",
+        "WhatsApp Chat with Family 2023.txt",
+        concat!(
+            "01/03/2023, 09:59 - Lucía Rivera joined using this group's invite link\n",
+            "01/03/2023, 10:00 - Lucía Rivera: new phone, Bob\n",
+            "01/03/2023, 10:01 - Bob: welcome\n",
+            "01/03/2023, 10:02 - Lucía Rivera: thanks\n",
+        )
+        .as_bytes(),
+    );
+    env.ok(&["import", s(&old), s(&new)]);
+    env.ok(&[
+        "people",
+        "merge",
+        "+44 7700 900461",
+        "Lucía Rivera",
+        "--as",
+        "Lucía",
+    ]);
+    for asked in ["Lucía Rivera", "+44 7700 900461", "lucia rivera"] {
+        let args = ["export", "--participant", asked];
+        let out = env.ok(&args).stdout;
+        let mut lines = parse_ndjson(&out, &args);
+        let summary = lines.pop().expect("the summary line")["summary"].clone();
+        // Every message of the person, under both names, each shown as written.
+        let senders: Vec<&str> = lines.iter().filter_map(|m| m["sender"].as_str()).collect();
+        assert_eq!(lines.len(), 5, "{asked}: {lines:?}");
+        assert_eq!(
+            senders.iter().filter(|s| **s == "+44 7700 900461").count(),
+            3
+        );
+        assert_eq!(senders.iter().filter(|s| **s == "Lucía Rivera").count(), 2);
+        // Their other name in their own text is theirs, not masked; the others' names are.
+        let texts: Vec<&str> = lines.iter().filter_map(|m| m["text"].as_str()).collect();
+        assert!(
+            texts.contains(&"soon I am Lucía Rivera on a new phone"),
+            "{texts:?}"
+        );
+        let bytes = String::from_utf8_lossy(&out);
+        for other in ["Bob", "Carol"] {
+            assert!(!bytes.contains(other), "{other} in {bytes}");
+        }
+        assert_eq!(summary["messages"], 5, "{summary}");
+        assert_eq!(summary["chats"].as_array().map(Vec::len), Some(2));
+        // The system line naming their other name is theirs too.
+        let events = summary["events"].as_array().expect("events");
+        assert_eq!(events.len(), 1, "{summary}");
+        assert!(events[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Lucía Rivera joined")));
+        // Their statistics show them by their display name, the partners masked.
+        let stats = &summary["statistics"];
+        assert_eq!(stats["participants"][0]["name"], "Lucía", "{stats}");
+        assert_eq!(stats["participants"][0]["messages"], 5);
+        assert_eq!(stats["per_chat"].as_array().map(Vec::len), Some(2));
+    }
+}
+
+#[test]
 fn people_stats_across_chats_anonymized_shows_pseudonyms_only() {
     let env = Env::new();
     two_chats_of_one_person(&env);

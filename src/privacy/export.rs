@@ -306,10 +306,10 @@ pub fn export(
     let anonymizer = if opts.anonymize || person.is_some() {
         let a = Anonymizer::for_archive(archive)?;
         Some(match (&person, opts.anonymize) {
-            (Some(spellings), false) => match spellings.first().or(opts.participant.as_ref()) {
-                Some(primary) => a.except(primary),
-                None => a,
-            },
+            (Some(spellings), false) => {
+                let own = own_names(archive, spellings, opts.participant.as_deref())?;
+                a.except_all(&own.iter().map(String::as_str).collect::<Vec<_>>())
+            }
             _ => a,
         })
     } else {
@@ -365,7 +365,7 @@ pub fn export(
             .or(opts.participant.as_ref())
             .cloned()
             .unwrap_or_default();
-        fill_summary(archive, s, &primary, a)?;
+        fill_summary(archive, s, &primary, spellings, a)?;
     }
     out.flush()?;
     if let Some(a) = &anonymizer {
@@ -380,10 +380,36 @@ pub fn export(
     })
 }
 
+/// The names an access export leaves unmasked: every stored name of the person (a merged
+/// person's names are all their own, docs/people.md), the name asked for when they have none,
+/// and a merged person's display name (statistics show them by it) unless it is someone
+/// else's name.
+fn own_names(
+    archive: &Archive,
+    stored: &[String],
+    asked: Option<&str>,
+) -> Result<Vec<String>, UserError> {
+    let mut own = stored.to_vec();
+    if own.is_empty() {
+        own.extend(asked.map(str::to_string));
+    }
+    let people = crate::people::People::load(&archive.dir)?;
+    if let Some(display) = own.first().map(|n| people.display(n).to_string()) {
+        if spellings(archive, &display)?
+            .iter()
+            .all(|s| own.contains(s))
+        {
+            own.push(display);
+        }
+    }
+    Ok(own)
+}
+
 fn fill_summary(
     archive: &Archive,
     s: &mut Summary,
     person: &str,
+    names: &[String],
     a: &Anonymizer,
 ) -> anyhow::Result<()> {
     s.participant = a.sender(person);
@@ -399,8 +425,10 @@ fn fill_summary(
     s.about = ABOUT;
     s.format = ACCESS_FORMAT;
 
-    // System lines naming them.
-    if let Some(query) = events_query(archive, person) {
+    // System lines naming them, under any of their names.
+    let asked = [person.to_string()];
+    let names = if names.is_empty() { &asked[..] } else { names };
+    if let Some(query) = events_query(archive, names) {
         let searcher = archive.searcher();
         let total = searcher.search(&query, &Count).map_err(read::err)?;
         if total > 0 {
@@ -431,9 +459,16 @@ fn fill_summary(
     Ok(())
 }
 
-/// System lines whose text names `person`.
-fn events_query(archive: &Archive, person: &str) -> Option<BooleanQuery> {
-    let named = mention_query(archive, person)?;
+/// System lines whose text names any of `names` (one person's).
+fn events_query(archive: &Archive, names: &[String]) -> Option<BooleanQuery> {
+    let mentions: Vec<Box<dyn Query>> = names
+        .iter()
+        .filter_map(|n| mention_query(archive, n))
+        .collect();
+    if mentions.is_empty() {
+        return None;
+    }
+    let named: Box<dyn Query> = Box::new(BooleanQuery::union(mentions));
     let system: Box<dyn Query> = Box::new(TermQuery::new(
         Term::from_field_u64(archive.fields.kind, Kind::System.code()),
         IndexRecordOption::Basic,
@@ -442,7 +477,7 @@ fn events_query(archive: &Archive, person: &str) -> Option<BooleanQuery> {
 }
 
 fn named_in_events(archive: &Archive, person: &str) -> Result<usize, UserError> {
-    match events_query(archive, person) {
+    match events_query(archive, &[person.to_string()]) {
         Some(q) => archive.searcher().search(&q, &Count).map_err(read::err),
         None => Ok(0),
     }

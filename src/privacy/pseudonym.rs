@@ -223,18 +223,24 @@ impl Pseudonyms {
     /// The same pseudonyms without one person (every spelling of `name`): an access export
     /// masks everybody but the person it is for.
     pub fn without(&self, name: &str) -> Pseudonyms {
-        let key = normalise_name(name);
+        self.without_all(&[name])
+    }
+
+    /// The same pseudonyms without any spelling of `names`: a merged person's every name.
+    pub fn without_all(&self, names: &[&str]) -> Pseudonyms {
+        let keys: std::collections::HashSet<String> =
+            names.iter().map(|n| normalise_name(n)).collect();
         Pseudonyms {
             map: self
                 .map
                 .iter()
-                .filter(|(raw, _)| normalise_name(raw) != key)
+                .filter(|(raw, _)| !keys.contains(&normalise_name(raw)))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             by_key: self
                 .by_key
                 .iter()
-                .filter(|(k, _)| **k != key)
+                .filter(|(k, _)| !keys.contains(*k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             matcher: OnceLock::new(),

@@ -334,8 +334,9 @@ pub fn mask_text(names: &NameMatcher, text: &str) -> String {
 pub struct Anonymizer {
     pseudonyms: Pseudonyms,
     secret: [u8; 32],
-    /// The normalised name of the person an access export is for (shown as themselves).
-    keep: Option<String>,
+    /// The normalised names of the person an access export is for (shown as themselves):
+    /// every name merged into them, and their display name.
+    keep: Vec<String>,
 }
 
 impl Anonymizer {
@@ -343,7 +344,7 @@ impl Anonymizer {
         Anonymizer {
             pseudonyms,
             secret,
-            keep: None,
+            keep: Vec::new(),
         }
     }
 
@@ -354,9 +355,15 @@ impl Anonymizer {
     }
 
     /// Everybody but `person` masked: what an access export (`export --participant`) shows.
-    pub fn except(mut self, person: &str) -> Anonymizer {
-        self.pseudonyms = self.pseudonyms.without(person);
-        self.keep = Some(normalise_name(person));
+    pub fn except(self, person: &str) -> Anonymizer {
+        self.except_all(&[person])
+    }
+
+    /// Everybody but one person under any of `names` masked: a merged person's names are
+    /// all their own (docs/people.md), so none of them is masked in their access export.
+    pub fn except_all(mut self, names: &[&str]) -> Anonymizer {
+        self.pseudonyms = self.pseudonyms.without_all(names);
+        self.keep = names.iter().map(|n| normalise_name(n)).collect();
         self
     }
 
@@ -366,9 +373,7 @@ impl Anonymizer {
 
     /// Whether `name` is the person an access export is for.
     pub fn is_kept(&self, name: &str) -> bool {
-        self.keep
-            .as_deref()
-            .is_some_and(|k| k == normalise_name(name))
+        self.keep.contains(&normalise_name(name))
     }
 
     pub fn sender(&self, name: &str) -> String {
