@@ -812,3 +812,109 @@ fn a7_anonymized_tui_statistics_show_no_word_or_domain_with_a_name() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0");
 }
+
+/// The inside of the main pane (between its top and bottom borders), one string per row,
+/// without the borders and trailing blanks.
+fn main_rows(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines
+        .iter()
+        .rposition(|l| l.starts_with('└'))
+        .unwrap_or(lines.len());
+    lines[1.min(bottom)..bottom]
+        .iter()
+        .map(|l| main_part(l).trim_end_matches([' ', '│']).to_string())
+        .collect()
+}
+
+/// Whether the main pane is filled down to its last row with `last` there.
+fn filled_to_the_bottom_with(screen: &str, last: &str) -> bool {
+    let rows = main_rows(screen);
+    rows.last().is_some_and(|r| r == last) && rows.first().is_some_and(|r| !r.trim().is_empty())
+}
+
+#[test]
+fn conversation_stays_filled_to_its_last_row_after_growing_and_jumping_past_the_end() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    let at_end = |s: &str| s.replace(',', "").contains(" 1396/1396 ");
+    t.wait("Family Rivera open at its newest message", at_end);
+    t.keys(&["G"]);
+    let screen = t.wait("the newest message", at_end);
+    let last = main_rows(&screen)
+        .last()
+        .cloned()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| panic!("the last row is empty:\n{screen}"));
+
+    // A taller window: earlier messages move in above, the newest stays on the last row.
+    t.resize(120, 60);
+    let tall = t.wait("the conversation filled at 120×60", |s| {
+        s.lines().count() >= 60 && filled_to_the_bottom_with(s, &last)
+    });
+    let rows = main_rows(&tall);
+    assert_eq!(rows.len(), 56, "{tall}");
+    let empty = rows.iter().filter(|r| r.trim().is_empty()).count();
+    assert!(empty <= 2, "{empty} empty rows:\n{tall}");
+
+    // `t` to a date after the last message: the same picture, not one message on top.
+    t.keys(&["g"]);
+    t.wait("the first message", |s| {
+        s.replace(',', "").contains(" 1/1396 ")
+    });
+    t.keys(&["t"]);
+    t.text("2099-01-01");
+    t.keys(&["Enter"]);
+    let jumped = t.wait("the jump past the end", |s| {
+        at_end(s) && filled_to_the_bottom_with(s, &last)
+    });
+    let empty = main_rows(&jumped)
+        .iter()
+        .filter(|r| r.trim().is_empty())
+        .count();
+    assert!(empty <= 2, "{empty} empty rows:\n{jumped}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn short_chat_sits_at_the_bottom_of_the_pane() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let home = work.path();
+    let data = home.join("archive");
+    let chat = home.join("WhatsApp Chat with Tea Club.txt");
+    std::fs::write(
+        &chat,
+        android_export(&[
+            (1, "Maya Lopez", "first of three"),
+            (2, "Jonas Becker", "second of three"),
+            (3, "Maya Lopez", "third and newest"),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &chat.display().to_string()]);
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Tea Club");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(" 3/3 ");
+    let rows = main_rows(&screen);
+    let filled: Vec<&String> = rows.iter().filter(|r| !r.trim().is_empty()).collect();
+    // The day separator and three messages, on the pane's last four rows.
+    assert_eq!(filled.len(), 4, "{screen}");
+    let n = rows.len();
+    assert!(rows[n - 4].contains("Thursday, 2 May 2024"), "{screen}");
+    assert!(rows[n - 1].contains("third and newest"), "{screen}");
+    assert!(rows[n - 2].contains("second of three"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}

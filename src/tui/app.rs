@@ -172,6 +172,36 @@ pub fn live_query(q: &str) -> String {
 /// Results shown as you type.
 pub const RESULT_LIMIT: usize = 200;
 
+/// The first message to draw so that the pane is filled to its last row: when the messages
+/// from `top` to the end of the chat leave rows empty below them, earlier ones move in above,
+/// so the newest message sits on the last row like in every chat app. `len` messages in all;
+/// `height_of(p)` is the rows message `p` takes (missing ones count as one until they arrive).
+pub fn fill_to_bottom(
+    top: usize,
+    len: usize,
+    rows: usize,
+    height_of: impl Fn(usize) -> usize,
+) -> usize {
+    // Rows the messages from `top` on take, counted only as far as the pane reaches.
+    let mut used = 0;
+    for p in top..len {
+        used += height_of(p);
+        if used >= rows {
+            return top;
+        }
+    }
+    let mut top = top;
+    while top > 0 {
+        let above = height_of(top - 1);
+        if used + above > rows {
+            break;
+        }
+        used += above;
+        top -= 1;
+    }
+    top
+}
+
 impl App {
     pub fn new(keymap: Keymap, size: (u16, u16)) -> App {
         App {
@@ -576,6 +606,9 @@ impl App {
             }
             top += 1;
         }
+        let top = fill_to_bottom(top, conv.order.len(), height.max(1), |p| {
+            layout::message_height(self, conv, p, width)
+        });
         let Some(conv) = self.conv.as_mut() else {
             return Vec::new();
         };
