@@ -918,3 +918,39 @@ fn short_chat_sits_at_the_bottom_of_the_pane() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0");
 }
+
+#[test]
+fn jump_to_date_takes_a_year_or_a_month_and_names_a_typo() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    t.wait("Family Rivera open", |s| {
+        s.replace(',', "").contains(" 1396/1396 ")
+    });
+    // A year: its first message.
+    t.keys(&["t"]);
+    t.text("2024");
+    t.keys(&["Enter"]);
+    let screen = t.wait("the first message of 2024", |s| {
+        s.contains("1 January 2024") && s.contains("Feliz año nuevo familia")
+    });
+    assert!(!screen.contains("not a date"), "{screen}");
+    // A month: its first message.
+    t.keys(&["t"]);
+    t.text("2025-03");
+    t.keys(&["Enter"]);
+    t.wait("the first message of March 2025", |s| {
+        s.contains("3 March 2025") && s.contains("Buenos días a todos")
+    });
+    // A letter is kept and named, not dropped.
+    t.keys(&["t"]);
+    t.text("2O24");
+    t.wait_for("2O24▏");
+    t.keys(&["Enter"]);
+    t.wait_for("not a date: \"2O24\"");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}

@@ -172,6 +172,9 @@ pub fn live_query(q: &str) -> String {
 /// Results shown as you type.
 pub const RESULT_LIMIT: usize = 200;
 
+/// Longest entry the jump-to-date prompt takes (`2024-03-15 10:30:00` and then some).
+const DATE_MAX_CHARS: usize = 24;
+
 /// The first message to draw so that the pane is filled to its last row: when the messages
 /// from `top` to the end of the chat leave rows empty below them, earlier ones move in above,
 /// so the newest message sits on the last row like in every chat app. `len` messages in all;
@@ -382,8 +385,9 @@ impl App {
 
     fn date_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match key.code {
-            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' => {
-                if self.date.len() < 10 {
+            // Every character goes in, so a typo shows and is named when Enter rejects it.
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if self.date.chars().count() < DATE_MAX_CHARS {
                     self.date.push(c);
                 }
                 Vec::new()
@@ -408,8 +412,12 @@ impl App {
     }
 
     fn jump_to_date(&mut self) -> Vec<Effect> {
-        let Some(ts) = crate::import::dates::parse_user_ts(&self.date) else {
-            self.status = Some(format!("not a date: {} (use YYYY-MM-DD)", self.date));
+        // The forms `after:`/`before:` take: 2024, 2024-03, 2024-03-15 (and a time).
+        let Some(ts) = crate::index::query::parse_time(self.date.trim()) else {
+            self.status = Some(format!(
+                "not a date: \"{}\" — type a year, a month or a day: 2024, 2024-03, 2024-03-15",
+                self.date.trim()
+            ));
             return Vec::new();
         };
         let key = order_key(crate::index::schema::ts_to_secs(&ts), 0);

@@ -13,9 +13,9 @@ pub fn draw_query(app: &App, frame: &mut Frame, area: Rect) {
     let line = match app.input {
         Input::Date => Line::from(vec![
             Span::styled(" jump to date ", theme.title(true)),
-            Span::raw(app.date.clone()),
+            Span::raw(sanitize::to_display(&app.date, Mode::OneLine).into_owned()),
             Span::styled("▏", theme.accent()),
-            Span::styled("  YYYY-MM-DD", theme.dim()),
+            Span::styled("  YYYY, YYYY-MM or YYYY-MM-DD", theme.dim()),
         ]),
         Input::Query => Line::from(vec![
             Span::styled(" / ", theme.title(true)),
