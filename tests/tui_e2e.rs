@@ -954,3 +954,37 @@ fn jump_to_date_takes_a_year_or_a_month_and_names_a_typo() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0 TTY-RESTORED");
 }
+
+#[test]
+fn statistics_follow_the_open_chat_and_never_show_another_chats_figures() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    t.wait("Family Rivera open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Family Rivera")
+    });
+    t.keys(&["s"]);
+    t.wait("Family Rivera's statistics", |s| {
+        s.contains("chat: Family Rivera") && s.contains("Elena Rivera")
+    });
+    // Open Lukas from the chat list, then look at the statistics again (no `s`).
+    t.keys(&["1", "j", "Enter"]);
+    t.wait("Lukas open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Lukas")
+    });
+    t.keys(&["4"]);
+    let stats = t.wait("Lukas's statistics", |s| {
+        let rivera_figures = s.contains("Elena Rivera") || s.contains("Abuela Carmen");
+        assert!(
+            !(rivera_figures && !s.contains("chat: Family Rivera")),
+            "Family Rivera's figures under another title:\n{s}"
+        );
+        s.contains("chat: Lukas") && s.contains("Mira Schneider")
+    });
+    assert!(!stats.contains("Elena Rivera"), "{stats}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}

@@ -879,6 +879,17 @@ impl App {
                 "the whole archive".to_string(),
             )
         };
+        self.focus = Pane::Stats;
+        self.ask_stats(scope, label)
+    }
+
+    /// Asks for the statistics of `scope`, shown under `label`. Figures of another scope go
+    /// at once: the pane never shows one chat's figures under another's name.
+    fn ask_stats(&mut self, scope: crate::stats::Scope, label: String) -> Vec<Effect> {
+        if self.stats.scope.as_ref() != Some(&scope) {
+            self.stats.stats = None;
+            self.stats.error = None;
+        }
         let id = self.id();
         self.stats.latest = id;
         self.stats.loading = true;
@@ -886,12 +897,29 @@ impl App {
         self.stats.participant = 0;
         self.stats.scroll = 0;
         self.stats.scope = Some(scope.clone());
-        self.focus = Pane::Stats;
         vec![Effect::Request(Request::Stats {
             id,
             scope,
             aliases: self.aliases(),
         })]
+    }
+
+    /// Another chat was opened: statistics of the previous chat follow to the new one.
+    fn stats_follow_chat(&mut self, chat: &str) -> Vec<Effect> {
+        let of_another_chat = self
+            .stats
+            .scope
+            .as_ref()
+            .and_then(|s| s.chat.as_deref())
+            .is_some_and(|c| c != chat);
+        if !of_another_chat {
+            return Vec::new();
+        }
+        let scope = crate::stats::Scope {
+            chat: Some(chat.to_string()),
+            ..Default::default()
+        };
+        self.ask_stats(scope, format!("chat: {chat}"))
     }
 
     fn search_now(&mut self) -> Vec<Effect> {
@@ -975,6 +1003,7 @@ impl App {
                 self.status = None;
                 match order {
                     Ok(order) => {
+                        let mut effects = self.stats_follow_chat(&order.chat);
                         let last = order.len().saturating_sub(1);
                         self.conv = Some(Conversation {
                             order,
@@ -984,14 +1013,16 @@ impl App {
                         });
                         self.focus = Pane::Conversation;
                         if self.open_target.is_some() {
-                            return self.go_to_target();
+                            effects.extend(self.go_to_target());
+                            return effects;
                         }
                         // A chat opens at its newest message, like the app.
                         let h = usize::from(self.size.1);
                         if let Some(c) = self.conv.as_mut() {
                             c.top = c.top.saturating_sub(h);
                         }
-                        self.after_move()
+                        effects.extend(self.after_move());
+                        effects
                     }
                     Err(e) => {
                         self.status = Some(format!("cannot open the chat: {e}"));
