@@ -988,3 +988,82 @@ fn statistics_follow_the_open_chat_and_never_show_another_chats_figures() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0 TTY-RESTORED");
 }
+
+/// A chat with a long message whose match is far right, and a photo.
+fn long_and_media_chat(home: &std::path::Path) -> std::path::PathBuf {
+    let data = home.join("archive");
+    let chat = home.join("WhatsApp Chat with Tea Club.txt");
+    let long = format!(
+        "{} zanzibar {}",
+        "we talked about the weather and the garden and the long walk home".repeat(2),
+        "and then nothing more".repeat(3)
+    );
+    std::fs::write(
+        &chat,
+        android_export(&[
+            (1, "Maya Lopez", &long),
+            (2, "Jonas Becker", "IMG-20240502-WA0007.jpg (file attached)"),
+            (3, "Maya Lopez", "nice photo"),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &chat.display().to_string()]);
+    data
+}
+
+#[test]
+fn result_rows_centre_on_a_match_far_right() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let data = long_and_media_chat(work.path());
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Tea Club");
+    t.keys(&["/"]);
+    t.text("zanzibar");
+    let screen = t.wait_for("1 match for zanzibar");
+    let row = screen
+        .lines()
+        .map(main_part)
+        .find(|l| l.contains("Maya Lopez: "))
+        .unwrap_or_else(|| panic!("no hit row:\n{screen}"));
+    assert!(row.contains("zanzibar"), "the match is cut off: {row:?}");
+    // Cut at both ends, and the cuts say so.
+    let text = row.split("Maya Lopez: ").nth(1).unwrap_or("");
+    let text = text.trim_end_matches([' ', '│']);
+    assert!(text.starts_with('…') && text.ends_with('…'), "{row:?}");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+}
+
+#[test]
+fn results_show_the_attachment_of_a_media_message() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let data = long_and_media_chat(work.path());
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Tea Club");
+    t.keys(&["/"]);
+    t.text("kind:media");
+    let screen = t.wait_for("1 match for kind:media");
+    let row = screen
+        .lines()
+        .map(main_part)
+        .find(|l| l.contains("Jonas Becker: "))
+        .unwrap_or_else(|| panic!("no hit row:\n{screen}"));
+    assert!(
+        row.contains("Jonas Becker: [IMG-20240502-WA0007.jpg]"),
+        "{row:?}"
+    );
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+}
