@@ -320,14 +320,14 @@ fn t14_resize_to_tiny_and_back_without_a_crash() {
     t.wait_for_demo();
     // With a chat open, too: the conversation is paged in for the new size.
     t.keys(&["Enter"]);
-    t.wait_for("/1396");
+    t.wait_for("/1,396");
     t.resize(20, 8);
     let small = t.wait("the too-small notice", |s| flat(s).contains("too small"));
     assert!(!small.contains("EXITED"), "{small}");
     t.resize(100, 30);
     let back = t.wait("the TUI at 100×30", |s| {
         s.contains("Chats 4")
-            && s.contains("/1396")
+            && s.contains("/1,396")
             && s.lines()
                 .next()
                 .is_some_and(|l| l.contains("Family Rivera"))
@@ -346,10 +346,10 @@ fn t14_resize_to_tiny_and_back_without_a_crash() {
         t.resize(w, h);
     }
     t.wait("the TUI at 120×40", |s| {
-        s.contains("Chats 4") && s.contains("/1396")
+        s.contains("Chats 4") && s.contains("/1,396")
     });
     t.keys(&["g"]);
-    t.wait_for(" 1/1396 ");
+    t.wait_for(" 1/1,396 ");
     assert!(alive(t.pane_pid()), "the shell is gone");
     t.keys(&["q"]);
     t.wait_for("EXITED 0 TTY-RESTORED");
@@ -520,14 +520,17 @@ fn scrolled_pages_fill_in_without_waiting() {
     let t = Tmux::start(DEMO_SCRIPT);
     t.wait_for_demo();
     t.keys(&["Enter"]);
-    t.wait_for("/1396");
+    t.wait_for("/1,396");
     t.keys(&["g"]);
-    t.wait_for(" 1/1396 ");
+    t.wait_for(" 1/1,396 ");
     let placeholders = |s: &str| s.lines().any(|l| main_part(l).starts_with('…'));
-    // The `n/1396` counter at the bottom right of the conversation.
+    // The `n/1,396` counter at the bottom right of the conversation.
     let position = |s: &str| -> Option<usize> {
-        let at = s.find("/1396 ")?;
-        s[..at].rsplit(' ').next().and_then(|n| n.parse().ok())
+        let at = s.find("/1,396 ")?;
+        s[..at]
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.replace(',', "").parse().ok())
     };
     let mut best = Duration::MAX;
     for _ in 0..3 {
@@ -1066,4 +1069,64 @@ fn results_show_the_attachment_of_a_media_message() {
     );
     t.keys(&["C-c"]);
     t.wait_for("EXITED 0");
+}
+
+/// The numbers on a screen row, read with their thousands separators.
+fn numbers(row: &str) -> Vec<u64> {
+    row.split(|c: char| !(c.is_ascii_digit() || c == ','))
+        .map(|n| n.trim_matches(','))
+        .filter(|n| !n.is_empty())
+        .filter_map(|n| n.replace(',', "").parse().ok())
+        .collect()
+}
+
+#[test]
+fn demo_footer_counts_messages_as_the_chat_list_does() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    let screen = t.wait("the demo with its greeting", |s| {
+        s.contains("demo: ") && CHATS.iter().all(|c| s.contains(c))
+    });
+    let listed: u64 = CHATS
+        .iter()
+        .map(|chat| {
+            let row = screen
+                .lines()
+                .find(|l| l.contains(chat))
+                .unwrap_or_else(|| panic!("{chat} not listed:\n{screen}"));
+            let left = row.split("││").next().unwrap_or(row);
+            *numbers(left).last().expect("a count")
+        })
+        .sum();
+    let footer = screen
+        .lines()
+        .find(|l| l.contains("demo: "))
+        .expect("footer");
+    let said = numbers(footer.split("messages").next().unwrap_or(""));
+    assert_eq!(said, vec![listed], "{footer}");
+    assert!(footer.contains("system lines"), "{footer}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn large_counts_have_thousands_separators() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    let list = t.wait_for_demo();
+    let rivera = list
+        .lines()
+        .find(|l| l.contains("Family Rivera"))
+        .expect("listed");
+    assert!(rivera.contains("1,382"), "{rivera}");
+    t.keys(&["Enter"]);
+    t.wait_for(" 1,396/1,396 ");
+    t.keys(&["s"]);
+    t.wait_for("1,382 messages");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
 }

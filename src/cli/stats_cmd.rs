@@ -509,18 +509,8 @@ fn shade(value: u64, max: u64) -> (char, &'static str) {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Counts are written the same way in the CLI and the TUI.
+pub use crate::output::thousands;
 
 /// A response time: `45s`, `3m 20s`, `1h 02m`.
 pub fn duration(secs: u64) -> String {

@@ -34,7 +34,9 @@ pub fn draw_query(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
     // Hit count on the right.
     let count = match &app.results.result {
-        Some(r) if !app.query.is_empty() => format!("{} hits ", r.total),
+        Some(r) if !app.query.is_empty() => {
+            format!("{} hits ", crate::output::thousands(r.total as u64))
+        }
         _ if app.results.searching => "searching… ".to_string(),
         _ => String::new(),
     };

@@ -36,13 +36,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             };
             let q = sanitize::to_display(&q, Mode::OneLine);
             let more = if res.total > res.hits.len() {
-                format!(" (first {})", res.hits.len())
+                format!(
+                    " (first {})",
+                    crate::output::thousands(res.hits.len() as u64)
+                )
             } else {
                 String::new()
             };
             format!(
                 "{} match{} for {q}{more}{}",
-                res.total,
+                crate::output::thousands(res.total as u64),
                 if res.total == 1 { "" } else { "es" },
                 if searching { " — searching…" } else { "" }
             )
