@@ -1130,3 +1130,27 @@ fn large_counts_have_thousands_separators() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0 TTY-RESTORED");
 }
+
+#[test]
+fn anonymized_statistics_of_a_one_to_one_chat_say_why_people_are_hidden() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    // Lukas is the second chat: a 1:1 chat.
+    t.keys(&["j", "Enter"]);
+    t.wait("Lukas open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Lukas")
+    });
+    t.keys(&["s"]);
+    t.wait_for("Mira Schneider");
+    t.keys(&["a"]);
+    let stats = t.wait("the anonymized statistics", |s| {
+        flat(s)
+            .contains("per-person figures are hidden in the anonymized view: fewer than 3 people")
+    });
+    assert!(!stats.contains("Mira Schneider"), "{stats}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}

@@ -41,7 +41,12 @@ pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
         write_json_line(&mut out, &result)?;
     } else {
         let style = Style::for_stdout();
-        for note in &result.notes {
+        // The report itself says why per-person figures are hidden; other notes go aside.
+        for note in result
+            .notes
+            .iter()
+            .filter(|n| *n != crate::privacy::redact::PER_PERSON_HIDDEN)
+        {
             eprintln!("note: {}", style.text(note, Mode::OneLine));
         }
         let width = if style.terminal {
@@ -126,12 +131,17 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
         t.as_deref()
             .map_or("-".to_string(), |t| t.get(..10).unwrap_or(t).to_string())
     };
+    // Hidden participants are not "0 participants": the table below says why.
+    let people = if crate::privacy::redact::per_person_hidden(s) {
+        "participants hidden".to_string()
+    } else {
+        let n = s.participants.len() as u64;
+        format!("{} participant{}", thousands(n), plural(n))
+    };
     o.push_str(&format!(
-        "{} messages · {} system · {} participant{} · {} chat{} · {} → {} · {} active day{}\n",
+        "{} messages · {} system · {people} · {} chat{} · {} → {} · {} active day{}\n",
         p.style.bold(&thousands(s.messages)),
         thousands(s.system),
-        thousands(s.participants.len() as u64),
-        plural(s.participants.len() as u64),
         thousands(s.chats),
         plural(s.chats),
         day(&s.first),
@@ -163,6 +173,14 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
 }
 
 fn participants(o: &mut String, s: &Stats, p: &Painter) {
+    if crate::privacy::redact::per_person_hidden(s) {
+        o.push_str(&format!("\n{}\n", p.heading("Participants")));
+        o.push_str(&format!(
+            "{}\n",
+            p.style.dim(crate::privacy::redact::PER_PERSON_HIDDEN)
+        ));
+        return;
+    }
     let names: Vec<String> = s.participants.iter().map(|x| p.name(&x.name, 22)).collect();
     let name_w = names
         .iter()
