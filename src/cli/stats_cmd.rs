@@ -41,12 +41,7 @@ pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
         write_json_line(&mut out, &result)?;
     } else {
         let style = Style::for_stdout();
-        // The report itself says why per-person figures are hidden; other notes go aside.
-        for note in result
-            .notes
-            .iter()
-            .filter(|n| *n != crate::privacy::redact::PER_PERSON_HIDDEN)
-        {
+        for note in &result.notes {
             eprintln!("note: {}", style.text(note, Mode::OneLine));
         }
         let width = if style.terminal {
