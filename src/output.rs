@@ -30,6 +30,19 @@ pub fn plural_of<'a>(n: u64, singular: &'a str, plural: &'a str) -> &'a str {
     }
 }
 
+/// `1234567` → `1,234,567`: every count a person reads, in the CLI and the TUI alike.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A message as `parse`, `log --json` and `export` print it (docs/formats.md, plus `line` for `parse`).
 #[derive(Debug, Serialize)]
 pub struct MessageOut<'a> {

@@ -983,3 +983,44 @@ fn generated_top_words_match_stored_text() {
         assert!(!got.iter().any(|(w, _)| stats::stopwords::is_stop_word(w)));
     }
 }
+
+/// A 1:1 chat's anonymized statistics hide who wrote what (two people: a pseudonym hides
+/// nobody) and say so where the table would be, rather than "0 participants" and an empty table.
+#[test]
+fn anonymized_stats_of_a_one_to_one_chat_say_why_people_are_hidden() {
+    let tmp = TempDir::new().expect("temp dir");
+    let export = tmp.path().join("WhatsApp Chat with Maya Lopez.txt");
+    fs::write(
+        &export,
+        "02/05/2024, 10:01 - Maya Lopez: hello there\n\
+         02/05/2024, 10:02 - Jonas Becker: hi Maya\n\
+         02/05/2024, 10:03 - Maya Lopez: see you at noon\n",
+    )
+    .expect("write export");
+    let data = tmp.path().join("archive");
+    let run = |args: &[&str]| -> Output {
+        Command::new(BIN)
+            .env("HOME", tmp.path())
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("NO_COLOR", "1")
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .expect("run whatscope")
+    };
+    assert!(run(&["import", &export.display().to_string()])
+        .status
+        .success());
+    let out = run(&["--anonymize", "stats", "--chat", "Maya Lopez"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("0 participants"), "{text}");
+    assert!(text.contains("participants hidden"), "{text}");
+    assert!(
+        text.contains("per-person figures are hidden in the anonymized view: fewer than 3 people"),
+        "{text}"
+    );
+    assert!(!text.contains("name  messages"), "an empty table:\n{text}");
+    assert!(!text.contains("Maya") && !text.contains("Jonas"), "{text}");
+}

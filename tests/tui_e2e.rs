@@ -320,14 +320,14 @@ fn t14_resize_to_tiny_and_back_without_a_crash() {
     t.wait_for_demo();
     // With a chat open, too: the conversation is paged in for the new size.
     t.keys(&["Enter"]);
-    t.wait_for("/1396");
+    t.wait_for("/1,396");
     t.resize(20, 8);
     let small = t.wait("the too-small notice", |s| flat(s).contains("too small"));
     assert!(!small.contains("EXITED"), "{small}");
     t.resize(100, 30);
     let back = t.wait("the TUI at 100×30", |s| {
         s.contains("Chats 4")
-            && s.contains("/1396")
+            && s.contains("/1,396")
             && s.lines()
                 .next()
                 .is_some_and(|l| l.contains("Family Rivera"))
@@ -346,10 +346,10 @@ fn t14_resize_to_tiny_and_back_without_a_crash() {
         t.resize(w, h);
     }
     t.wait("the TUI at 120×40", |s| {
-        s.contains("Chats 4") && s.contains("/1396")
+        s.contains("Chats 4") && s.contains("/1,396")
     });
     t.keys(&["g"]);
-    t.wait_for(" 1/1396 ");
+    t.wait_for(" 1/1,396 ");
     assert!(alive(t.pane_pid()), "the shell is gone");
     t.keys(&["q"]);
     t.wait_for("EXITED 0 TTY-RESTORED");
@@ -520,14 +520,17 @@ fn scrolled_pages_fill_in_without_waiting() {
     let t = Tmux::start(DEMO_SCRIPT);
     t.wait_for_demo();
     t.keys(&["Enter"]);
-    t.wait_for("/1396");
+    t.wait_for("/1,396");
     t.keys(&["g"]);
-    t.wait_for(" 1/1396 ");
+    t.wait_for(" 1/1,396 ");
     let placeholders = |s: &str| s.lines().any(|l| main_part(l).starts_with('…'));
-    // The `n/1396` counter at the bottom right of the conversation.
+    // The `n/1,396` counter at the bottom right of the conversation.
     let position = |s: &str| -> Option<usize> {
-        let at = s.find("/1396 ")?;
-        s[..at].rsplit(' ').next().and_then(|n| n.parse().ok())
+        let at = s.find("/1,396 ")?;
+        s[..at]
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.replace(',', "").parse().ok())
     };
     let mut best = Duration::MAX;
     for _ in 0..3 {
@@ -811,4 +814,343 @@ fn a7_anonymized_tui_statistics_show_no_word_or_domain_with_a_name() {
     }
     t.keys(&["q"]);
     t.wait_for("EXITED 0");
+}
+
+/// The inside of the main pane (between its top and bottom borders), one string per row,
+/// without the borders and trailing blanks.
+fn main_rows(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines
+        .iter()
+        .rposition(|l| l.starts_with('└'))
+        .unwrap_or(lines.len());
+    lines[1.min(bottom)..bottom]
+        .iter()
+        .map(|l| main_part(l).trim_end_matches([' ', '│']).to_string())
+        .collect()
+}
+
+/// Whether the main pane is filled down to its last row with `last` there.
+fn filled_to_the_bottom_with(screen: &str, last: &str) -> bool {
+    let rows = main_rows(screen);
+    rows.last().is_some_and(|r| r == last) && rows.first().is_some_and(|r| !r.trim().is_empty())
+}
+
+#[test]
+fn conversation_stays_filled_to_its_last_row_after_growing_and_jumping_past_the_end() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    let at_end = |s: &str| s.replace(',', "").contains(" 1396/1396 ");
+    t.wait("Family Rivera open at its newest message", at_end);
+    t.keys(&["G"]);
+    let screen = t.wait("the newest message", at_end);
+    let last = main_rows(&screen)
+        .last()
+        .cloned()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| panic!("the last row is empty:\n{screen}"));
+
+    // A taller window: earlier messages move in above, the newest stays on the last row.
+    t.resize(120, 60);
+    let tall = t.wait("the conversation filled at 120×60", |s| {
+        s.lines().count() >= 60 && filled_to_the_bottom_with(s, &last)
+    });
+    let rows = main_rows(&tall);
+    assert_eq!(rows.len(), 56, "{tall}");
+    let empty = rows.iter().filter(|r| r.trim().is_empty()).count();
+    assert!(empty <= 2, "{empty} empty rows:\n{tall}");
+
+    // `t` to a date after the last message: the same picture, not one message on top.
+    t.keys(&["g"]);
+    t.wait("the first message", |s| {
+        s.replace(',', "").contains(" 1/1396 ")
+    });
+    t.keys(&["t"]);
+    t.text("2099-01-01");
+    t.keys(&["Enter"]);
+    let jumped = t.wait("the jump past the end", |s| {
+        at_end(s) && filled_to_the_bottom_with(s, &last)
+    });
+    let empty = main_rows(&jumped)
+        .iter()
+        .filter(|r| r.trim().is_empty())
+        .count();
+    assert!(empty <= 2, "{empty} empty rows:\n{jumped}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn short_chat_sits_at_the_bottom_of_the_pane() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let home = work.path();
+    let data = home.join("archive");
+    let chat = home.join("WhatsApp Chat with Tea Club.txt");
+    std::fs::write(
+        &chat,
+        android_export(&[
+            (1, "Maya Lopez", "first of three"),
+            (2, "Jonas Becker", "second of three"),
+            (3, "Maya Lopez", "third and newest"),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &chat.display().to_string()]);
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Tea Club");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(" 3/3 ");
+    let rows = main_rows(&screen);
+    let filled: Vec<&String> = rows.iter().filter(|r| !r.trim().is_empty()).collect();
+    // The day separator and three messages, on the pane's last four rows.
+    assert_eq!(filled.len(), 4, "{screen}");
+    let n = rows.len();
+    assert!(rows[n - 4].contains("Thursday, 2 May 2024"), "{screen}");
+    assert!(rows[n - 1].contains("third and newest"), "{screen}");
+    assert!(rows[n - 2].contains("second of three"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0");
+}
+
+#[test]
+fn jump_to_date_takes_a_year_or_a_month_and_names_a_typo() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    t.wait("Family Rivera open", |s| {
+        s.replace(',', "").contains(" 1396/1396 ")
+    });
+    // A year: its first message.
+    t.keys(&["t"]);
+    t.text("2024");
+    t.keys(&["Enter"]);
+    let screen = t.wait("the first message of 2024", |s| {
+        s.contains("1 January 2024") && s.contains("Feliz año nuevo familia")
+    });
+    assert!(!screen.contains("not a date"), "{screen}");
+    // A month: its first message.
+    t.keys(&["t"]);
+    t.text("2025-03");
+    t.keys(&["Enter"]);
+    t.wait("the first message of March 2025", |s| {
+        s.contains("3 March 2025") && s.contains("Buenos días a todos")
+    });
+    // A letter is kept and named, not dropped.
+    t.keys(&["t"]);
+    t.text("2O24");
+    t.wait_for("2O24▏");
+    t.keys(&["Enter"]);
+    t.wait_for("not a date: \"2O24\"");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn statistics_follow_the_open_chat_and_never_show_another_chats_figures() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["Enter"]);
+    t.wait("Family Rivera open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Family Rivera")
+    });
+    t.keys(&["s"]);
+    t.wait("Family Rivera's statistics", |s| {
+        s.contains("chat: Family Rivera") && s.contains("Elena Rivera")
+    });
+    // Open Lukas from the chat list, then look at the statistics again (no `s`).
+    t.keys(&["1", "j", "Enter"]);
+    t.wait("Lukas open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Lukas")
+    });
+    t.keys(&["4"]);
+    let stats = t.wait("Lukas's statistics", |s| {
+        let rivera_figures = s.contains("Elena Rivera") || s.contains("Abuela Carmen");
+        assert!(
+            !rivera_figures || s.contains("chat: Family Rivera"),
+            "Family Rivera's figures under another title:\n{s}"
+        );
+        s.contains("chat: Lukas") && s.contains("Mira Schneider")
+    });
+    assert!(!stats.contains("Elena Rivera"), "{stats}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+/// A chat with a long message whose match is far right, and a photo.
+fn long_and_media_chat(home: &std::path::Path) -> std::path::PathBuf {
+    let data = home.join("archive");
+    let chat = home.join("WhatsApp Chat with Tea Club.txt");
+    let long = format!(
+        "{} zanzibar {}",
+        "we talked about the weather and the garden and the long walk home".repeat(2),
+        "and then nothing more".repeat(3)
+    );
+    std::fs::write(
+        &chat,
+        android_export(&[
+            (1, "Maya Lopez", &long),
+            (2, "Jonas Becker", "IMG-20240502-WA0007.jpg (file attached)"),
+            (3, "Maya Lopez", "nice photo"),
+        ]),
+    )
+    .expect("write export");
+    whatscope_in(home, &data, &["import", &chat.display().to_string()]);
+    data
+}
+
+#[test]
+fn result_rows_centre_on_a_match_far_right() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let data = long_and_media_chat(work.path());
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Tea Club");
+    t.keys(&["/"]);
+    t.text("zanzibar");
+    let screen = t.wait_for("1 match for zanzibar");
+    let row = screen
+        .lines()
+        .map(main_part)
+        .find(|l| l.contains("Maya Lopez: "))
+        .unwrap_or_else(|| panic!("no hit row:\n{screen}"));
+    assert!(row.contains("zanzibar"), "the match is cut off: {row:?}");
+    // Cut at both ends, and the cuts say so.
+    let text = row.split("Maya Lopez: ").nth(1).unwrap_or("");
+    let text = text.trim_end_matches([' ', '│']);
+    assert!(text.starts_with('…') && text.ends_with('…'), "{row:?}");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+}
+
+#[test]
+fn results_show_the_attachment_of_a_media_message() {
+    if !have_tmux() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let data = long_and_media_chat(work.path());
+    let t = Tmux::start(&format!(
+        "\"$WS\" --data-dir '{}' tui; echo EXITED $?; sleep 60",
+        data.display()
+    ));
+    t.wait_for("Tea Club");
+    t.keys(&["/"]);
+    t.text("kind:media");
+    let screen = t.wait_for("1 match for kind:media");
+    let row = screen
+        .lines()
+        .map(main_part)
+        .find(|l| l.contains("Jonas Becker: "))
+        .unwrap_or_else(|| panic!("no hit row:\n{screen}"));
+    assert!(
+        row.contains("Jonas Becker: [IMG-20240502-WA0007.jpg]"),
+        "{row:?}"
+    );
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0");
+}
+
+/// The numbers on a screen row, read with their thousands separators.
+fn numbers(row: &str) -> Vec<u64> {
+    row.split(|c: char| !(c.is_ascii_digit() || c == ','))
+        .map(|n| n.trim_matches(','))
+        .filter(|n| !n.is_empty())
+        .filter_map(|n| n.replace(',', "").parse().ok())
+        .collect()
+}
+
+#[test]
+fn demo_footer_counts_messages_as_the_chat_list_does() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    let screen = t.wait("the demo with its greeting", |s| {
+        s.contains("demo: ") && CHATS.iter().all(|c| s.contains(c))
+    });
+    let listed: u64 = CHATS
+        .iter()
+        .map(|chat| {
+            let row = screen
+                .lines()
+                .find(|l| l.contains(chat))
+                .unwrap_or_else(|| panic!("{chat} not listed:\n{screen}"));
+            let left = row.split("││").next().unwrap_or(row);
+            *numbers(left).last().expect("a count")
+        })
+        .sum();
+    let footer = screen
+        .lines()
+        .find(|l| l.contains("demo: "))
+        .expect("footer");
+    let said = numbers(footer.split("messages").next().unwrap_or(""));
+    assert_eq!(said, vec![listed], "{footer}");
+    assert!(footer.contains("system lines"), "{footer}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn large_counts_have_thousands_separators() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    let list = t.wait_for_demo();
+    let rivera = list
+        .lines()
+        .find(|l| l.contains("Family Rivera"))
+        .expect("listed");
+    assert!(rivera.contains("1,382"), "{rivera}");
+    t.keys(&["Enter"]);
+    t.wait_for(" 1,396/1,396 ");
+    t.keys(&["s"]);
+    t.wait_for("1,382 messages");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}
+
+#[test]
+fn anonymized_statistics_of_a_one_to_one_chat_say_why_people_are_hidden() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    // Lukas is the second chat: a 1:1 chat.
+    t.keys(&["j", "Enter"]);
+    t.wait("Lukas open", |s| {
+        main_part(s.lines().next().unwrap_or("")).contains("Lukas")
+    });
+    t.keys(&["s"]);
+    t.wait_for("Mira Schneider");
+    t.keys(&["a"]);
+    let stats = t.wait("the anonymized statistics", |s| {
+        flat(s)
+            .contains("per-person figures are hidden in the anonymized view: fewer than 3 people")
+    });
+    assert!(!stats.contains("Mira Schneider"), "{stats}");
+    t.keys(&["q"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
 }

@@ -390,7 +390,7 @@ fn statistics_pane() {
         for name in DEMO_NAMES {
             assert!(s.contains(name), "{w}×{hgt}: {name} missing:\n{s}");
         }
-        assert!(s.contains("1382"), "{w}×{hgt}: message count:\n{s}");
+        assert!(s.contains("1,382"), "{w}×{hgt}: message count:\n{s}");
         // Scroll down to the later charts.
         h.press(KeyCode::PageDown);
         h.press(KeyCode::PageDown);

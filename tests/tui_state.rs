@@ -472,10 +472,10 @@ fn t_jumps_to_the_first_message_of_a_day() {
     assert_eq!(h.app.conv.as_ref().unwrap().sel, sel);
     assert!(h.app.status.as_deref().unwrap().contains("not a date"));
 
-    // Esc cancels; letters are not typed into the date.
+    // Esc cancels; letters are typed into the date too (Enter names them, never drops them).
     h.press(KeyCode::Char('t'));
     h.typ("x2");
-    assert_eq!(h.app.date, "2");
+    assert_eq!(h.app.date, "x2");
     h.press(KeyCode::Esc);
     assert_eq!(h.app.input, Input::Normal);
     assert_eq!(h.app.conv.as_ref().unwrap().sel, sel);

@@ -128,13 +128,22 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
         t.as_deref()
             .map_or("-".to_string(), |t| t.get(..10).unwrap_or(t).to_string())
     };
+    // Hidden participants are not "0 participants": the table below says why.
+    let people = if crate::privacy::redact::per_person_hidden(s) {
+        "participants hidden".to_string()
+    } else {
+        let n = s.participants.len() as u64;
+        format!(
+            "{} {}",
+            thousands(n),
+            plural_of(n, "participant", "participants")
+        )
+    };
     o.push_str(&format!(
-        "{} {} · {} system · {} {} · {} {} · {} → {} · {} active {}\n",
+        "{} {} · {} system · {people} · {} {} · {} → {} · {} active {}\n",
         p.style.bold(&thousands(s.messages)),
         plural_of(s.messages, "message", "messages"),
         thousands(s.system),
-        thousands(s.participants.len() as u64),
-        plural_of(s.participants.len() as u64, "participant", "participants"),
         thousands(s.chats),
         plural_of(s.chats, "chat", "chats"),
         day(&s.first),
@@ -166,6 +175,14 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
 }
 
 fn participants(o: &mut String, s: &Stats, p: &Painter) {
+    if crate::privacy::redact::per_person_hidden(s) {
+        o.push_str(&format!("\n{}\n", p.heading("Participants")));
+        o.push_str(&format!(
+            "{}\n",
+            p.style.dim(crate::privacy::redact::PER_PERSON_HIDDEN)
+        ));
+        return;
+    }
     let names: Vec<String> = s.participants.iter().map(|x| p.name(&x.name, 22)).collect();
     let name_w = names
         .iter()
@@ -589,18 +606,8 @@ fn shade(value: u64, max: u64) -> (char, &'static str) {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Counts are written the same way in the CLI and the TUI.
+pub use crate::output::thousands;
 
 /// A response time: `45s`, `3m 20s`, `1h 02m`.
 pub fn duration(secs: u64) -> String {

@@ -65,13 +65,29 @@ pub fn build_demo_archive(dir: &Path) -> Result<(Archive, u64), UserError> {
     Ok((archive, report.added))
 }
 
+/// The demo's size as the chat list counts it: messages (with a sender) and system lines
+/// apart, as `chats` and `stats` count them.
+fn demo_counts(archive: &Archive) -> Result<String, UserError> {
+    let chats = crate::index::read::chats(archive)?;
+    let messages: u64 = chats.iter().map(|c| c.messages).sum();
+    let system: u64 = chats.iter().map(|c| c.system).sum();
+    let t = crate::output::thousands;
+    Ok(format!(
+        "{} messages and {} system lines in {} chats",
+        t(messages),
+        t(system),
+        chats.len()
+    ))
+}
+
 pub fn run_demo(anonymize: bool, no_tui: bool) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("whatscope-demo-{}", std::process::id()));
     let tmp = TempDir(dir.clone());
-    let (archive, added) = build_demo_archive(&dir)?;
+    let (archive, _) = build_demo_archive(&dir)?;
+    let counts = demo_counts(&archive)?;
     if no_tui {
         println!(
-            "demo archive with {added} messages in {}; try: whatscope --data-dir {} search pizza",
+            "demo archive with {counts} in {}; try: whatscope --data-dir {} search pizza",
             dir.join("archive").display(),
             dir.join("archive").display()
         );
@@ -83,7 +99,7 @@ pub fn run_demo(anonymize: bool, no_tui: bool) -> anyhow::Result<()> {
         Options {
             anonymize,
             greeting: Some(format!(
-                "demo: {added} messages in 4 chats (made up) · Enter opens a chat · / searches · s statistics · ? help"
+                "demo: {counts} (made up) · Enter opens a chat · / searches · s statistics · ? help"
             )),
         },
     )?;

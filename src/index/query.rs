@@ -728,8 +728,8 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// `YYYY-MM-DD` (optionally with `THH:MM[:SS]`), `YYYY-MM` or `YYYY`, as the first second it
-/// names.
-fn parse_time(value: &str) -> Option<NaiveDateTime> {
+/// names. The TUI's jump to a date takes the same forms.
+pub fn parse_time(value: &str) -> Option<NaiveDateTime> {
     for format in [
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%dT%H:%M",

@@ -465,6 +465,11 @@ pub fn hides_per_person(stats: &crate::stats::Stats) -> bool {
         && stats.participants.len() < MIN_PEOPLE_FOR_PER_PERSON_FIGURES
 }
 
+/// Whether [`anonymize_stats`] hid these statistics' per-person figures (its note says so).
+pub fn per_person_hidden(stats: &crate::stats::Stats) -> bool {
+    stats.notes.iter().any(|n| n == PER_PERSON_HIDDEN)
+}
+
 /// [`anonymize_stats`] for an access export: `keep` stays named.
 pub fn anonymize_stats_except(stats: &mut crate::stats::Stats, a: &Anonymizer) {
     mask_stats(stats, a.pseudonyms(), &|name| a.sender(name));

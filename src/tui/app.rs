@@ -172,6 +172,39 @@ pub fn live_query(q: &str) -> String {
 /// Results shown as you type.
 pub const RESULT_LIMIT: usize = 200;
 
+/// Longest entry the jump-to-date prompt takes (`2024-03-15 10:30:00` and then some).
+const DATE_MAX_CHARS: usize = 24;
+
+/// The first message to draw so that the pane is filled to its last row: when the messages
+/// from `top` to the end of the chat leave rows empty below them, earlier ones move in above,
+/// so the newest message sits on the last row like in every chat app. `len` messages in all;
+/// `height_of(p)` is the rows message `p` takes (missing ones count as one until they arrive).
+pub fn fill_to_bottom(
+    top: usize,
+    len: usize,
+    rows: usize,
+    height_of: impl Fn(usize) -> usize,
+) -> usize {
+    // Rows the messages from `top` on take, counted only as far as the pane reaches.
+    let mut used = 0;
+    for p in top..len {
+        used += height_of(p);
+        if used >= rows {
+            return top;
+        }
+    }
+    let mut top = top;
+    while top > 0 {
+        let above = height_of(top - 1);
+        if used + above > rows {
+            break;
+        }
+        used += above;
+        top -= 1;
+    }
+    top
+}
+
 impl App {
     pub fn new(keymap: Keymap, size: (u16, u16)) -> App {
         App {
@@ -352,8 +385,9 @@ impl App {
 
     fn date_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match key.code {
-            KeyCode::Char(c) if c.is_ascii_digit() || c == '-' => {
-                if self.date.len() < 10 {
+            // Every character goes in, so a typo shows and is named when Enter rejects it.
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if self.date.chars().count() < DATE_MAX_CHARS {
                     self.date.push(c);
                 }
                 Vec::new()
@@ -378,8 +412,12 @@ impl App {
     }
 
     fn jump_to_date(&mut self) -> Vec<Effect> {
-        let Some(ts) = crate::import::dates::parse_user_ts(&self.date) else {
-            self.status = Some(format!("not a date: {} (use YYYY-MM-DD)", self.date));
+        // The forms `after:`/`before:` take: 2024, 2024-03, 2024-03-15 (and a time).
+        let Some(ts) = crate::index::query::parse_time(self.date.trim()) else {
+            self.status = Some(format!(
+                "not a date: \"{}\" — type a year, a month or a day: 2024, 2024-03, 2024-03-15",
+                self.date.trim()
+            ));
             return Vec::new();
         };
         let key = order_key(crate::index::schema::ts_to_secs(&ts), 0);
@@ -576,6 +614,9 @@ impl App {
             }
             top += 1;
         }
+        let top = fill_to_bottom(top, conv.order.len(), height.max(1), |p| {
+            layout::message_height(self, conv, p, width)
+        });
         let Some(conv) = self.conv.as_mut() else {
             return Vec::new();
         };
@@ -838,6 +879,17 @@ impl App {
                 "the whole archive".to_string(),
             )
         };
+        self.focus = Pane::Stats;
+        self.ask_stats(scope, label)
+    }
+
+    /// Asks for the statistics of `scope`, shown under `label`. Figures of another scope go
+    /// at once: the pane never shows one chat's figures under another's name.
+    fn ask_stats(&mut self, scope: crate::stats::Scope, label: String) -> Vec<Effect> {
+        if self.stats.scope.as_ref() != Some(&scope) {
+            self.stats.stats = None;
+            self.stats.error = None;
+        }
         let id = self.id();
         self.stats.latest = id;
         self.stats.loading = true;
@@ -845,12 +897,29 @@ impl App {
         self.stats.participant = 0;
         self.stats.scroll = 0;
         self.stats.scope = Some(scope.clone());
-        self.focus = Pane::Stats;
         vec![Effect::Request(Request::Stats {
             id,
             scope,
             aliases: self.aliases(),
         })]
+    }
+
+    /// Another chat was opened: statistics of the previous chat follow to the new one.
+    fn stats_follow_chat(&mut self, chat: &str) -> Vec<Effect> {
+        let of_another_chat = self
+            .stats
+            .scope
+            .as_ref()
+            .and_then(|s| s.chat.as_deref())
+            .is_some_and(|c| c != chat);
+        if !of_another_chat {
+            return Vec::new();
+        }
+        let scope = crate::stats::Scope {
+            chat: Some(chat.to_string()),
+            ..Default::default()
+        };
+        self.ask_stats(scope, format!("chat: {chat}"))
     }
 
     fn search_now(&mut self) -> Vec<Effect> {
@@ -934,6 +1003,7 @@ impl App {
                 self.status = None;
                 match order {
                     Ok(order) => {
+                        let mut effects = self.stats_follow_chat(&order.chat);
                         let last = order.len().saturating_sub(1);
                         self.conv = Some(Conversation {
                             order,
@@ -943,14 +1013,16 @@ impl App {
                         });
                         self.focus = Pane::Conversation;
                         if self.open_target.is_some() {
-                            return self.go_to_target();
+                            effects.extend(self.go_to_target());
+                            return effects;
                         }
                         // A chat opens at its newest message, like the app.
                         let h = usize::from(self.size.1);
                         if let Some(c) = self.conv.as_mut() {
                             c.top = c.top.saturating_sub(h);
                         }
-                        self.after_move()
+                        effects.extend(self.after_move());
+                        effects
                     }
                     Err(e) => {
                         self.status = Some(format!("cannot open the chat: {e}"));

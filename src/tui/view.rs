@@ -63,7 +63,7 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
             }
             Pane::Results => {
                 if let Some(r) = &app.results.result {
-                    label = format!("Results {}", r.total);
+                    label = format!("Results {}", crate::output::thousands(r.total as u64));
                 }
             }
             _ => {}
@@ -85,7 +85,11 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
         if let Some(c) = app.conv.as_ref().filter(|c| !c.order.is_empty()) {
             block = block.title_bottom(
                 Line::from(Span::styled(
-                    format!(" {}/{} ", c.sel + 1, c.order.len()),
+                    format!(
+                        " {}/{} ",
+                        crate::output::thousands(c.sel as u64 + 1),
+                        crate::output::thousands(c.order.len() as u64)
+                    ),
                     theme.dim(),
                 ))
                 .right_aligned(),

@@ -39,7 +39,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .skip(first)
         .take(height)
         .map(|(i, c)| {
-            let n = c.messages.to_string();
+            let n = crate::output::thousands(c.messages);
             let shown = app.chat_name(&c.chat);
             let name = sanitize::to_display(&shown, Mode::OneLine);
             let room = width.saturating_sub(n.len() + 3);

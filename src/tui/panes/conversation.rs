@@ -86,6 +86,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         p += 1;
     }
     lines.truncate(usize::from(area.height));
+    // A chat shorter than the pane sits at its bottom, the newest message on the last row,
+    // like in every chat app (`App::after_move` fills longer ones up to it).
+    let empty = usize::from(area.height).saturating_sub(lines.len());
+    if empty > 0 && p >= conv.order.len() {
+        lines.splice(0..0, std::iter::repeat_n(Line::from(""), empty));
+    }
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -13,9 +13,9 @@ pub fn draw_query(app: &App, frame: &mut Frame, area: Rect) {
     let line = match app.input {
         Input::Date => Line::from(vec![
             Span::styled(" jump to date ", theme.title(true)),
-            Span::raw(app.date.clone()),
+            Span::raw(sanitize::to_display(&app.date, Mode::OneLine).into_owned()),
             Span::styled("▏", theme.accent()),
-            Span::styled("  YYYY-MM-DD", theme.dim()),
+            Span::styled("  YYYY, YYYY-MM or YYYY-MM-DD", theme.dim()),
         ]),
         Input::Query => Line::from(vec![
             Span::styled(" / ", theme.title(true)),
@@ -34,7 +34,9 @@ pub fn draw_query(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
     // Hit count on the right.
     let count = match &app.results.result {
-        Some(r) if !app.query.is_empty() => format!("{} hits ", r.total),
+        Some(r) if !app.query.is_empty() => {
+            format!("{} hits ", crate::output::thousands(r.total as u64))
+        }
         _ if app.results.searching => "searching… ".to_string(),
         _ => String::new(),
     };

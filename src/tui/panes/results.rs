@@ -2,6 +2,7 @@
 //! the snippet with matches highlighted.
 
 use crate::index::search::{MARK_CLOSE, MARK_OPEN};
+use crate::model::Kind;
 use crate::sanitize::{self, Mode};
 use crate::tui::app::App;
 use crate::tui::layout::list_offset;
@@ -9,6 +10,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.theme;
@@ -33,13 +36,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             };
             let q = sanitize::to_display(&q, Mode::OneLine);
             let more = if res.total > res.hits.len() {
-                format!(" (first {})", res.hits.len())
+                format!(
+                    " (first {})",
+                    crate::output::thousands(res.hits.len() as u64)
+                )
             } else {
                 String::new()
             };
             format!(
                 "{} match{} for {q}{more}{}",
-                res.total,
+                crate::output::thousands(res.total as u64),
                 if res.total == 1 { "" } else { "es" },
                 if searching { " — searching…" } else { "" }
             )
@@ -80,7 +86,19 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 snippet
             };
-            spans.extend(marked_spans(app, &snippet));
+            if let Some(tag) = kind_tag(app, m) {
+                spans.push(Span::styled(tag, theme.dim()));
+            }
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let room = usize::from(area.width).saturating_sub(used);
+            let pieces = centre_on_first_match(marked_pieces(&snippet), room);
+            spans.extend(pieces.into_iter().map(|(text, matched)| {
+                if matched {
+                    Span::styled(text, theme.matched())
+                } else {
+                    Span::raw(text)
+                }
+            }));
             let mut line = Line::from(spans);
             if i == r.sel {
                 line = line.style(theme.selected());
@@ -91,26 +109,135 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The snippet's «marked» parts as highlighted spans, every part sanitized.
-fn marked_spans(app: &App, snippet: &str) -> Vec<Span<'static>> {
-    let theme = app.theme;
-    let mut spans = Vec::new();
+/// What a hit is besides its text, as the CLI shows it: the attachment's name (or a type
+/// mark) for media, `[deleted]`, `[call]` and so on for the other placeholders.
+fn kind_tag(app: &App, m: &crate::model::Message) -> Option<String> {
+    let tag = match m.kind {
+        Kind::Text | Kind::System => return None,
+        Kind::Media => {
+            let name = m.attachment.as_deref().unwrap_or("media omitted");
+            if app.anonymize {
+                app.pseudonyms.mask_text(name)
+            } else {
+                name.to_string()
+            }
+        }
+        k => k.to_string(),
+    };
+    Some(format!("[{}] ", sanitize::to_display(&tag, Mode::OneLine)))
+}
+
+/// The snippet's «marked» parts as `(text, is a match)` pieces, every part sanitized.
+fn marked_pieces(snippet: &str) -> Vec<(String, bool)> {
+    let mut pieces = Vec::new();
     let mut rest = snippet;
     while let Some(open) = rest.find(MARK_OPEN) {
-        let before = &rest[..open];
-        spans.push(Span::raw(
-            sanitize::to_display(before, Mode::OneLine).into_owned(),
+        pieces.push((
+            sanitize::to_display(&rest[..open], Mode::OneLine).into_owned(),
+            false,
         ));
         let after = &rest[open + MARK_OPEN.len_utf8()..];
         let close = after.find(MARK_CLOSE).unwrap_or(after.len());
-        spans.push(Span::styled(
+        pieces.push((
             sanitize::to_display(&after[..close], Mode::OneLine).into_owned(),
-            theme.matched(),
+            true,
         ));
         rest = after.get(close + MARK_CLOSE.len_utf8()..).unwrap_or("");
     }
-    spans.push(Span::raw(
+    pieces.push((
         sanitize::to_display(rest, Mode::OneLine).into_owned(),
+        false,
     ));
-    spans
+    pieces.retain(|(text, _)| !text.is_empty());
+    pieces
+}
+
+/// The part of a row's pieces that fits in `room` cells, centred on the first match so the
+/// highlight is never cut off at the right edge; an ellipsis marks each end that was cut.
+pub fn centre_on_first_match(pieces: Vec<(String, bool)>, room: usize) -> Vec<(String, bool)> {
+    let cells: Vec<(&str, usize, bool)> = pieces
+        .iter()
+        .flat_map(|(text, matched)| text.graphemes(true).map(move |g| (g, g.width(), *matched)))
+        .collect();
+    let total: usize = cells.iter().map(|c| c.1).sum();
+    if total <= room {
+        return pieces;
+    }
+    if room < 3 {
+        return Vec::new();
+    }
+    // The first match goes to the middle of the row (a match wider than the row starts
+    // right after the ellipsis), as far as the text allows.
+    let mut col: usize = 0;
+    let mut lead_in = None;
+    for (at, (_, w, matched)) in cells.iter().enumerate() {
+        if *matched {
+            let match_w: usize = cells[at..].iter().take_while(|c| c.2).map(|c| c.1).sum();
+            let before = (room.saturating_sub(match_w) / 2).max(1);
+            lead_in = Some(col.saturating_sub(before));
+            break;
+        }
+        col += w;
+    }
+    let start = lead_in.map_or(0, |s| s.min(total - room));
+    let end = start + room;
+    // Room for the ellipses at the ends that are cut.
+    let from = if start > 0 { start + 1 } else { 0 };
+    let to = if end < total { end - 1 } else { end };
+    let mut out: Vec<(String, bool)> = Vec::new();
+    if start > 0 {
+        out.push(("…".to_string(), false));
+    }
+    let mut col = 0;
+    for (g, w, matched) in cells {
+        if col >= from && col + w <= to {
+            match out.last_mut() {
+                Some((text, m)) if *m == matched => text.push_str(g),
+                _ => out.push((g.to_string(), matched)),
+            }
+        }
+        col += w;
+    }
+    if end < total {
+        out.push(("…".to_string(), false));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(pieces: &[(String, bool)]) -> String {
+        pieces.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    #[test]
+    fn a_far_match_is_centred_with_ellipses_at_both_cuts() {
+        let pieces = vec![
+            ("a".repeat(50), false),
+            ("pizza".to_string(), true),
+            ("b".repeat(50), false),
+        ];
+        let shown = centre_on_first_match(pieces, 21);
+        let s = text(&shown);
+        assert_eq!(s.width(), 21);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        // The match's middle is the row's middle.
+        let before = s.find("pizza").map(|at| s[..at].width());
+        assert_eq!(before, Some(8), "{s}");
+        assert!(shown.iter().any(|(t, m)| *m && t == "pizza"));
+    }
+
+    #[test]
+    fn near_matches_and_rows_that_fit_keep_their_start() {
+        let fits = vec![("short".to_string(), false)];
+        assert_eq!(centre_on_first_match(fits.clone(), 10), fits);
+        let pieces = vec![("pizza".to_string(), true), ("c".repeat(40), false)];
+        let s = text(&centre_on_first_match(pieces, 10));
+        assert_eq!(s, "pizzacccc…");
+        let end = vec![("d".repeat(40), false), ("pizza".to_string(), true)];
+        let s = text(&centre_on_first_match(end, 10));
+        assert_eq!(s, "…ddddpizza");
+    }
 }

@@ -95,7 +95,10 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     out.push(Line::from(Span::styled(
         format!(
             "{} messages · {} system · {} · {} active days",
-            st.messages, st.system, span, st.active_days
+            crate::output::thousands(st.messages),
+            crate::output::thousands(st.system),
+            span,
+            crate::output::thousands(st.active_days)
         ),
         theme.dim(),
     )));
@@ -126,10 +129,11 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         let tail = if width >= 70 {
             format!(
                 " {:>6} msgs {:>7} words  reply {response:>5}",
-                p.messages, p.words
+                crate::output::thousands(p.messages),
+                crate::output::thousands(p.words)
             )
         } else {
-            format!(" {:>6}", p.messages)
+            format!(" {:>6}", crate::output::thousands(p.messages))
         };
         let bar_w = width
             .saturating_sub(2 + name_w + 1 + sanitize::display_width(&tail))
@@ -189,7 +193,11 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         let peak = st.by_month.iter().max_by_key(|m| m.messages);
         if let Some(p) = peak {
             out.push(Line::from(Span::styled(
-                format!("  busiest month: {} ({} messages)", p.month, p.messages),
+                format!(
+                    "  busiest month: {} ({} messages)",
+                    p.month,
+                    crate::output::thousands(p.messages)
+                ),
                 theme.dim(),
             )));
         }
@@ -255,7 +263,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
                 format!(
                     "{:<22}{:>6}",
                     sanitize::truncate_width(&sanitize::to_display(&w.word, Mode::OneLine), 21),
-                    w.count
+                    crate::output::thousands(w.count)
                 )
             })
             .unwrap_or_default();
@@ -266,7 +274,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
                 format!(
                     "{}  {}",
                     sanitize::to_display(&crate::tui::layout::cells(&e.emoji), Mode::OneLine),
-                    e.count
+                    crate::output::thousands(e.count)
                 )
             })
             .unwrap_or_default();
@@ -285,7 +293,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
                 format!(
                     "{} {}",
                     sanitize::to_display(&d.domain, Mode::OneLine),
-                    d.count
+                    crate::output::thousands(d.count)
                 )
             })
             .collect();
@@ -309,7 +317,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
                 Span::styled(format!("  {from}"), theme.sender(&i.from)),
                 Span::styled(" → ", theme.dim()),
                 Span::styled(to, theme.sender(&i.to)),
-                Span::raw(format!("  {} ", i.replies)),
+                Span::raw(format!("  {} ", crate::output::thousands(i.replies))),
                 Span::styled(bar(i.replies, max, 20), theme.accent()),
             ]));
         }
@@ -319,7 +327,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     out.push(Line::from(Span::styled(
         format!(
             "  kinds: {} text · {} media · {} deleted · {} polls · {} locations · {} calls · {} hidden · {} waiting",
-            k.text, k.media, k.deleted, k.poll, k.location, k.call, k.hidden, k.waiting
+            crate::output::thousands(k.text), crate::output::thousands(k.media), crate::output::thousands(k.deleted), crate::output::thousands(k.poll), crate::output::thousands(k.location), crate::output::thousands(k.call), crate::output::thousands(k.hidden), crate::output::thousands(k.waiting)
         ),
         theme.dim(),
     )));
