@@ -66,25 +66,21 @@ pub fn parse_export(data: &[u8]) {
     }
 }
 
-/// 1-based lines (ended by LF, CRLF or a lone CR) that hold a U+FFFD.
+/// 1-based lines that hold a U+FFFD, as the parser splits lines (LF, CRLF, CR CR LF, lone
+/// CR): the decoder's line numbers must name the lines the parser reports.
 fn lines_holding_replacement(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut line = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                line += 1;
-            }
-            '\n' => line += 1,
-            '\u{FFFD}' if out.last() != Some(&line) => out.push(line),
-            _ => {}
+    let mut line = 0;
+    let never_fails = import::lines::for_each_line(text, |start, end, _| {
+        line += 1;
+        if text[start..end].contains('\u{FFFD}') {
+            out.push(line);
         }
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match never_fails {
+        Ok(()) => out,
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1507,3 +1507,46 @@ fn people_stats_across_chats_anonymized_shows_pseudonyms_only() {
         assert!(!plain.contains(real), "{real} in {plain}");
     }
 }
+
+/// `people suggest` on a chat with a number-change line and with case, accent and emoji
+/// variants of one name: each candidate comes with its reason, and nothing is merged.
+#[test]
+fn people_suggest_number_changes_and_name_variants() {
+    let env = Env::new();
+    let export = env.write(
+        "s",
+        "WhatsApp Chat with Choir.txt",
+        "01/02/2024, 10:00 - +1 555 0100: hi all\n01/02/2024, 10:01 - Ana Souza: hello\n02/02/2024, 09:00 - +1 555 0100 changed to +1 555 0199\n02/02/2024, 09:05 - +1 555 0199: new number, same me\n02/02/2024, 09:06 - ana souza 🌸: welcome back\n02/02/2024, 09:07 - Aná Souza: yes\n02/02/2024, 09:08 - Bob: hi\n"
+            .as_bytes(),
+    );
+    env.ok(&["import", s(&export)]);
+    let args = ["people", "suggest", "--json"];
+    let suggestions = parse_json(&env.ok(&args).stdout, &args);
+    let list = suggestions.as_array().expect("a list");
+    let names_of = |reason: &str| -> Vec<Value> {
+        list.iter()
+            .filter(|s| s["reason"].as_str().unwrap_or("").contains(reason))
+            .map(|s| s["names"].clone())
+            .collect()
+    };
+    assert_eq!(
+        names_of("changed to"),
+        [json!(["+1 555 0100", "+1 555 0199"])],
+        "{suggestions}"
+    );
+    let variants = names_of("up to case, accents, marks, emoji and spaces");
+    assert_eq!(variants.len(), 1, "{suggestions}");
+    let mut names: Vec<&str> = variants[0]
+        .as_array()
+        .expect("names")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    names.sort_unstable();
+    // `Ana Souza` and `Aná Souza` are already one participant (names compare folded); the
+    // emoji variant is the candidate.
+    assert!(names.contains(&"ana souza 🌸"), "{suggestions}");
+    assert_eq!(names.len(), 2, "{suggestions}");
+    // Suggestions are never applied by themselves.
+    assert!(!env.data().join("people.json").exists());
+}
