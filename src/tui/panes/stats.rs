@@ -142,10 +142,11 @@ fn person_sections(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'stat
     more(app, chats.len(), "chats", out);
     out.push(Line::from(""));
 
-    out.push(heading(
-        app,
-        "Partners          replies to · from · their reply time",
-    ));
+    out.push(heading(app, "Partners"));
+    out.push(Line::from(Span::styled(
+        "  → replies to · ← replies from · median reply time",
+        theme.dim(),
+    )));
     let partners = app.visible_partners();
     if partners.is_empty() {
         out.push(Line::from(Span::styled(
