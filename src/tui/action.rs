@@ -130,8 +130,8 @@ impl Action {
             Action::ToggleAnonymize => "anonymize names",
             Action::Help => "help",
             Action::Back => "back",
-            Action::TogglePeople => "people / chats",
-            Action::SearchPerson => "search their messages",
+            Action::TogglePeople => "people",
+            Action::SearchPerson => "search person",
         }
     }
 

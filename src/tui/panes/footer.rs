@@ -74,10 +74,10 @@ pub fn hint_actions(app: &App) -> Vec<Action> {
         ],
         Pane::Chats => vec![
             Action::Open,
-            Action::TogglePeople,
             Action::Search,
             Action::NextPane,
             Action::Stats,
+            Action::TogglePeople,
             Action::Help,
             Action::Quit,
         ],
