@@ -1171,3 +1171,51 @@ fn anonymized_people_partners_and_queries_use_pseudonyms_only() {
         }
     }
 }
+
+/// A merged person shown by a display name they never wrote under (`people merge --as`):
+/// their statistics, partners and `f` still find every name's messages.
+#[test]
+fn a_merged_person_under_a_new_display_name_opens_and_searches() {
+    let mut h = Harness::demo(SIZE);
+    let number = "+44 7700 900461";
+    let mut people = whatscope::people::People::load(&h.archive_dir).expect("people");
+    people.merge(
+        &[number.to_string(), "Lucía Rivera".to_string()],
+        Some("Lucy R."),
+    );
+    people.save(&h.archive_dir).expect("save people");
+    let reloaded = h.backend.reload().expect("reload");
+    h.event(Event::Reply(reloaded));
+    h.press(KeyCode::Char('p'));
+    let rows = h.app.visible_people();
+    let lucy = rows
+        .iter()
+        .find(|r| r.person == "Lucy R.")
+        .expect("the merged person listed");
+    assert_eq!(lucy.names, [number, "Lucía Rivera"]);
+    let messages = lucy.messages;
+    select_person(&mut h, "Lucy R.");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats.error, None);
+    let stats = h
+        .app
+        .stats
+        .stats
+        .as_deref()
+        .expect("the person's statistics");
+    assert_eq!(stats.messages, messages);
+    assert!(h.screen(SIZE.0, SIZE.1).contains("person: Lucy R."));
+    h.press(KeyCode::Char('f'));
+    let total = h.app.results.result.as_ref().expect("results").total as u64;
+    assert_eq!(total, messages, "query {:?}", h.app.query);
+    // Reached as a partner, too.
+    select_person(&mut h, "Elena Rivera");
+    h.press(KeyCode::Enter);
+    select_partner(&mut h, "Lucy R.");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats.error, None);
+    assert_eq!(
+        h.app.stats.stats.as_deref().map(|s| s.messages),
+        Some(messages)
+    );
+}

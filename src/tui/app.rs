@@ -324,15 +324,68 @@ impl App {
         let mut rows: Vec<&PersonRow> = self.people.rows.iter().flatten().collect();
         if self.anonymize {
             rows.sort_by(|a, b| {
-                b.messages
-                    .cmp(&a.messages)
-                    .then_with(|| self.name(&a.person).cmp(self.name(&b.person)))
+                b.messages.cmp(&a.messages).then_with(|| {
+                    self.person_shown(&a.person)
+                        .cmp(self.person_shown(&b.person))
+                })
             });
         }
         rows
     }
 
-    /// The person whose statistics the pane shows across the archive, if it shows one.
+    /// A name the person shown as `display` wrote under. A merged person's display name may
+    /// be one they never wrote under (`people merge --as`), which the statistics engine,
+    /// `from:` and the pseudonyms do not know; any of their written names stands for all.
+    pub fn written_name<'a>(&'a self, display: &'a str) -> &'a str {
+        self.people
+            .rows
+            .iter()
+            .flatten()
+            .find(|r| r.person == display)
+            .and_then(|r| r.names.first())
+            .map_or(display, String::as_str)
+    }
+
+    /// The display name of the person who wrote under `written` (the name itself when the
+    /// people list does not know it).
+    pub fn display_of<'a>(&'a self, written: &'a str) -> &'a str {
+        self.people
+            .rows
+            .iter()
+            .flatten()
+            .find(|r| r.names.iter().any(|n| n == written))
+            .map_or(written, |r| r.person.as_str())
+    }
+
+    /// A person (by display name) as the view shows them: the display name, or the person's
+    /// pseudonym in the anonymized view.
+    pub fn person_shown<'a>(&'a self, display: &'a str) -> &'a str {
+        if self.anonymize {
+            self.pseudonyms.get(self.written_name(display))
+        } else {
+            display
+        }
+    }
+
+    /// The name `from:` is given for a person: their pseudonym in the anonymized view, else
+    /// their display name when they wrote under it, else a name they wrote under.
+    fn from_name<'a>(&'a self, display: &'a str) -> &'a str {
+        let written_as_display = self
+            .people
+            .rows
+            .iter()
+            .flatten()
+            .find(|r| r.person == display)
+            .is_none_or(|r| r.names.iter().any(|n| n == display));
+        match (self.anonymize, written_as_display) {
+            (true, _) => self.person_shown(display),
+            (false, true) => display,
+            (false, false) => self.written_name(display),
+        }
+    }
+
+    /// The person whose statistics the pane shows across the archive, if it shows one (by a
+    /// name they wrote under).
     pub fn stats_person(&self) -> Option<&str> {
         person_of(self.stats.scope.as_ref()?)
     }
@@ -351,7 +404,10 @@ impl App {
             rows.sort_by(|a, b| {
                 (b.replies_to + b.replies_from)
                     .cmp(&(a.replies_to + a.replies_from))
-                    .then_with(|| self.name(&a.person).cmp(self.name(&b.person)))
+                    .then_with(|| {
+                        self.person_shown(&a.person)
+                            .cmp(self.person_shown(&b.person))
+                    })
             });
         }
         rows
@@ -633,9 +689,10 @@ impl App {
         }
         self.focus = Pane::Stats;
         let label = format!("person: {person}");
+        let written = self.written_name(&person).to_string();
         self.ask_stats(
             Scope {
-                participant: Some(person),
+                participant: Some(written),
                 ..Default::default()
             },
             label,
@@ -663,7 +720,8 @@ impl App {
                 .get(self.people.sel)
                 .map(|p| p.person.clone())
         } else {
-            self.stats_person().map(str::to_string)
+            self.stats_person()
+                .map(|written| self.display_of(written).to_string())
         };
         let Some(person) = person else {
             self.status = Some(format!(
@@ -672,7 +730,7 @@ impl App {
             ));
             return Vec::new();
         };
-        self.query = format!("from:\"{}\"", self.name(&person));
+        self.query = format!("from:\"{}\"", self.from_name(&person));
         self.focus = Pane::Results;
         self.search_now()
     }

@@ -50,7 +50,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, p)| {
             let figures = figures(p.messages, p.chats.len(), width);
-            let name = sanitize::to_display(app.name(&p.person), Mode::OneLine);
+            let name = sanitize::to_display(app.person_shown(&p.person), Mode::OneLine);
             let room = width.saturating_sub(sanitize::display_width(&figures) + 3);
             let name = sanitize::truncate_width(&name, room);
             let pad = room.saturating_sub(sanitize::display_width(&name));

@@ -85,7 +85,7 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     let person = app.stats_person();
     let label = match person {
         // A person is named as the view names them: their pseudonym when anonymized.
-        Some(p) => format!("person: {}", app.name(p)),
+        Some(p) => format!("person: {}", app.person_shown(app.display_of(p))),
         None if app.anonymize => app.pseudonyms.mask_text(&app.stats.label),
         None => app.stats.label.clone(),
     };
@@ -157,12 +157,17 @@ fn person_sections(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'stat
     }
     let name_w = partners
         .iter()
-        .map(|p| sanitize::display_width(&sanitize::to_display(app.name(&p.person), Mode::OneLine)))
+        .map(|p| {
+            sanitize::display_width(&sanitize::to_display(
+                app.person_shown(&p.person),
+                Mode::OneLine,
+            ))
+        })
         .max()
         .unwrap_or(4)
         .clamp(4, 22);
     for (i, p) in partners.iter().enumerate() {
-        let name = sanitize::to_display(app.name(&p.person), Mode::OneLine);
+        let name = sanitize::to_display(app.person_shown(&p.person), Mode::OneLine);
         let name = sanitize::truncate_width(&name, name_w).into_owned();
         let pad = name_w.saturating_sub(sanitize::display_width(&name));
         let response = p.median_response_secs.map_or("—".to_string(), duration);
