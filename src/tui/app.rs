@@ -369,7 +369,7 @@ impl App {
 
     /// The name `from:` is given for a person: their pseudonym in the anonymized view, else
     /// their display name when they wrote under it, else a name they wrote under.
-    fn from_name<'a>(&'a self, display: &'a str) -> &'a str {
+    fn name_for_from<'a>(&'a self, display: &'a str) -> &'a str {
         let written_as_display = self
             .people
             .rows
@@ -730,7 +730,7 @@ impl App {
             ));
             return Vec::new();
         };
-        self.query = format!("from:\"{}\"", self.from_name(&person));
+        self.query = format!("from:\"{}\"", self.name_for_from(&person));
         self.focus = Pane::Results;
         self.search_now()
     }
