@@ -1219,3 +1219,17 @@ fn a_merged_person_under_a_new_display_name_opens_and_searches() {
         Some(messages)
     );
 }
+
+/// The anonymized view orders ties by pseudonym: `a` keeps the selected person selected.
+#[test]
+fn anonymizing_keeps_the_selected_person() {
+    let mut h = Harness::demo(SIZE);
+    for name in ["Marco Rivera", "Ana Sousa", "Karim Haddad"] {
+        select_person(&mut h, name);
+        h.press(KeyCode::Char('a'));
+        let selected = &h.app.visible_people()[h.app.people.sel];
+        assert_eq!(selected.person, name);
+        h.press(KeyCode::Char('a'));
+        assert_eq!(h.app.visible_people()[h.app.people.sel].person, name);
+    }
+}

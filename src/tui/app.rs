@@ -621,7 +621,17 @@ impl App {
                 Vec::new()
             }
             Action::ToggleAnonymize => {
+                // The people list is ordered by the names shown: keep the selected person.
+                let selected = self
+                    .visible_people()
+                    .get(self.people.sel)
+                    .map(|p| p.person.clone());
                 self.anonymize = !self.anonymize;
+                if let Some(i) = selected
+                    .and_then(|name| self.visible_people().iter().position(|p| p.person == name))
+                {
+                    self.people.sel = i;
+                }
                 self.status = Some(if self.anonymize {
                     "anonymized view: names are pseudonyms".into()
                 } else {
