@@ -1154,3 +1154,101 @@ fn anonymized_statistics_of_a_one_to_one_chat_say_why_people_are_hidden() {
     t.keys(&["q"]);
     t.wait_for("EXITED 0 TTY-RESTORED");
 }
+
+/// The person whose statistics the main pane shows (its first row: `person: NAME`).
+fn person_title(screen: &str) -> Option<String> {
+    let row = screen.lines().nth(1)?;
+    let title = main_part(row).trim_start_matches('│').trim();
+    let name = title.strip_prefix("person: ")?;
+    Some(name.trim_end_matches('│').trim().to_string())
+}
+
+/// The partner marked `▸` in a person's statistics.
+fn selected_partner(screen: &str) -> Option<String> {
+    let row = screen.lines().find(|l| main_part(l).contains("▸ "))?;
+    let after = main_part(row).split("▸ ").nth(1)?;
+    Some(after.split(" →").next()?.trim().to_string())
+}
+
+/// Presses `]` until `name` is the selected partner (each press waits for the mark to move).
+fn select_partner(t: &Tmux, name: &str) {
+    for _ in 0..30 {
+        let screen = t.capture();
+        let current = selected_partner(&screen);
+        if current.as_deref() == Some(name) {
+            return;
+        }
+        t.keys(&["]"]);
+        t.wait("the partner mark to move", |s| {
+            selected_partner(s).is_some_and(|p| Some(p) != current)
+        });
+    }
+    panic!("{name} never selected:\n{}", t.capture());
+}
+
+/// Waits until the statistics shown are `name`'s, with their partners listed.
+fn wait_for_person(t: &Tmux, name: &str) -> String {
+    t.wait(&format!("the statistics of {name}"), |s| {
+        person_title(s).as_deref() == Some(name) && selected_partner(s).is_some()
+    })
+}
+
+#[test]
+fn person_to_partner_to_partner_and_back_along_the_path() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start(DEMO_SCRIPT);
+    t.wait_for_demo();
+    t.keys(&["p"]);
+    let list = t.wait("the people list", |s| {
+        s.contains(" People ") && s.contains("Elena Rivera")
+    });
+    // Elena's row in the list, read off the screen: `j` that many times selects her.
+    let row = list
+        .lines()
+        .skip(1)
+        .position(|l| {
+            l.split("││")
+                .next()
+                .is_some_and(|left| left.contains("Elena Rivera"))
+        })
+        .expect("Elena Rivera listed");
+    for _ in 0..row {
+        t.keys(&["j"]);
+    }
+    t.keys(&["Enter"]);
+    let elena = wait_for_person(&t, "Elena Rivera");
+    assert!(elena.contains("Partners"), "{elena}");
+    assert!(
+        elena.contains("Family Rivera"),
+        "her chat is listed:\n{elena}"
+    );
+
+    select_partner(&t, "Marco Rivera");
+    t.keys(&["Enter"]);
+    wait_for_person(&t, "Marco Rivera");
+    select_partner(&t, "Leo Rivera");
+    t.keys(&["Enter"]);
+    wait_for_person(&t, "Leo Rivera");
+
+    t.keys(&["Escape"]);
+    let marco = wait_for_person(&t, "Marco Rivera");
+    assert_eq!(
+        selected_partner(&marco).as_deref(),
+        Some("Leo Rivera"),
+        "{marco}"
+    );
+    t.keys(&["Escape"]);
+    let elena = wait_for_person(&t, "Elena Rivera");
+    assert_eq!(
+        selected_partner(&elena).as_deref(),
+        Some("Marco Rivera"),
+        "{elena}"
+    );
+    // `f` searches her messages.
+    t.keys(&["f"]);
+    t.wait_for("from:\"Elena Rivera\"");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED 0 TTY-RESTORED");
+}

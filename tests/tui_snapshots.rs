@@ -425,3 +425,43 @@ fn statistics_before_and_while_computing() {
     let s = h.screen(120, 40);
     assert!(s.contains("statistics of the open chat"), "{s}");
 }
+
+/// `p`: the people of the demo, busiest first, with their message and chat counts.
+#[test]
+fn people_list_demo() {
+    snap("people_list_demo", |h| h.press(KeyCode::Char('p')), demo);
+}
+
+/// Enter on the busiest person: their chats, their partners with replies both ways and
+/// reply times, then activity, heatmap and words.
+#[test]
+fn person_statistics_demo() {
+    snap(
+        "person_statistics_demo",
+        |h| {
+            h.press(KeyCode::Char('p'));
+            h.press(KeyCode::Enter);
+        },
+        demo,
+    );
+}
+
+/// The people list and a person's statistics in the anonymized view: pseudonyms only.
+#[test]
+fn anonymized_people_and_person_statistics() {
+    for (w, h) in SIZES {
+        let mut harness = demo((w, h));
+        harness.press(KeyCode::Char('a'));
+        harness.press(KeyCode::Char('p'));
+        let list = harness.screen(w, h);
+        harness.press(KeyCode::Enter);
+        let stats = harness.screen(w, h);
+        for screen in [&list, &stats] {
+            for name in DEMO_NAMES {
+                assert!(!screen.contains(name), "{w}×{h}: {name} shown:\n{screen}");
+            }
+        }
+        insta::assert_snapshot!(format!("anonymized_people_{w}x{h}"), list);
+        insta::assert_snapshot!(format!("anonymized_person_statistics_{w}x{h}"), stats);
+    }
+}

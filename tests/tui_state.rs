@@ -6,7 +6,8 @@ mod common;
 
 use common::{Harness, DEMO_NAMES};
 use crossterm::event::{KeyCode, KeyModifiers};
-use whatscope::tui::app::{Effect, Event, Input, Pane};
+use whatscope::stats::Scope;
+use whatscope::tui::app::{Effect, Event, Input, Pane, Side};
 use whatscope::tui::keymap::Keymap;
 use whatscope::tui::worker::{Reply, Request};
 
@@ -953,4 +954,282 @@ fn enter_on_the_participant_anna_finds_anna_not_anna_fischer() {
         .map(|p| (p.name.as_str(), p.messages))
         .collect();
     assert_eq!(rows, [("Anna", 2)]);
+}
+
+/// `p`, then the person named `name` selected in the people list.
+fn select_person(h: &mut Harness, name: &str) {
+    if h.app.side != Side::People {
+        h.press(KeyCode::Char('p'));
+    }
+    h.press(KeyCode::Char('1'));
+    let i = h
+        .app
+        .visible_people()
+        .iter()
+        .position(|p| p.person == name)
+        .unwrap_or_else(|| panic!("no person {name}"));
+    h.press(KeyCode::Char('g'));
+    for _ in 0..i {
+        h.press(KeyCode::Char('j'));
+    }
+}
+
+/// In a person's statistics, `]` until the partner `name` is selected; returns its row.
+fn select_partner(h: &mut Harness, name: &str) -> usize {
+    let i = h
+        .app
+        .visible_partners()
+        .iter()
+        .position(|p| p.person == name)
+        .unwrap_or_else(|| panic!("{name} is no partner of {:?}", h.app.stats_person()));
+    while h.app.stats.participant != i {
+        h.press(KeyCode::Char(']'));
+    }
+    i
+}
+
+fn person_scope(name: &str) -> Scope {
+    Scope {
+        participant: Some(name.to_string()),
+        ..Scope::default()
+    }
+}
+
+#[test]
+fn p_switches_the_left_pane_between_chats_and_people() {
+    let mut h = Harness::demo(SIZE);
+    h.press(KeyCode::Down);
+    assert_eq!(h.app.chat_sel, 1);
+    h.press(KeyCode::Char('p'));
+    assert_eq!(h.app.side, Side::People);
+    assert_eq!(h.app.focus, Pane::Chats);
+    assert!(h
+        .requests
+        .iter()
+        .any(|r| matches!(r, Request::People { .. })));
+    let people = h.app.visible_people();
+    assert!(people.len() > DEMO_NAMES.len());
+    assert!(people.windows(2).all(|w| w[0].messages >= w[1].messages));
+    // Every message with a sender belongs to one person: the rows add up to the archive.
+    let total: u64 = people.iter().map(|p| p.messages).sum();
+    let whole = h.handle(Request::Stats {
+        id: 0,
+        scope: Scope::default(),
+        aliases: std::sync::Arc::from(Vec::new()),
+    });
+    let Reply::Stats {
+        stats: Ok(whole), ..
+    } = whole
+    else {
+        panic!("whole-archive stats failed");
+    };
+    assert_eq!(total, whole.messages);
+    // The keys move in the people list now, and the chat selection waits.
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    assert_eq!(h.app.people.sel, 2);
+    assert_eq!(h.app.chat_sel, 1);
+    let screen = h.screen(SIZE.0, SIZE.1);
+    assert!(screen.contains("People"), "{screen}");
+    assert!(screen.contains("p people"), "no hint for p:\n{screen}");
+    h.press(KeyCode::Char('p'));
+    assert_eq!(h.app.side, Side::Chats);
+    assert_eq!(h.app.chat_sel, 1);
+    assert!(h.screen(SIZE.0, SIZE.1).contains("Chats 4"));
+    h.press(KeyCode::Char('?'));
+    assert!(h.screen(SIZE.0, SIZE.1).contains("p         people"));
+}
+
+#[test]
+fn enter_on_a_person_opens_their_statistics_across_the_archive() {
+    let mut h = Harness::demo(SIZE);
+    select_person(&mut h, "Elena Rivera");
+    let row_messages = h.app.visible_people()[h.app.people.sel].messages;
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.focus, Pane::Stats);
+    assert_eq!(last_stats_scope(&h), person_scope("Elena Rivera"));
+    let stats = h.app.stats.stats.as_deref().expect("person stats");
+    assert_eq!(stats.messages, row_messages);
+    let per_chat = stats.per_chat.as_deref().expect("per_chat of a person");
+    assert_eq!(
+        per_chat.iter().map(|c| c.messages).sum::<u64>(),
+        row_messages
+    );
+    let partners: Vec<&str> = h
+        .app
+        .visible_partners()
+        .iter()
+        .map(|p| p.person.as_str())
+        .collect();
+    assert!(partners.contains(&"Marco Rivera"), "{partners:?}");
+    assert!(!partners.contains(&"Elena Rivera"), "{partners:?}");
+    let screen = h.screen(SIZE.0, SIZE.1);
+    for needle in ["person: Elena Rivera", "Chats", "Partners", "Family Rivera"] {
+        assert!(screen.contains(needle), "no {needle}:\n{screen}");
+    }
+}
+
+#[test]
+fn esc_walks_back_along_the_partners_jumped_through() {
+    let mut h = Harness::demo(SIZE);
+    select_person(&mut h, "Elena Rivera");
+    h.press(KeyCode::Enter);
+    let marco_row = select_partner(&mut h, "Marco Rivera");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats_person(), Some("Marco Rivera"));
+    assert_eq!(h.app.stats.back.len(), 1);
+    let leo_row = select_partner(&mut h, "Leo Rivera");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats_person(), Some("Leo Rivera"));
+    assert_eq!(h.app.stats.back.len(), 2);
+    assert_eq!(
+        h.app.stats.participant, 0,
+        "a new person starts at their first partner"
+    );
+
+    h.press(KeyCode::Esc);
+    assert_eq!(last_stats_scope(&h), person_scope("Marco Rivera"));
+    assert_eq!(h.app.stats_person(), Some("Marco Rivera"));
+    assert_eq!(
+        h.app.stats.participant, leo_row,
+        "the partner jumped to stays selected"
+    );
+    assert_eq!(h.app.focus, Pane::Stats);
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.stats_person(), Some("Elena Rivera"));
+    assert_eq!(h.app.stats.participant, marco_row);
+    assert!(h.app.stats.back.is_empty());
+    // The path is walked: Esc goes on as everywhere else.
+    h.press(KeyCode::Esc);
+    assert_ne!(h.app.focus, Pane::Stats);
+}
+
+#[test]
+fn a_new_person_or_other_statistics_start_a_new_path() {
+    let mut h = Harness::demo(SIZE);
+    select_person(&mut h, "Elena Rivera");
+    h.press(KeyCode::Enter);
+    select_partner(&mut h, "Marco Rivera");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats.back.len(), 1);
+    select_person(&mut h, "Lukas");
+    h.press(KeyCode::Enter);
+    assert!(h.app.stats.back.is_empty());
+    select_partner(&mut h, "Mira Schneider");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats.back.len(), 1);
+    h.press(KeyCode::Char('s'));
+    assert!(h.app.stats.back.is_empty());
+    assert_eq!(h.app.stats_person(), None);
+}
+
+#[test]
+fn f_searches_the_messages_of_the_person_shown() {
+    let mut h = Harness::demo(SIZE);
+    h.press(KeyCode::Char('f'));
+    assert!(h
+        .app
+        .status
+        .as_deref()
+        .is_some_and(|s| s.contains("pick a person")));
+    select_person(&mut h, "Marco Rivera");
+    let messages = h.app.visible_people()[h.app.people.sel].messages;
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('f'));
+    assert_eq!(h.app.query, "from:\"Marco Rivera\"");
+    assert_eq!(h.app.focus, Pane::Results);
+    let total = h.app.results.result.as_ref().expect("results").total as u64;
+    assert_eq!(total, messages);
+}
+
+#[test]
+fn anonymized_people_partners_and_queries_use_pseudonyms_only() {
+    let mut h = Harness::demo(SIZE);
+    h.press(KeyCode::Char('a'));
+    select_person(&mut h, "Elena Rivera");
+    let messages = h.app.visible_people()[h.app.people.sel].messages;
+    let list = h.screen(SIZE.0, SIZE.1);
+    h.press(KeyCode::Enter);
+    select_partner(&mut h, "Marco Rivera");
+    h.press(KeyCode::Enter);
+    let marco = h.screen(SIZE.0, SIZE.1);
+    let pseudonym = h.app.pseudonyms.get("Marco Rivera").to_string();
+    assert!(marco.contains(&format!("person: {pseudonym}")), "{marco}");
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('f'));
+    let elena = h.app.pseudonyms.get("Elena Rivera").to_string();
+    assert_eq!(h.app.query, format!("from:\"{elena}\""));
+    let total = h.app.results.result.as_ref().expect("results").total as u64;
+    assert_eq!(
+        total, messages,
+        "from: by pseudonym selects the person's messages"
+    );
+    let results = h.screen(SIZE.0, SIZE.1);
+    for screen in [&list, &marco, &results] {
+        for name in DEMO_NAMES {
+            assert!(!screen.contains(name), "{name} shown:\n{screen}");
+        }
+    }
+}
+
+/// A merged person shown by a display name they never wrote under (`people merge --as`):
+/// their statistics, partners and `f` still find every name's messages.
+#[test]
+fn a_merged_person_under_a_new_display_name_opens_and_searches() {
+    let mut h = Harness::demo(SIZE);
+    let number = "+44 7700 900461";
+    let mut people = whatscope::people::People::load(&h.archive_dir).expect("people");
+    people.merge(
+        &[number.to_string(), "Lucía Rivera".to_string()],
+        Some("Lucy R."),
+    );
+    people.save(&h.archive_dir).expect("save people");
+    let reloaded = h.backend.reload().expect("reload");
+    h.event(Event::Reply(reloaded));
+    h.press(KeyCode::Char('p'));
+    let rows = h.app.visible_people();
+    let lucy = rows
+        .iter()
+        .find(|r| r.person == "Lucy R.")
+        .expect("the merged person listed");
+    assert_eq!(lucy.names, [number, "Lucía Rivera"]);
+    let messages = lucy.messages;
+    select_person(&mut h, "Lucy R.");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats.error, None);
+    let stats = h
+        .app
+        .stats
+        .stats
+        .as_deref()
+        .expect("the person's statistics");
+    assert_eq!(stats.messages, messages);
+    assert!(h.screen(SIZE.0, SIZE.1).contains("person: Lucy R."));
+    h.press(KeyCode::Char('f'));
+    let total = h.app.results.result.as_ref().expect("results").total as u64;
+    assert_eq!(total, messages, "query {:?}", h.app.query);
+    // Reached as a partner, too.
+    select_person(&mut h, "Elena Rivera");
+    h.press(KeyCode::Enter);
+    select_partner(&mut h, "Lucy R.");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.stats.error, None);
+    assert_eq!(
+        h.app.stats.stats.as_deref().map(|s| s.messages),
+        Some(messages)
+    );
+}
+
+/// The anonymized view orders ties by pseudonym: `a` keeps the selected person selected.
+#[test]
+fn anonymizing_keeps_the_selected_person() {
+    let mut h = Harness::demo(SIZE);
+    for name in ["Marco Rivera", "Ana Sousa", "Karim Haddad"] {
+        select_person(&mut h, name);
+        h.press(KeyCode::Char('a'));
+        let selected = &h.app.visible_people()[h.app.people.sel];
+        assert_eq!(selected.person, name);
+        h.press(KeyCode::Char('a'));
+        assert_eq!(h.app.visible_people()[h.app.people.sel].person, name);
+    }
 }

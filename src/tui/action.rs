@@ -31,10 +31,12 @@ pub enum Action {
     ToggleAnonymize,
     Help,
     Back,
+    TogglePeople,
+    SearchPerson,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -61,6 +63,8 @@ impl Action {
         Action::ToggleAnonymize,
         Action::Help,
         Action::Back,
+        Action::TogglePeople,
+        Action::SearchPerson,
     ];
 
     /// The name used in the keymap file.
@@ -92,6 +96,8 @@ impl Action {
             Action::ToggleAnonymize => "toggle_anonymize",
             Action::Help => "help",
             Action::Back => "back",
+            Action::TogglePeople => "toggle_people",
+            Action::SearchPerson => "search_person",
         }
     }
 
@@ -124,6 +130,8 @@ impl Action {
             Action::ToggleAnonymize => "anonymize names",
             Action::Help => "help",
             Action::Back => "back",
+            Action::TogglePeople => "people",
+            Action::SearchPerson => "search person",
         }
     }
 

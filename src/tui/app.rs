@@ -8,7 +8,9 @@ use super::layout::{self, Areas};
 use super::worker::{Aliases, ChatOrder, Reply, Request};
 use crate::index::read::{order_key, ChatSummary, StoredMessage};
 use crate::index::search::SearchResult;
+use crate::people::listing::PersonRow;
 use crate::privacy::Pseudonyms;
+use crate::stats::{Partner, Scope};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,6 +35,23 @@ impl Pane {
             Pane::Stats => "Statistics",
         }
     }
+}
+
+/// What the left pane lists: the chats, or the people of the archive (`p` switches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Chats,
+    People,
+}
+
+/// The people pane's list (docs/people.md): one row per person, merges applied.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleList {
+    pub latest: u64,
+    pub rows: Option<Vec<PersonRow>>,
+    pub error: Option<String>,
+    /// Selected row, in the order the pane shows ([`App::visible_people`]).
+    pub sel: usize,
 }
 
 /// Where typed characters go.
@@ -107,6 +126,9 @@ pub struct StatsView {
     pub scroll: u16,
     /// What the statistics shown are of (asked again after a reload).
     pub scope: Option<crate::stats::Scope>,
+    /// The person scopes jumped from (partner to partner), with the partner that was
+    /// selected in each: `Esc` walks back along them.
+    pub back: Vec<(crate::stats::Scope, usize)>,
 }
 
 /// Where the user was in the open conversation when the archive was reloaded.
@@ -133,6 +155,9 @@ pub struct App {
     pub chats_error: Option<String>,
     pub chat_sel: usize,
     pub chats_latest: u64,
+    /// What the left pane lists.
+    pub side: Side,
+    pub people: PeopleList,
     pub open_latest: u64,
     /// Where to go once the chat being opened arrives: (order key, is a search hit).
     pub open_target: Option<(u64, bool)>,
@@ -218,6 +243,8 @@ impl App {
             chats_error: None,
             chat_sel: 0,
             chats_latest: 0,
+            side: Side::Chats,
+            people: PeopleList::default(),
             open_latest: 0,
             open_target: None,
             opening: None,
@@ -289,6 +316,101 @@ impl App {
         } else {
             name
         }
+    }
+
+    /// The people as the pane lists them, busiest first. In the anonymized view ties are
+    /// ordered by pseudonym, so the order does not hint at the real names.
+    pub fn visible_people(&self) -> Vec<&PersonRow> {
+        let mut rows: Vec<&PersonRow> = self.people.rows.iter().flatten().collect();
+        if self.anonymize {
+            rows.sort_by(|a, b| {
+                b.messages.cmp(&a.messages).then_with(|| {
+                    self.person_shown(&a.person)
+                        .cmp(self.person_shown(&b.person))
+                })
+            });
+        }
+        rows
+    }
+
+    /// A name the person shown as `display` wrote under. A merged person's display name may
+    /// be one they never wrote under (`people merge --as`), which the statistics engine,
+    /// `from:` and the pseudonyms do not know; any of their written names stands for all.
+    pub fn written_name<'a>(&'a self, display: &'a str) -> &'a str {
+        self.people
+            .rows
+            .iter()
+            .flatten()
+            .find(|r| r.person == display)
+            .and_then(|r| r.names.first())
+            .map_or(display, String::as_str)
+    }
+
+    /// The display name of the person who wrote under `written` (the name itself when the
+    /// people list does not know it).
+    pub fn display_of<'a>(&'a self, written: &'a str) -> &'a str {
+        self.people
+            .rows
+            .iter()
+            .flatten()
+            .find(|r| r.names.iter().any(|n| n == written))
+            .map_or(written, |r| r.person.as_str())
+    }
+
+    /// A person (by display name) as the view shows them: the display name, or the person's
+    /// pseudonym in the anonymized view.
+    pub fn person_shown<'a>(&'a self, display: &'a str) -> &'a str {
+        if self.anonymize {
+            self.pseudonyms.get(self.written_name(display))
+        } else {
+            display
+        }
+    }
+
+    /// The name `from:` is given for a person: their pseudonym in the anonymized view, else
+    /// their display name when they wrote under it, else a name they wrote under.
+    fn name_for_from<'a>(&'a self, display: &'a str) -> &'a str {
+        let written_as_display = self
+            .people
+            .rows
+            .iter()
+            .flatten()
+            .find(|r| r.person == display)
+            .is_none_or(|r| r.names.iter().any(|n| n == display));
+        match (self.anonymize, written_as_display) {
+            (true, _) => self.person_shown(display),
+            (false, true) => display,
+            (false, false) => self.written_name(display),
+        }
+    }
+
+    /// The person whose statistics the pane shows across the archive, if it shows one (by a
+    /// name they wrote under).
+    pub fn stats_person(&self) -> Option<&str> {
+        person_of(self.stats.scope.as_ref()?)
+    }
+
+    /// The partners of the person shown, in the order the pane lists them (most replies both
+    /// ways first; ties by pseudonym in the anonymized view). Empty for other scopes.
+    pub fn visible_partners(&self) -> Vec<&Partner> {
+        let Some(stats) = self.stats.stats.as_deref() else {
+            return Vec::new();
+        };
+        if self.stats_person().is_none() {
+            return Vec::new();
+        }
+        let mut rows: Vec<&Partner> = stats.partners.iter().flatten().collect();
+        if self.anonymize {
+            rows.sort_by(|a, b| {
+                (b.replies_to + b.replies_from)
+                    .cmp(&(a.replies_to + a.replies_from))
+                    .then_with(|| {
+                        self.person_shown(&a.person)
+                            .cmp(self.person_shown(&b.person))
+                    })
+            });
+        }
+        rows
     }
 
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
@@ -472,7 +594,12 @@ impl App {
             Action::NextMatch | Action::PrevMatch => self.next_match(action == Action::NextMatch),
             Action::Stats => self.request_stats(),
             Action::NextParticipant | Action::PrevParticipant => {
-                let n = self.visible_participants().len();
+                // A person's statistics walk their partners; others walk the participants.
+                let n = if self.stats_person().is_some() {
+                    self.visible_partners().len()
+                } else {
+                    self.visible_participants().len()
+                };
                 if n > 0 {
                     let p = &mut self.stats.participant;
                     *p = if action == Action::NextParticipant {
@@ -494,7 +621,17 @@ impl App {
                 Vec::new()
             }
             Action::ToggleAnonymize => {
+                // The people list is ordered by the names shown: keep the selected person.
+                let selected = self
+                    .visible_people()
+                    .get(self.people.sel)
+                    .map(|p| p.person.clone());
                 self.anonymize = !self.anonymize;
+                if let Some(i) = selected
+                    .and_then(|name| self.visible_people().iter().position(|p| p.person == name))
+                {
+                    self.people.sel = i;
+                }
                 self.status = Some(if self.anonymize {
                     "anonymized view: names are pseudonyms".into()
                 } else {
@@ -505,6 +642,11 @@ impl App {
             Action::Help => {
                 self.help = true;
                 Vec::new()
+            }
+            Action::TogglePeople => self.toggle_people(),
+            Action::SearchPerson => self.search_person(),
+            Action::Back if self.focus == Pane::Stats && !self.stats.back.is_empty() => {
+                self.back_to_previous_person()
             }
             Action::Back => {
                 if self.conv.as_ref().is_some_and(|c| !c.highlight.is_empty())
@@ -527,6 +669,80 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// `p`: the left pane lists people instead of chats, or chats again; it takes the focus.
+    fn toggle_people(&mut self) -> Vec<Effect> {
+        self.focus = Pane::Chats;
+        self.side = match self.side {
+            Side::Chats => Side::People,
+            Side::People => Side::Chats,
+        };
+        if self.side == Side::Chats {
+            return Vec::new();
+        }
+        // Asked each time: merges made by `people merge` meanwhile show at once.
+        let id = self.id();
+        self.people.latest = id;
+        vec![Effect::Request(Request::People { id })]
+    }
+
+    /// Opens a person's statistics across the archive. A jump from a partner keeps the path
+    /// (`from_partner`); opening one from the people list starts a new one.
+    fn open_person(&mut self, person: String, from_partner: bool) -> Vec<Effect> {
+        if from_partner {
+            if let Some(scope) = self.stats.scope.clone() {
+                self.stats.back.push((scope, self.stats.participant));
+            }
+        } else {
+            self.stats.back.clear();
+        }
+        self.focus = Pane::Stats;
+        let label = format!("person: {person}");
+        let written = self.written_name(&person).to_string();
+        self.ask_stats(
+            Scope {
+                participant: Some(written),
+                ..Default::default()
+            },
+            label,
+        )
+    }
+
+    /// `Esc` in a person's statistics reached through partners: the previous person again,
+    /// with the partner that was selected there.
+    fn back_to_previous_person(&mut self) -> Vec<Effect> {
+        let Some((scope, selected)) = self.stats.back.pop() else {
+            return Vec::new();
+        };
+        let label = format!("person: {}", person_of(&scope).unwrap_or_default());
+        let effects = self.ask_stats(scope, label);
+        self.stats.participant = selected;
+        effects
+    }
+
+    /// `f`: searches the messages of the person shown (or selected in the people pane), by the
+    /// name the view shows (`from:` selects every name of a merged person, and a pseudonym in
+    /// the anonymized view).
+    fn search_person(&mut self) -> Vec<Effect> {
+        let person = if self.focus == Pane::Chats && self.side == Side::People {
+            self.visible_people()
+                .get(self.people.sel)
+                .map(|p| p.person.clone())
+        } else {
+            self.stats_person()
+                .map(|written| self.display_of(written).to_string())
+        };
+        let Some(person) = person else {
+            self.status = Some(format!(
+                "pick a person first ({} lists the people, Enter opens one)",
+                self.keymap.keys_text(Action::TogglePeople)
+            ));
+            return Vec::new();
+        };
+        self.query = format!("from:\"{}\"", self.name_for_from(&person));
+        self.focus = Pane::Results;
+        self.search_now()
     }
 
     fn focus_pane(&mut self, pane: Pane) -> Vec<Effect> {
@@ -563,6 +779,10 @@ impl App {
             }
         };
         match self.focus {
+            Pane::Chats if self.side == Side::People => {
+                let len = self.people.rows.as_ref().map_or(0, Vec::len);
+                self.people.sel = step(self.people.sel, len);
+            }
             Pane::Chats => {
                 let len = self.chats.as_ref().map_or(0, Vec::len);
                 self.chat_sel = step(self.chat_sel, len);
@@ -652,6 +872,27 @@ impl App {
 
     fn open(&mut self) -> Vec<Effect> {
         match self.focus {
+            Pane::Chats if self.side == Side::People => {
+                let Some(person) = self
+                    .visible_people()
+                    .get(self.people.sel)
+                    .map(|p| p.person.clone())
+                else {
+                    return Vec::new();
+                };
+                self.open_person(person, false)
+            }
+            Pane::Stats if self.stats_person().is_some() => {
+                // Enter on a partner opens the partner's statistics.
+                let Some(partner) = self
+                    .visible_partners()
+                    .get(self.stats.participant)
+                    .map(|p| p.person.clone())
+                else {
+                    return Vec::new();
+                };
+                self.open_person(partner, true)
+            }
             Pane::Chats => {
                 let Some(chat) = self.chats.as_ref().and_then(|c| c.get(self.chat_sel)) else {
                     return Vec::new();
@@ -715,6 +956,11 @@ impl App {
         let id = self.id();
         self.chats_latest = id;
         let mut effects = vec![Effect::Request(Request::Chats { id })];
+        if self.side == Side::People {
+            let id = self.id();
+            self.people.latest = id;
+            effects.push(Effect::Request(Request::People { id }));
+        }
         if let Some(chat) = self.opening.clone() {
             // A chat was being opened: it may have come from the old state, so ask again.
             let id = self.id();
@@ -880,6 +1126,8 @@ impl App {
             )
         };
         self.focus = Pane::Stats;
+        // Another kind of statistics: the path of people jumped through ends here.
+        self.stats.back.clear();
         self.ask_stats(scope, label)
     }
 
@@ -1061,6 +1309,13 @@ impl App {
                 Vec::new()
             }
             Reply::Reloaded { pseudonyms } => self.reloaded(pseudonyms),
+            Reply::People { id, people } => {
+                if id != self.people.latest {
+                    return Vec::new();
+                }
+                self.people_arrived(people);
+                Vec::new()
+            }
             Reply::Stats { id, stats } => {
                 if id != self.stats.latest {
                     return Vec::new();
@@ -1075,6 +1330,26 @@ impl App {
                 }
                 Vec::new()
             }
+        }
+    }
+
+    /// The people list came: the selection stays on its person when the list changes.
+    fn people_arrived(&mut self, people: Result<Vec<PersonRow>, String>) {
+        match people {
+            Ok(rows) => {
+                let selected = self
+                    .visible_people()
+                    .get(self.people.sel)
+                    .map(|p| p.person.clone());
+                self.people.rows = Some(rows);
+                self.people.error = None;
+                let visible = self.visible_people();
+                self.people.sel = selected
+                    .and_then(|name| visible.iter().position(|p| p.person == name))
+                    .unwrap_or(self.people.sel)
+                    .min(visible.len().saturating_sub(1));
+            }
+            Err(e) => self.people.error = Some(e),
         }
     }
 
@@ -1120,13 +1395,20 @@ impl App {
                     self.focus = pane;
                     if pane == Pane::Chats {
                         let row = usize::from(m.row.saturating_sub(a.chats.y + 1));
-                        let first = layout::list_offset(
-                            self.chat_sel,
-                            usize::from(a.chats.height.saturating_sub(2)),
-                        );
-                        let len = self.chats.as_ref().map_or(0, Vec::len);
+                        let (sel, len) = match self.side {
+                            Side::Chats => (self.chat_sel, self.chats.as_ref().map_or(0, Vec::len)),
+                            Side::People => (
+                                self.people.sel,
+                                self.people.rows.as_ref().map_or(0, Vec::len),
+                            ),
+                        };
+                        let first =
+                            layout::list_offset(sel, usize::from(a.chats.height.saturating_sub(2)));
                         if first + row < len {
-                            self.chat_sel = first + row;
+                            match self.side {
+                                Side::Chats => self.chat_sel = first + row,
+                                Side::People => self.people.sel = first + row,
+                            }
                         }
                     }
                 }
@@ -1134,5 +1416,17 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// The person a scope is of, when it is one person across the whole archive.
+pub fn person_of(scope: &Scope) -> Option<&str> {
+    match scope {
+        Scope {
+            participant: Some(person),
+            chat: None,
+            query: None,
+        } => Some(person),
+        _ => None,
     }
 }

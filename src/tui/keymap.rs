@@ -150,6 +150,8 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::ToggleAnonymize, &["a"]),
     (Action::Help, &["?"]),
     (Action::Back, &["esc"]),
+    (Action::TogglePeople, &["p"]),
+    (Action::SearchPerson, &["f"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];
 

@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the app's state onto a frame. Every string that came from an
 //! export is sanitized before it reaches a cell.
 
-use super::app::{App, Input, Pane};
+use super::app::{App, Input, Pane, Side};
 use super::layout::{self, Areas};
 use super::panes;
 use crate::sanitize::{self, Mode};
@@ -27,7 +27,10 @@ pub fn draw(app: &App, frame: &mut Frame) {
         return;
     }
     if a.chats.width > 0 {
-        panes::chats::draw(app, frame, a.chats);
+        match app.side {
+            Side::Chats => panes::chats::draw(app, frame, a.chats),
+            Side::People => panes::people::draw(app, frame, a.chats),
+        }
     }
     if a.main.width > 0 {
         draw_main(app, frame, a.main);

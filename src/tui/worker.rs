@@ -92,6 +92,10 @@ pub enum Request {
         scope: crate::stats::Scope,
         aliases: Aliases,
     },
+    /// Every person of the archive, for the people pane.
+    People {
+        id: u64,
+    },
 }
 
 impl Request {
@@ -103,6 +107,7 @@ impl Request {
             Request::Messages { .. } => 3,
             Request::ChatMatches { .. } => 4,
             Request::Stats { .. } => 5,
+            Request::People { .. } => 6,
         }
     }
 }
@@ -134,6 +139,10 @@ pub enum Reply {
     Stats {
         id: u64,
         stats: Result<Box<crate::stats::Stats>, String>,
+    },
+    People {
+        id: u64,
+        people: Result<Vec<crate::people::listing::PersonRow>, String>,
     },
     /// Another process committed to the archive and the reader now sees it: everything shown
     /// should be asked for again. Carries the pseudonyms of the senders now in the archive
@@ -247,6 +256,12 @@ impl Backend {
                 id,
                 stats: crate::stats::compute_with_aliases(&self.archive, &scope, &aliases)
                     .map(Box::new)
+                    .map_err(|e| e.to_string()),
+            },
+            Request::People { id } => Reply::People {
+                id,
+                people: crate::people::People::load(&self.archive.dir)
+                    .and_then(|people| crate::people::listing::list(&self.archive, &people))
                     .map_err(|e| e.to_string()),
             },
         }

@@ -2,7 +2,7 @@
 
 use crate::sanitize::{self, Mode};
 use crate::tui::action::Action;
-use crate::tui::app::{App, Input, Pane};
+use crate::tui::app::{App, Input, Pane, Side};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -55,11 +55,29 @@ pub fn hint_actions(app: &App) -> Vec<Action> {
         return vec![Action::Help, Action::Quit];
     }
     match app.focus {
+        Pane::Chats if app.side == Side::People => vec![
+            Action::Open,
+            Action::SearchPerson,
+            Action::TogglePeople,
+            Action::NextPane,
+            Action::Help,
+            Action::Quit,
+        ],
+        Pane::Stats if app.stats_person().is_some() => vec![
+            Action::NextParticipant,
+            Action::Open,
+            Action::SearchPerson,
+            Action::Back,
+            Action::ToggleAnonymize,
+            Action::Help,
+            Action::Quit,
+        ],
         Pane::Chats => vec![
             Action::Open,
             Action::Search,
             Action::NextPane,
             Action::Stats,
+            Action::TogglePeople,
             Action::Help,
             Action::Quit,
         ],

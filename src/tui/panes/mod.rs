@@ -4,5 +4,6 @@ pub mod chats;
 pub mod conversation;
 pub mod footer;
 pub mod help;
+pub mod people;
 pub mod results;
 pub mod stats;

@@ -4,6 +4,7 @@
 
 use crate::sanitize::{self, Mode};
 use crate::stats::Stats;
+use crate::tui::action::Action;
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -81,10 +82,12 @@ fn duration(secs: u64) -> String {
 fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     let theme = app.theme;
     let mut out: Vec<Line<'static>> = Vec::new();
-    let label = if app.anonymize {
-        app.pseudonyms.mask_text(&app.stats.label)
-    } else {
-        app.stats.label.clone()
+    let person = app.stats_person();
+    let label = match person {
+        // A person is named as the view names them: their pseudonym when anonymized.
+        Some(p) => format!("person: {}", app.person_shown(app.display_of(p))),
+        None if app.anonymize => app.pseudonyms.mask_text(&app.stats.label),
+        None => app.stats.label.clone(),
     };
     let label = sanitize::to_display(&label, Mode::OneLine).into_owned();
     let span = match (&st.first, &st.last) {
@@ -104,6 +107,121 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     )));
     out.push(Line::from(""));
 
+    if person.is_some() {
+        person_sections(app, st, width, &mut out);
+    } else {
+        participant_section(app, st, width, &mut out);
+    }
+    out.push(Line::from(""));
+    when_and_what(app, st, width, &mut out);
+    out
+}
+
+/// A person across the archive: the chats they write in and the people they exchange replies
+/// with, the selected partner marked for `]`/`[` and Enter.
+fn person_sections(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
+    let chats = st.per_chat.as_deref().unwrap_or_default();
+    out.push(heading(app, "Chats"));
+    let name_w = width.saturating_sub(2 + 8 + 2).clamp(8, 40);
+    let max = chats.iter().map(|c| c.messages).max().unwrap_or(0);
+    for c in chats.iter().take(PERSON_ROWS) {
+        let name = sanitize::to_display(&app.chat_name(&c.chat), Mode::OneLine).into_owned();
+        let name = sanitize::truncate_width(&name, name_w).into_owned();
+        let pad = name_w.saturating_sub(sanitize::display_width(&name));
+        let bar_w = width.saturating_sub(2 + name_w + 10).clamp(1, 30);
+        out.push(Line::from(vec![
+            Span::raw(format!("  {name}{} ", " ".repeat(pad))),
+            Span::styled(
+                format!("{:>7} ", crate::output::thousands(c.messages)),
+                theme.dim(),
+            ),
+            Span::styled(bar(c.messages, max, bar_w), theme.accent()),
+        ]));
+    }
+    more(app, chats.len(), "chats", out);
+    out.push(Line::from(""));
+
+    out.push(heading(app, "Partners"));
+    out.push(Line::from(Span::styled(
+        "  → replies to · ← replies from · median reply time",
+        theme.dim(),
+    )));
+    let partners = app.visible_partners();
+    if partners.is_empty() {
+        out.push(Line::from(Span::styled(
+            "  no replies with anyone",
+            theme.dim(),
+        )));
+        return;
+    }
+    let name_w = partners
+        .iter()
+        .map(|p| {
+            sanitize::display_width(&sanitize::to_display(
+                app.person_shown(&p.person),
+                Mode::OneLine,
+            ))
+        })
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 22);
+    for (i, p) in partners.iter().enumerate() {
+        let name = sanitize::to_display(app.person_shown(&p.person), Mode::OneLine);
+        let name = sanitize::truncate_width(&name, name_w).into_owned();
+        let pad = name_w.saturating_sub(sanitize::display_width(&name));
+        let response = p.median_response_secs.map_or("—".to_string(), duration);
+        let selected = i == app.stats.participant;
+        let marker = if selected { "▸ " } else { "  " };
+        let mut line = Line::from(vec![
+            Span::styled(marker, theme.accent()),
+            Span::styled(
+                format!("{name}{} ", " ".repeat(pad)),
+                theme.sender(&p.person),
+            ),
+            Span::styled(
+                format!(
+                    "→ {:>6} · ← {:>6} · {response:>5}",
+                    crate::output::thousands(p.replies_to),
+                    crate::output::thousands(p.replies_from)
+                ),
+                theme.dim(),
+            ),
+        ]);
+        if selected {
+            line = line.style(theme.selected());
+        }
+        out.push(line);
+    }
+    let keys = |a: Action| app.keymap.keys_text(a);
+    out.push(Line::from(Span::styled(
+        format!(
+            "  {}/{} select · {} opens theirs · {} searches this person · {} back",
+            keys(Action::NextParticipant),
+            keys(Action::PrevParticipant),
+            keys(Action::Open),
+            keys(Action::SearchPerson),
+            keys(Action::Back)
+        ),
+        theme.dim(),
+    )));
+}
+
+/// Rows of a person's chats the pane lists (the partners are all listed: they are walked).
+const PERSON_ROWS: usize = 10;
+
+fn more(app: &App, total: usize, what: &str, out: &mut Vec<Line<'static>>) {
+    if total > PERSON_ROWS {
+        out.push(Line::from(Span::styled(
+            format!("  … and {} more {what}", total - PERSON_ROWS),
+            app.theme.dim(),
+        )));
+    }
+}
+
+/// Who writes most, with the selected participant for `]`/`[` and Enter.
+fn participant_section(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
     // Who writes most.
     out.push(heading(app, "Messages per participant"));
     let participants = app.visible_participants();
@@ -166,8 +284,12 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
             theme.dim(),
         )));
     }
-    out.push(Line::from(""));
+}
 
+/// When (months, hour × weekday), what (words, emojis, links) and who answers whom.
+fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
+    let participants = app.visible_participants();
     // When: activity over time.
     if !st.by_month.is_empty() {
         out.push(heading(app, "Activity by month"));
@@ -304,8 +426,8 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
 
-    // Who answers whom.
-    if !participants.is_empty() && !st.interactions.is_empty() {
+    // Who answers whom (a person's partners say it for a person).
+    if app.stats_person().is_none() && !participants.is_empty() && !st.interactions.is_empty() {
         out.push(heading(app, "Who replies to whom"));
         let mut inter = st.interactions.clone();
         inter.sort_by_key(|i| std::cmp::Reverse(i.replies));
@@ -331,7 +453,6 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
         ),
         theme.dim(),
     )));
-    out
 }
 
 #[cfg(test)]
