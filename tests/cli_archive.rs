@@ -1223,9 +1223,19 @@ fn people_merge_a_number_and_a_name_across_two_chats() {
             .map(Vec::len),
         Some(1)
     );
+    let kept = fs::read_to_string(env.data().join("people.json")).unwrap_or_default();
     assert!(
-        !env.data().join("people.json").exists(),
-        "the merge went with the person"
+        !kept.contains("Lucía") && !kept.contains("7700"),
+        "the merge went with the person, kept only as opt-out hashes: {kept}"
+    );
+    // `forget --undo` under one name lets every name back in; the re-import makes them one
+    // person again.
+    env.ok(&["forget", "--undo", "+44 7700 900461"]);
+    env.ok(&["import", s(&old), s(&new)]);
+    let (rows, _) = participants(&env);
+    assert_eq!(
+        rows,
+        [("+44 7700 900461".to_string(), 4), ("Bob".to_string(), 4)]
     );
 }
 

@@ -178,7 +178,9 @@ fn import(archive: &Archive, args: &ImportArgs) -> anyhow::Result<ImportReport> 
     if let Some(bar) = &progress.0 {
         bar.finish_and_clear();
     }
-    Ok(result?)
+    let report = result?;
+    crate::people::restore_forgotten_merges(archive)?;
+    Ok(report)
 }
 
 /// Prints the report and warnings; an error when a file failed or nothing was found.

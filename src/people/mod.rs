@@ -25,6 +25,11 @@ pub const PEOPLE_FILE: &str = "people.json";
 pub struct People {
     format: String,
     persons: Vec<Person>,
+    /// Merges of people who were forgotten, as the keyed hashes their names have in the
+    /// opt-out list (never the names): `forget --undo` lets every name of the person back
+    /// in, and a later import makes them one person again (see [`People::restore`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    forgotten: Vec<Vec<String>>,
     /// Each merged name, folded, with its person's place in `persons` (rebuilt on change).
     #[serde(skip)]
     by_name: std::collections::HashMap<String, usize>,
@@ -37,6 +42,28 @@ pub fn archive_names(archive: &Archive, aliases: &[(String, String)]) -> Result<
         .map_err(crate::index::read::err)?
         .with_aliases(aliases);
     Ok(People::load(&archive.dir)?.group(names))
+}
+
+/// After an import: the people who were forgotten under several merged names and let back
+/// in (`forget --undo`) are one person again once their names are back in the archive.
+pub fn restore_forgotten_merges(archive: &Archive) -> Result<(), UserError> {
+    let mut people = People::load(&archive.dir)?;
+    if people.forgotten.is_empty() {
+        return Ok(());
+    }
+    let Some(secret) = crate::privacy::secret::load(&archive.dir)? else {
+        return Ok(());
+    };
+    archive.reload()?;
+    let senders: Vec<String> = Names::from_searcher(&archive.searcher())
+        .map_err(crate::index::read::err)?
+        .senders()
+        .collect();
+    let entry = |n: &str| crate::privacy::optout::OptOut::entry_of(&secret, n);
+    if people.restore(&senders, entry) {
+        people.save(&archive.dir)?;
+    }
+    Ok(())
 }
 
 /// One human under several sender names.
@@ -83,10 +110,13 @@ impl People {
         Ok(people)
     }
 
-    /// Writes the merges atomically, `0600`; with none left, removes the file.
+    /// Writes the merges atomically, `0600`; with none left (and no forgotten one), removes
+    /// the file.
     pub fn save(&self, dir: &Path) -> Result<(), UserError> {
         let path = dir.join(PEOPLE_FILE);
-        if self.persons.is_empty() {
+        let mut out = self.clone();
+        out.format = FORMAT.to_string();
+        if out.persons.is_empty() && out.forgotten.is_empty() {
             return match std::fs::remove_file(&path) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -96,8 +126,6 @@ impl People {
                 ))),
             };
         }
-        let mut out = self.clone();
-        out.format = FORMAT.to_string();
         let json = serde_json::to_vec_pretty(&out)
             .map_err(|e| UserError::new(format!("cannot write the list of people: {e}")))?;
         write_private(&path, &json)
@@ -237,13 +265,57 @@ impl People {
         names.with_groups(groups)
     }
 
-    /// Forgets the person `name` belongs to: their merge is removed with them (the names
-    /// must not stay behind in this file once the person is erased).
-    pub fn remove_person_of(&mut self, name: &str) {
+    /// Forgets the person `name` belongs to: their merge leaves this file with them (the
+    /// names must not stay behind once the person is erased) and is kept as the names'
+    /// opt-out entries (`entry` of each name), so that `forget --undo` can bring it back.
+    pub fn forget_person_of(&mut self, name: &str, entry: impl Fn(&str) -> String) {
         if let Some(i) = self.index_of(&normalise_name(name)) {
-            self.persons.remove(i);
+            let person = self.persons.remove(i);
+            let mut hashed: Vec<String> = person.names.iter().map(|n| entry(n)).collect();
+            hashed.sort();
+            hashed.dedup();
+            if !self.forgotten.contains(&hashed) {
+                self.forgotten.push(hashed);
+            }
             self.reindex();
         }
+    }
+
+    /// The opt-out entries of every name of the forgotten person whose entries hold `entry`
+    /// (just `entry` when it belonged to no merge).
+    pub fn forgotten_with(&self, entry: &str) -> Vec<String> {
+        self.forgotten
+            .iter()
+            .find(|group| group.iter().any(|e| e == entry))
+            .cloned()
+            .unwrap_or_else(|| vec![entry.to_string()])
+    }
+
+    /// Makes one person again of the archive's `senders` whose entries (`entry` of each)
+    /// belong to one forgotten merge, once two of them or more are back (after
+    /// `forget --undo` and a re-import). Whether anything changed.
+    pub fn restore(&mut self, senders: &[String], entry: impl Fn(&str) -> String) -> bool {
+        let mut changed = false;
+        let groups = std::mem::take(&mut self.forgotten);
+        for group in groups {
+            let back: Vec<String> = senders
+                .iter()
+                .filter(|s| group.contains(&entry(s)))
+                .cloned()
+                .collect();
+            let mut distinct: Vec<String> = back.iter().map(|n| normalise_name(n)).collect();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() >= 2 {
+                self.merge(&back, None);
+                changed = true;
+            }
+            if distinct.len() < group.len() {
+                // Not every name is back yet: later imports may bring the rest.
+                self.forgotten.push(group);
+            }
+        }
+        changed
     }
 }
 

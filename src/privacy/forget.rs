@@ -225,8 +225,8 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
     for n in &every_name {
         mentions += count_mentions(archive, n)?;
     }
-    // The merge named the person: it goes with them.
-    people.remove_person_of(name);
+    // The merge named the person: it goes with them, kept only as their opt-out entries.
+    people.forget_person_of(name, |n| OptOut::entry_of(&secret, n));
     people.save(&archive.dir)?;
     Ok(Erasure {
         spellings,
@@ -408,7 +408,13 @@ pub fn undo(archive: &Archive, name: &str) -> Result<bool, UserError> {
         return Ok(false);
     }
     let secret = secret::require(&archive.dir)?;
-    let removed = list.remove(&secret, name);
+    let mut removed = list.remove(&secret, name);
+    // A person forgotten under several merged names comes back under all of them; the next
+    // import makes them one person again (`people::People::restore`).
+    let people = crate::people::People::load(&archive.dir)?;
+    for entry in people.forgotten_with(&OptOut::entry_of(&secret, name)) {
+        removed |= list.remove_entry(&entry);
+    }
     if removed {
         list.save(&archive.dir)?;
     }

@@ -93,6 +93,16 @@ impl OptOut {
     }
 
     /// Removes `name` (under either key); false when it was not there.
+    /// The entry a name has in the list (what [`OptOut::add`] records for it).
+    pub fn entry_of(secret: &[u8], name: &str) -> String {
+        OptOut::entry(secret, name)
+    }
+
+    /// Removes an entry by itself (see [`OptOut::entry_of`]).
+    pub fn remove_entry(&mut self, entry: &str) -> bool {
+        self.hashes.remove(entry)
+    }
+
     pub fn remove(&mut self, secret: &[u8], name: &str) -> bool {
         let current = self.hashes.remove(&OptOut::entry(secret, name));
         let legacy = self.hashes.remove(&OptOut::legacy_entry(secret, name));
