@@ -786,6 +786,21 @@ fn a8_from_takes_a_pseudonym_in_anonymized_output() {
     // The statistics of that query count the same messages.
     let stats = env.json(&["--anonymize", "stats", "--query", &query, "--json"]);
     assert_eq!(stats["messages"].as_u64(), Some(plain), "{stats}");
+    // An anonymized export selects by pseudonym too, and every line is that person's.
+    let export = env.ok(&["--anonymize", "export", "--query", &query]).stdout;
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&export)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an NDJSON line"))
+        .collect();
+    assert_eq!(lines.len() as u64, plain);
+    assert!(lines
+        .iter()
+        .all(|m| m["sender"].as_str() == Some(maya.as_str())));
+    assert!(
+        found(&export, CANARIES).is_empty(),
+        "{:?}",
+        found(&export, CANARIES)
+    );
     let out = env.ok(&["--anonymize", "search", &query, "--json"]).stdout;
     assert!(
         found(&out, CANARIES).is_empty(),

@@ -29,7 +29,7 @@ use super::forget::{mention_query, sender_query, spellings};
 use super::redact::{anonymize_stats_except, Anonymizer};
 use crate::error::UserError;
 use crate::index::archive::Archive;
-use crate::index::query::{parse_query, Names};
+use crate::index::query::parse_query;
 use crate::index::read::{self, by_time, chat_query, load};
 use crate::model::{Kind, Message};
 use crate::output::{write_json_line, MessageOut};
@@ -297,7 +297,14 @@ pub fn export(
         });
     }
     if let Some(q) = &opts.query {
-        let names = Names::from_searcher(&archive.searcher()).map_err(read::err)?;
+        // The names `from:` takes: every name of a merged person, and in an anonymized
+        // export the pseudonyms its user sees (docs/privacy.md).
+        let aliases = if opts.anonymize {
+            super::Pseudonyms::for_archive(archive)?.aliases()
+        } else {
+            Vec::new()
+        };
+        let names = crate::people::archive_names(archive, &aliases)?;
         let parsed = parse_query(q, &fields, &names);
         refuse_unread(&parsed.unread)?;
         notes = parsed.notes;
