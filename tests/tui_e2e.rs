@@ -909,7 +909,9 @@ fn short_chat_sits_at_the_bottom_of_the_pane() {
     ));
     t.wait_for("Tea Club");
     t.keys(&["Enter"]);
-    let screen = t.wait_for(" 3/3 ");
+    // The position shows as soon as the chat opens; its messages a moment later.
+    t.wait_for(" 3/3 ");
+    let screen = t.wait_for("third and newest");
     let rows = main_rows(&screen);
     let filled: Vec<&String> = rows.iter().filter(|r| !r.trim().is_empty()).collect();
     // The day separator and three messages, on the pane's last four rows.
