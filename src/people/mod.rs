@@ -161,7 +161,9 @@ impl People {
     pub fn key(&self, name: &str) -> String {
         let folded = normalise_name(name);
         match self.index_of(&folded) {
-            Some(i) => format!("\u{1}person {}", normalise_name(&self.persons[i].display)),
+            // By a name of the person (their names are theirs alone), not by the display
+            // name, which two people may share.
+            Some(_) => format!("\u{1}person {}", self.pseudonym_key(name)),
             None => folded,
         }
     }
@@ -340,6 +342,9 @@ mod tests {
         assert_eq!(p.display("LU"), "Lucía");
         assert_eq!(p.key("Lu"), p.key("+44 7700 900461"));
         assert_ne!(p.key("Lu"), p.key("Lucas"));
+        // Two people may be shown by the same name and stay two people.
+        p.merge(&names(&["Ana P", "Ana Pereira"]), Some("Lucía"));
+        assert_ne!(p.key("Ana P"), p.key("Lu"));
     }
 
     #[test]
