@@ -103,15 +103,16 @@ pub fn search_with_names(
             snippet,
         });
     }
-    if !by_date {
-        // Equal scores (short messages often tie) show newest first, the same on every run.
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(b.message.secs.cmp(&a.message.secs))
-                .then(b.message.line.cmp(&a.message.line))
-        });
-    }
+    // Equal scores (short messages often tie) show newest first; the id settles the rest
+    // (the same line of two chats), so the order is the same on every run whatever segments
+    // the index holds. By date, every score is 1.0 and only time, line and id order.
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.message.secs.cmp(&a.message.secs))
+            .then(b.message.line.cmp(&a.message.line))
+            .then(a.message.message.id.cmp(&b.message.message.id))
+    });
     Ok(SearchResult {
         query: input.to_string(),
         total,

@@ -90,11 +90,7 @@ pub fn list(archive: &Archive, people: &People) -> Result<Vec<PersonRow>, UserEr
         .map(|(id, a)| PersonRow {
             person: persons.names[id].clone(),
             names: a.names.into_iter().collect(),
-            chats: a
-                .chats
-                .iter()
-                .filter_map(|c| chats.names.get(*c as usize).cloned())
-                .collect(),
+            chats: sorted_names(&a.chats, &chats),
             messages: a.messages,
             first: format_ts(&secs_to_ts(a.first)),
             last: format_ts(&secs_to_ts(a.last)),
@@ -102,4 +98,15 @@ pub fn list(archive: &Archive, people: &People) -> Result<Vec<PersonRow>, UserEr
         .collect();
     rows.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.person.cmp(&b.person)));
     Ok(rows)
+}
+
+/// A person's chats by name, so the listing is the same on every run whatever order the
+/// index's segments hold the messages in.
+fn sorted_names(ids: &BTreeSet<u32>, chats: &Interner) -> Vec<String> {
+    let mut names: Vec<String> = ids
+        .iter()
+        .filter_map(|c| chats.names.get(*c as usize).cloned())
+        .collect();
+    names.sort();
+    names
 }
