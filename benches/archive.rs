@@ -37,7 +37,7 @@ fn fixture() -> &'static Fixture {
         let export = dir.path().join("WhatsApp Chat with Bench.txt");
         let text = synth::generate_export(7, size(), &synth::android_en_gb(), LineEnding::Lf);
         std::fs::write(&export, text).expect("write export");
-        let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
+        let archive = whatscope::ops::open_or_create(&dir.path().join("archive")).expect("archive");
         import(
             &archive,
             std::slice::from_ref(&export),
@@ -62,7 +62,7 @@ fn import_1m(bencher: Bencher) {
         .counter(ItemsCount::new(size()))
         .with_inputs(|| {
             let dir = tempfile::TempDir::new().expect("temp dir");
-            let archive = Archive::open_or_create(&dir.path().join("a")).expect("archive");
+            let archive = whatscope::ops::open_or_create(&dir.path().join("a")).expect("archive");
             (dir, archive)
         })
         .bench_local_values(|(dir, archive)| {

@@ -96,7 +96,7 @@ fn fixture() -> &'static Fixture {
         if !dir.join("complete").exists() {
             build(&dir);
         }
-        let archive = Archive::open(&dir.join("archive")).expect("archive");
+        let archive = whatscope::ops::open(&dir.join("archive")).expect("archive");
         let people = People::load(&archive.dir).expect("people");
         let person = listing::list(&archive, &people)
             .expect("people")
@@ -152,7 +152,7 @@ fn build(dir: &Path) {
         .expect("write export");
         paths.push(path);
     }
-    let archive = Archive::open_or_create(&dir.join("archive")).expect("archive");
+    let archive = whatscope::ops::open_or_create(&dir.join("archive")).expect("archive");
     import(&archive, &paths, &ImportOptions::default(), &|_| false, &()).expect("import");
     let mut people = People::default();
     for k in 0..MERGED {

@@ -113,7 +113,7 @@ fn fixture() -> &'static Fixture {
             std::fs::write(&path, text).expect("write export");
             paths.push(path);
         }
-        let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
+        let archive = whatscope::ops::open_or_create(&dir.path().join("archive")).expect("archive");
         import(&archive, &paths, &ImportOptions::default(), &|_| false, &()).expect("import");
         let one_chat = read::chats(&archive)
             .expect("chats")

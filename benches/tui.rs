@@ -24,7 +24,6 @@ use ratatui::Terminal;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
-use whatscope::index::archive::Archive;
 use whatscope::index::writer::{import, ImportOptions};
 use whatscope::synth::{self, LineEnding};
 use whatscope::tui::app::{App, Effect, Event};
@@ -80,7 +79,7 @@ fn fixture() -> &'static Fixture {
         if let Some(dir) = std::env::var_os(EXISTING) {
             // An archive made before (with a chat named "Big Chat"): no setup.
             let archive_dir = PathBuf::from(dir);
-            let archive = Archive::open(&archive_dir).expect("open the given archive");
+            let archive = whatscope::ops::open(&archive_dir).expect("open the given archive");
             let messages = archive.searcher().num_docs() as usize;
             let big = whatscope::index::read::chats(&archive)
                 .expect("chats")
@@ -116,7 +115,7 @@ fn fixture() -> &'static Fixture {
             paths.push(path);
         }
         let archive_dir = dir.path().join("archive");
-        let archive = Archive::open_or_create(&archive_dir).expect("archive");
+        let archive = whatscope::ops::open_or_create(&archive_dir).expect("archive");
         let report =
             import(&archive, &paths, &ImportOptions::default(), &|_| false, &()).expect("import");
         assert_eq!(report.added as usize, total, "import lost messages");
@@ -171,7 +170,7 @@ struct Tui {
 
 impl Tui {
     fn open(dir: &Path) -> Tui {
-        let archive = Archive::open(dir).expect("open archive");
+        let archive = whatscope::ops::open(dir).expect("open archive");
         let mut app =
             whatscope::tui::new_app(&archive, Keymap::default(), SIZE, &Options::default())
                 .expect("app");

@@ -100,7 +100,7 @@ pub fn header_line(line: &str) {
     );
     for order in [DateOrder::Dmy, DateOrder::Mdy, DateOrder::Ymd] {
         if let Some(ts) = dates::timestamp(&h, order) {
-            assert_eq!(dates::format_ts(&ts).len(), 19);
+            assert_eq!(whatscope::timestamp::format_ts(&ts).len(), 19);
         }
     }
 }

@@ -11,14 +11,16 @@ pub mod hugepages;
 pub mod import;
 pub mod index;
 pub mod model;
+pub mod ops;
 pub mod output;
 pub mod panic_report;
 pub mod parallel;
 pub mod people;
 pub mod privacy;
-pub mod privacy_hooks;
+
 pub mod sanitize;
 pub mod stats;
 pub mod synth;
 pub mod textscan;
+pub mod timestamp;
 pub mod tui;

@@ -88,7 +88,7 @@ pub fn write_parsed_ndjson(
                 continue;
             };
             let id = crate::model::hex_id(*id);
-            let ts = crate::import::dates::TsBuf::new(&m.ts);
+            let ts = crate::timestamp::TsBuf::new(&m.ts);
             MessageOut {
                 id: id.as_str(),
                 chat,

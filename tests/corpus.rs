@@ -4,8 +4,9 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use whatscope::import::{self, dates::format_ts, source::Limits, ParseOptions};
+use whatscope::import::{self, source::Limits, ParseOptions};
 use whatscope::model::Kind;
+use whatscope::timestamp::format_ts;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")

@@ -214,8 +214,8 @@ fn v1_pseudonyms_are_stable_per_archive_and_differ_across_archives() {
 #[test]
 fn v3_anonymized_statistics_hold_no_real_identity() {
     let env = Env::archive();
-    let archive = whatscope::index::archive::Archive::open(&env.data()).expect("open");
-    let pseudonyms = whatscope::privacy::Pseudonyms::for_archive(&archive).expect("pseudonyms");
+    let archive = whatscope::ops::open(&env.data()).expect("open");
+    let pseudonyms = whatscope::people::masks::pseudonyms(&archive).expect("pseudonyms");
     for scope in [
         whatscope::stats::Scope::default(),
         whatscope::stats::Scope {
@@ -231,7 +231,7 @@ fn v3_anonymized_statistics_hold_no_real_identity() {
         let mut stats = whatscope::stats::compute(&archive, &scope).expect("stats");
         let before = serde_json::to_vec(&stats).expect("json");
         assert!(!found(&before, CANARIES).is_empty(), "nothing to mask");
-        whatscope::privacy::anonymize_stats(&mut stats, &pseudonyms);
+        whatscope::stats::anonymize_stats(&mut stats, &pseudonyms);
         let after = serde_json::to_vec(&stats).expect("json");
         let leaks = found(&after, CANARIES);
         assert!(

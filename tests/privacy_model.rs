@@ -220,13 +220,13 @@ proptest! {
             })
             .collect();
         let dir = tmp.path().join("archive");
-        let mut archive = Archive::open_or_create(&dir).expect("archive");
+        let mut archive = whatscope::ops::open_or_create(&dir).expect("archive");
         let mut model = Model::default();
         for (n, op) in ops.iter().enumerate() {
             let step = format!("step {n} {op:?} of {ops:?}");
             match op {
                 Op::Import(c) => {
-                    let skip = whatscope::privacy_hooks::opted_out(&archive)
+                    let skip = whatscope::ops::import::opted_out(&archive)
                         .map_err(|e| TestCaseError::fail(e.to_string()))?;
                     let report = writer::import(
                         &archive,
@@ -243,18 +243,18 @@ proptest! {
                     prop_assert_eq!(report.files[0].opted_out as usize, skipped, "{}", step);
                 }
                 Op::Forget(p) => {
-                    let done = whatscope::privacy::forget::forget(&archive, SPELLINGS[*p])
+                    let done = whatscope::ops::forget::forget(&archive, SPELLINGS[*p])
                         .map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(done.erased as usize, model.count(*p), "{}", step);
                 }
                 Op::Undo(p) => {
-                    let lifted = whatscope::privacy::forget::undo(&archive, SPELLINGS[*p])
+                    let lifted = whatscope::ops::forget::undo(&archive, SPELLINGS[*p])
                         .map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(lifted, model.opted_out[*p], "{}", step);
                 }
                 Op::Reopen => {
                     drop(archive);
-                    archive = Archive::open(&dir).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    archive = whatscope::ops::open(&dir).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 }
             }
             model.apply(op);

@@ -455,7 +455,7 @@ fn unknown_names_are_errors_with_hints() {
         assert!(out.stdout.is_empty());
     }
     // The library wants exact names.
-    let archive = Archive::open(&env.data()).unwrap();
+    let archive = whatscope::ops::open(&env.data()).unwrap();
     let e = stats::compute(
         &archive,
         &Scope {
@@ -530,7 +530,7 @@ fn deleted_documents_are_gone_from_every_figure() {
     // Maya's messages deleted in the index but not merged away yet (as a `forget` leaves them
     // until the segments merge): the chat is walked again without them.
     let env = Env::with(&[0]);
-    let archive = Archive::open(&env.data()).unwrap();
+    let archive = whatscope::ops::open(&env.data()).unwrap();
     let mut writer = whatscope::index::writer::open_writer(&archive).unwrap();
     writer.delete_term(tantivy::Term::from_field_text(
         archive.fields.sender_raw,
@@ -652,7 +652,7 @@ fn synth_archive() -> Synth {
         fs::write(&p, synth::generate_export(seed, n, &style, LineEnding::Lf)).unwrap();
         paths.push(p);
     }
-    let archive = Archive::open_or_create(&tmp.path().join("data")).unwrap();
+    let archive = whatscope::ops::open_or_create(&tmp.path().join("data")).unwrap();
     let report = import(&archive, &paths, &ImportOptions::default(), &|_| false, &()).unwrap();
     assert_eq!(report.added, 2500 + 1500 + 900);
     Synth { tmp, archive }
@@ -967,7 +967,7 @@ fn generated_top_words_match_stored_text() {
             if h["sender"].is_null() || !(kind == "text" || kind == "media") {
                 continue;
             }
-            for w in stats::words::top_word_terms(h["text"].as_str().unwrap()) {
+            for w in whatscope::index::words::top_word_terms(h["text"].as_str().unwrap()) {
                 *counts.entry(w).or_default() += 1;
             }
         }
@@ -980,7 +980,9 @@ fn generated_top_words_match_stored_text() {
             .map(|w| (w.word.clone(), w.count))
             .collect();
         assert_eq!(got, want, "query {query:?}");
-        assert!(!got.iter().any(|(w, _)| stats::stopwords::is_stop_word(w)));
+        assert!(!got
+            .iter()
+            .any(|(w, _)| whatscope::index::stopwords::is_stop_word(w)));
     }
 }
 

@@ -2,17 +2,17 @@
 
 use super::style::Style;
 use super::GlobalArgs;
-use crate::index::archive::{data_dir, Archive};
+use crate::index::archive::data_dir;
 use crate::index::read;
 use crate::output::write_json_line;
 use crate::sanitize::Mode;
 use std::io::Write;
 
 pub fn run(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
-    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let archive = crate::ops::open(&data_dir(global.data_dir.as_deref())?)?;
     let mut chats = read::chats(&archive)?;
     if global.anonymize {
-        let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
+        let anon = crate::people::masks::anonymizer(&archive)?;
         for c in &mut chats {
             c.chat = anon.chat(&c.chat);
         }

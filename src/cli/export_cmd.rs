@@ -1,17 +1,17 @@
 //! `whatscope export`: NDJSON or CSV for other tools, or a person's access export; to stdout
-//! or atomically to `--output FILE` (see `privacy::export`).
+//! or atomically to `--output FILE` (see `ops::export`).
 
 use super::{ExportArgs, GlobalArgs};
 use crate::error::UserError;
-use crate::index::archive::{data_dir, Archive};
-use crate::privacy::export::{
+use crate::index::archive::data_dir;
+use crate::ops::export::{
     export, summary_path, write_summary_line, AtomicFile, CsvCells, ExportOptions, Format,
 };
 use crate::sanitize::{to_display, Mode};
 use std::io::{BufWriter, IsTerminal, Write};
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
-    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let archive = crate::ops::open(&data_dir(global.data_dir.as_deref())?)?;
     let opts = ExportOptions {
         format: args.format,
         chat: args.chat.clone(),

@@ -3,12 +3,12 @@
 use super::{ForgetArgs, GlobalArgs};
 use crate::error::UserError;
 use crate::index::archive::{data_dir, Archive};
-use crate::privacy::forget;
+use crate::ops::forget;
 use crate::sanitize::{to_display, Mode};
 use std::io::{IsTerminal, Write};
 
 pub fn run(global: &GlobalArgs, args: &ForgetArgs) -> anyhow::Result<()> {
-    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let archive = crate::ops::open(&data_dir(global.data_dir.as_deref())?)?;
     if let Some(name) = &args.undo {
         let shown = to_display(name, Mode::OneLine);
         if forget::undo(&archive, name)? {

@@ -79,7 +79,7 @@ pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<()> {
     let dir = data_dir(global.data_dir.as_deref())?;
     let new_archive = !Archive::exists(&dir);
     let made_from = first_missing_ancestor(&dir);
-    let archive = Archive::open_or_create(&dir)?;
+    let archive = crate::ops::open_or_create(&dir)?;
     let (result, saved) = import_and_report(&archive, args);
     if new_archive && !saved && result.is_err() {
         // A failed first import leaves no archive behind (issue 13 A6).
@@ -106,7 +106,7 @@ fn first_missing_ancestor(dir: &Path) -> Option<PathBuf> {
 /// is writing to it, nor once it holds anything (two first imports at once: the other one
 /// goes on).
 fn discard_new_archive(dir: &Path, made_from: Option<&Path>) {
-    let Ok(archive) = Archive::open(dir) else {
+    let Ok(archive) = crate::ops::open(dir) else {
         return;
     };
     let idle = writer::wait_for_writer(&archive, std::time::Duration::ZERO);
@@ -118,7 +118,7 @@ fn discard_new_archive(dir: &Path, made_from: Option<&Path>) {
     }
     drop(lock);
     drop(archive);
-    for entry in crate::privacy::purge::entries(dir) {
+    for entry in crate::index::files::entries(dir) {
         let _ = if entry.is_dir() {
             std::fs::remove_dir_all(&entry)
         } else {
@@ -154,7 +154,7 @@ fn import(archive: &Archive, args: &ImportArgs) -> anyhow::Result<ImportReport> 
         limits: args.read.limits(),
         max_message_bytes: usize::try_from(args.max_message_kib << 10).unwrap_or(usize::MAX),
     };
-    let skip = crate::privacy_hooks::opted_out(archive)?;
+    let skip = crate::ops::import::opted_out(archive)?;
     let bar = (io::stderr().is_terminal() && !args.json).then(|| {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(

@@ -3,19 +3,19 @@
 use super::style::{message_line, Style};
 use super::{GlobalArgs, LogArgs};
 use crate::error::UserError;
-use crate::import::dates::parse_user_ts;
-use crate::index::archive::{data_dir, Archive};
+use crate::index::archive::data_dir;
 use crate::index::read;
 use crate::index::schema::ts_to_secs;
 use crate::output::{write_json_line, MessageOut};
 use crate::sanitize::Mode;
+use crate::timestamp::parse_time;
 use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &LogArgs) -> anyhow::Result<()> {
-    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let archive = crate::ops::open(&data_dir(global.data_dir.as_deref())?)?;
     let chat = read::resolve_chat(&archive, &args.chat)?;
     let after = match &args.after {
-        Some(s) => Some(ts_to_secs(&parse_user_ts(s).ok_or_else(|| {
+        Some(s) => Some(ts_to_secs(&parse_time(s).ok_or_else(|| {
             UserError::new(format!("--after: `{s}` is not a date"))
                 .hint("use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")
         })?)),
@@ -23,7 +23,7 @@ pub fn run(global: &GlobalArgs, args: &LogArgs) -> anyhow::Result<()> {
     };
     let mut messages = read::log(&archive, &chat, after, args.limit, args.offset)?;
     if global.anonymize {
-        let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
+        let anon = crate::people::masks::anonymizer(&archive)?;
         for m in &mut messages {
             anon.message(&mut m.message);
         }

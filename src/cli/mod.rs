@@ -241,7 +241,7 @@ pub struct StatsArgs {
 pub struct ExportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    pub format: crate::privacy::export::Format,
+    pub format: crate::ops::export::Format,
     /// Only this chat (its full name, or a unique part of it)
     #[arg(long, value_name = "NAME")]
     pub chat: Option<String>,

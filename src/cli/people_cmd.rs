@@ -13,14 +13,14 @@ use crate::sanitize::{to_display, Mode};
 use std::io::Write;
 
 fn open(global: &GlobalArgs) -> Result<Archive, UserError> {
-    Archive::open(&data_dir(global.data_dir.as_deref())?)
+    crate::ops::open(&data_dir(global.data_dir.as_deref())?)
 }
 
 /// The people, merges applied; in an anonymized view every name is the person's pseudonym.
 fn rows(archive: &Archive, people: &People, anonymize: bool) -> anyhow::Result<Vec<PersonRow>> {
     let mut rows = listing::list(archive, people)?;
     if anonymize {
-        let anon = crate::privacy::Anonymizer::for_archive(archive)?;
+        let anon = crate::people::masks::anonymizer(archive)?;
         for r in &mut rows {
             // The pseudonym of the person's names (a display name given to a merge is no
             // sender, and has none of its own).
@@ -95,7 +95,7 @@ fn known_name(archive: &Archive, given: &str) -> Result<String, UserError> {
     if let Some(n) = names.senders().find(|n| normalise_name(n) == want) {
         return Ok(n);
     }
-    let close = crate::privacy::forget::suggestions(archive, given)?;
+    let close = crate::ops::forget::suggestions(archive, given)?;
     let hint = if close.is_empty() {
         "`whatscope people` lists everybody's names".to_string()
     } else {
@@ -153,7 +153,7 @@ pub fn suggest(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
     let rows = listing::list(&archive, &people)?;
     let mut found = suggest::suggest(&archive, &rows)?;
     if global.anonymize {
-        let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
+        let anon = crate::people::masks::anonymizer(&archive)?;
         for s in &mut found {
             for n in &mut s.names {
                 *n = anon.sender(n);

@@ -1,20 +1,20 @@
 //! `whatscope purge [--yes]`: the whole archive deleted.
 
 use super::GlobalArgs;
-use crate::index::archive::{data_dir, Archive};
+use crate::index::archive::data_dir;
+use crate::ops::purge;
 use crate::output::{count, count_as};
-use crate::privacy::purge;
 use crate::sanitize::{to_display, Mode};
 
 pub fn run(global: &GlobalArgs, yes: bool) -> anyhow::Result<()> {
     let dir = data_dir(global.data_dir.as_deref())?;
     let shown = to_display(&dir.display().to_string(), Mode::OneLine).into_owned();
-    if purge::entries(&dir).is_empty() {
+    if crate::index::files::entries(&dir).is_empty() {
         println!("no whatscope archive in {shown}: nothing to purge");
         return Ok(());
     }
     // What is about to go, and whether another whatscope is writing to it.
-    let what = match Archive::open(&dir) {
+    let what = match crate::ops::open(&dir) {
         Ok(archive) => {
             drop(crate::index::writer::open_writer(&archive)?);
             let chats = crate::index::read::chats(&archive)?;

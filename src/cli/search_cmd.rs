@@ -9,11 +9,11 @@ use crate::sanitize::Mode;
 use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<()> {
-    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let archive = crate::ops::open(&data_dir(global.data_dir.as_deref())?)?;
     let query = args.query.join(" ");
     // Anonymized output shows pseudonyms only, so `from:` takes them too.
     let aliases = if global.anonymize {
-        crate::privacy::Pseudonyms::for_archive(&archive)?.aliases()
+        crate::people::masks::pseudonyms(&archive)?.aliases()
     } else {
         Vec::new()
     };
@@ -70,7 +70,7 @@ fn anonymize(
     result: &mut crate::index::search::SearchResult,
     aliases: &[(String, String)],
 ) -> Result<(), crate::error::UserError> {
-    let anon = crate::privacy::Anonymizer::for_archive(archive)?;
+    let anon = crate::people::masks::anonymizer(archive)?;
     let names = crate::people::archive_names(archive, aliases)?;
     let parsed = crate::index::query::parse_query(&result.query, &archive.fields, &names);
     for hit in &mut result.hits {

@@ -17,7 +17,7 @@ pub fn reset(global: &GlobalArgs, yes: bool) -> anyhow::Result<()> {
             .hint("a new archive gets its secret when it is made (`whatscope import PATH`)")
             .into());
     }
-    let archive = Archive::open(&dir)?;
+    let archive = crate::ops::open(&dir)?;
     // Not while another whatscope imports or forgets with the old secret.
     let writer = crate::index::writer::open_writer(&archive)?;
     let lost = secret::load(&dir)?.is_none();

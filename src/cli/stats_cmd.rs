@@ -3,7 +3,7 @@
 
 use super::style::Style;
 use super::{GlobalArgs, StatsArgs};
-use crate::index::archive::{data_dir, Archive};
+use crate::index::archive::data_dir;
 use crate::index::read;
 use crate::output::{plural_of, write_json_line};
 use crate::sanitize::{display_width, truncate_width, Mode};
@@ -11,7 +11,7 @@ use crate::stats::{self, Scope, Stats};
 use std::io::{BufWriter, Write};
 
 pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
-    let archive = Archive::open(&data_dir(global.data_dir.as_deref())?)?;
+    let archive = crate::ops::open(&data_dir(global.data_dir.as_deref())?)?;
     let chat = match &args.chat {
         Some(c) => Some(read::resolve_chat(&archive, c)?),
         None => None,
@@ -27,14 +27,14 @@ pub fn run(global: &GlobalArgs, args: &StatsArgs) -> anyhow::Result<()> {
     };
     let mut result = if global.anonymize {
         // Anonymized output shows pseudonyms only, so the query's `from:` takes them too.
-        let aliases = crate::privacy::Pseudonyms::for_archive(&archive)?.aliases();
+        let aliases = crate::people::masks::pseudonyms(&archive)?.aliases();
         stats::compute_with_aliases(&archive, &scope, &aliases)?
     } else {
         stats::compute(&archive, &scope)?
     };
     if global.anonymize {
-        let anon = crate::privacy::Anonymizer::for_archive(&archive)?;
-        crate::privacy::anonymize_stats(&mut result, anon.pseudonyms());
+        let anon = crate::people::masks::anonymizer(&archive)?;
+        crate::stats::anonymize_stats(&mut result, anon.pseudonyms());
     }
     let mut out = BufWriter::new(super::stdout());
     if args.json {
@@ -129,7 +129,7 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
             .map_or("-".to_string(), |t| t.get(..10).unwrap_or(t).to_string())
     };
     // Hidden participants are not "0 participants": the table below says why.
-    let people = if crate::privacy::redact::per_person_hidden(s) {
+    let people = if crate::stats::per_person_hidden(s) {
         "participants hidden".to_string()
     } else {
         let n = s.participants.len() as u64;
@@ -175,7 +175,7 @@ fn summary(o: &mut String, s: &Stats, p: &Painter) {
 }
 
 fn participants(o: &mut String, s: &Stats, p: &Painter) {
-    if crate::privacy::redact::per_person_hidden(s) {
+    if crate::stats::per_person_hidden(s) {
         o.push_str(&format!("\n{}\n", p.heading("Participants")));
         o.push_str(&format!(
             "{}\n",

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 pub fn run_tui(global: &GlobalArgs, anonymize: bool) -> anyhow::Result<()> {
     let dir = data_dir(global.data_dir.as_deref())?;
-    let archive = Archive::open_or_create(&dir)?;
+    let archive = crate::ops::open_or_create(&dir)?;
     tui::run(
         archive,
         Options {
@@ -52,7 +52,7 @@ impl Drop for TempDir {
 /// Imports the demo chats into a fresh archive under `dir`; returns how many messages.
 pub fn build_demo_archive(dir: &Path) -> Result<(Archive, u64), UserError> {
     let exports = dir.join("exports");
-    crate::index::archive::create_private_dir(&exports)?;
+    crate::index::files::create_private_dir(&exports)?;
     let mut paths = Vec::new();
     for (name, text) in DEMO {
         let path = exports.join(name);
@@ -60,7 +60,7 @@ pub fn build_demo_archive(dir: &Path) -> Result<(Archive, u64), UserError> {
             .map_err(|e| UserError::new(format!("cannot write the demo chats: {e}")))?;
         paths.push(path);
     }
-    let archive = Archive::open_or_create(&dir.join("archive"))?;
+    let archive = crate::ops::open_or_create(&dir.join("archive"))?;
     let report = writer::import(&archive, &paths, &ImportOptions::default(), &|_| false, &())?;
     Ok((archive, report.added))
 }

@@ -235,67 +235,11 @@ fn time(h: &RawHeader) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(u32::from(hour), u32::from(h.minute), u32::from(h.second))
 }
 
-/// `YYYY-MM-DDTHH:MM:SS`, written by hand into a stack buffer: it runs for every message.
-#[derive(Clone, Copy)]
-pub struct TsBuf([u8; 19]);
-
-impl TsBuf {
-    pub fn new(ts: &NaiveDateTime) -> TsBuf {
-        use chrono::{Datelike, Timelike};
-        let mut b = *b"0000-00-00T00:00:00";
-        let year = ts.year().clamp(0, 9999) as u32;
-        put(&mut b[0..4], year);
-        put(&mut b[5..7], ts.month());
-        put(&mut b[8..10], ts.day());
-        put(&mut b[11..13], ts.hour());
-        put(&mut b[14..16], ts.minute());
-        put(&mut b[17..19], ts.second());
-        TsBuf(b)
-    }
-
-    pub fn as_str(&self) -> &str {
-        debug_assert!(self.0.is_ascii());
-        // SAFETY: the only constructor, `new`, starts from an ASCII template and writes ASCII
-        // digits into it; this runs several times per message, so it skips revalidation.
-        unsafe { std::str::from_utf8_unchecked(&self.0) }
-    }
-}
-
-fn put(out: &mut [u8], mut v: u32) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS` (years outside 0..=9999 are clamped; WhatsApp has none).
-pub fn format_ts(ts: &NaiveDateTime) -> String {
-    TsBuf::new(ts).as_str().to_string()
-}
-
-/// Parses `YYYY-MM-DD` or a full `YYYY-MM-DDTHH:MM[:SS]` as given on the command line.
-pub fn parse_user_ts(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return d.and_hms_opt(0, 0, 0);
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(ts) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(ts);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::import::header::scan;
+    use crate::timestamp::format_ts;
 
     fn headers(lines: &[&str]) -> Vec<RawHeader> {
         lines.iter().filter_map(|l| scan(l)).collect()

@@ -354,7 +354,7 @@ impl Parsed<'_> {
         crate::parallel::fill(&mut content, |i| {
             let r = &self.records[i];
             let m = self.view(r);
-            let ts = super::dates::TsBuf::new(&r.ts);
+            let ts = crate::timestamp::TsBuf::new(&r.ts);
             content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
         });
         // Identical messages are rare: find them with a sort instead of counting every one.
@@ -878,7 +878,7 @@ fn author_split(body: &str, shape: Shape) -> Option<(Cow<'_, str>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::dates::format_ts;
+    use crate::timestamp::format_ts;
 
     fn parse_ok(text: &str) -> Parsed<'_> {
         parse(text, &ParseOptions::default()).expect("parses")

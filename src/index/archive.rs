@@ -2,6 +2,10 @@
 //! index with its analyzer registered, and a small metadata file with the schema version.
 
 use super::analyzer::{analyzer, ANALYZER};
+use super::files::{
+    close_if_opened_up, create_private_dir, open_private_append, refuse_foreign_folder,
+    restrict_permissions, write_private, INDEX_DIR, META_FILE,
+};
 use super::schema::{build_schema, Fields, SCHEMA_VERSION};
 use crate::error::UserError;
 use serde::{Deserialize, Serialize};
@@ -22,6 +26,8 @@ pub struct Archive {
     pub index: Index,
     pub fields: Fields,
     pub reader: IndexReader,
+    /// The metadata as it was when opened (an older `schema_version` asks for a re-index).
+    pub meta: Meta,
 }
 
 /// The data dir: `--data-dir`, else `WHATSCOPE_DATA_DIR` (clap reads it), else the platform's.
@@ -38,11 +44,11 @@ pub fn data_dir(given: Option<&Path>) -> Result<PathBuf, UserError> {
 }
 
 fn index_dir(dir: &Path) -> PathBuf {
-    dir.join("index")
+    dir.join(INDEX_DIR)
 }
 
 fn meta_path(dir: &Path) -> PathBuf {
-    dir.join("meta.json")
+    dir.join(META_FILE)
 }
 
 impl Archive {
@@ -51,8 +57,13 @@ impl Archive {
         meta_path(dir).is_file() && index_dir(dir).join("meta.json").is_file()
     }
 
-    /// Opens the archive in `dir`, creating it (private to the user) when missing.
-    pub fn open_or_create(dir: &Path) -> Result<Archive, UserError> {
+    /// Creates the archive in `dir` (private to the user) unless there is one. `make_secret`
+    /// runs once the index exists and before the metadata that makes it an archive is
+    /// written: the secret is made with the archive and only then (docs/privacy.md).
+    pub fn create_if_missing(
+        dir: &Path,
+        make_secret: impl FnOnce(&Path) -> Result<(), UserError>,
+    ) -> Result<(), UserError> {
         if !Archive::exists(dir) {
             refuse_foreign_folder(dir)?;
             create_private_dir(dir)?;
@@ -66,7 +77,7 @@ impl Archive {
             lock.lock()
                 .map_err(|e| UserError::new(format!("cannot lock {}: {e}", dir.display())))?;
             if Archive::exists(dir) {
-                return Archive::open(dir);
+                return Ok(());
             }
             create_private_dir(&index_dir(dir))?;
             let meta = Meta {
@@ -81,16 +92,17 @@ impl Archive {
                 Index::create(mmap, build_schema(), tantivy::IndexSettings::default())
                     .map_err(|e| io_error(dir, e))?;
             }
-            // The secret is made with the archive, and only then (docs/privacy.md): a lost one is
-            // never silently replaced (see `privacy::secret`).
-            crate::privacy::secret::create_for_new_archive(dir)?;
+            // A lost secret is never silently replaced: it is made here or never.
+            make_secret(dir)?;
             write_private(&meta_path(dir), &json)?;
             restrict_permissions(dir);
         }
-        Archive::open(dir)
+        Ok(())
     }
 
-    /// Opens an existing archive; a friendly error when there is none.
+    /// Opens the storage of an existing archive; a friendly error when there is none. An
+    /// archive of an older schema is opened for re-indexing (its `meta` says so), and an
+    /// interrupted erasure is not finished here: `ops::open` does both before anything reads.
     pub fn open(dir: &Path) -> Result<Archive, UserError> {
         if !Archive::exists(dir) {
             return Err(UserError::new(format!(
@@ -105,7 +117,7 @@ impl Archive {
         close_if_opened_up(dir);
         let meta = read_meta(dir)?;
         let reindex = meta.schema_version != SCHEMA_VERSION;
-        if reindex && !super::migrate::REINDEXABLE.contains(&meta.schema_version) {
+        if reindex && !super::schema::REINDEXABLE.contains(&meta.schema_version) {
             return Err(UserError::new(format!(
                 "{}: the archive was written by another version of whatscope (schema {}, this one reads {})",
                 dir.display(),
@@ -128,15 +140,9 @@ impl Archive {
                 index,
                 fields,
                 reader,
+                meta: meta.clone(),
             })
         })?;
-        if reindex {
-            // An archive of the previous schema is brought up to date before anything
-            // reads it: old and new documents must not answer queries differently.
-            super::migrate::reindex(&archive, &meta)?;
-        }
-        // An erasure a crash interrupted is finished before anything is shown (catalog D11).
-        crate::privacy::forget::finish_interrupted(&archive)?;
         Ok(archive)
     }
 
@@ -321,170 +327,4 @@ const EDQUOT: i32 = 39;
 
 fn os_code_is(io: &std::io::Error, codes: &[i32]) -> bool {
     io.raw_os_error().is_some_and(|c| codes.contains(&c))
-}
-
-/// Removes our own `STEM.tmpPID` files (see [`write_private`]) left by a whatscope that
-/// died before renaming them: copies of the metadata, the secret or the opt-out list that
-/// should not outlive it. A file of a process still running is left alone.
-pub fn remove_dead_temp_files(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = crate::privacy::purge::temp_file_pid(&name) else {
-            continue;
-        };
-        if pid != std::process::id() && !process_alive(pid) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-#[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    // No cheap check: keep the file rather than remove one in use.
-    true
-}
-
-/// A folder that already holds other things and no archive is not made one: the archive
-/// would mix with them, and its private modes must never touch files that are not its own
-/// (issue 13 A2; `--data-dir ~` would otherwise be the home folder).
-fn refuse_foreign_folder(dir: &Path) -> Result<(), UserError> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        // Missing (it is made next) or unreadable (making it says why).
-        return Ok(());
-    };
-    let foreign = entries
-        .flatten()
-        .any(|e| !crate::privacy::purge::is_ours(&e.file_name().to_string_lossy()));
-    if !foreign {
-        return Ok(());
-    }
-    let shown =
-        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
-            .into_owned();
-    Err(UserError::new(format!(
-        "{shown} is not empty and holds no whatscope archive: it will not be made one"
-    ))
-    .hint(format!(
-        "give --data-dir a new or empty folder (whatscope creates it), e.g. --data-dir {}",
-        crate::sanitize::to_display(
-            &dir.join("whatscope").display().to_string(),
-            crate::sanitize::Mode::OneLine
-        )
-    )))
-}
-
-/// Creates `dir` (and parents) with mode 0700.
-pub fn create_private_dir(dir: &Path) -> Result<(), UserError> {
-    fs::create_dir_all(dir).map_err(|e| {
-        UserError::new(format!("cannot create {}: {e}", dir.display()))
-            .hint("choose another place with --data-dir")
-    })?;
-    set_mode(dir, 0o700);
-    Ok(())
-}
-
-/// Writes a file with mode 0600, atomically (temp file, then rename).
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), UserError> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let err = |e: std::io::Error| UserError::new(format!("cannot write {}: {e}", path.display()));
-    {
-        use std::io::Write;
-        let mut f = open_private(&tmp).map_err(err)?;
-        f.write_all(bytes).map_err(err)?;
-        f.sync_all().map_err(err)?;
-    }
-    fs::rename(&tmp, path).map_err(err)
-}
-
-fn open_private_append(path: &Path) -> std::io::Result<fs::File> {
-    let mut opts = fs::OpenOptions::new();
-    opts.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-}
-
-fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-}
-
-fn set_mode(path: &Path, mode: u32) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
-}
-
-/// A data dir opened up since it was made (`chmod 755`, a restore from a backup) is closed
-/// again: it holds private messages (docs/reliability.md, V8).
-fn close_if_opened_up(dir: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
-            set_mode(dir, 0o700);
-            restrict_permissions(dir);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-/// tantivy creates its files with the process umask; bring every file of the archive to 0600
-/// and every folder to 0700 (called after each commit). Only whatscope's own entries of the
-/// data dir are touched (see `privacy::purge::is_ours`): anything else a user keeps there
-/// keeps its mode (issue 13 A2).
-pub fn restrict_permissions(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if crate::privacy::purge::is_ours(&entry.file_name().to_string_lossy()) {
-            restrict_tree(&entry);
-        }
-    }
-}
-
-/// One entry of the archive private: a file `0600`, a folder `0700` with all it holds.
-/// Symlinks are never followed.
-fn restrict_tree(entry: &fs::DirEntry) {
-    let path = entry.path();
-    match entry.file_type() {
-        Ok(t) if t.is_dir() => {
-            set_mode(&path, 0o700);
-            if let Ok(inner) = fs::read_dir(&path) {
-                for e in inner.flatten() {
-                    restrict_tree(&e);
-                }
-            }
-        }
-        Ok(t) if t.is_file() => set_mode(&path, 0o600),
-        _ => {}
-    }
 }

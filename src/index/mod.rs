@@ -2,9 +2,12 @@
 
 pub mod analyzer;
 pub mod archive;
-pub mod migrate;
+pub mod columns;
+pub mod files;
 pub mod query;
 pub mod read;
 pub mod schema;
 pub mod search;
+pub mod stopwords;
+pub mod words;
 pub mod writer;

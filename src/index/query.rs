@@ -20,7 +20,7 @@
 use crate::index::analyzer::{analyzer, name_analyzer};
 use crate::index::schema::{ts_to_secs, Fields};
 use crate::model::Kind;
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::timestamp::parse_time;
 use std::ops::Bound;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, InvertedIndexRangeQuery,
@@ -725,36 +725,6 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
-}
-
-/// `YYYY-MM-DD` (optionally with `THH:MM[:SS]`), `YYYY-MM` or `YYYY`, as the first second it
-/// names. The TUI's jump to a date takes the same forms.
-pub fn parse_time(value: &str) -> Option<NaiveDateTime> {
-    for format in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(value, format) {
-            return Some(t);
-        }
-    }
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = value.split('-').collect();
-    let date = match parts.as_slice() {
-        [y] if digits(y, 4) => NaiveDate::from_ymd_opt(y.parse().ok()?, 1, 1),
-        [y, m] if digits(y, 4) && (digits(m, 1) || digits(m, 2)) => {
-            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
-        }
-        [y, m, d]
-            if digits(y, 4) && (digits(m, 1) || digits(m, 2)) && (digits(d, 1) || digits(d, 2)) =>
-        {
-            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-        }
-        _ => None,
-    }?;
-    date.and_hms_opt(0, 0, 0)
 }
 
 #[cfg(test)]

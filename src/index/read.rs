@@ -4,8 +4,8 @@
 use super::archive::Archive;
 use super::schema::{secs_to_ts, Fields};
 use crate::error::UserError;
-use crate::import::dates::format_ts;
 use crate::model::{Kind, Message};
+use crate::timestamp::format_ts;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;

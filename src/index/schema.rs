@@ -10,8 +10,12 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the analyzer changes what is on disk. 3: tokens and names
 /// normalised (NFC / NFKC, see `crate::fold`); an archive of 2 re-indexes itself
-/// (`index::migrate`).
+/// (`ops::migrate`).
 pub const SCHEMA_VERSION: u32 = 3;
+
+/// Older schema versions whose stored fields this version can index again (`ops::migrate`
+/// reads the stored documents back, so their field set must be this one's).
+pub const REINDEXABLE: &[u32] = &[2];
 
 /// Handles to every field, resolved once per open.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +49,7 @@ pub struct Fields {
     pub emoji: Field,
     pub domain: Field,
     /// The message's distinct words for `top_words` (lowercased, folded, no stop words; kinds
-    /// `text` and `media`): a column only, see `stats::words`.
+    /// `text` and `media`): a column only, see `index::words`.
     pub word: Field,
 }
 

@@ -2,7 +2,8 @@
 //! archive exactly as it was. Messages are keyed by id, so re-importing adds nothing and a
 //! newer, overlapping export of a chat adds only what is new.
 
-use super::archive::{is_disk_full, is_permission_denied, restrict_permissions, Archive};
+use super::archive::{is_disk_full, is_permission_denied, Archive};
+use super::files::restrict_permissions;
 use super::schema::{ts_to_secs, Fields};
 use crate::error::UserError;
 use crate::faults::crash_point;
@@ -167,7 +168,7 @@ fn clean_leftovers(archive: &Archive, writer: &IndexWriter) {
             }
         }
     }
-    crate::index::archive::remove_dead_temp_files(&archive.dir);
+    crate::index::files::remove_dead_temp_files(&archive.dir);
 }
 
 /// A failed write as the user should read it, `cannot WHAT: why; UNSAVED`: a full disk and
@@ -574,7 +575,7 @@ pub fn document<'a>(
         },
     );
     if counts_words {
-        for word in crate::stats::words::top_word_terms(m.text) {
+        for word in super::words::top_word_terms(m.text) {
             doc.add_text(f.word, &word);
         }
     }

@@ -1,13 +1,14 @@
 //! Every person in the archive with their names, chats, message count and time span: one
 //! pass over the sender, chat and time columns (no stored document is read).
 
+use super::Interner;
 use super::People;
 use crate::error::UserError;
-use crate::import::dates::format_ts;
 use crate::index::archive::Archive;
+use crate::index::columns::{dense, interned, NONE};
 use crate::index::read::err;
 use crate::index::schema::secs_to_ts;
-use crate::stats::columns::{dense, interned, Interner, NONE};
+use crate::timestamp::format_ts;
 use serde::Serialize;
 use std::collections::BTreeSet;
 

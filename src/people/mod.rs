@@ -7,18 +7,21 @@
 //! the archive is read: `from:`, statistics, `forget` and pseudonyms ask [`People::key`]
 //! which person a name belongs to. Nothing is re-indexed.
 
+mod interner;
 pub mod listing;
+pub mod masks;
 pub mod suggest;
 
+pub use interner::Interner;
+
 use crate::error::UserError;
-use crate::index::archive::write_private;
 use crate::index::archive::Archive;
+use crate::index::files::write_private;
+use crate::index::files::PEOPLE_FILE;
 use crate::index::query::Names;
 use crate::privacy::pseudonym::normalise_name;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-
-pub const PEOPLE_FILE: &str = "people.json";
 
 /// The merges of an archive: only people with two names or more are written down.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

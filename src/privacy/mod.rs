@@ -1,14 +1,12 @@
-//! Privacy (docs/privacy.md): the per-archive secret, stable pseudonyms, anonymized output,
-//! forgetting a person, access and portability exports, and purging the archive.
+//! Privacy policy (docs/privacy.md): the per-archive secret, the opt-out list, stable
+//! pseudonyms, anonymized text, and finding names, phone numbers and e-mail addresses. The
+//! operations that apply it to the archive (forget, purge, export) are in `ops`.
 
-pub mod export;
-pub mod forget;
 pub mod optout;
 pub mod phone;
 pub mod pseudonym;
-pub mod purge;
 pub mod redact;
 pub mod secret;
 
 pub use pseudonym::Pseudonyms;
-pub use redact::{anonymize_stats, Anonymizer};
+pub use redact::Anonymizer;

@@ -14,11 +14,10 @@
 
 use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
 use crate::error::UserError;
-use crate::index::archive::write_private;
+use crate::index::files::write_private;
+use crate::index::files::OPTOUT_FILE;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-pub const OPTOUT_FILE: &str = "opted-out.txt";
 
 const HEADER: &str = "# whatscope opt-out list: one HMAC-SHA256 (keyed with secret.key) of a \
 normalised participant name per line; never the name itself.\n";

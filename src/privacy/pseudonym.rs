@@ -3,8 +3,6 @@
 //! (a collision gets a number, decided by the keyed hash, not by import order).
 
 use super::redact::NameMatcher;
-use crate::error::UserError;
-use crate::index::archive::Archive;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
@@ -117,6 +115,27 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// How the archive groups names into persons (`people::People` is the grouping users edit,
+/// docs/people.md): the names of one person share one pseudonym.
+pub trait Persons {
+    /// What a person's pseudonym is made from: the same for every name of the person.
+    fn pseudonym_key(&self, name: &str) -> String;
+    /// Every merged person as (one of their names, the display name they are shown by).
+    fn shown_as(&self) -> Vec<(String, String)>;
+}
+
+/// No names merged: each normalised name is a person of its own.
+pub struct EachNameAlone;
+
+impl Persons for EachNameAlone {
+    fn pseudonym_key(&self, name: &str) -> String {
+        normalise_name(name)
+    }
+    fn shown_as(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}
+
 /// Pseudonyms for a set of names, and the matcher that finds those names in text.
 #[derive(Debug, Clone, Default)]
 pub struct Pseudonyms {
@@ -130,7 +149,7 @@ pub struct Pseudonyms {
 
 impl Pseudonyms {
     pub fn new(secret: &[u8], names: impl IntoIterator<Item = String>) -> Pseudonyms {
-        Pseudonyms::of_people(secret, names, &crate::people::People::default())
+        Pseudonyms::of_people(secret, names, &EachNameAlone)
     }
 
     /// One pseudonym per person: the names merged into one person share it, whichever name
@@ -138,7 +157,7 @@ impl Pseudonyms {
     pub fn of_people(
         secret: &[u8],
         names: impl IntoIterator<Item = String>,
-        people: &crate::people::People,
+        people: &dyn Persons,
     ) -> Pseudonyms {
         // One pseudonym per normalised name, decided by its keyed hash (not by import order).
         let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
@@ -178,14 +197,9 @@ impl Pseudonyms {
         // Statistics show a merged person by their display name (`people merge --as`), which
         // need not be one of their names: it takes the person's pseudonym too, unless it is
         // some other sender's name.
-        for person in people.persons() {
-            let Some(first) = person.names.first() else {
-                continue;
-            };
-            if let Some(pseudonym) = by_key.get(&people.pseudonym_key(first)).cloned() {
-                by_key
-                    .entry(normalise_name(&person.display))
-                    .or_insert(pseudonym);
+        for (first, display) in people.shown_as() {
+            if let Some(pseudonym) = by_key.get(&people.pseudonym_key(&first)).cloned() {
+                by_key.entry(normalise_name(&display)).or_insert(pseudonym);
             }
         }
         Pseudonyms {
@@ -193,15 +207,6 @@ impl Pseudonyms {
             by_key,
             matcher: OnceLock::new(),
         }
-    }
-
-    /// The pseudonyms of every sender in an archive, keyed by its secret.
-    pub fn for_archive(archive: &Archive) -> Result<Pseudonyms, UserError> {
-        let secret = super::secret::require(&archive.dir)?;
-        let names = crate::index::query::Names::from_searcher(&archive.searcher())
-            .map_err(crate::index::read::err)?;
-        let people = crate::people::People::load(&archive.dir)?;
-        Ok(Pseudonyms::of_people(&secret, names.senders(), &people))
     }
 
     /// The pseudonym of a name; an unknown name still gets a stand-in, never itself.

@@ -3,10 +3,10 @@
 //! guessed names or phone numbers.
 
 use crate::error::UserError;
-use crate::index::archive::write_private;
+use crate::index::files::write_private;
+use crate::index::files::SECRET_FILE;
 use std::path::Path;
 
-pub const SECRET_FILE: &str = "secret.key";
 const LEN: usize = 32;
 
 /// Makes the secret of an archive being created in `dir` (kept when one is there already:

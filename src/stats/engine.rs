@@ -5,20 +5,21 @@
 //! interactions.
 
 use super::calendar;
-use super::columns::{dense, histogram, interned, resolve, unhistogram, Interner, Multi, NONE};
 use super::sequence::{self, Entry, Event};
 use super::{
     ChatCount, DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Partner,
     Scope, Stats, WordCount, TOP,
 };
 use crate::error::UserError;
-use crate::import::dates::format_ts;
 use crate::index::archive::Archive;
+use crate::index::columns::{dense, histogram, interned, resolve, unhistogram, Multi, NONE};
 use crate::index::query::{parse_query, Names};
 use crate::index::read::{err, order_key};
 use crate::index::schema::{secs_to_ts, Fields};
 use crate::model::Kind;
+use crate::people::Interner;
 use crate::people::People;
+use crate::timestamp::format_ts;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;

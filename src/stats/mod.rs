@@ -18,13 +18,13 @@
 //!   ordered by messages descending, then chat; `partners` by replies both ways descending,
 //!   then person.
 
+pub mod anonymize;
 mod calendar;
-pub(crate) mod columns;
+
 mod engine;
 pub mod sequence;
-pub mod stopwords;
-pub mod words;
 
+pub use anonymize::{anonymize_stats, anonymize_stats_except, hides_per_person, per_person_hidden};
 pub use engine::{compute, compute_on, compute_with_aliases, resolve_participant};
 
 use serde::{Deserialize, Serialize};

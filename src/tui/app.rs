@@ -292,9 +292,7 @@ impl App {
     /// of fewer than three people (docs/reliability.md, V7), where a pseudonym would hide nobody.
     pub fn visible_participants(&self) -> &[crate::stats::Participant] {
         match &self.stats.stats {
-            Some(s) if !(self.anonymize && crate::privacy::redact::hides_per_person(s)) => {
-                &s.participants
-            }
+            Some(s) if !(self.anonymize && crate::stats::hides_per_person(s)) => &s.participants,
             _ => &[],
         }
     }
@@ -535,7 +533,7 @@ impl App {
 
     fn jump_to_date(&mut self) -> Vec<Effect> {
         // The forms `after:`/`before:` take: 2024, 2024-03, 2024-03-15 (and a time).
-        let Some(ts) = crate::index::query::parse_time(self.date.trim()) else {
+        let Some(ts) = crate::timestamp::parse_time(self.date.trim()) else {
             self.status = Some(format!(
                 "not a date: \"{}\" — type a year, a month or a day: 2024, 2024-03, 2024-03-15",
                 self.date.trim()

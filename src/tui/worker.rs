@@ -272,7 +272,7 @@ impl Backend {
     /// them.
     pub fn reload(&self) -> Result<Reply, crate::error::UserError> {
         self.archive.reload()?;
-        let pseudonyms = crate::privacy::Pseudonyms::for_archive(&self.archive)
+        let pseudonyms = crate::people::masks::pseudonyms(&self.archive)
             .ok()
             .map(Box::new);
         Ok(Reply::Reloaded { pseudonyms })

@@ -61,7 +61,7 @@ pub fn build_demo_archive(dir: &Path) -> Archive {
         std::fs::copy(assets.join(name), &p).expect("copy demo export");
         paths.push(p);
     }
-    let archive = Archive::open_or_create(&dir.join("archive")).expect("archive");
+    let archive = whatscope::ops::open_or_create(&dir.join("archive")).expect("archive");
     let report = writer::import(&archive, &paths, &ImportOptions::default(), &|_| false, &())
         .expect("import the demo");
     assert!(report.added > 3000, "demo imported only {}", report.added);
@@ -71,7 +71,7 @@ pub fn build_demo_archive(dir: &Path) -> Archive {
 /// Writes the fixed secret before the app loads it.
 fn fix_secret(archive_dir: &Path) {
     std::fs::write(
-        archive_dir.join(whatscope::privacy::secret::SECRET_FILE),
+        archive_dir.join(whatscope::index::files::SECRET_FILE),
         SECRET,
     )
     .expect("write the archive secret");
@@ -111,7 +111,7 @@ impl Harness {
     /// An archive with nothing imported.
     pub fn empty(size: (u16, u16)) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
-        let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
+        let archive = whatscope::ops::open_or_create(&dir.path().join("archive")).expect("archive");
         Harness::with_archive(dir, archive, Keymap::default(), size)
     }
 
@@ -127,7 +127,7 @@ impl Harness {
             std::fs::write(&p, text).expect("write export");
             paths.push(p);
         }
-        let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
+        let archive = whatscope::ops::open_or_create(&dir.path().join("archive")).expect("archive");
         let opts = ImportOptions {
             chat: chat.map(str::to_string),
             ..ImportOptions::default()
@@ -157,7 +157,7 @@ impl Harness {
             std::fs::copy(src.join(fixture), &p).expect("copy fixture");
             paths.push(p);
         }
-        let archive = Archive::open_or_create(&dir.path().join("archive")).expect("archive");
+        let archive = whatscope::ops::open_or_create(&dir.path().join("archive")).expect("archive");
         let report = writer::import(&archive, &paths, &ImportOptions::default(), &|_| false, &())
             .expect("import");
         for f in &report.files {

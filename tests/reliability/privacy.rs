@@ -293,7 +293,7 @@ fn v16_opted_out_person_absent_everywhere_until_undone() {
             );
         }
         // Completion offers names from the archive's sender dictionary.
-        let archive = whatscope::index::archive::Archive::open(&env.data()).expect("open");
+        let archive = whatscope::ops::open(&env.data()).expect("open");
         let names =
             whatscope::index::query::Names::from_searcher(&archive.searcher()).expect("names");
         let senders: Vec<String> = names.senders().collect();

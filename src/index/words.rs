@@ -7,8 +7,8 @@
 //! are not stop words; each distinct word once per message, so `count` in `top_words` is the
 //! number of messages that use the word.
 
+use super::analyzer::analyzer;
 use super::stopwords::is_stop_word;
-use crate::index::analyzer::analyzer;
 use crate::textscan::{is_cjk_char, links};
 use std::cell::RefCell;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};

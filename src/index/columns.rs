@@ -1,10 +1,9 @@
-//! Reading fast-field columns for statistics: whole columns decoded in bulk when most
+//! Reading fast-field columns (for statistics and the people listing): whole columns decoded in bulk when most
 //! documents are needed, single values on demand when few are, and the dictionaries of
 //! string columns mapped to archive-wide ids.
 
+use super::read::err;
 use crate::error::UserError;
-use crate::index::read::err;
-use std::collections::HashMap;
 use std::fmt::Debug;
 use tantivy::columnar::column_index::{MultiValueIndex, OptionalIndex};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
@@ -64,66 +63,9 @@ fn for_each_ranked(index: &OptionalIndex, max_doc: u32, mut f: impl FnMut(DocId,
     }
 }
 
-/// Names interned across segments: one id per distinct string, or per distinct key when the
-/// interner is [`keyed`](Interner::keyed).
-#[derive(Debug, Default)]
-pub struct Interner {
-    ids: HashMap<String, u32>,
-    pub names: Vec<String>,
-    /// What makes two names one entry; `None`: only the same string.
-    key: Option<fn(&str) -> String>,
-    /// The people merged by the user: their names are one entry, shown by its display name.
-    people: Option<crate::people::People>,
-}
-
-impl Interner {
-    /// An interner where names with the same `key` are one entry, shown under the smallest
-    /// of their spellings (the same whatever the order of the segments).
-    pub fn keyed(key: fn(&str) -> String) -> Interner {
-        Interner {
-            key: Some(key),
-            ..Interner::default()
-        }
-    }
-
-    /// An interner of people: every name of one person is one entry, shown by the person's
-    /// display name; the other names are keyed as by [`Interner::keyed`].
-    pub fn of_people(people: crate::people::People) -> Interner {
-        Interner {
-            people: Some(people),
-            ..Interner::default()
-        }
-    }
-
-    fn key_of(&self, name: &str) -> String {
-        match (&self.people, self.key) {
-            (Some(people), _) => people.key(name),
-            (None, Some(key)) => key(name),
-            (None, None) => name.to_string(),
-        }
-    }
-
-    pub fn intern(&mut self, name: &str) -> u32 {
-        let key = self.key_of(name);
-        let merged = self.people.as_ref().and_then(|p| p.person_of(name));
-        if let Some(&id) = self.ids.get(&key) {
-            if let (None, Some(shown)) = (merged, self.names.get_mut(id as usize)) {
-                if name < shown.as_str() {
-                    *shown = name.to_string();
-                }
-            }
-            return id;
-        }
-        let shown = merged.map_or(name, |p| p.display.as_str()).to_string();
-        let id = self.names.len() as u32;
-        self.ids.insert(key, id);
-        self.names.push(shown);
-        id
-    }
-
-    pub fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(&self.key_of(name)).copied()
-    }
+/// Gives each name an archive-wide id: `people::Interner` groups a person's names as one.
+pub trait Intern {
+    fn intern(&mut self, name: &str) -> u32;
 }
 
 /// Marks a document without a value, or an empty string (a system message's sender).
@@ -134,12 +76,12 @@ pub const NONE: u32 = u32::MAX;
 pub fn interned(
     col: Option<&StrColumn>,
     max_doc: u32,
-    interner: &mut Interner,
+    interner: &mut impl Intern,
 ) -> Result<Vec<u32>, UserError> {
     let Some(col) = col else {
         return Ok(vec![NONE; max_doc as usize]);
     };
-    let names = crate::index::read::ordinal_names(col)?;
+    let names = super::read::ordinal_names(col)?;
     let ids: Vec<u32> = names
         .iter()
         .map(|n| {

@@ -19,20 +19,21 @@
 //!   goes beside it as `FILE.summary.json`, so the message file stays one shape; on stdout
 //!   (NDJSON only) it is the last line, `{"summary": {…}}`.
 //! - Whenever anything is masked (`--anonymize`, `--participant`), ids are keyed (see
-//!   [`super::redact::Anonymizer::id`]): stable across re-exports of one archive, not
+//!   [`crate::privacy::redact::Anonymizer::id`]): stable across re-exports of one archive, not
 //!   recomputable from a guessed name.
 //! - `--output FILE` is written atomically: a `0600` temp file beside it, synced, renamed
 //!   over it. A crash leaves the old file (or none), never a partial one; the temp file of a
 //!   dead export is removed by the next export to the same place.
 
 use super::forget::{mention_query, sender_query, spellings};
-use super::redact::{anonymize_stats_except, Anonymizer};
 use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::index::query::parse_query;
 use crate::index::read::{self, by_time, chat_query, load};
 use crate::model::{Kind, Message};
 use crate::output::{write_json_line, MessageOut};
+use crate::privacy::Anonymizer;
+use crate::stats::anonymize_stats_except;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -300,7 +301,7 @@ pub fn export(
         // The names `from:` takes: every name of a merged person, and in an anonymized
         // export the pseudonyms its user sees (docs/privacy.md).
         let aliases = if opts.anonymize {
-            super::Pseudonyms::for_archive(archive)?.aliases()
+            crate::people::masks::pseudonyms(archive)?.aliases()
         } else {
             Vec::new()
         };
@@ -311,7 +312,7 @@ pub fn export(
         filters.push(parsed.query);
     }
     let anonymizer = if opts.anonymize || person.is_some() {
-        let a = Anonymizer::for_archive(archive)?;
+        let a = crate::people::masks::anonymizer(archive)?;
         Some(match (&person, opts.anonymize) {
             (Some(spellings), false) => {
                 let own = own_names(archive, spellings, opts.participant.as_deref())?;
@@ -420,7 +421,7 @@ fn fill_summary(
     a: &Anonymizer,
 ) -> anyhow::Result<()> {
     s.participant = a.sender(person);
-    let everyone = Anonymizer::for_archive(archive)?;
+    let everyone = crate::people::masks::anonymizer(archive)?;
     s.pseudonym = everyone
         .pseudonyms()
         .knows(person)

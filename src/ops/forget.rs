@@ -21,13 +21,14 @@
 //! state), so every total is computed from the messages that remain, and no difference of
 //! totals can reveal the erased person (docs/reliability.md, V7, V16).
 
-use super::optout::OptOut;
 use crate::error::UserError;
 use crate::faults::crash_point;
 use crate::index::analyzer::analyzer;
-use crate::index::archive::{restrict_permissions, write_private, Archive};
+use crate::index::archive::Archive;
+use crate::index::files::{restrict_permissions, write_private, ERASE_MARKER};
 use crate::index::read;
 use crate::index::writer::{open_writer, wait_for_writer};
+use crate::privacy::optout::OptOut;
 use crate::privacy::pseudonym::normalise_name;
 use crate::privacy::secret;
 use std::collections::HashSet;
@@ -172,12 +173,6 @@ pub fn count_mentions(archive: &Archive, name: &str) -> Result<u64, UserError> {
         None => Ok(0),
     }
 }
-
-/// Marks an erasure in progress, in the data dir. Written before the opt-out is recorded and
-/// removed once the erasure is verified: while it is there, every whatscope that opens the
-/// archive finishes the erasure before it shows anything ([`finish_interrupted`]). It holds
-/// no name: the opt-out list says whom to erase.
-pub const ERASE_MARKER: &str = "erase.pending";
 
 const MARKER_TEXT: &str = "whatscope: an erasure (`whatscope forget`) has not finished; \
 the next whatscope to open the archive finishes it.\n";

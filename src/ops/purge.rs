@@ -7,55 +7,9 @@
 //! every archive, so it stays. Destroying the secret also makes any copy of the opt-out
 //! list or of pseudonymized output unlinkable to names (crypto-erasure of the mapping).
 
-use super::forget::ERASE_MARKER;
-use super::optout::OPTOUT_FILE;
-use super::secret::SECRET_FILE;
 use crate::error::UserError;
-use crate::people::PEOPLE_FILE;
-use std::path::{Path, PathBuf};
-
-/// Names of whatscope's entries in a data dir.
-const ENTRIES: [&str; 7] = [
-    "index",
-    "meta.json",
-    SECRET_FILE,
-    OPTOUT_FILE,
-    PEOPLE_FILE,
-    ".create.lock",
-    ERASE_MARKER,
-];
-
-/// Stems of files written through a temp file (`write_private` names them `STEM.tmpPID`).
-const TEMP_STEMS: [&str; 5] = ["meta", "secret", "opted-out", "erase", "people"];
-
-/// Whether an entry of a data dir, by name, is one of whatscope's own.
-pub fn is_ours(name: &str) -> bool {
-    ENTRIES.contains(&name) || temp_file_pid(name).is_some()
-}
-
-/// The process id in the name of one of our temp files (`STEM.tmpPID`), if it is one.
-pub fn temp_file_pid(name: &str) -> Option<u32> {
-    TEMP_STEMS.iter().find_map(|stem| {
-        name.strip_prefix(stem)
-            .and_then(|r| r.strip_prefix(".tmp"))
-            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|pid| pid.parse().ok())
-    })
-}
-
-/// whatscope's entries present in `dir`.
-pub fn entries(dir: &Path) -> Vec<PathBuf> {
-    let Ok(list) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<PathBuf> = list
-        .flatten()
-        .filter(|e| is_ours(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    out
-}
+use crate::index::files::entries;
+use std::path::Path;
 
 /// What `purge` removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -96,9 +50,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_our_entries() {
-        assert!(is_ours("index") && is_ours("secret.key") && is_ours("meta.tmp1234"));
-        assert!(!is_ours("notes.txt") && !is_ours("meta.tmp") && !is_ours("metax.tmp1"));
+    fn removes_only_our_entries_and_the_folder_once_empty() {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
         std::fs::create_dir_all(data.join("index")).expect("mkdir");

@@ -8,25 +8,22 @@
 //! the commit, and re-indexing documents of this version gives the same documents). Senders
 //! on the opt-out list are left out, which the folded names of this version may now catch.
 
-use super::archive::{restrict_permissions, write_private, Archive, Meta};
-use super::read::{err, from_doc};
-use super::schema::{secs_to_ts, SCHEMA_VERSION};
-use super::writer::{commit, document, wait_for_writer};
 use crate::error::UserError;
 use crate::import::ParsedMessage;
+use crate::index::archive::{Archive, Meta};
+use crate::index::files::{restrict_permissions, write_private, META_FILE};
+use crate::index::read::{err, from_doc};
+use crate::index::schema::{secs_to_ts, SCHEMA_VERSION};
+use crate::index::writer::{commit, document, wait_for_writer};
 use crate::privacy::optout::OptOut;
 use tantivy::query::AllQuery;
 use tantivy::{IndexWriter, TantivyDocument};
-
-/// Schema versions whose stored fields this version can index again (only the tantivy
-/// schema's documents are read back, so the field set must be the same).
-pub const REINDEXABLE: &[u32] = &[2];
 
 /// How long opening waits for another whatscope to let go of the writer (it may be doing
 /// this same re-index).
 const PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Re-indexes `archive` (opened from a [`REINDEXABLE`] schema) and marks it with this
+/// Re-indexes `archive` (opened from a `schema::REINDEXABLE` schema) and marks it with this
 /// version's schema. Tells the user on stderr: it happens once and takes a while.
 pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
     let busy = || {
@@ -34,7 +31,7 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
             .hint("wait for it to finish, then run this again")
     };
     let mut writer = wait_for_writer(archive, PATIENCE)?.ok_or_else(busy)?;
-    if super::archive::read_meta(&archive.dir)?.schema_version == SCHEMA_VERSION {
+    if crate::index::archive::read_meta(&archive.dir)?.schema_version == SCHEMA_VERSION {
         // Another whatscope did it while we waited.
         return archive.reload();
     }
@@ -57,13 +54,13 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
     )?;
     archive.reload()?;
     // One segment of new documents: nothing of the old index is left on disk.
-    crate::privacy::forget::compact(archive, writer)?;
+    super::forget::compact(archive, writer)?;
     let updated = Meta {
         schema_version: SCHEMA_VERSION,
         ..meta.clone()
     };
     let json = serde_json::to_vec_pretty(&updated).map_err(|e| UserError::new(e.to_string()))?;
-    write_private(&archive.dir.join("meta.json"), &json)?;
+    write_private(&archive.dir.join(META_FILE), &json)?;
     restrict_permissions(&archive.dir);
     Ok(())
 }
