@@ -26,12 +26,12 @@ use std::sync::OnceLock;
 use std::time::Instant;
 use whatscope::index::archive::Archive;
 use whatscope::index::writer::{import, ImportOptions};
-use whatscope::synth::{self, LineEnding};
 use whatscope::tui::app::{App, Effect, Event};
 use whatscope::tui::keymap::Keymap;
 use whatscope::tui::theme::Theme;
 use whatscope::tui::worker::Backend;
 use whatscope::tui::Options;
+use whatscope_synth::{self as synth, LineEnding};
 
 const SIZE: (u16, u16) = (120, 40);
 const BIG_CHAT: &str = "Big Chat";

@@ -19,6 +19,5 @@ pub mod privacy;
 pub mod privacy_hooks;
 pub mod sanitize;
 pub mod stats;
-pub mod synth;
 pub mod textscan;
 pub mod tui;
