@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use whatscope::index::archive::Archive;
 use whatscope::index::search::{search, SortOrder};
 use whatscope::index::writer::{import, ImportOptions};
-use whatscope::synth::{self, LineEnding};
+use whatscope_synth::{self as synth, LineEnding};
 
 fn main() {
     divan::main();

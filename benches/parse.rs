@@ -8,7 +8,7 @@ use divan::Bencher;
 use std::sync::OnceLock;
 use whatscope::import::{parse, ParseOptions};
 use whatscope::output::write_parsed_ndjson;
-use whatscope::synth::{self, LineEnding};
+use whatscope_synth::{self as synth, LineEnding};
 
 fn main() {
     divan::main();

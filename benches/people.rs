@@ -16,7 +16,7 @@ use whatscope::index::archive::Archive;
 use whatscope::index::writer::{import, ImportOptions};
 use whatscope::people::{listing, People};
 use whatscope::stats::{compute, Scope};
-use whatscope::synth::{self, LineEnding};
+use whatscope_synth::{self as synth, LineEnding};
 
 const CHATS: usize = 20;
 const PEOPLE: usize = 200;

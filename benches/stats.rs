@@ -13,7 +13,7 @@ use whatscope::index::archive::Archive;
 use whatscope::index::read;
 use whatscope::index::writer::{import, ImportOptions};
 use whatscope::stats::{compute, Scope};
-use whatscope::synth::{self, LineEnding};
+use whatscope_synth::{self as synth, LineEnding};
 
 const CHATS: usize = 10;
 

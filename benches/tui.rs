@@ -6,7 +6,8 @@
 //! 1 000 000: one chat of 100 000 messages, the rest in a second chat). The setup generates and
 //! imports the archive once (it prints how long that took) and removes it at the end;
 //! `WHATSCOPE_BENCH_TUI_ARCHIVE=DIR` uses an archive made before instead (with a chat named
-//! "Big Chat", e.g. `gen_export 100000 > "WhatsApp Chat with Big Chat.txt"`, then import).
+//! "Big Chat", e.g. `cargo run --release -p whatscope-synth --bin gen_export -- 100000 >
+//! "WhatsApp Chat with Big Chat.txt"`, then import).
 //!
 //! Everything runs the code the TUI runs: `App::update`, `Backend::handle` (what the worker
 //! thread does) and `view::draw` on ratatui's `TestBackend` at 120×40. The event loop's 60 ms
@@ -25,12 +26,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 use whatscope::index::writer::{import, ImportOptions};
-use whatscope::synth::{self, LineEnding};
 use whatscope::tui::app::{App, Effect, Event};
 use whatscope::tui::keymap::Keymap;
 use whatscope::tui::theme::Theme;
 use whatscope::tui::worker::Backend;
 use whatscope::tui::Options;
+use whatscope_synth::{self as synth, LineEnding};
 
 const SIZE: (u16, u16) = (120, 40);
 const BIG_CHAT: &str = "Big Chat";

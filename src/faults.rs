@@ -12,8 +12,13 @@
 //!   `after-delete-commit` (deletions committed, the old segments still hold the bytes),
 //!   `before-merge`, `before-gc` (merged and committed, old segment files still on disk),
 //!   `after-gc` (files collected, the erasure not yet verified nor its marker removed).
+//!
+//! The hook exists only with the cargo feature `fault-injection`, which the test suite turns on
+//! and a shipped build leaves off (docs/design.md): there `crash_point` is an empty inline
+//! function, so neither the variable nor the labels are in the binary.
 
 /// The variable that names the point to crash at.
+#[cfg(feature = "fault-injection")]
 pub const CRASH_AT: &str = "WHATSCOPE_CRASH_AT";
 
 /// Dies at once, the hard way, when `WHATSCOPE_CRASH_AT` is `label`.
@@ -21,6 +26,7 @@ pub const CRASH_AT: &str = "WHATSCOPE_CRASH_AT";
 /// On Unix the process sends itself SIGKILL: like a kill -9 or an OOM kill, no destructor,
 /// no buffered write, no lock release other than the kernel's, and no core dump (which
 /// `abort()` may write). Elsewhere it aborts.
+#[cfg(feature = "fault-injection")]
 pub fn crash_point(label: &str) {
     let Some(want) = std::env::var_os(CRASH_AT) else {
         return;
@@ -37,3 +43,8 @@ pub fn crash_point(label: &str) {
     }
     std::process::abort();
 }
+
+/// Without `fault-injection`: nothing, compiled away at every call site.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn crash_point(_label: &str) {}

@@ -20,7 +20,6 @@ pub mod privacy;
 
 pub mod sanitize;
 pub mod stats;
-pub mod synth;
 pub mod textscan;
 pub mod timestamp;
 pub mod tui;

@@ -8,7 +8,8 @@ use std::panic::{self, PanicHookInfo};
 pub const DETAILS_VAR: &str = "WHATSCOPE_PANIC_DETAILS";
 
 /// Test hook: when set, the program panics with its value right after start-up, so tests can
-/// check what a panic prints.
+/// check what a panic prints. Only with the cargo feature `fault-injection` (docs/design.md).
+#[cfg(feature = "fault-injection")]
 pub const TEST_PANIC_VAR: &str = "WHATSCOPE_TEST_PANIC";
 
 /// Replaces the default hook (message and backtrace hint) with [`report`].
@@ -41,8 +42,14 @@ fn report(info: &PanicHookInfo<'_>) {
 }
 
 /// Panics on purpose when [`TEST_PANIC_VAR`] is set (see there).
+#[cfg(feature = "fault-injection")]
 pub fn test_hook() {
     if let Some(text) = std::env::var_os(TEST_PANIC_VAR) {
         panic!("test panic: {}", text.to_string_lossy());
     }
 }
+
+/// Without `fault-injection`: nothing, so a shipped build cannot be made to panic on purpose.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub fn test_hook() {}

@@ -462,7 +462,7 @@ fn p12_import_is_idempotent() {
 
 #[test]
 fn p12_overlapping_exports_merge_to_the_union() {
-    use whatscope::synth::{android_en_gb, generate_messages, render_export, LineEnding};
+    use whatscope_synth::{android_en_gb, generate_messages, render_export, LineEnding};
     let env = Env::new();
     let style = android_en_gb();
     let n = 600;

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
-use whatscope::synth::{android_en_gb, generate_export, LineEnding};
+use whatscope_synth::{android_en_gb, generate_export, LineEnding};
 
 const BIN: &str = env!("CARGO_BIN_EXE_whatscope");
 

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use whatscope::import::{self, decode::decode, DateOrder, ParseOptions, Parsed};
 use whatscope::model::Kind;
-use whatscope::synth::{self, HeaderStyle, LineEnding, SynthMessage};
+use whatscope_synth::{self as synth, HeaderStyle, LineEnding, SynthMessage};
 
 // ---------------------------------------------------------------------------------------------
 // Generators
@@ -149,7 +149,7 @@ fn text_message(seconds: bool) -> impl Strategy<Value = SynthMessage> {
         .prop_map(|(ts, sender, text)| SynthMessage {
             ts,
             sender: Some(sender.to_string()),
-            kind: Kind::Text,
+            kind: synth::Kind::Text,
             text,
             attachment: None,
         })
@@ -333,8 +333,8 @@ proptest! {
                 None => (want.text.as_str(), false),
             };
             prop_assert_eq!(
-                (want.ts, want.sender.as_deref(), want.kind, text, want.attachment.as_deref(), edited),
-                (got.ts, got.sender, got.kind, got.text, got.attachment, got.edited),
+                (want.ts, want.sender.as_deref(), want.kind.as_str(), text, want.attachment.as_deref(), edited),
+                (got.ts, got.sender, got.kind.as_str(), got.text, got.attachment, got.edited),
                 "{} {:?} line {}", style.name, ending, got.line
             );
         }
@@ -427,7 +427,7 @@ proptest! {
             .zip(&marks)
             .map(|(m, k)| {
                 let mut m = m.clone();
-                if m.kind == Kind::Text && m.sender.is_some() && !seen.insert(m.sender.clone()) {
+                if m.kind == synth::Kind::Text && m.sender.is_some() && !seen.insert(m.sender.clone()) {
                     m.text = format!("{}{}", "\u{200E}".repeat(usize::from(*k)), m.text);
                 }
                 m

@@ -590,7 +590,7 @@ fn v9_export_to_a_file_is_atomic_and_private() {
 /// export cleans up after the dead one.
 #[test]
 fn v9_a_crash_mid_export_leaves_no_partial_file() {
-    use whatscope::synth;
+    use whatscope_synth as synth;
     let env = Env::new();
     let style = synth::android_en_gb();
     let big = synth::generate_export(7, 120_000, &style, synth::LineEnding::Lf);

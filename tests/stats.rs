@@ -13,8 +13,8 @@ use tempfile::TempDir;
 use whatscope::index::archive::Archive;
 use whatscope::index::writer::{import, ImportOptions};
 use whatscope::stats::{self, Scope};
-use whatscope::synth::{self, LineEnding};
 use whatscope::textscan;
+use whatscope_synth::{self as synth, LineEnding};
 
 const BIN: &str = env!("CARGO_BIN_EXE_whatscope");
 

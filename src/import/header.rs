@@ -586,8 +586,9 @@ mod tests {
     #[test]
     fn fast_path_agrees_with_the_full_scanner() {
         let mut lines: Vec<String> = Vec::new();
-        for style in crate::synth::all_styles() {
-            let text = crate::synth::generate_export(3, 60, &style, crate::synth::LineEnding::Lf);
+        for style in whatscope_synth::all_styles() {
+            let text =
+                whatscope_synth::generate_export(3, 60, &style, whatscope_synth::LineEnding::Lf);
             lines.extend(text.lines().map(str::to_string));
         }
         lines.extend(

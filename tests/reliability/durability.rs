@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
-use whatscope::synth::{android_en_gb, generate_export, LineEnding};
+use whatscope_synth::{android_en_gb, generate_export, LineEnding};
 
 const BIN: &str = env!("CARGO_BIN_EXE_whatscope");
 

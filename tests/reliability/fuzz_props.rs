@@ -565,8 +565,7 @@ fn f3_the_display_oracle_rejects_unsafe_output() {
 #[test]
 fn f6_header_like_body_lines_are_read_as_new_messages() {
     use whatscope::import::header;
-    use whatscope::model::Kind;
-    use whatscope::synth::{self, LineEnding, SynthMessage};
+    use whatscope_synth::{self as synth, Kind, LineEnding, SynthMessage};
 
     let ts = chrono::NaiveDate::from_ymd_opt(2023, 3, 14)
         .and_then(|d| d.and_hms_opt(9, 15, 0))

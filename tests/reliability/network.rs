@@ -218,12 +218,14 @@ fn denied_among<'a>(crates: impl IntoIterator<Item = &'a String>) -> Vec<&'a Str
         .collect()
 }
 
-/// `cargo tree --locked --offline -e normal,build --prefix none` for the host target, or why it
-/// could not run.
+/// `cargo tree -p whatscope --locked --offline -e normal,build --prefix none` for the host
+/// target, or why it could not run (`-p`: the shipped package, not the dev-only workspace crate).
 fn cargo_tree() -> Result<String, String> {
     let out = Command::new(cargo())
         .args([
             "tree",
+            "-p",
+            "whatscope",
             "--locked",
             "--offline",
             "-e",

@@ -21,8 +21,10 @@
 //!
 //! Rules that keep the round trip well defined: system messages have no sender, a text body
 //! never starts with something header-like, sender names never contain `": "`.
+//!
+//! This is a dev-only crate (`crates/synth`, never shipped): it does not depend on whatscope,
+//! so it has its own [`Kind`], whose [`Kind::as_str`] names match whatscope's `model::Kind`.
 
-use crate::model::Kind;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 
 const LRM: char = '\u{200E}';
@@ -30,6 +32,38 @@ const RLM: char = '\u{200F}';
 const LRE: char = '\u{202A}';
 const PDF: char = '\u{202C}';
 const NBSP: char = '\u{00A0}';
+
+/// What a synthetic message is: the kinds of docs/formats.md the generator writes.
+///
+/// Tests compare it with a parsed message's kind through [`Kind::as_str`], which spells each
+/// kind as whatscope does (`"text"`, `"media"`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Text,
+    Media,
+    Deleted,
+    System,
+    Poll,
+    Location,
+    Call,
+    Hidden,
+}
+
+impl Kind {
+    /// The kind's name as docs/formats.md and whatscope's `model::Kind::as_str` spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Media => "media",
+            Kind::Deleted => "deleted",
+            Kind::System => "system",
+            Kind::Poll => "poll",
+            Kind::Location => "location",
+            Kind::Call => "call",
+            Kind::Hidden => "hidden",
+        }
+    }
+}
 
 /// The English marker WhatsApp appends to an edited message (Android; iOS adds U+200E before it).
 pub const EDITED_MARKER: &str = "<This message was edited>";

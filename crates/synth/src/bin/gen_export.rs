@@ -1,12 +1,12 @@
 //! Writes a synthetic WhatsApp export of any size and format, seeded, for benchmarks and
 //! trying whatscope on a big archive.
 //!
-//! `cargo run --release --example gen_export -- MESSAGES [STYLE] [SEED] > export.txt`
-//! STYLE is one of the names `cargo run --example gen_export -- --styles` lists
+//! `cargo run --release -p whatscope-synth --bin gen_export -- MESSAGES [STYLE] [SEED] > export.txt`
+//! STYLE is one of the names `cargo run -p whatscope-synth --bin gen_export -- --styles` lists
 //! (default `android-en-GB`).
 
 use std::io::{self, Write};
-use whatscope::synth::{self, LineEnding};
+use whatscope_synth::{self as synth, LineEnding};
 
 fn main() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
