@@ -12,7 +12,6 @@ pub mod index;
 pub mod model;
 pub mod output;
 pub mod panic_report;
-pub mod parallel;
 pub mod people;
 pub mod privacy;
 pub mod privacy_hooks;

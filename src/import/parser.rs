@@ -348,13 +348,17 @@ impl Parsed<'_> {
 
     /// Stable ids for every message of this chat, in message order (see `model::message_id`).
     pub fn ids(&self, chat: &str) -> Vec<u64> {
-        let mut content = vec![0u64; self.len()];
-        crate::parallel::fill(&mut content, |i| {
-            let r = &self.records[i];
-            let m = self.view(r);
-            let ts = super::dates::TsBuf::new(&r.ts);
-            content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
-        });
+        // One thread: hashing on a second one saved nothing measurable even on a 1 M-message
+        // export (docs/performance.md, issue 16).
+        let mut content: Vec<u64> = self
+            .records
+            .iter()
+            .map(|r| {
+                let m = self.view(r);
+                let ts = super::dates::TsBuf::new(&r.ts);
+                content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
+            })
+            .collect();
         // Identical messages are rare: find them with a sort instead of counting every one.
         let mut sorted = content.clone();
         sorted.sort_unstable();
