@@ -7,6 +7,7 @@ pub mod cli;
 pub mod error;
 pub mod faults;
 pub mod fold;
+pub mod hugepages;
 pub mod import;
 pub mod index;
 pub mod model;

@@ -350,15 +350,13 @@ impl Parsed<'_> {
     pub fn ids(&self, chat: &str) -> Vec<u64> {
         // One thread: hashing on a second one saved nothing measurable even on a 1 M-message
         // export (docs/performance.md, issue 16).
-        let mut content: Vec<u64> = self
-            .records
-            .iter()
-            .map(|r| {
-                let m = self.view(r);
-                let ts = super::dates::TsBuf::new(&r.ts);
-                content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
-            })
-            .collect();
+        let mut content = Vec::with_capacity(self.len());
+        crate::hugepages::advise(&content);
+        content.extend(self.records.iter().map(|r| {
+            let m = self.view(r);
+            let ts = super::dates::TsBuf::new(&r.ts);
+            content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
+        }));
         // Identical messages are rare: find them with a sort instead of counting every one.
         let mut sorted = content.clone();
         sorted.sort_unstable();
@@ -425,6 +423,9 @@ impl<'a> Scan<'a> {
             cr_inside: false,
             last: None,
         };
+        crate::hugepages::advise(&scan.store.records);
+        crate::hugepages::advise(&scan.at);
+        crate::hugepages::advise(&scan.headers);
         let mut prev = Ending::Eof;
         for_each_line(text, |start, end, ending| {
             let line = scan.physical_lines;
