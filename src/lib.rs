@@ -14,7 +14,6 @@ pub mod model;
 pub mod ops;
 pub mod output;
 pub mod panic_report;
-pub mod parallel;
 pub mod people;
 pub mod privacy;
 

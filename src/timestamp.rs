@@ -22,10 +22,9 @@ impl TsBuf {
     }
 
     pub fn as_str(&self) -> &str {
-        debug_assert!(self.0.is_ascii());
-        // SAFETY: the only constructor, `new`, starts from an ASCII template and writes ASCII
-        // digits into it; this runs several times per message, so it skips revalidation.
-        unsafe { std::str::from_utf8_unchecked(&self.0) }
+        // Checking 19 bytes costs under 5 % of `parse` (issue 16's measurement, see
+        // docs/performance.md): not worth an `unsafe`.
+        std::str::from_utf8(&self.0).expect("`new` writes only ASCII digits into an ASCII template")
     }
 }
 

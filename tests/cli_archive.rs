@@ -2,6 +2,7 @@
 //! with every JSON field of docs/cli.md checked against values worked out by hand from fixtures 01
 //! and 04, idempotent and merging imports, `.txt` vs `.zip` of one chat, query totals, errors
 //! and exit codes, file modes, data-dir selection and control characters in JSON output.
+#![allow(clippy::unwrap_used)]
 
 use serde_json::{json, Value};
 use std::collections::HashSet;

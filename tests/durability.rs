@@ -1,6 +1,7 @@
 //! Index durability through the real binary (docs/reliability.md, D1 and D4): an import
 //! killed with SIGKILL leaves the archive exactly as last committed, and two imports at once
 //! never corrupt it: the second waits or fails with a clear "busy" error.
+#![allow(clippy::unwrap_used)]
 
 use serde_json::Value;
 use std::fs;

@@ -3,6 +3,7 @@
 //! whole-chat definitions of sessions and replies matter), and consistency properties on
 //! generated chats: totals add up, and a query's statistics agree with statistics recomputed
 //! independently from that query's `search --json` hits and the chats' `log --json`.
+#![allow(clippy::unwrap_used)]
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -6,6 +6,7 @@
 //! sender names, bodies, attachment names) and walked through every pane, and a proptest that
 //! puts generated payloads straight into the app's state (chat list, conversation, results,
 //! query and status lines) and draws it.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

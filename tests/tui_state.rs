@@ -1,6 +1,7 @@
 //! The TUI as pure state (atuin style): key sequences go into `App::update`, the real backend
 //! answers every request synchronously, and the tests assert on the state that results.
 //! Nothing is drawn here except where the names on screen are the point (anonymized view).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -53,24 +53,30 @@ mod interrupt {
         REQUESTED.load(Ordering::Relaxed)
     }
 
+    /// What Ctrl-C does: the first one only sets the flag; the second writes one line and
+    /// exits at once.
     #[cfg(unix)]
-    extern "C" fn on_sigint(_: libc::c_int) {
+    fn on_sigint() {
         if REQUESTED.swap(true, Ordering::Relaxed) {
-            // SAFETY: write and _exit are async-signal-safe; the buffer is a static string.
+            // SAFETY: write(2) is async-signal-safe, and the buffer is a static string.
             unsafe {
                 libc::write(2, STOPPED_AT_ONCE.as_ptr().cast(), STOPPED_AT_ONCE.len());
-                libc::_exit(crate::error::EXIT_INTERRUPTED);
             }
+            signal_hook::low_level::exit(crate::error::EXIT_INTERRUPTED);
         }
     }
 
     /// Takes over SIGINT for the rest of the process (the import is all it does).
     pub fn install() {
         #[cfg(unix)]
-        // SAFETY: the handler only touches an atomic, then write/_exit, all async-signal-safe.
-        unsafe {
-            let handler = on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t;
-            libc::signal(libc::SIGINT, handler);
+        {
+            // SAFETY: `on_sigint` only touches an atomic, then write and _exit, all
+            // async-signal-safe: no allocation, no lock.
+            let installed =
+                unsafe { signal_hook::low_level::register(signal_hook::consts::SIGINT, on_sigint) };
+            // Without the handler Ctrl-C ends the import by the default action: still before
+            // anything is saved, so the archive stays as it was.
+            let _ = installed;
         }
     }
 }

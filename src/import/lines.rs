@@ -1,7 +1,6 @@
-//! Splits a text into lines at LF, CRLF, CR CR LF and lone CR, 64 bytes at a time: a bit mask
-//! of the line-end bytes per block, walked bit by bit, costs a fraction of one search per line.
-
-use super::simd::Chunk;
+//! Splits a text into lines at LF, CRLF, CR CR LF and lone CR, finding the line-end bytes
+//! with `memchr` (vectorised, as ripgrep does); a hand-written SSE2 scanner saved under 5 %
+//! of `parse` (docs/performance.md) and was dropped.
 
 /// How a line ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,19 +37,6 @@ impl Ending {
     }
 }
 
-const BLOCK: usize = 64;
-
-/// Bit `i` set when `block[i]` is CR or LF.
-#[inline(always)]
-fn line_end_mask(block: &[u8; BLOCK]) -> u64 {
-    let mut mask = 0u64;
-    for (i, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
-        let c = Chunk::load(chunk);
-        mask |= u64::from(c.eq(b'\n') | c.eq(b'\r')) << (16 * i);
-    }
-    mask
-}
-
 /// Calls `visit(start, end, ending)` for every line of `text` in order; `text[start..end]` is
 /// the line without its ending. A final line with no ending is visited with [`Ending::Eof`];
 /// an empty text has no lines. Stops at the first error `visit` returns.
@@ -77,16 +63,8 @@ pub fn for_each_line<E>(
         *start = pos + ending.bytes();
         Ok(())
     };
-    let (blocks, rest) = b.as_chunks::<BLOCK>();
-    // The last partial block, padded with NULs, which are no line ends.
-    let mut tail = [0u8; BLOCK];
-    tail[..rest.len()].copy_from_slice(rest);
-    for (n, block) in blocks.iter().chain([&tail]).enumerate() {
-        let mut mask = line_end_mask(block);
-        while mask != 0 {
-            at_end(n * BLOCK + mask.trailing_zeros() as usize, &mut start)?;
-            mask &= mask - 1;
-        }
+    for pos in memchr::memchr2_iter(b'\n', b'\r', b) {
+        at_end(pos, &mut start)?;
     }
     if start < b.len() {
         visit(start, b.len(), Ending::Eof)?;

@@ -10,8 +10,9 @@ pub mod lines;
 pub mod locale;
 pub mod normalize;
 pub mod parser;
-mod simd;
 pub mod source;
+mod zipcheck;
+mod zipfile;
 
 pub use dates::DateOrder;
 pub use parser::{parse, ParseOptions, Parsed, ParsedMessage};

@@ -10,7 +10,6 @@ use super::header::{self, Meridiem, RawHeader, Shape};
 use super::lines::{for_each_line, Ending};
 use super::locale;
 use super::normalize::normalize_sender;
-use super::simd::Chunk;
 use crate::model::{content_hash, id_from_content, Kind, PreHashed};
 use chrono::NaiveDateTime;
 use std::borrow::Cow;
@@ -349,14 +348,15 @@ impl Parsed<'_> {
 
     /// Stable ids for every message of this chat, in message order (see `model::message_id`).
     pub fn ids(&self, chat: &str) -> Vec<u64> {
-        let mut content = vec![0u64; self.len()];
+        // One thread: hashing on a second one saved nothing measurable even on a 1 M-message
+        // export (docs/performance.md, issue 16).
+        let mut content = Vec::with_capacity(self.len());
         crate::hugepages::advise(&content);
-        crate::parallel::fill(&mut content, |i| {
-            let r = &self.records[i];
+        content.extend(self.records.iter().map(|r| {
             let m = self.view(r);
             let ts = crate::timestamp::TsBuf::new(&r.ts);
             content_hash(chat, ts.as_str(), m.sender, m.text, m.attachment)
-        });
+        }));
         // Identical messages are rare: find them with a sort instead of counting every one.
         let mut sorted = content.clone();
         sorted.sort_unstable();
@@ -820,24 +820,16 @@ enum Base {
     Rewritten(usize),
 }
 
-/// Where the first `": "` of the first line is, or else where the first line ends: sixteen
-/// bytes at a time, stopping at whichever comes first (names are short; bodies can be long).
+/// Where the first `": "` of the first line is, or else where the first line ends: one search
+/// for either byte, stopping at whichever comes first (names are short; bodies can be long).
 fn colon_space_or_line_end(b: &[u8]) -> Result<usize, usize> {
-    let mut at = 0;
-    while at < b.len() {
-        let c = Chunk::load_padded(&b[at..]);
-        let mut hits = c.eq(b':') | c.eq(b'\n');
-        while hits != 0 {
-            let i = at + hits.trailing_zeros() as usize;
-            if b[i] == b'\n' {
-                return Err(i);
-            }
-            if b.get(i + 1) == Some(&b' ') {
-                return Ok(i);
-            }
-            hits &= hits - 1;
+    for i in memchr::memchr2_iter(b':', b'\n', b) {
+        if b[i] == b'\n' {
+            return Err(i);
         }
-        at += 16;
+        if b.get(i + 1) == Some(&b' ') {
+            return Ok(i);
+        }
     }
     Err(b.len())
 }

@@ -10,8 +10,10 @@ use crossterm::ExecutableCommand;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 
-static TERMINATED: AtomicBool = AtomicBool::new(false);
+/// Set by the SIGTERM handler, which holds its own handle to it.
+static TERMINATED: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Whether SIGTERM or SIGHUP arrived.
@@ -19,28 +21,17 @@ pub fn terminated() -> bool {
     TERMINATED.load(Ordering::Relaxed)
 }
 
-#[cfg(unix)]
-extern "C" fn on_signal(_: libc::c_int) {
-    // Only an atomic store: all a signal handler may safely do.
-    TERMINATED.store(true, Ordering::Relaxed);
-}
-
-/// The terminal is gone: nothing to restore, and input would never come. `_exit` is
-/// async-signal-safe; the archive is only ever read here, so nothing is left half-written.
-#[cfg(unix)]
-extern "C" fn on_hangup(_: libc::c_int) {
-    // SAFETY: _exit is async-signal-safe and takes no pointers.
-    unsafe { libc::_exit(129) }
-}
-
+/// SIGTERM asks the TUI to restore the terminal and quit; SIGHUP (the terminal is gone:
+/// nothing to restore, and input would never come) exits at once with 129, which leaves
+/// nothing half-written since the archive is only ever read here.
 fn install_signal_handlers() {
     #[cfg(unix)]
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        libc::signal(libc::SIGTERM, handler);
-        let hangup = on_hangup as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        libc::signal(libc::SIGHUP, hangup);
+    {
+        use signal_hook::consts::{SIGHUP, SIGTERM};
+        use signal_hook::flag;
+        // Failing to install leaves the default actions, which end the process too.
+        let _ = flag::register(SIGTERM, Arc::clone(&TERMINATED));
+        let _ = flag::register_conditional_shutdown(SIGHUP, 129, Arc::new(AtomicBool::new(true)));
     }
 }
 

@@ -563,6 +563,7 @@ fn used_bytes(dir: &Path) -> u64 {
     let c = std::ffi::CString::new(s(dir)).expect("path");
     // SAFETY: statvfs fills the zeroed struct we own; the path is a valid C string.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: as above: `c` is a valid C string and `st` a struct we own.
     let r = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
     assert_eq!(r, 0, "statvfs {}", dir.display());
     (st.f_blocks - st.f_bfree) as u64 * st.f_frsize as u64
