@@ -1,5 +1,5 @@
 //! What each fuzz target checks, in one place: the targets in `fuzz_targets/` and the CI-safe
-//! replays in `tests/reliability/fuzz_props.rs` both `#[path]`-include this file, so `cargo test`
+//! replays in `tests/it/reliability/fuzz_props.rs` both `#[path]`-include this file, so `cargo test`
 //! runs exactly the assertions the fuzzer runs (docs/reliability.md: "replay the corpus as a
 //! regression suite"). Every function panics on a violated invariant and ignores errors: an
 //! input being rejected is fine, a panic, timeout or runaway memory is not.

@@ -1,6 +1,6 @@
 //! F1 (docs/reliability.md): arbitrary bytes through encoding detection and parsing, as
 //! `whatscope parse` does. Errors are fine; panics, timeouts and runaway memory are not. The
-//! checks live in `../oracles.rs`, which `tests/reliability/fuzz_props.rs` replays in CI.
+//! checks live in `../oracles.rs`, which `tests/it/reliability/fuzz_props.rs` replays in CI.
 
 #![no_main]
 
