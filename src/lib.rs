@@ -10,6 +10,7 @@ pub mod fold;
 pub mod hugepages;
 pub mod import;
 pub mod index;
+pub mod invisible;
 pub mod model;
 pub mod output;
 pub mod panic_report;
