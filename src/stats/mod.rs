@@ -21,6 +21,7 @@
 mod calendar;
 pub(crate) mod columns;
 mod engine;
+pub mod format;
 pub mod sequence;
 pub mod stopwords;
 pub mod words;
