@@ -18,6 +18,7 @@ pub mod parallel;
 pub mod people;
 pub mod privacy;
 pub mod privacy_hooks;
+pub mod process;
 pub mod sanitize;
 pub mod stats;
 pub mod synth;
