@@ -46,6 +46,18 @@ pub fn is_emoji_cluster(g: &str) -> bool {
     rest.any(|c| c == EMOJI_PRESENTATION || c == ZWJ || is_emoji_modifier(c))
 }
 
+/// Whether a grapheme cluster is a symbol search keeps as a token: any cluster that starts
+/// with an emoji character, however it is shown. Wider than [`is_emoji_cluster`] on purpose:
+/// a query typed without U+FE0F (`❤`, as many keyboards write it) must still find `❤️`, and
+/// `©` stays findable though it counts as no emoji. Keycap bases are digits, `#` and `*`:
+/// words or punctuation, never symbol tokens on their own.
+pub fn is_emoji_token(g: &str) -> bool {
+    g.chars()
+        .next()
+        .is_some_and(|c| is_emoji_char(c) && !is_keycap_base(c))
+        || is_emoji_cluster(g)
+}
+
 /// VS16: shows the char before it as an emoji.
 const EMOJI_PRESENTATION: char = '\u{FE0F}';
 /// VS15: shows the char before it as text.
@@ -279,6 +291,24 @@ mod tests {
         // U+FE0E asks an emoji-by-default char to show as text.
         assert!(!is_emoji_cluster("⌚\u{FE0E}"));
         assert!(is_emoji_cluster("⌚"));
+    }
+
+    #[test]
+    fn search_keeps_every_emoji_char_as_a_token() {
+        for t in [
+            "❤",
+            "❤\u{FE0F}",
+            "©",
+            "↔",
+            "🫠",
+            "1\u{FE0F}\u{20E3}",
+            "⌚\u{FE0E}",
+        ] {
+            assert!(is_emoji_token(t), "{t}");
+        }
+        for t in ["1", "#", "✁", "↚", "a\u{20E3}"] {
+            assert!(!is_emoji_token(t), "{t}");
+        }
     }
 
     #[test]
