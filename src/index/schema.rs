@@ -13,10 +13,10 @@ use tantivy::schema::{
 /// (`index::migrate`).
 pub const SCHEMA_VERSION: u32 = 3;
 
-/// The name of every field, written once: the schema builder, [`Fields::resolve`] and every
+/// The name of every field, written once: the schema builder, `Fields::resolve` and every
 /// reader of a fast-field column by name use these, so a renamed field cannot leave a reader
 /// behind (a wrong name is no compile error for tantivy, only a missing column at run time).
-/// Each field's meaning is on its [`Fields`] handle.
+/// Each field's meaning is on its [`Fields`](crate::index::schema::Fields) handle.
 pub mod field {
     pub const ID: &str = "id";
     pub const CHAT_RAW: &str = "chat_raw";
