@@ -10,13 +10,14 @@ pub mod fold;
 pub mod hugepages;
 pub mod import;
 pub mod index;
+pub mod invisible;
 pub mod model;
 pub mod ops;
 pub mod output;
 pub mod panic_report;
 pub mod people;
 pub mod privacy;
-
+pub mod process;
 pub mod sanitize;
 pub mod stats;
 pub mod textscan;

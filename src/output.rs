@@ -325,7 +325,7 @@ impl serde_json::ser::Formatter for SafeFormatter {
 }
 
 fn needs_escape(c: char) -> bool {
-    matches!(c, '\u{7F}'..='\u{9F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{200E}' | '\u{200F}')
+    matches!(c, '\u{7F}'..='\u{9F}') || crate::invisible::is_bidi_control(c)
 }
 
 /// Writes `value` as one line of terminal-safe JSON.

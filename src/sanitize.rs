@@ -23,6 +23,8 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::invisible::{is_bidi_control, is_invisible_format};
+
 /// How a string will be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -76,8 +78,9 @@ const C0_STAND_INS: [&str; 32] = [
 ///   * `\r` directly before `\n` → removed (CRLF line endings are ordinary); any other `\r` →
 ///     `␍`, so `Pay 10\rPay 9999` cannot overwrite what was printed.
 /// * DEL U+007F → `␡`; C1 controls U+0080–U+009F → `U+FFFD`.
-/// * Bidi controls (U+202A–U+202E, U+2066–U+2069, U+061C, LRM/RLM U+200E/U+200F) → removed.
-/// * Invisible format characters → removed: U+00AD, U+180E, U+200B, U+2060–U+2065,
+/// * Bidi controls ([`crate::invisible::is_bidi_control`]: U+202A–U+202E, U+2066–U+2069, U+061C,
+///   LRM/RLM U+200E/U+200F) → removed.
+/// * Invisible format characters ([`crate::invisible::is_invisible_format`]) → removed: U+00AD, U+180E, U+200B, U+2060–U+2065,
 ///   U+206A–U+206F, U+FEFF, U+FFF0–U+FFFB, U+13430–U+1343F, U+1BCA0–U+1BCA3, U+1D173–U+1D17A,
 ///   tags and other ignorables U+E0000–U+E00FF and U+E01F0–U+E0FFF. Subdivision flags
 ///   (🏴 + tags) therefore show as a plain 🏴. Kept on purpose: ZWJ U+200D inside a
@@ -210,31 +213,6 @@ fn edit(c: char, next: Option<char>, mode: Mode) -> Edit {
 /// Whether the first stage leaves `c` as it is, whatever follows it.
 fn is_kept(c: char, mode: Mode) -> bool {
     matches!(edit(c, None, mode), Edit::Keep)
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    )
-}
-
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{180E}'
-            | '\u{200B}'
-            | '\u{2060}'..='\u{2065}'
-            | '\u{206A}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF0}'..='\u{FFFB}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E00FF}'
-            | '\u{E01F0}'..='\u{E0FFF}'
-    )
 }
 
 /// A combining mark or other zero-width char that stacks on its grapheme's first char. ZWJ and

@@ -1,25 +1,93 @@
 //! What a message's text holds, by docs/statistics.md's definitions: UAX #29 words, emoji grapheme
 //! clusters and links. Shared by the search analyzer, import and statistics.
 
+use unicode_properties::emoji::{EmojiStatus, UnicodeEmoji};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Characters that make a grapheme cluster an emoji (Extended_Pictographic blocks; regional-indicator
-/// flags sit inside U+1F000..U+1FAFF), without pulling in a table crate.
+/// Whether `c` is an emoji character (Unicode's `Emoji=Yes`), whatever its default
+/// presentation: `😂`, but also `©`, `↔` and the digits, which show as text unless asked to
+/// show as emoji (see [`is_emoji_cluster`]).
 pub fn is_emoji_char(c: char) -> bool {
-    matches!(c as u32,
-        0x1F000..=0x1FAFF
-        | 0x2600..=0x27BF
-        | 0x2300..=0x23FF
-        | 0x2B00..=0x2BFF
-        | 0x3030 | 0x303D | 0x3297 | 0x3299
-        | 0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139
-        | 0x2194..=0x21AA
-        | 0x24C2 | 0x25AA..=0x25FE | 0x2934 | 0x2935)
+    // No char below U+00A9 is an emoji but the keycap bases (a test checks it): text in Latin
+    // scripts is told apart without a table lookup.
+    if c < '\u{A9}' {
+        return is_keycap_base(c);
+    }
+    UnicodeEmoji::is_emoji_char(c)
 }
 
-/// Whether a grapheme cluster is an emoji.
+/// Whether a grapheme cluster is an emoji, by Unicode's emoji data (UTS #51, via
+/// `unicode-properties`): its first char is an emoji character and the cluster shows as an
+/// emoji, that is
+/// * the char shows as an emoji by default (`Emoji_Presentation`: `😂`, `🫠`, flags, a skin
+///   tone alone), unless U+FE0E right after it asks for text;
+/// * or it shows as text by default (`©`, `❤`, `↔`, `☝`) and the cluster asks for an emoji:
+///   U+FE0F (`❤️`), a skin tone (`☝🏽`) or a ZWJ sequence (`⛹‍♀`);
+/// * or it is a keycap: `#`, `*` or a digit with U+20E3 (`1️⃣`; a plain digit is no emoji,
+///   nor is `1` with U+FE0F alone).
+///
+/// The grapheme cluster keeps ZWJ sequences, skin tones and flags together, so each counts
+/// as one emoji.
 pub fn is_emoji_cluster(g: &str) -> bool {
-    g.chars().next().is_some_and(is_emoji_char) || (g.contains('\u{20E3}')) // keycaps: 1️⃣
+    let mut chars = g.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if is_keycap_base(first) {
+        return g.contains(KEYCAP);
+    }
+    if !is_emoji_char(first) {
+        return false;
+    }
+    let mut rest = chars.peekable();
+    if has_emoji_presentation(first) {
+        return rest.peek() != Some(&TEXT_PRESENTATION);
+    }
+    rest.any(|c| c == EMOJI_PRESENTATION || c == ZWJ || is_emoji_modifier(c))
+}
+
+/// Whether a grapheme cluster is a symbol search keeps as a token: any cluster that starts
+/// with an emoji character, however it is shown. Wider than [`is_emoji_cluster`] on purpose:
+/// a query typed without U+FE0F (`❤`, as many keyboards write it) must still find `❤️`, and
+/// `©` stays findable though it counts as no emoji. Keycap bases are digits, `#` and `*`:
+/// words or punctuation, never symbol tokens on their own.
+pub fn is_emoji_token(g: &str) -> bool {
+    g.chars()
+        .next()
+        .is_some_and(|c| is_emoji_char(c) && !is_keycap_base(c))
+        || is_emoji_cluster(g)
+}
+
+/// VS16: shows the char before it as an emoji.
+const EMOJI_PRESENTATION: char = '\u{FE0F}';
+/// VS15: shows the char before it as text.
+const TEXT_PRESENTATION: char = '\u{FE0E}';
+const ZWJ: char = '\u{200D}';
+/// COMBINING ENCLOSING KEYCAP, which makes `1` the keycap `1️⃣`.
+const KEYCAP: char = '\u{20E3}';
+
+/// The chars a keycap sequence starts with.
+fn is_keycap_base(c: char) -> bool {
+    matches!(c, '#' | '*' | '0'..='9')
+}
+
+/// `Emoji_Presentation=Yes`: shown as an emoji without U+FE0F.
+fn has_emoji_presentation(c: char) -> bool {
+    matches!(
+        c.emoji_status(),
+        EmojiStatus::EmojiPresentation
+            | EmojiStatus::EmojiPresentationAndModifierBase
+            | EmojiStatus::EmojiPresentationAndEmojiComponent
+            | EmojiStatus::EmojiPresentationAndModifierAndEmojiComponent
+    )
+}
+
+/// `Emoji_Modifier=Yes`: the five skin tones U+1F3FB–U+1F3FF.
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(
+        c.emoji_status(),
+        EmojiStatus::EmojiPresentationAndModifierAndEmojiComponent
+    )
 }
 
 /// Han, kana and Hangul: scripts written without spaces, indexed one character per token so
@@ -169,6 +237,87 @@ fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn emoji_of(text: &str) -> Vec<String> {
+        emojis(text).collect()
+    }
+
+    #[test]
+    fn text_default_symbols_are_emoji_only_when_asked() {
+        // The old hand-written ranges counted these plain symbols as emoji.
+        for plain in ["©", "®", "™", "↔", "‼", "ℹ", "❤", "☺", "✔", "➡", "♥"] {
+            assert!(!is_emoji_cluster(plain), "{plain}");
+            let asked = format!("{plain}\u{FE0F}");
+            assert!(is_emoji_cluster(&asked), "{plain} with VS16");
+        }
+        assert_eq!(emoji_of("© 2024, ↔ and ❤️ ©\u{FE0F}"), vec!["❤", "©"]);
+        // A skin tone or a ZWJ sequence asks for an emoji too.
+        assert!(is_emoji_cluster("☝\u{1F3FD}"));
+        assert!(is_emoji_cluster("⛹\u{200D}♀\u{FE0F}"));
+    }
+
+    #[test]
+    fn symbols_next_to_emoji_in_unicode_are_not_emoji() {
+        // Inside the blocks the old ranges took whole, yet no emoji: arrows, dingbats,
+        // geometric shapes, technical symbols, mahjong tiles, playing cards, chess symbols.
+        for c in ["↚", "✁", "❶", "⬀", "▬", "⌀", "♩", "🀀", "🂡", "🨀"] {
+            assert!(!is_emoji_cluster(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn digits_are_emoji_only_as_keycaps() {
+        assert_eq!(emoji_of("call 1 or #2 *"), Vec::<String>::new());
+        assert!(!is_emoji_cluster("1\u{FE0F}"));
+        assert!(is_emoji_cluster("1\u{FE0F}\u{20E3}"));
+        assert!(is_emoji_cluster("#\u{20E3}"));
+        // A keycap mark on a letter is no keycap emoji.
+        assert!(!is_emoji_cluster("a\u{20E3}"));
+    }
+
+    #[test]
+    fn new_and_default_emoji_count_and_text_presentation_does_not() {
+        for e in [
+            "🫠",
+            "🪿",
+            "🫨",
+            "😂",
+            "🇩🇪",
+            "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+            "🏽",
+        ] {
+            assert!(is_emoji_cluster(e), "{e}");
+        }
+        // U+FE0E asks an emoji-by-default char to show as text.
+        assert!(!is_emoji_cluster("⌚\u{FE0E}"));
+        assert!(is_emoji_cluster("⌚"));
+    }
+
+    #[test]
+    fn search_keeps_every_emoji_char_as_a_token() {
+        for t in [
+            "❤",
+            "❤\u{FE0F}",
+            "©",
+            "↔",
+            "🫠",
+            "1\u{FE0F}\u{20E3}",
+            "⌚\u{FE0E}",
+        ] {
+            assert!(is_emoji_token(t), "{t}");
+        }
+        for t in ["1", "#", "✁", "↚", "a\u{20E3}"] {
+            assert!(!is_emoji_token(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn below_u00a9_only_keycap_bases_are_emoji_chars() {
+        // The fast path of `is_emoji_char` relies on this.
+        for c in ('\0'..'\u{A9}').filter(|c| UnicodeEmoji::is_emoji_char(*c)) {
+            assert!(is_keycap_base(c), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn fast_words_match_uax29() {

@@ -7,6 +7,7 @@ use crate::index::archive::data_dir;
 use crate::index::read;
 use crate::output::{plural_of, write_json_line};
 use crate::sanitize::{display_width, truncate_width, Mode};
+use crate::stats::format::{bar, duration};
 use crate::stats::{self, Scope, Stats};
 use std::io::{BufWriter, Write};
 
@@ -565,25 +566,6 @@ fn wrap(o: &mut String, items: &[String], width: usize) {
     }
 }
 
-/// A horizontal bar of `value / max` of `width` cells, in eighths; never empty for a value
-/// above zero.
-pub fn bar(value: u64, max: u64, width: usize) -> String {
-    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    if value == 0 || max == 0 || width == 0 {
-        return " ".repeat(width);
-    }
-    let eighths = ((value as f64 / max as f64) * (width * 8) as f64).round() as usize;
-    let eighths = eighths.clamp(1, width * 8);
-    let mut s = "█".repeat(eighths / 8);
-    let partial = eighths % 8;
-    let cells = eighths / 8 + usize::from(partial > 0);
-    if partial > 0 {
-        s.push(PARTS[partial]);
-    }
-    s.push_str(&" ".repeat(width.saturating_sub(cells)));
-    s
-}
-
 /// One sparkline cell (▁ to █) for `value / max`.
 pub fn spark(value: u64, max: u64) -> char {
     const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -609,33 +591,15 @@ fn shade(value: u64, max: u64) -> (char, &'static str) {
 /// Counts are written the same way in the CLI and the TUI.
 pub use crate::output::thousands;
 
-/// A response time: `45s`, `3m 20s`, `1h 02m`.
-pub fn duration(secs: u64) -> String {
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
-        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn bars_numbers_durations() {
-        assert_eq!(bar(10, 10, 4), "████");
-        assert_eq!(bar(5, 10, 4), "██  ");
-        assert_eq!(bar(1, 1000, 4), "▏   ");
-        assert_eq!(bar(0, 10, 3), "   ");
-        assert_eq!(bar(3, 8, 1), "▍");
-        assert_eq!(bar(3, 8, 0), "");
+    fn numbers_and_sparks() {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(100), "100");
-        assert_eq!(duration(45), "45s");
-        assert_eq!(duration(200), "3m 20s");
-        assert_eq!(duration(3720), "1h 02m");
         assert_eq!(spark(0, 8), '▁');
         assert_eq!(spark(8, 8), '█');
     }

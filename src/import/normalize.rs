@@ -3,15 +3,11 @@
 
 use std::borrow::Cow;
 
-/// Bidi and invisible marks WhatsApp inserts, which are removed from bodies and names (docs/formats.md).
-#[inline]
-pub fn is_invisible_mark(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
+use crate::invisible::is_whatsapp_mark;
 
-/// Where the invisible marks are in `b` (each is three bytes of UTF-8), found by their lead
-/// byte rather than by decoding every character (bodies often hold other U+2000..U+2FFF
-/// punctuation).
+/// Where the invisible marks ([`is_whatsapp_mark`]) are in `b` (each is three bytes of UTF-8),
+/// found by their lead byte rather than by decoding every character (bodies often hold other
+/// U+2000..U+2FFF punctuation).
 fn marks_at(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
     memchr::memchr2_iter(0xE2, 0xEF, b).filter(|at| {
         matches!(
@@ -64,7 +60,7 @@ pub fn normalize_sender(raw: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {
-            c if is_invisible_mark(c) => {}
+            c if is_whatsapp_mark(c) => {}
             '\u{00A0}' | '\u{202F}' => out.push(' '),
             '\u{2011}' => out.push('-'),
             c => out.push(c),
@@ -121,11 +117,11 @@ mod tests {
             let found = marks_at(text.as_bytes()).count();
             assert_eq!(
                 found,
-                if is_invisible_mark(c) { 2 } else { 0 },
+                if is_whatsapp_mark(c) { 2 } else { 0 },
                 "U+{:04X}",
                 c as u32
             );
-            let stripped: String = text.chars().filter(|c| !is_invisible_mark(*c)).collect();
+            let stripped: String = text.chars().filter(|c| !is_whatsapp_mark(*c)).collect();
             assert_eq!(strip_marks(&text), stripped, "U+{:04X}", c as u32);
         }
     }

@@ -3,7 +3,7 @@
 //! and ASCII-folded so `cafe` finds `Café`. Registered on every index open.
 
 use crate::fold::{with_folding, Form};
-use crate::textscan::{is_cjk_char, is_emoji_cluster};
+use crate::textscan::{is_cjk_char, is_emoji_token};
 use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -123,7 +123,7 @@ impl TokenStream for ChatTokenStream<'_> {
                 }
             } else if first.is_alphanumeric() || word.chars().any(char::is_alphanumeric) {
                 return self.emit(offset, offset + word.len());
-            } else if !word.is_ascii() && is_emoji_cluster(word) {
+            } else if !word.is_ascii() && is_emoji_token(word) {
                 // UAX #29 gives each emoji cluster (with its modifiers and ZWJ) its own segment.
                 return self.emit(offset, offset + word.len());
             }
@@ -188,5 +188,7 @@ mod tests {
         assert_eq!(tokens("pizza 🍕🍕 ❤️"), vec!["pizza", "🍕", "🍕", "❤"]);
         assert_eq!(tokens("我们去吃饭"), vec!["我", "们", "去", "吃", "饭"]);
         assert_eq!(tokens("thumbs 👍🏽 up"), vec!["thumbs", "👍🏽", "up"]);
+        // Every emoji character is a token, shown as text or not; other symbols are not.
+        assert_eq!(tokens("❤ © ↔ ✁ ↚"), vec!["❤", "©", "↔"]);
     }
 }

@@ -74,26 +74,10 @@ pub fn remove_dead_temp_files(dir: &Path) {
         let Some(pid) = temp_file_pid(&name) else {
             continue;
         };
-        if pid != std::process::id() && !process_alive(pid) {
+        if pid != std::process::id() && !crate::process::alive(pid) {
             let _ = fs::remove_file(entry.path());
         }
     }
-}
-
-#[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    // No cheap check: keep the file rather than remove one in use.
-    true
 }
 
 /// A folder that already holds other things and no archive is not made one: the archive

@@ -18,7 +18,7 @@
 //! (`(`, `***`) matches nothing, with a note, rather than everything.
 
 use crate::index::analyzer::{analyzer, name_analyzer};
-use crate::index::schema::{ts_to_secs, Fields};
+use crate::index::schema::{field, ts_to_secs, Fields};
 use crate::model::Kind;
 use crate::timestamp::parse_time;
 use std::ops::Bound;
@@ -636,7 +636,10 @@ impl Names {
         let mut senders = Vec::new();
         for segment in searcher.segment_readers() {
             let ff = segment.fast_fields();
-            for (column, out) in [("chat_raw", &mut chats), ("sender_raw", &mut senders)] {
+            for (column, out) in [
+                (field::CHAT_RAW, &mut chats),
+                (field::SENDER_RAW, &mut senders),
+            ] {
                 if let Some(col) = ff.str(column)? {
                     let mut buf = String::new();
                     for ord in 0..col.num_terms() as u64 {

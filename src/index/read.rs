@@ -2,7 +2,7 @@
 //! messages in time order a page at a time (never the whole chat in memory).
 
 use super::archive::Archive;
-use super::schema::{secs_to_ts, Fields};
+use super::schema::{field, secs_to_ts, Fields};
 use crate::error::UserError;
 use crate::model::{Kind, Message};
 use crate::timestamp::format_ts;
@@ -99,12 +99,12 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, UserError> {
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let (Some(chat_col), Some(sender_col)) = (
-            ff.str("chat_raw").map_err(err)?,
-            ff.str("sender_raw").map_err(err)?,
+            ff.str(field::CHAT_RAW).map_err(err)?,
+            ff.str(field::SENDER_RAW).map_err(err)?,
         ) else {
             continue;
         };
-        let ts_col = ff.i64("ts").map_err(err)?;
+        let ts_col = ff.i64(field::TS).map_err(err)?;
         let chat_names = ordinal_names(&chat_col)?;
         let sender_names = ordinal_names(&sender_col)?;
         let alive = segment.alive_bitset();
@@ -178,8 +178,8 @@ pub fn by_time(
     TopDocs::with_limit(limit.max(1))
         .and_offset(offset)
         .tweak_score(move |segment: &SegmentReader| {
-            let ts = segment.fast_fields().i64("ts").ok();
-            let line = segment.fast_fields().u64("line").ok();
+            let ts = segment.fast_fields().i64(field::TS).ok();
+            let line = segment.fast_fields().u64(field::LINE).ok();
             move |doc: DocId, _score: Score| {
                 let secs = ts.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
                 let l = line.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);

@@ -9,13 +9,44 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the schema or the analyzer changes what is on disk. 3: tokens and names
-/// normalised (NFC / NFKC, see `crate::fold`); an archive of 2 re-indexes itself
-/// (`ops::migrate`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// normalised (NFC / NFKC, see `crate::fold`). 4: emoji told by Unicode's emoji data (the
+/// `emoji` column and emoji tokens, see `crate::textscan`). An archive of an older version in
+/// [`REINDEXABLE`] re-indexes itself when opened (`ops::migrate`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Older schema versions whose stored fields this version can index again (`ops::migrate`
 /// reads the stored documents back, so their field set must be this one's).
-pub const REINDEXABLE: &[u32] = &[2];
+pub const REINDEXABLE: &[u32] = &[2, 3];
+
+/// The name of every field, written once: the schema builder, `Fields::resolve` and every
+/// reader of a fast-field column by name use these, so a renamed field cannot leave a reader
+/// behind (a wrong name is no compile error for tantivy, only a missing column at run time).
+/// Each field's meaning is on its [`Fields`](crate::index::schema::Fields) handle.
+pub mod field {
+    pub const ID: &str = "id";
+    pub const CHAT_RAW: &str = "chat_raw";
+    pub const SENDER_RAW: &str = "sender_raw";
+    pub const TEXT: &str = "text";
+    pub const FILE: &str = "file";
+    pub const TS: &str = "ts";
+    pub const LINE: &str = "line";
+    pub const KIND: &str = "kind";
+    pub const HAS: &str = "has";
+    pub const EDITED: &str = "edited";
+    pub const HOUR: &str = "hour";
+    pub const WEEKDAY: &str = "weekday";
+    pub const MONTH: &str = "month";
+    pub const WORDS: &str = "words";
+    pub const EMOJI: &str = "emoji";
+    pub const DOMAIN: &str = "domain";
+    pub const WORD: &str = "word";
+
+    /// Every name above, in schema order.
+    pub const ALL: [&str; 17] = [
+        ID, CHAT_RAW, SENDER_RAW, TEXT, FILE, TS, LINE, KIND, HAS, EDITED, HOUR, WEEKDAY, MONTH,
+        WORDS, EMOJI, DOMAIN, WORD,
+    ];
+}
 
 /// Handles to every field, resolved once per open.
 #[derive(Debug, Clone, Copy)]
@@ -80,23 +111,23 @@ pub fn build_schema() -> Schema {
     let num_fast = NumericOptions::default().set_fast();
     // Ids are read from their column; indexing a million unique terms would cost more than
     // the rest of the dictionary.
-    b.add_u64_field("id", STORED | FAST);
-    b.add_text_field("chat_raw", keyword().set_stored().set_fast("raw"));
-    b.add_text_field("sender_raw", keyword().set_stored().set_fast("raw"));
-    b.add_text_field("text", analyzed(true));
-    b.add_text_field("file", analyzed(true));
-    b.add_i64_field("ts", INDEXED | STORED | FAST);
-    b.add_u64_field("line", STORED | FAST);
-    b.add_u64_field("kind", INDEXED | STORED | FAST);
-    b.add_text_field("has", keyword());
-    b.add_u64_field("edited", STORED | FAST);
-    b.add_u64_field("hour", num_fast.clone());
-    b.add_u64_field("weekday", num_fast.clone());
-    b.add_u64_field("month", num_fast.clone());
-    b.add_u64_field("words", num_fast);
-    b.add_text_field("emoji", keyword().set_fast("raw"));
-    b.add_text_field("domain", keyword().set_fast("raw"));
-    b.add_text_field("word", TextOptions::default().set_fast("raw"));
+    b.add_u64_field(field::ID, STORED | FAST);
+    b.add_text_field(field::CHAT_RAW, keyword().set_stored().set_fast("raw"));
+    b.add_text_field(field::SENDER_RAW, keyword().set_stored().set_fast("raw"));
+    b.add_text_field(field::TEXT, analyzed(true));
+    b.add_text_field(field::FILE, analyzed(true));
+    b.add_i64_field(field::TS, INDEXED | STORED | FAST);
+    b.add_u64_field(field::LINE, STORED | FAST);
+    b.add_u64_field(field::KIND, INDEXED | STORED | FAST);
+    b.add_text_field(field::HAS, keyword());
+    b.add_u64_field(field::EDITED, STORED | FAST);
+    b.add_u64_field(field::HOUR, num_fast.clone());
+    b.add_u64_field(field::WEEKDAY, num_fast.clone());
+    b.add_u64_field(field::MONTH, num_fast.clone());
+    b.add_u64_field(field::WORDS, num_fast);
+    b.add_text_field(field::EMOJI, keyword().set_fast("raw"));
+    b.add_text_field(field::DOMAIN, keyword().set_fast("raw"));
+    b.add_text_field(field::WORD, TextOptions::default().set_fast("raw"));
     b.build()
 }
 
@@ -104,23 +135,23 @@ impl Fields {
     pub fn resolve(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
-            id: f("id")?,
-            chat_raw: f("chat_raw")?,
-            sender_raw: f("sender_raw")?,
-            text: f("text")?,
-            file: f("file")?,
-            ts: f("ts")?,
-            line: f("line")?,
-            kind: f("kind")?,
-            has: f("has")?,
-            edited: f("edited")?,
-            hour: f("hour")?,
-            weekday: f("weekday")?,
-            month: f("month")?,
-            words: f("words")?,
-            emoji: f("emoji")?,
-            domain: f("domain")?,
-            word: f("word")?,
+            id: f(field::ID)?,
+            chat_raw: f(field::CHAT_RAW)?,
+            sender_raw: f(field::SENDER_RAW)?,
+            text: f(field::TEXT)?,
+            file: f(field::FILE)?,
+            ts: f(field::TS)?,
+            line: f(field::LINE)?,
+            kind: f(field::KIND)?,
+            has: f(field::HAS)?,
+            edited: f(field::EDITED)?,
+            hour: f(field::HOUR)?,
+            weekday: f(field::WEEKDAY)?,
+            month: f(field::MONTH)?,
+            words: f(field::WORDS)?,
+            emoji: f(field::EMOJI)?,
+            domain: f(field::DOMAIN)?,
+            word: f(field::WORD)?,
         })
     }
 }
@@ -134,4 +165,17 @@ pub fn secs_to_ts(secs: i64) -> chrono::NaiveDateTime {
     chrono::DateTime::from_timestamp(secs, 0)
         .map(|d| d.naive_utc())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_and_schema_are_one_to_one() {
+        let schema = build_schema();
+        let in_schema: Vec<&str> = schema.fields().map(|(_, entry)| entry.name()).collect();
+        assert_eq!(in_schema, field::ALL);
+        assert!(Fields::resolve(&schema).is_ok());
+    }
 }

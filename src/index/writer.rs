@@ -4,7 +4,7 @@
 
 use super::archive::{is_disk_full, is_permission_denied, Archive};
 use super::files::restrict_permissions;
-use super::schema::{ts_to_secs, Fields};
+use super::schema::{field, ts_to_secs, Fields};
 use crate::error::UserError;
 use crate::faults::crash_point;
 use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
@@ -206,7 +206,7 @@ pub fn existing_ids(archive: &Archive) -> Result<IdSet, UserError> {
     for segment in searcher.segment_readers() {
         let column = segment
             .fast_fields()
-            .u64("id")
+            .u64(field::ID)
             .map_err(|e| UserError::new(format!("the archive's id column is unreadable: {e}")))?;
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {

@@ -7,7 +7,7 @@ use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::index::columns::{dense, interned, NONE};
 use crate::index::read::err;
-use crate::index::schema::secs_to_ts;
+use crate::index::schema::{field, secs_to_ts};
 use crate::timestamp::format_ts;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -41,18 +41,18 @@ pub fn list(archive: &Archive, people: &People) -> Result<Vec<PersonRow>, UserEr
     for reader in searcher.segment_readers() {
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
-        let sender_col = ff.str("sender_raw").map_err(err)?;
+        let sender_col = ff.str(field::SENDER_RAW).map_err(err)?;
         let names = match &sender_col {
             Some(col) => crate::index::read::ordinal_names(col)?,
             None => continue,
         };
         let sender = interned(sender_col.as_ref(), max_doc, &mut persons)?;
         let chat = interned(
-            ff.str("chat_raw").map_err(err)?.as_ref(),
+            ff.str(field::CHAT_RAW).map_err(err)?.as_ref(),
             max_doc,
             &mut chats,
         )?;
-        let ts = dense(&ff.i64("ts").map_err(err)?, max_doc, 0);
+        let ts = dense(&ff.i64(field::TS).map_err(err)?, max_doc, 0);
         // Which stored spelling each person id was seen under, through the ordinals.
         let ords = sender_col
             .as_ref()

@@ -9,8 +9,8 @@
 //! A *span* is a `+` or a digit (or `(` before a digit) not glued to a letter or digit,
 //! followed by digit groups joined by separator runs of at most three characters: spaces
 //! (U+0020, U+00A0, U+202F, U+2007, U+2009, …), `-` and its Unicode cousins (U+2010–U+2013,
-//! U+2212), `.`, `/`, `(`, `)`. Invisible marks (U+200B–U+200F, U+202A–U+202E, U+2060–U+2069,
-//! U+FEFF, soft hyphen) are skipped anywhere, so `0151\u{200B}23456789` is one group. Digits
+//! U+2212), `.`, `/`, `(`, `)`. Invisible marks (`crate::invisible::is_key_ignorable`: U+200B–U+200F,
+//! U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF, soft hyphen) are skipped anywhere, so `0151\u{200B}23456789` is one group. Digits
 //! are ASCII, full-width, Arabic-Indic, extended Arabic-Indic and Devanagari.
 //!
 //! A span is split into *chunks* at separators holding a space. A chunk is left alone when
@@ -34,6 +34,8 @@
 //! numbers are not linked to their international form (that needs a region).
 
 use std::ops::Range;
+
+use crate::invisible::is_key_ignorable;
 
 /// The byte ranges of `text` that hold phone numbers, in order, not overlapping.
 pub fn phone_spans(text: &str) -> Vec<Range<usize>> {
@@ -84,13 +86,6 @@ pub fn digit_value(c: char) -> Option<u8> {
     Some((c as u32 - base as u32) as u8)
 }
 
-/// Marks that change nothing visible: skipped inside numbers.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
-
 fn is_space_sep(c: char) -> bool {
     matches!(
         c,
@@ -129,14 +124,14 @@ fn prev_visible(chars: &[(usize, char)], i: usize) -> Option<(usize, char)> {
         .rev()
         .take(LOOK)
         .map(|k| (k, chars[k].1))
-        .find(|(_, c)| !is_invisible(*c))
+        .find(|(_, c)| !is_key_ignorable(*c))
 }
 
 fn next_visible(chars: &[(usize, char)], i: usize) -> Option<(usize, char)> {
     (i..chars.len())
         .take(LOOK)
         .map(|k| (k, chars[k].1))
-        .find(|(_, c)| !is_invisible(*c))
+        .find(|(_, c)| !is_key_ignorable(*c))
 }
 
 const LOOK: usize = 16;
@@ -198,7 +193,9 @@ fn read_span(chars: &[(usize, char)], i: usize) -> Option<Span> {
         j += 1;
     }
     // A leading `(` (after an optional `+`).
-    while j < chars.len() && (is_invisible(chars[j].1) || matches!(chars[j].1, '(' | '\u{FF08}')) {
+    while j < chars.len()
+        && (is_key_ignorable(chars[j].1) || matches!(chars[j].1, '(' | '\u{FF08}'))
+    {
         j += 1;
     }
     let mut groups: Vec<Group> = Vec::new();
@@ -214,7 +211,7 @@ fn read_span(chars: &[(usize, char)], i: usize) -> Option<Span> {
                 digits.push(char::from(b'0' + v));
                 j += 1;
                 last_digit = j;
-            } else if is_invisible(c) {
+            } else if is_key_ignorable(c) {
                 j += 1;
             } else {
                 break;
@@ -233,7 +230,7 @@ fn read_span(chars: &[(usize, char)], i: usize) -> Option<Span> {
         let mut sep = String::new();
         while k < chars.len() {
             let c = chars[k].1;
-            if is_invisible(c) {
+            if is_key_ignorable(c) {
                 k += 1;
             } else if (is_space_sep(c) || is_punct_sep(c)) && sep.chars().count() < MAX_SEP {
                 sep.push(c);

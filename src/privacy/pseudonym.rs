@@ -52,7 +52,7 @@ fn name_key(name: &str, fold: impl Fn(&str) -> String) -> String {
     let mut s = String::with_capacity(name.len());
     for c in name.chars() {
         match c {
-            c if super::phone::is_invisible(c) => {}
+            c if crate::invisible::is_key_ignorable(c) => {}
             '\u{00A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' | '\u{3000}' => s.push(' '),
             '\u{2011}' => s.push('-'),
             c => s.push(c),

@@ -15,7 +15,7 @@ use crate::index::archive::Archive;
 use crate::index::columns::{dense, histogram, interned, resolve, unhistogram, Multi, NONE};
 use crate::index::query::{parse_query, Names};
 use crate::index::read::{err, order_key};
-use crate::index::schema::{secs_to_ts, Fields};
+use crate::index::schema::{field, secs_to_ts, Fields};
 use crate::model::Kind;
 use crate::people::Interner;
 use crate::people::People;
@@ -72,12 +72,12 @@ fn compute_on_with_aliases(
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
         let chat = interned(
-            ff.str("chat_raw").map_err(err)?.as_ref(),
+            ff.str(field::CHAT_RAW).map_err(err)?.as_ref(),
             max_doc,
             &mut chats,
         )?;
         let sender = interned(
-            ff.str("sender_raw").map_err(err)?.as_ref(),
+            ff.str(field::SENDER_RAW).map_err(err)?.as_ref(),
             max_doc,
             &mut senders,
         )?;
@@ -148,11 +148,11 @@ fn compute_on_with_aliases(
                     .collect()
             }
         };
-        seg.ts = dense(&ff.i64("ts").map_err(err)?, max_doc, 0);
-        seg.line = dense(&ff.u64("line").map_err(err)?, max_doc, 0);
+        seg.ts = dense(&ff.i64(field::TS).map_err(err)?, max_doc, 0);
+        seg.line = dense(&ff.u64(field::LINE).map_err(err)?, max_doc, 0);
         let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
-        let kind_col = ff.u64("kind").map_err(err)?;
-        let words_col = ff.u64("words").map_err(err)?;
+        let kind_col = ff.u64(field::KIND).map_err(err)?;
+        let words_col = ff.u64(field::WORDS).map_err(err)?;
         let (kinds, words) = if bulk {
             (
                 Some(dense(&kind_col, max_doc, 0)),
@@ -427,7 +427,7 @@ impl SegmentTops {
         // Words are the biggest column and no participant figure needs them per message: when
         // most documents are picked, count the whole column and give back the others' words.
         let word = if selected.len().saturating_mul(2) >= max_doc as usize {
-            let mut word = open("word", false)?;
+            let mut word = open(field::WORD, false)?;
             if let Some(col) = &word.col {
                 histogram(col, &mut word.counts);
                 let mut picked = selected.iter().copied().peekable();
@@ -441,11 +441,11 @@ impl SegmentTops {
             word.values = Multi::Absent;
             word
         } else {
-            open("word", bulk)?
+            open(field::WORD, bulk)?
         };
         Ok(SegmentTops {
-            emoji: open("emoji", bulk)?,
-            domain: open("domain", bulk)?,
+            emoji: open(field::EMOJI, bulk)?,
+            domain: open(field::DOMAIN, bulk)?,
             word,
         })
     }
@@ -771,7 +771,7 @@ impl SegmentCollector for SegmentDocIds {
 pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, UserError> {
     let mut names: Vec<String> = Vec::new();
     for reader in archive.searcher().segment_readers() {
-        if let Some(col) = reader.fast_fields().str("sender_raw").map_err(err)? {
+        if let Some(col) = reader.fast_fields().str(field::SENDER_RAW).map_err(err)? {
             names.extend(crate::index::read::ordinal_names(&col)?);
         }
     }

@@ -22,6 +22,7 @@ pub mod anonymize;
 mod calendar;
 
 mod engine;
+pub mod format;
 pub mod sequence;
 
 pub use anonymize::{anonymize_stats, anonymize_stats_except, hides_per_person, per_person_hidden};

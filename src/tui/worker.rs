@@ -10,6 +10,7 @@
 use crate::index::archive::Archive;
 use crate::index::query::parse_query;
 use crate::index::read::{self, order_key, ChatSummary, StoredMessage};
+use crate::index::schema::field;
 use crate::index::search::{self, SearchResult, SortOrder};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -309,8 +310,8 @@ impl Backend {
         for segment in searcher.segment_readers() {
             let ff = segment.fast_fields();
             columns.push((
-                ff.i64("ts").map_err(read::err)?,
-                ff.u64("line").map_err(read::err)?,
+                ff.i64(field::TS).map_err(read::err)?,
+                ff.u64(field::LINE).map_err(read::err)?,
             ));
         }
         Ok(docs

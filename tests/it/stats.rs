@@ -981,3 +981,54 @@ fn anonymized_stats_of_a_one_to_one_chat_say_why_people_are_hidden() {
     assert!(!text.contains("name  messages"), "an empty table:\n{text}");
     assert!(!text.contains("Maya") && !text.contains("Jonas"), "{text}");
 }
+
+/// Emoji are counted by Unicode's emoji data: symbols that show as text (`©`, `↔`, a bare `❤`,
+/// digits) are no emoji, nor are dingbats and arrows next to emoji in Unicode's blocks; the
+/// same symbols asked to show as emoji (U+FE0F, a keycap) are, and so is a newer emoji.
+#[test]
+fn emoji_are_counted_by_unicode_emoji_data() {
+    let tmp = TempDir::new().expect("temp dir");
+    let export = tmp.path().join("WhatsApp Chat with Symbols.txt");
+    fs::write(
+        &export,
+        "02/05/2024, 10:01 - Maya Lopez: © 2024 Acme® ↔ ↚ ✁ ❶ ❤ 1 #2\n\
+         02/05/2024, 10:02 - Jonas Becker: ❤\u{FE0F} 1\u{FE0F}\u{20E3} \u{1FAE0} \u{1FABF}\n\
+         02/05/2024, 10:03 - Maya Lopez: ©\u{FE0F} \u{1FAE0}\n",
+    )
+    .expect("write export");
+    let env = Env {
+        tmp: tempfile::tempdir().expect("temp dir"),
+    };
+    env.ok(&["import", &export.display().to_string()]);
+    let s = env.stats(&[]);
+    assert_eq!(
+        s["top_emojis"],
+        json!([
+            {"emoji": "\u{1FAE0}", "count": 2},
+            {"emoji": "1\u{20E3}", "count": 1},
+            {"emoji": "©", "count": 1},
+            {"emoji": "❤", "count": 1},
+            {"emoji": "\u{1FABF}", "count": 1},
+        ])
+    );
+    let emojis = |name: &str| -> u64 {
+        s["participants"]
+            .as_array()
+            .expect("participants")
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["emojis"].as_u64())
+            .expect("a participant's emojis")
+    };
+    assert_eq!(emojis("Maya Lopez"), 2);
+    assert_eq!(emojis("Jonas Becker"), 4);
+    // `has:emoji` finds the messages that hold one: not the first, which only has symbols.
+    let hits = env.json(&["search", "--json", "has:emoji"]);
+    assert_eq!(hits["total"], 2, "{hits}");
+    let symbols_only = hits["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .any(|h| h["text"].as_str().is_some_and(|t| t.starts_with("© 2024")));
+    assert!(!symbols_only, "{hits}");
+}

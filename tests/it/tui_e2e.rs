@@ -714,8 +714,9 @@ fn conversation_stays_filled_to_its_last_row_after_growing_and_jumping_past_the_
 
     // A taller window: earlier messages move in above, the newest stays on the last row.
     t.resize(120, 60);
+    // Waits for the redraw at the new size: until it comes, tmux shows the old frame.
     let tall = t.wait("the conversation filled at 120×60", |s| {
-        s.lines().count() >= 60 && filled_to_the_bottom_with(s, &last)
+        s.lines().count() >= 60 && main_rows(s).len() == 56 && filled_to_the_bottom_with(s, &last)
     });
     let rows = main_rows(&tall);
     assert_eq!(rows.len(), 56, "{tall}");

@@ -3,6 +3,7 @@
 //! Drawn as text charts so it reads at any size and scrolls with the usual keys.
 
 use crate::sanitize::{self, Mode};
+use crate::stats::format::{bar, duration};
 use crate::stats::Stats;
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -12,7 +13,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-const BARS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const SHADES: [&str; 5] = ["  ", "░░", "▒▒", "▓▓", "██"];
 
@@ -42,19 +42,6 @@ fn heading(app: &App, text: &str) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), app.theme.title(true)))
 }
 
-/// A horizontal bar of `value / max` over `width` cells, with eighth-cell precision.
-pub fn bar(value: u64, max: u64, width: usize) -> String {
-    if max == 0 || width == 0 {
-        return String::new();
-    }
-    let eighths = (value as u128 * width as u128 * 8 / max as u128) as usize;
-    let mut s = "█".repeat(eighths / 8);
-    if !eighths.is_multiple_of(8) {
-        s.push(BARS[eighths % 8 - 1]);
-    }
-    s
-}
-
 /// A sparkline of values, one cell each.
 pub fn sparkline(values: &[u64]) -> String {
     let max = values.iter().copied().max().unwrap_or(0);
@@ -68,15 +55,6 @@ pub fn sparkline(values: &[u64]) -> String {
             }
         })
         .collect()
-}
-
-fn duration(secs: u64) -> String {
-    match secs {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3600 => format!("{}m", s / 60),
-        s if s < 86_400 => format!("{}h{:02}", s / 3600, (s % 3600) / 60),
-        s => format!("{}d", s / 86_400),
-    }
 }
 
 fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
@@ -181,7 +159,7 @@ fn person_sections(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'stat
             ),
             Span::styled(
                 format!(
-                    "→ {:>6} · ← {:>6} · {response:>5}",
+                    "→ {:>6} · ← {:>6} · {response:>6}",
                     crate::output::thousands(p.replies_to),
                     crate::output::thousands(p.replies_from)
                 ),
@@ -246,7 +224,7 @@ fn participant_section(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'
         // The figures after the bar; the bar takes what is left, and narrow panes drop detail.
         let tail = if width >= 70 {
             format!(
-                " {:>6} msgs {:>7} words  reply {response:>5}",
+                " {:>6} msgs {:>7} words  reply {response:>6}",
                 crate::output::thousands(p.messages),
                 crate::output::thousands(p.words)
             )
@@ -256,14 +234,14 @@ fn participant_section(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'
         let bar_w = width
             .saturating_sub(2 + name_w + 1 + sanitize::display_width(&tail))
             .clamp(1, 48);
+        // The bar is padded to its width, so the figures after it line up.
         let b = bar(p.messages, max, bar_w);
-        let bpad = bar_w.saturating_sub(sanitize::display_width(&b));
         let selected = i == app.stats.participant;
         let marker = if selected { "▸ " } else { "  " };
         let mut line = Line::from(vec![
             Span::styled(marker, theme.accent()),
             Span::styled(format!("{name}{} ", " ".repeat(pad)), theme.sender(&p.name)),
-            Span::styled(format!("{b}{}", " ".repeat(bpad)), theme.sender(&p.name)),
+            Span::styled(b, theme.sender(&p.name)),
             Span::styled(tail, theme.dim()),
         ]);
         if selected {
@@ -460,13 +438,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bars_and_sparklines() {
-        assert_eq!(bar(10, 10, 4), "████");
-        assert_eq!(bar(5, 10, 4), "██");
-        assert_eq!(bar(1, 16, 2), "▏");
-        assert_eq!(bar(0, 0, 4), "");
+    fn sparklines() {
         assert_eq!(sparkline(&[0, 1, 8]), " ▁█");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(3600 * 2 + 60), "2h01");
     }
 }
