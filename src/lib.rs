@@ -3,21 +3,22 @@
 //! The library holds everything (parsing, the archive, statistics, privacy, the TUI); the
 //! binary is a thin CLI over it, so tests and benchmarks call the same code users run.
 
-pub mod cli;
+pub(crate) mod cli;
+pub use cli::run;
 pub mod error;
-pub mod faults;
-pub mod fold;
-pub mod hugepages;
+pub(crate) mod faults;
+pub(crate) mod fold;
+pub(crate) mod hugepages;
 pub mod import;
 pub mod index;
-pub mod invisible;
+pub(crate) mod invisible;
 pub mod model;
 pub mod ops;
 pub mod output;
-pub mod panic_report;
+pub(crate) mod panic_report;
 pub mod people;
 pub mod privacy;
-pub mod process;
+pub(crate) mod process;
 pub mod sanitize;
 pub mod stats;
 pub mod textscan;

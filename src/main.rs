@@ -7,5 +7,5 @@ fn main() {
     unsafe {
         libc::umask(0o077);
     }
-    std::process::exit(whatscope::cli::run());
+    std::process::exit(whatscope::run());
 }

@@ -12,8 +12,8 @@ mod purge_cmd;
 mod search_cmd;
 mod secret_cmd;
 mod stats_cmd;
-pub mod style;
-pub mod tui_cmd;
+pub(crate) mod style;
+pub(crate) mod tui_cmd;
 
 use crate::import::source::Limits;
 use crate::import::DateOrder;

@@ -1,15 +1,15 @@
 //! Reading WhatsApp exports: from files, zips, folders or stdin to parsed messages.
 
-pub mod chatname;
-pub mod classify;
+pub(crate) mod chatname;
+pub(crate) mod classify;
 pub mod dates;
 pub mod decode;
 mod events;
 pub mod header;
 pub mod lines;
-pub mod locale;
-pub mod normalize;
-pub mod parser;
+pub(crate) mod locale;
+pub(crate) mod normalize;
+pub(crate) mod parser;
 pub mod source;
 mod zipcheck;
 mod zipfile;

@@ -2,7 +2,7 @@
 
 pub mod analyzer;
 pub mod archive;
-pub mod columns;
+pub(crate) mod columns;
 pub mod files;
 pub mod query;
 pub mod read;

@@ -595,6 +595,7 @@ impl AtomicFile {
     }
 
     /// The temp file's path (for tests).
+    #[cfg(test)]
     pub fn temp_path(&self) -> &Path {
         &self.tmp
     }

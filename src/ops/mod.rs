@@ -2,11 +2,11 @@
 //! people: opening it ready to read, importing with the opt-out list, forgetting a person,
 //! purging, exporting, and bringing an older schema up to date (docs/architecture.md).
 
-pub mod export;
+pub(crate) mod export;
 pub mod forget;
 pub mod import;
-pub mod migrate;
-pub mod purge;
+pub(crate) mod migrate;
+pub(crate) mod purge;
 
 use crate::error::UserError;
 use crate::index::archive::Archive;

@@ -10,7 +10,7 @@
 mod interner;
 pub mod listing;
 pub mod masks;
-pub mod suggest;
+pub(crate) mod suggest;
 
 pub use interner::Interner;
 

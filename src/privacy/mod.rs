@@ -2,11 +2,11 @@
 //! pseudonyms, anonymized text, and finding names, phone numbers and e-mail addresses. The
 //! operations that apply it to the archive (forget, purge, export) are in `ops`.
 
-pub mod optout;
+pub(crate) mod optout;
 pub mod phone;
 pub mod pseudonym;
-pub mod redact;
-pub mod secret;
+pub(crate) mod redact;
+pub(crate) mod secret;
 
 pub use pseudonym::Pseudonyms;
 pub use redact::Anonymizer;

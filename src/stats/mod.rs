@@ -18,12 +18,12 @@
 //!   ordered by messages descending, then chat; `partners` by replies both ways descending,
 //!   then person.
 
-pub mod anonymize;
+pub(crate) mod anonymize;
 mod calendar;
 
 mod engine;
-pub mod format;
-pub mod sequence;
+pub(crate) mod format;
+pub(crate) mod sequence;
 
 pub use anonymize::{anonymize_stats, anonymize_stats_except, hides_per_person, per_person_hidden};
 pub use engine::{compute, compute_on, compute_with_aliases, resolve_participant};

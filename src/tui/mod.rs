@@ -8,9 +8,9 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
-pub mod layout;
-pub mod panes;
-pub mod terminal;
+pub(crate) mod layout;
+pub(crate) mod panes;
+pub(crate) mod terminal;
 pub mod theme;
 pub mod view;
 pub mod worker;
