@@ -23,6 +23,7 @@ mod privacy_redact;
 mod query;
 mod reliability;
 mod sanitize;
+mod scale;
 mod stats;
 mod tui_e2e;
 mod tui_safety;
