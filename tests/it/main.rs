@@ -15,6 +15,7 @@ mod corpus;
 mod first_hour;
 mod huge_message;
 mod layers;
+mod many_exports;
 mod parser_props;
 mod privacy;
 mod privacy_model;
