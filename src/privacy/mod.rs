@@ -2,11 +2,13 @@
 //! pseudonyms, anonymized text, and finding names, phone numbers and e-mail addresses. The
 //! operations that apply it to the archive (forget, purge, export) are in `ops`.
 
+pub mod error;
 pub mod optout;
 pub mod phone;
 pub mod pseudonym;
 pub mod redact;
 pub mod secret;
 
+pub use error::Error;
 pub use pseudonym::Pseudonyms;
 pub use redact::Anonymizer;
