@@ -101,9 +101,11 @@ fn known_name(archive: &Archive, given: &str) -> anyhow::Result<String> {
     } else {
         format!("did you mean {}?", close.join(", "))
     };
-    Err(UserError::new(format!("people: nobody named \"{given}\" in the archive"))
-        .hint(hint)
-        .into())
+    Err(
+        UserError::new(format!("people: nobody named \"{given}\" in the archive"))
+            .hint(hint)
+            .into(),
+    )
 }
 
 pub fn merge(global: &GlobalArgs, names: &[String], display: Option<&str>) -> anyhow::Result<()> {

@@ -2,12 +2,12 @@
 //! index with its analyzer registered, and a small metadata file with the schema version.
 
 use super::analyzer::{analyzer, ANALYZER};
+use super::error::Error;
 use super::files::{
     close_if_opened_up, create_private_dir, open_private_append, refuse_foreign_folder,
     restrict_permissions, write_private, INDEX_DIR, META_FILE,
 };
 use super::schema::{build_schema, Fields, SCHEMA_VERSION};
-use super::error::Error;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -202,10 +202,7 @@ fn open_error(dir: &Path, e: tantivy::TantivyError) -> Error {
 /// the offsets in its files' footers, and garbage there makes it index out of bounds while
 /// opening a segment rather than return an error. The panic message is kept off the
 /// terminal (no "panicked at", no backtrace): the error says what happened.
-fn without_panics<T>(
-    dir: &Path,
-    open: impl FnOnce() -> Result<T, Error>,
-) -> Result<T, Error> {
+fn without_panics<T>(dir: &Path, open: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(open));

@@ -21,7 +21,11 @@ pub enum Error {
         "{}: the archive was written by another version of whatscope (schema {found}, this one reads {reads})",
         dir.display()
     )]
-    OtherVersion { dir: PathBuf, found: u32, reads: u32 },
+    OtherVersion {
+        dir: PathBuf,
+        found: u32,
+        reads: u32,
+    },
     #[error(
         "cannot open the archive in {}: its index was written by another version of whatscope",
         shown(dir)
@@ -59,7 +63,10 @@ pub enum Error {
         #[source]
         source: Cause,
     },
-    #[error("{} is not empty and holds no whatscope archive: it will not be made one", shown(dir))]
+    #[error(
+        "{} is not empty and holds no whatscope archive: it will not be made one",
+        shown(dir)
+    )]
     ForeignFolder { dir: PathBuf },
     #[error("cannot create {}", dir.display())]
     CreateDir {
@@ -91,7 +98,10 @@ pub enum Error {
     Busy,
     /// A write that failed for want of space. The message says so in the user's words, so
     /// the I/O error is kept as `cause`, not as a source the one line would repeat.
-    #[error("cannot {what}: the disk is full (no space left for {}); {unsaved}", shown(dir))]
+    #[error(
+        "cannot {what}: the disk is full (no space left for {}); {unsaved}",
+        shown(dir)
+    )]
     DiskFull {
         dir: PathBuf,
         what: String,
@@ -99,7 +109,10 @@ pub enum Error {
         cause: Cause,
     },
     /// A write the folder's permissions (or a read-only filesystem) refused; `cause` as above.
-    #[error("cannot {what}: permission denied: {} cannot be written; {unsaved}", shown(dir))]
+    #[error(
+        "cannot {what}: permission denied: {} cannot be written; {unsaved}",
+        shown(dir)
+    )]
     WriteDenied {
         dir: PathBuf,
         what: String,

@@ -2,8 +2,8 @@
 //! messages in time order a page at a time (never the whole chat in memory).
 
 use super::archive::Archive;
-use super::schema::{field, secs_to_ts, Fields};
 use super::error::Error;
+use super::schema::{field, secs_to_ts, Fields};
 use crate::model::{Kind, Message};
 use crate::timestamp::format_ts;
 use serde::Serialize;

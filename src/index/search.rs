@@ -3,9 +3,9 @@
 
 use super::analyzer::analyzer;
 use super::archive::Archive;
+use super::error::Error;
 use super::query::{parse_query, Names, ParsedQuery};
 use super::read::{by_time, load, StoredMessage};
-use super::error::Error;
 use serde::Serialize;
 use std::collections::VecDeque;
 use tantivy::collector::{Count, TopDocs};

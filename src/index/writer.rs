@@ -3,9 +3,9 @@
 //! newer, overlapping export of a chat adds only what is new.
 
 use super::archive::{is_disk_full, is_permission_denied, Archive};
+use super::error::Error;
 use super::files::restrict_permissions;
 use super::schema::{field, ts_to_secs, Fields};
-use super::error::Error;
 use crate::faults::crash_point;
 use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
 use crate::model::Kind;

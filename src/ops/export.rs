@@ -330,7 +330,9 @@ pub fn export(
         let mut parts: Vec<Box<dyn Query>> = vec![chat_query(&fields, &c.chat)];
         parts.extend(filters.iter().map(|q| q.box_clone()));
         let query = BooleanQuery::intersection(parts);
-        let total = searcher.search(&query, &Count).map_err(crate::index::Error::read)?;
+        let total = searcher
+            .search(&query, &Count)
+            .map_err(crate::index::Error::read)?;
         if total == 0 {
             continue;
         }
@@ -431,7 +433,9 @@ fn fill_summary(
     let names = if names.is_empty() { &asked[..] } else { names };
     if let Some(query) = events_query(archive, names) {
         let searcher = archive.searcher();
-        let total = searcher.search(&query, &Count).map_err(crate::index::Error::read)?;
+        let total = searcher
+            .search(&query, &Count)
+            .map_err(crate::index::Error::read)?;
         if total > 0 {
             for (_, addr) in searcher
                 .search(&query, &by_time(total, 0, true))

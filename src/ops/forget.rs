@@ -65,8 +65,8 @@ pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, Error> {
         .iter()
         .map(|n| normalise_name(n))
         .collect();
-    let names =
-        crate::index::query::Names::from_searcher(&archive.searcher()).map_err(crate::index::Error::read)?;
+    let names = crate::index::query::Names::from_searcher(&archive.searcher())
+        .map_err(crate::index::Error::read)?;
     let mut out: Vec<String> = names
         .senders()
         .filter(|s| wanted.contains(&normalise_name(s)))
@@ -84,8 +84,8 @@ pub fn suggestions(archive: &Archive, name: &str) -> Result<Vec<String>, Error> 
     if want.is_empty() {
         return Ok(Vec::new());
     }
-    let names =
-        crate::index::query::Names::from_searcher(&archive.searcher()).map_err(crate::index::Error::read)?;
+    let names = crate::index::query::Names::from_searcher(&archive.searcher())
+        .map_err(crate::index::Error::read)?;
     let mut close: Vec<(usize, String)> = names
         .senders()
         .filter_map(|s| name_distance(&want, &normalise_name(&s)).map(|d| (d, s)))
@@ -144,7 +144,10 @@ pub fn count_messages(archive: &Archive, spellings: &[String]) -> Result<u64, Er
         return Ok(0);
     }
     let q = sender_query(archive, spellings);
-    Ok(archive.searcher().search(&*q, &Count).map_err(crate::index::Error::read)? as u64)
+    Ok(archive
+        .searcher()
+        .search(&*q, &Count)
+        .map_err(crate::index::Error::read)? as u64)
 }
 
 /// The query for messages whose text names `name` (its words in a row).
@@ -168,7 +171,10 @@ pub fn mention_query(archive: &Archive, name: &str) -> Option<Box<dyn Query>> {
 /// Messages (of anyone) whose text names `name`.
 pub fn count_mentions(archive: &Archive, name: &str) -> Result<u64, Error> {
     match mention_query(archive, name) {
-        Some(q) => Ok(archive.searcher().search(&*q, &Count).map_err(crate::index::Error::read)? as u64),
+        Some(q) => Ok(archive
+            .searcher()
+            .search(&*q, &Count)
+            .map_err(crate::index::Error::read)? as u64),
         None => Ok(0),
     }
 }
@@ -272,11 +278,7 @@ pub fn finish_interrupted(archive: &Archive) -> Result<(), Error> {
 
 /// Deletes the messages of `spellings`, commits, compacts, verifies, and removes the erase
 /// marker. Returns how many old files another process still holds.
-fn erase(
-    archive: &Archive,
-    mut writer: IndexWriter,
-    spellings: &[String],
-) -> Result<usize, Error> {
+fn erase(archive: &Archive, mut writer: IndexWriter, spellings: &[String]) -> Result<usize, Error> {
     // Our merge takes every segment: no background merge may hold one.
     writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     for s in spellings {
@@ -351,11 +353,10 @@ fn stale_segment_files(archive: &Archive) -> Result<usize, Error> {
         .map(|id| id.uuid_string())
         .collect();
     let dir = archive.dir.join("index");
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|source| Error::List {
-            dir: dir.clone(),
-            source,
-        })?;
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::List {
+        dir: dir.clone(),
+        source,
+    })?;
     let mut stale = 0;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

@@ -43,7 +43,9 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), Error> {
     );
     writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     // Deletes apply to the documents added before them: the new ones stay.
-    writer.delete_query(Box::new(AllQuery)).map_err(crate::index::Error::read)?;
+    writer
+        .delete_query(Box::new(AllQuery))
+        .map_err(crate::index::Error::read)?;
     copy_documents(archive, &writer)?;
     commit(
         archive,
@@ -75,7 +77,9 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), Error> 
     let opted_out = |sender: &str| secret.as_ref().is_some_and(|s| optout.contains(s, sender));
     let searcher = archive.searcher();
     for segment in searcher.segment_readers() {
-        let store = segment.get_store_reader(64).map_err(crate::index::Error::read)?;
+        let store = segment
+            .get_store_reader(64)
+            .map_err(crate::index::Error::read)?;
         let alive = segment.alive_bitset();
         for doc_id in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc_id)) {

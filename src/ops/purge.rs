@@ -23,11 +23,10 @@ pub struct Purged {
 pub fn purge(dir: &Path) -> Result<Purged, Error> {
     let mut removed = 0;
     for path in entries(dir) {
-        let meta = std::fs::symlink_metadata(&path)
-            .map_err(|source| Error::PurgeRead {
-                path: path.clone(),
-                source,
-            })?;
+        let meta = std::fs::symlink_metadata(&path).map_err(|source| Error::PurgeRead {
+            path: path.clone(),
+            source,
+        })?;
         let result = if meta.is_dir() {
             // Does not follow symlinks inside.
             std::fs::remove_dir_all(&path)

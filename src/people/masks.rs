@@ -1,8 +1,8 @@
 //! The anonymized view's masks for a whole archive: one pseudonym per person, so the names the
 //! user merged (docs/people.md) are masked as one (docs/privacy.md).
 
-use super::People;
 use super::Error;
+use super::People;
 use crate::index::archive::Archive;
 use crate::privacy::pseudonym::Persons;
 use crate::privacy::{secret, Anonymizer, Pseudonyms};

@@ -107,7 +107,9 @@ fn number_changes(archive: &Archive) -> Result<Vec<(String, String)>, Error> {
     let searcher = archive.searcher();
     let names = Names::from_searcher(&searcher).map_err(crate::index::Error::read)?;
     let parsed = parse_query("kind:system \"changed to\"", &archive.fields, &names);
-    let total = searcher.search(&*parsed.query, &Count).map_err(crate::index::Error::read)?;
+    let total = searcher
+        .search(&*parsed.query, &Count)
+        .map_err(crate::index::Error::read)?;
     let hits = searcher
         .search(&*parsed.query, &by_time(total.max(1), 0, true))
         .map_err(crate::index::Error::read)?;

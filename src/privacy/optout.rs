@@ -12,8 +12,8 @@
 //! to honour the erasure, which makes it pseudonymous personal data itself (docs/privacy.md);
 //! it is `0600` like every file of the archive.
 
-use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
 use super::error::Error;
+use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
 use crate::index::files::write_private;
 use crate::index::files::OPTOUT_FILE;
 use std::collections::BTreeSet;

@@ -5,12 +5,12 @@
 //! interactions.
 
 use super::calendar;
+use super::error::Error;
 use super::sequence::{self, Entry, Event};
 use super::{
     ChatCount, DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Partner,
     Scope, Stats, WordCount, TOP,
 };
-use super::error::Error;
 use crate::index::archive::Archive;
 use crate::index::columns::{dense, histogram, interned, resolve, unhistogram, Multi, NONE};
 use crate::index::query::{parse_query, Names};
@@ -72,12 +72,16 @@ fn compute_on_with_aliases(
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
         let chat = interned(
-            ff.str(field::CHAT_RAW).map_err(crate::index::Error::read)?.as_ref(),
+            ff.str(field::CHAT_RAW)
+                .map_err(crate::index::Error::read)?
+                .as_ref(),
             max_doc,
             &mut chats,
         )?;
         let sender = interned(
-            ff.str(field::SENDER_RAW).map_err(crate::index::Error::read)?.as_ref(),
+            ff.str(field::SENDER_RAW)
+                .map_err(crate::index::Error::read)?
+                .as_ref(),
             max_doc,
             &mut senders,
         )?;
@@ -120,7 +124,9 @@ fn compute_on_with_aliases(
             );
             let parsed = parse_query(q, fields, &names);
             notes = parsed.notes;
-            let mut per_segment = searcher.search(&*parsed.query, &DocIds).map_err(crate::index::Error::read)?;
+            let mut per_segment = searcher
+                .search(&*parsed.query, &DocIds)
+                .map_err(crate::index::Error::read)?;
             per_segment.resize(readers.len(), Vec::new());
             Some(per_segment)
         }
@@ -149,8 +155,16 @@ fn compute_on_with_aliases(
                     .collect()
             }
         };
-        seg.ts = dense(&ff.i64(field::TS).map_err(crate::index::Error::read)?, max_doc, 0);
-        seg.line = dense(&ff.u64(field::LINE).map_err(crate::index::Error::read)?, max_doc, 0);
+        seg.ts = dense(
+            &ff.i64(field::TS).map_err(crate::index::Error::read)?,
+            max_doc,
+            0,
+        );
+        seg.line = dense(
+            &ff.u64(field::LINE).map_err(crate::index::Error::read)?,
+            max_doc,
+            0,
+        );
         let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
         let kind_col = ff.u64(field::KIND).map_err(crate::index::Error::read)?;
         let words_col = ff.u64(field::WORDS).map_err(crate::index::Error::read)?;
@@ -410,11 +424,7 @@ struct SegmentTops {
 }
 
 impl SegmentTops {
-    fn open(
-        reader: &SegmentReader,
-        selected: &[DocId],
-        bulk: bool,
-    ) -> Result<SegmentTops, Error> {
+    fn open(reader: &SegmentReader, selected: &[DocId], bulk: bool) -> Result<SegmentTops, Error> {
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
         let open = |name: &str, bulk: bool| -> Result<Tally, Error> {
@@ -772,7 +782,11 @@ impl SegmentCollector for SegmentDocIds {
 pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, Error> {
     let mut names: Vec<String> = Vec::new();
     for reader in archive.searcher().segment_readers() {
-        if let Some(col) = reader.fast_fields().str(field::SENDER_RAW).map_err(crate::index::Error::read)? {
+        if let Some(col) = reader
+            .fast_fields()
+            .str(field::SENDER_RAW)
+            .map_err(crate::index::Error::read)?
+        {
             names.extend(crate::index::read::ordinal_names(&col)?);
         }
     }

@@ -222,10 +222,7 @@ impl Backend {
             },
             Request::OpenChat { id, chat } => Reply::ChatOpened {
                 id,
-                order: self
-                    .open_chat(&chat)
-                    .map(Arc::new)
-                    .map_err(failed),
+                order: self.open_chat(&chat).map(Arc::new).map_err(failed),
             },
             Request::Messages {
                 id,
@@ -243,8 +240,9 @@ impl Backend {
                 let messages = order.docs[start.min(end)..end]
                     .iter()
                     .map(|addr| {
-                        read::load(&self.archive, &searcher, *addr)
-                            .unwrap_or_else(|e| unreadable(&order.chat, &crate::error::one_line(&e)))
+                        read::load(&self.archive, &searcher, *addr).unwrap_or_else(|e| {
+                            unreadable(&order.chat, &crate::error::one_line(&e))
+                        })
                     })
                     .collect();
                 Reply::Messages {
