@@ -1,4 +1,6 @@
-//! Errors a user can cause, printed as one line `error: what: why` plus a hint.
+//! Errors a user can cause, printed as one line `error: what: why` plus a hint: the command
+//! line's own [`UserError`] (usage errors, import's words), and the edge's [`Shown`] that every
+//! typed error chain becomes (docs/architecture.md, "Errors").
 
 use std::fmt;
 
@@ -46,13 +48,6 @@ impl UserError {
     }
 }
 
-/// The exit code an error chain ends the process with: the first [`UserError`]'s, else 1.
-pub fn exit_code(err: &anyhow::Error) -> i32 {
-    err.chain()
-        .find_map(|c| c.downcast_ref::<UserError>())
-        .map_or(EXIT_FAILURE, |e| e.exit_code)
-}
-
 impl fmt::Display for UserError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -84,29 +79,56 @@ impl OutputFailed {
     }
 }
 
-/// Prints an error chain as docs/cli.md asks, sanitized for the terminal.
-pub fn report(err: &anyhow::Error) {
-    let text = format!("{err:#}");
+/// The one line an error chain reads as: each error's message, then its cause's, joined
+/// with ": " (as anyhow's `{:#}` does). Typed errors never repeat their source in their
+/// message; tantivy's and serde_json's do, so the chain stops after them.
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = err.to_string();
+    let mut cause = err;
+    while !says_its_cause(cause) {
+        let Some(next) = cause.source() else { break };
+        line.push_str(": ");
+        line.push_str(&next.to_string());
+        cause = next;
+    }
+    line
+}
+
+/// Whether `err`'s message already names its cause (a foreign library's convention).
+fn says_its_cause(err: &(dyn std::error::Error + 'static)) -> bool {
+    err.is::<tantivy::TantivyError>() || err.is::<serde_json::Error>()
+}
+
+/// Whether `err` is (or carries) a failed write to standard output.
+pub fn is_output_failed(err: &(dyn std::error::Error + 'static)) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .and_then(std::io::Error::get_ref)
+        .is_some_and(|e| e.is::<OutputFailed>())
+}
+
+/// The hint under a failed write to standard output.
+pub const OUTPUT_FAILED_HINT: &str =
+    "check that the disk or pipe standard output goes to has room and is open";
+
+/// An error as the edge shows it (docs/cli.md): the one line, the hints under it, and the
+/// exit code it ends the process with. `ops::error::shown` makes it from any error chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub line: String,
+    pub hints: Vec<String>,
+    pub exit_code: i32,
+}
+
+/// Prints an error as docs/cli.md asks, sanitized for the terminal.
+pub fn report(shown: &Shown) {
     eprintln!(
         "error: {}",
-        crate::sanitize::to_display(&text, crate::sanitize::Mode::OneLine)
+        crate::sanitize::to_display(&shown.line, crate::sanitize::Mode::OneLine)
     );
-    let output_failed = err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-            .is_some_and(|e| e.is::<OutputFailed>())
-    });
-    if output_failed {
-        eprintln!("hint: check that the disk or pipe standard output goes to has room and is open");
-    }
-    for cause in err.chain() {
-        if let Some(user) = cause.downcast_ref::<UserError>() {
-            if let Some(hint) = &user.hint {
-                eprintln!(
-                    "hint: {}",
-                    crate::sanitize::to_display(hint, crate::sanitize::Mode::OneLine)
-                );
-            }
-        }
+    for hint in &shown.hints {
+        eprintln!(
+            "hint: {}",
+            crate::sanitize::to_display(hint, crate::sanitize::Mode::OneLine)
+        );
     }
 }

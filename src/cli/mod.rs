@@ -304,7 +304,7 @@ pub fn run() -> i32 {
     crate::panic_report::test_hook();
     if cli.global.anonymize {
         if let Err(err) = anonymize_applies(cli.command.as_ref()) {
-            crate::error::report(&err);
+            crate::error::report(&crate::ops::error::shown(&*err));
             return 2;
         }
     }
@@ -344,8 +344,9 @@ pub fn run() -> i32 {
             if is_broken_pipe(&err) {
                 return 0;
             }
-            crate::error::report(&err);
-            crate::error::exit_code(&err)
+            let shown = crate::ops::error::shown(&*err);
+            crate::error::report(&shown);
+            shown.exit_code
         }
     }
 }

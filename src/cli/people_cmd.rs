@@ -12,7 +12,7 @@ use crate::privacy::pseudonym::normalise_name;
 use crate::sanitize::{to_display, Mode};
 use std::io::Write;
 
-fn open(global: &GlobalArgs) -> Result<Archive, UserError> {
+fn open(global: &GlobalArgs) -> Result<Archive, crate::ops::Error> {
     crate::ops::open(&data_dir(global.data_dir.as_deref())?)
 }
 
@@ -88,9 +88,9 @@ pub fn list(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
 }
 
 /// The stored sender name for `given`, compared folded, or an error naming the closest.
-fn known_name(archive: &Archive, given: &str) -> Result<String, UserError> {
+fn known_name(archive: &Archive, given: &str) -> anyhow::Result<String> {
     let names = crate::index::query::Names::from_searcher(&archive.searcher())
-        .map_err(crate::index::read::err)?;
+        .map_err(crate::index::Error::read)?;
     let want = normalise_name(given);
     if let Some(n) = names.senders().find(|n| normalise_name(n) == want) {
         return Ok(n);
@@ -101,7 +101,11 @@ fn known_name(archive: &Archive, given: &str) -> Result<String, UserError> {
     } else {
         format!("did you mean {}?", close.join(", "))
     };
-    Err(UserError::new(format!("people: nobody named \"{given}\" in the archive")).hint(hint))
+    Err(
+        UserError::new(format!("people: nobody named \"{given}\" in the archive"))
+            .hint(hint)
+            .into(),
+    )
 }
 
 pub fn merge(global: &GlobalArgs, names: &[String], display: Option<&str>) -> anyhow::Result<()> {

@@ -69,7 +69,7 @@ fn anonymize(
     archive: &Archive,
     result: &mut crate::index::search::SearchResult,
     aliases: &[(String, String)],
-) -> Result<(), crate::error::UserError> {
+) -> Result<(), crate::people::Error> {
     let anon = crate::people::masks::anonymizer(archive)?;
     let names = crate::people::archive_names(archive, aliases)?;
     let parsed = crate::index::query::parse_query(&result.query, &archive.fields, &names);

@@ -50,7 +50,7 @@ impl Drop for TempDir {
 }
 
 /// Imports the demo chats into a fresh archive under `dir`; returns how many messages.
-pub fn build_demo_archive(dir: &Path) -> Result<(Archive, u64), UserError> {
+pub fn build_demo_archive(dir: &Path) -> anyhow::Result<(Archive, u64)> {
     let exports = dir.join("exports");
     crate::index::files::create_private_dir(&exports)?;
     let mut paths = Vec::new();
@@ -67,7 +67,7 @@ pub fn build_demo_archive(dir: &Path) -> Result<(Archive, u64), UserError> {
 
 /// The demo's size as the chat list counts it: messages (with a sender) and system lines
 /// apart, as `chats` and `stats` count them.
-fn demo_counts(archive: &Archive) -> Result<String, UserError> {
+fn demo_counts(archive: &Archive) -> Result<String, crate::index::Error> {
     let chats = crate::index::read::chats(archive)?;
     let messages: u64 = chats.iter().map(|c| c.messages).sum();
     let system: u64 = chats.iter().map(|c| c.system).sum();

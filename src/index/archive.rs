@@ -2,12 +2,12 @@
 //! index with its analyzer registered, and a small metadata file with the schema version.
 
 use super::analyzer::{analyzer, ANALYZER};
+use super::error::Error;
 use super::files::{
     close_if_opened_up, create_private_dir, open_private_append, refuse_foreign_folder,
     restrict_permissions, write_private, INDEX_DIR, META_FILE,
 };
 use super::schema::{build_schema, Fields, SCHEMA_VERSION};
-use crate::error::UserError;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,16 +31,13 @@ pub struct Archive {
 }
 
 /// The data dir: `--data-dir`, else `WHATSCOPE_DATA_DIR` (clap reads it), else the platform's.
-pub fn data_dir(given: Option<&Path>) -> Result<PathBuf, UserError> {
+pub fn data_dir(given: Option<&Path>) -> Result<PathBuf, Error> {
     if let Some(d) = given {
         return Ok(d.to_path_buf());
     }
     directories::ProjectDirs::from("", "", "whatscope")
         .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            UserError::new("cannot find a data directory: no home directory is set")
-                .hint("pass --data-dir DIR or set WHATSCOPE_DATA_DIR")
-        })
+        .ok_or(Error::NoDataDir)
 }
 
 fn index_dir(dir: &Path) -> PathBuf {
@@ -60,22 +57,23 @@ impl Archive {
     /// Creates the archive in `dir` (private to the user) unless there is one. `make_secret`
     /// runs once the index exists and before the metadata that makes it an archive is
     /// written: the secret is made with the archive and only then (docs/privacy.md).
-    pub fn create_if_missing(
+    pub fn create_if_missing<E: From<Error>>(
         dir: &Path,
-        make_secret: impl FnOnce(&Path) -> Result<(), UserError>,
-    ) -> Result<(), UserError> {
+        make_secret: impl FnOnce(&Path) -> Result<(), E>,
+    ) -> Result<(), E> {
         if !Archive::exists(dir) {
             refuse_foreign_folder(dir)?;
             create_private_dir(dir)?;
             // Two first imports at once: the second waits here, then finds the archive made.
-            let lock = open_private_append(&dir.join(".create.lock")).map_err(|e| {
-                UserError::new(format!(
-                    "cannot create the archive in {}: {e}",
-                    dir.display()
-                ))
+            let lock =
+                open_private_append(&dir.join(".create.lock")).map_err(|source| Error::Create {
+                    dir: dir.to_path_buf(),
+                    source,
+                })?;
+            lock.lock().map_err(|source| Error::Lock {
+                dir: dir.to_path_buf(),
+                source,
             })?;
-            lock.lock()
-                .map_err(|e| UserError::new(format!("cannot lock {}: {e}", dir.display())))?;
             if Archive::exists(dir) {
                 return Ok(());
             }
@@ -84,13 +82,12 @@ impl Archive {
                 schema_version: SCHEMA_VERSION,
                 created_by: format!("whatscope {}", env!("CARGO_PKG_VERSION")),
             };
-            let json =
-                serde_json::to_vec_pretty(&meta).map_err(|e| UserError::new(e.to_string()))?;
+            let json = serde_json::to_vec_pretty(&meta).map_err(Error::from)?;
             // The metadata goes last: an archive "exists" only once both are complete.
             if !index_dir(dir).join("meta.json").is_file() {
-                let mmap = MmapDirectory::open(index_dir(dir)).map_err(|e| io_error(dir, e))?;
+                let mmap = MmapDirectory::open(index_dir(dir)).map_err(|e| storage(dir, e))?;
                 Index::create(mmap, build_schema(), tantivy::IndexSettings::default())
-                    .map_err(|e| io_error(dir, e))?;
+                    .map_err(|e| storage(dir, e))?;
             }
             // A lost secret is never silently replaced: it is made here or never.
             make_secret(dir)?;
@@ -103,38 +100,31 @@ impl Archive {
     /// Opens the storage of an existing archive; a friendly error when there is none. An
     /// archive of an older schema is opened for re-indexing (its `meta` says so), and an
     /// interrupted erasure is not finished here: `ops::open` does both before anything reads.
-    pub fn open(dir: &Path) -> Result<Archive, UserError> {
+    pub fn open(dir: &Path) -> Result<Archive, Error> {
         if !Archive::exists(dir) {
-            return Err(UserError::new(format!(
-                "no archive in {}",
-                crate::sanitize::to_display(
-                    &dir.display().to_string(),
-                    crate::sanitize::Mode::OneLine
-                )
-            ))
-            .hint("import an export first: `whatscope import PATH` (or try `whatscope demo`)"));
+            return Err(Error::NoArchive {
+                dir: dir.to_path_buf(),
+            });
         }
         close_if_opened_up(dir);
         let meta = read_meta(dir)?;
         let reindex = meta.schema_version != SCHEMA_VERSION;
         if reindex && !super::schema::REINDEXABLE.contains(&meta.schema_version) {
-            return Err(UserError::new(format!(
-                "{}: the archive was written by another version of whatscope (schema {}, this one reads {})",
-                dir.display(),
-                meta.schema_version,
-                SCHEMA_VERSION
-            ))
-            .hint("import your exports again into a new --data-dir"));
+            return Err(Error::OtherVersion {
+                dir: dir.to_path_buf(),
+                found: meta.schema_version,
+                reads: SCHEMA_VERSION,
+            });
         }
         let archive = without_panics(dir, || {
-            let index = Index::open_in_dir(index_dir(dir)).map_err(|e| open_error(dir, &e))?;
+            let index = Index::open_in_dir(index_dir(dir)).map_err(|e| open_error(dir, e))?;
             index.tokenizers().register(ANALYZER, analyzer());
-            let fields = Fields::resolve(&index.schema()).map_err(|e| open_error(dir, &e))?;
+            let fields = Fields::resolve(&index.schema()).map_err(|e| open_error(dir, e))?;
             let reader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
                 .try_into()
-                .map_err(|e| open_error(dir, &e))?;
+                .map_err(|e| open_error(dir, e))?;
             Ok(Archive {
                 dir: dir.to_path_buf(),
                 index,
@@ -151,53 +141,42 @@ impl Archive {
     }
 
     /// Re-reads the index after a commit.
-    pub fn reload(&self) -> Result<(), UserError> {
-        self.reader.reload().map_err(|e| io_error(&self.dir, e))
+    pub fn reload(&self) -> Result<(), Error> {
+        self.reader.reload().map_err(|e| storage(&self.dir, e))
     }
 }
 
 /// The archive's own metadata (`meta.json` beside the index).
-pub fn read_meta(dir: &Path) -> Result<Meta, UserError> {
+pub fn read_meta(dir: &Path) -> Result<Meta, Error> {
     fs::read(meta_path(dir))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| {
-            UserError::new(format!(
-                "{}: the archive metadata is unreadable",
-                dir.display()
-            ))
-            .hint("move the folder away and import your exports again")
+        .ok_or_else(|| Error::MetaUnreadable {
+            dir: dir.to_path_buf(),
         })
 }
 
-fn io_error(dir: &Path, e: impl std::fmt::Display) -> UserError {
-    UserError::new(format!("{}: {e}", dir.display()))
+fn storage(dir: &Path, e: impl Into<super::error::Cause>) -> Error {
+    Error::Storage {
+        dir: dir.to_path_buf(),
+        source: e.into(),
+    }
 }
 
 /// Why an existing archive does not open, in the user's words (catalog D7, D9): its folder
 /// cannot be read, or its files are damaged (truncated, missing, not tantivy's).
-fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
+fn open_error(dir: &Path, e: tantivy::TantivyError) -> Error {
     use tantivy::directory::error::OpenReadError;
     use tantivy::TantivyError as T;
-    let shown =
-        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
-            .into_owned();
-    if is_permission_denied(e) {
-        return UserError::new(format!(
-            "cannot open the archive in {shown}: permission denied"
-        ))
-        .hint(
-            "make the folder and its files readable and writable by you, or use another --data-dir",
-        );
+    let dir = dir.to_path_buf();
+    if is_permission_denied(&e) {
+        return Error::OpenDenied { dir };
     }
     if matches!(
         e,
         T::IncompatibleIndex(_) | T::OpenReadError(OpenReadError::IncompatibleIndex(_))
     ) {
-        return UserError::new(format!(
-            "cannot open the archive in {shown}: its index was written by another version of whatscope"
-        ))
-        .hint("open it with the whatscope that wrote it, or import your exports again into a new --data-dir");
+        return Error::OtherIndexVersion { dir };
     }
     let damaged = matches!(
         e,
@@ -207,27 +186,23 @@ fn open_error(dir: &Path, e: &tantivy::TantivyError) -> UserError {
             | T::FieldNotFound(_)
             | T::InternalError(_)
             | T::DeserializeError(_)
-    ) || io_cause(e).is_some_and(|io| {
+    ) || io_cause(&e).is_some_and(|io| {
         matches!(
             io.kind(),
             std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
         )
     });
     if damaged {
-        return self::damaged(dir, &e.to_string());
+        return self::damaged(&dir, &e.to_string());
     }
-    UserError::new(format!("cannot open the archive in {shown}: {e}"))
-        .hint("if this persists, move the folder away and import your exports again")
+    Error::Open { dir, source: e }
 }
 
 /// Runs `open` and turns a panic in it into a "damaged" error (catalog D7): tantivy trusts
 /// the offsets in its files' footers, and garbage there makes it index out of bounds while
 /// opening a segment rather than return an error. The panic message is kept off the
 /// terminal (no "panicked at", no backtrace): the error says what happened.
-fn without_panics<T>(
-    dir: &Path,
-    open: impl FnOnce() -> Result<T, UserError>,
-) -> Result<T, UserError> {
+fn without_panics<T>(dir: &Path, open: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(open));
@@ -242,15 +217,13 @@ fn without_panics<T>(
     })
 }
 
-fn damaged(dir: &Path, why: &str) -> UserError {
-    let dir = dir.display().to_string();
-    let shown = crate::sanitize::to_display(&dir, crate::sanitize::Mode::OneLine);
+fn damaged(dir: &Path, why: &str) -> Error {
     // tantivy quotes the whole damaged file in some messages; the first words say enough.
     let why = why.split(". Content:").next().unwrap_or(why);
-    let why: String = why.chars().take(200).collect();
-    UserError::new(format!("the archive in {shown} is damaged: {why}")).hint(
-        "move the folder away (or delete it with `whatscope purge`), then import your exports again",
-    )
+    Error::Damaged {
+        dir: dir.to_path_buf(),
+        why: why.chars().take(200).collect(),
+    }
 }
 
 /// The I/O error inside a tantivy error, when it carries one (tantivy keeps them as fields,

@@ -2,8 +2,7 @@
 //! documents are needed, single values on demand when few are, and the dictionaries of
 //! string columns mapped to archive-wide ids.
 
-use super::read::err;
-use crate::error::UserError;
+use super::error::Error;
 use std::fmt::Debug;
 use tantivy::columnar::column_index::{MultiValueIndex, OptionalIndex};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
@@ -77,7 +76,7 @@ pub fn interned(
     col: Option<&StrColumn>,
     max_doc: u32,
     interner: &mut impl Intern,
-) -> Result<Vec<u32>, UserError> {
+) -> Result<Vec<u32>, Error> {
     let Some(col) = col else {
         return Ok(vec![NONE; max_doc as usize]);
     };
@@ -215,12 +214,12 @@ pub fn unhistogram(col: &StrColumn, doc: DocId, counts: &mut [u32]) {
 }
 
 /// The strings of the `ords` (sorted, distinct) of a string column, in the same order.
-pub fn resolve(col: &StrColumn, ords: &[u64]) -> Result<Vec<String>, UserError> {
+pub fn resolve(col: &StrColumn, ords: &[u64]) -> Result<Vec<String>, Error> {
     let mut out = Vec::with_capacity(ords.len());
     col.dictionary()
         .sorted_ords_to_term_cb(ords, |bytes| {
             out.push(String::from_utf8_lossy(bytes).into_owned());
         })
-        .map_err(err)?;
+        .map_err(Error::read)?;
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! files, `0700` folders, atomically through a `STEM.tmpPID` file), and the clean-up of what
 //! a crashed run left (docs/privacy.md, docs/reliability.md).
 
-use crate::error::UserError;
+use super::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -83,7 +83,7 @@ pub fn remove_dead_temp_files(dir: &Path) {
 /// A folder that already holds other things and no archive is not made one: the archive
 /// would mix with them, and its private modes must never touch files that are not its own
 /// (issue 13 A2; `--data-dir ~` would otherwise be the home folder).
-pub(super) fn refuse_foreign_folder(dir: &Path) -> Result<(), UserError> {
+pub(super) fn refuse_foreign_folder(dir: &Path) -> Result<(), Error> {
     let Ok(entries) = fs::read_dir(dir) else {
         // Missing (it is made next) or unreadable (making it says why).
         return Ok(());
@@ -94,35 +94,28 @@ pub(super) fn refuse_foreign_folder(dir: &Path) -> Result<(), UserError> {
     if !foreign {
         return Ok(());
     }
-    let shown =
-        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
-            .into_owned();
-    Err(UserError::new(format!(
-        "{shown} is not empty and holds no whatscope archive: it will not be made one"
-    ))
-    .hint(format!(
-        "give --data-dir a new or empty folder (whatscope creates it), e.g. --data-dir {}",
-        crate::sanitize::to_display(
-            &dir.join("whatscope").display().to_string(),
-            crate::sanitize::Mode::OneLine
-        )
-    )))
+    Err(Error::ForeignFolder {
+        dir: dir.to_path_buf(),
+    })
 }
 
 /// Creates `dir` (and parents) with mode 0700.
-pub fn create_private_dir(dir: &Path) -> Result<(), UserError> {
-    fs::create_dir_all(dir).map_err(|e| {
-        UserError::new(format!("cannot create {}: {e}", dir.display()))
-            .hint("choose another place with --data-dir")
+pub fn create_private_dir(dir: &Path) -> Result<(), Error> {
+    fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+        dir: dir.to_path_buf(),
+        source,
     })?;
     set_mode(dir, 0o700);
     Ok(())
 }
 
 /// Writes a file with mode 0600, atomically (temp file, then rename).
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), UserError> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let err = |e: std::io::Error| UserError::new(format!("cannot write {}: {e}", path.display()));
+    let err = |source| Error::WriteFile {
+        path: path.to_path_buf(),
+        source,
+    };
     {
         use std::io::Write;
         let mut f = open_private(&tmp).map_err(err)?;

@@ -3,6 +3,7 @@
 pub mod analyzer;
 pub mod archive;
 pub(crate) mod columns;
+pub mod error;
 pub mod files;
 pub mod query;
 pub mod read;
@@ -11,3 +12,5 @@ pub mod search;
 pub mod stopwords;
 pub mod words;
 pub mod writer;
+
+pub use error::Error;

@@ -2,8 +2,8 @@
 //! messages in time order a page at a time (never the whole chat in memory).
 
 use super::archive::Archive;
+use super::error::Error;
 use super::schema::{field, secs_to_ts, Fields};
-use crate::error::UserError;
 use crate::model::{Kind, Message};
 use crate::timestamp::format_ts;
 use serde::Serialize;
@@ -25,17 +25,13 @@ pub struct StoredMessage {
     pub line: u64,
 }
 
-pub fn err(e: impl std::fmt::Display) -> UserError {
-    UserError::new(format!("cannot read the archive: {e}"))
-}
-
 /// Loads one stored message.
 pub fn load(
     archive: &Archive,
     searcher: &tantivy::Searcher,
     addr: DocAddress,
-) -> Result<StoredMessage, UserError> {
-    let doc: TantivyDocument = searcher.doc(addr).map_err(err)?;
+) -> Result<StoredMessage, Error> {
+    let doc: TantivyDocument = searcher.doc(addr).map_err(Error::read)?;
     Ok(from_doc(&archive.fields, &doc))
 }
 
@@ -85,7 +81,7 @@ pub struct ChatSummary {
 }
 
 /// Every chat with its counts, from fast fields only.
-pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, UserError> {
+pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
     #[derive(Default)]
     struct Acc {
         messages: u64,
@@ -99,12 +95,12 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, UserError> {
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let (Some(chat_col), Some(sender_col)) = (
-            ff.str(field::CHAT_RAW).map_err(err)?,
-            ff.str(field::SENDER_RAW).map_err(err)?,
+            ff.str(field::CHAT_RAW).map_err(Error::read)?,
+            ff.str(field::SENDER_RAW).map_err(Error::read)?,
         ) else {
             continue;
         };
-        let ts_col = ff.i64(field::TS).map_err(err)?;
+        let ts_col = ff.i64(field::TS).map_err(Error::read)?;
         let chat_names = ordinal_names(&chat_col)?;
         let sender_names = ordinal_names(&sender_col)?;
         let alive = segment.alive_bitset();
@@ -150,12 +146,12 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, UserError> {
 }
 
 /// The strings of a dictionary-encoded column, by ordinal.
-pub fn ordinal_names(col: &tantivy::columnar::StrColumn) -> Result<Vec<String>, UserError> {
+pub fn ordinal_names(col: &tantivy::columnar::StrColumn) -> Result<Vec<String>, Error> {
     let mut names = Vec::with_capacity(col.num_terms());
     let mut buf = String::new();
     for ord in 0..col.num_terms() as u64 {
         buf.clear();
-        col.ord_to_str(ord, &mut buf).map_err(err)?;
+        col.ord_to_str(ord, &mut buf).map_err(Error::read)?;
         names.push(buf.clone());
     }
     Ok(names)
@@ -208,7 +204,7 @@ pub fn log(
     after: Option<i64>,
     limit: usize,
     offset: usize,
-) -> Result<Vec<StoredMessage>, UserError> {
+) -> Result<Vec<StoredMessage>, Error> {
     let f = &archive.fields;
     let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, chat_query(f, chat))];
     if let Some(after) = after {
@@ -224,7 +220,7 @@ pub fn log(
     let searcher = archive.searcher();
     let hits = searcher
         .search(&query, &by_time(limit, offset, true))
-        .map_err(err)?;
+        .map_err(Error::read)?;
     hits.into_iter()
         .map(|(_, addr)| load(archive, &searcher, addr))
         .collect()
@@ -232,7 +228,7 @@ pub fn log(
 
 /// Resolves a user-typed chat name: exact, else as names compare (case, accents and
 /// compatibility forms folded, `crate::fold::name`), else a unique substring of that.
-pub fn resolve_chat(archive: &Archive, given: &str) -> Result<String, UserError> {
+pub fn resolve_chat(archive: &Archive, given: &str) -> Result<String, Error> {
     let all = chats(archive)?;
     if all.iter().any(|c| c.chat == given) {
         return Ok(given.to_string());
@@ -251,28 +247,22 @@ pub fn resolve_chat(archive: &Archive, given: &str) -> Result<String, UserError>
         .collect();
     match partial.as_slice() {
         [one] => Ok(one.chat.clone()),
-        [] => Err(
-            UserError::new(format!("no chat named \"{given}\" in the archive"))
-                .hint("list the chats with `whatscope chats`"),
-        ),
-        many => Err(UserError::new(format!(
-            "\"{given}\" matches {} chats: {}",
-            many.len(),
-            many.iter()
-                .map(|c| c.chat.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .hint("give the full name in quotes")),
+        [] => Err(Error::NoChat {
+            given: given.to_string(),
+        }),
+        many => Err(Error::ManyChats {
+            given: given.to_string(),
+            matches: many.iter().map(|c| c.chat.clone()).collect(),
+        }),
     }
 }
 
 /// Number of messages a query matches.
-pub fn count(archive: &Archive, query: &dyn Query) -> Result<usize, UserError> {
+pub fn count(archive: &Archive, query: &dyn Query) -> Result<usize, Error> {
     archive
         .searcher()
         .search(query, &tantivy::collector::Count)
-        .map_err(err)
+        .map_err(Error::read)
 }
 
 /// Every message of the archive (for small exports and tests).

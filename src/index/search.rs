@@ -3,9 +3,9 @@
 
 use super::analyzer::analyzer;
 use super::archive::Archive;
+use super::error::Error;
 use super::query::{parse_query, Names, ParsedQuery};
-use super::read::{by_time, err, load, StoredMessage};
-use crate::error::UserError;
+use super::read::{by_time, load, StoredMessage};
 use serde::Serialize;
 use std::collections::VecDeque;
 use tantivy::collector::{Count, TopDocs};
@@ -49,7 +49,7 @@ pub fn search(
     input: &str,
     limit: usize,
     sort: SortOrder,
-) -> Result<SearchResult, UserError> {
+) -> Result<SearchResult, Error> {
     search_with_aliases(archive, input, limit, sort, &[])
 }
 
@@ -61,9 +61,9 @@ pub fn search_with_aliases(
     limit: usize,
     sort: SortOrder,
     aliases: &[(String, String)],
-) -> Result<SearchResult, UserError> {
+) -> Result<SearchResult, Error> {
     let names = Names::from_searcher(&archive.searcher())
-        .map_err(err)?
+        .map_err(Error::read)?
         .with_aliases(aliases);
     search_with_names(archive, input, limit, sort, &names)
 }
@@ -76,14 +76,14 @@ pub fn search_with_names(
     limit: usize,
     sort: SortOrder,
     names: &Names,
-) -> Result<SearchResult, UserError> {
+) -> Result<SearchResult, Error> {
     let searcher = archive.searcher();
     let parsed = parse_query(input, &archive.fields, names);
     let by_date = sort == SortOrder::Date || parsed.filters_only;
     let (total, addresses): (usize, Vec<(f32, tantivy::DocAddress)>) = if by_date {
         let (total, hits) = searcher
             .search(&*parsed.query, &(Count, by_time(limit, 0, false)))
-            .map_err(err)?;
+            .map_err(Error::read)?;
         (total, hits.into_iter().map(|(_, a)| (1.0, a)).collect())
     } else {
         searcher
@@ -91,7 +91,7 @@ pub fn search_with_names(
                 &*parsed.query,
                 &(Count, TopDocs::with_limit(limit.max(1)).order_by_score()),
             )
-            .map_err(err)?
+            .map_err(Error::read)?
     };
     let mut hits: Vec<Hit> = Vec::with_capacity(addresses.len().min(limit));
     for (score, addr) in addresses.into_iter().take(limit) {

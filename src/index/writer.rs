@@ -3,9 +3,9 @@
 //! newer, overlapping export of a chat adds only what is new.
 
 use super::archive::{is_disk_full, is_permission_denied, Archive};
+use super::error::Error;
 use super::files::restrict_permissions;
 use super::schema::{field, ts_to_secs, Fields};
-use crate::error::UserError;
 use crate::faults::crash_point;
 use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
 use crate::model::Kind;
@@ -99,11 +99,8 @@ const WRITER_MEMORY: usize = 256 << 20;
 pub type IdSet = HashSet<u64, crate::model::PreHashed>;
 
 /// Opens the archive's single writer; a second whatscope gets a clear "busy" error.
-pub fn open_writer(archive: &Archive) -> Result<IndexWriter, UserError> {
-    try_writer(archive)?.ok_or_else(|| {
-        UserError::new("the archive is busy: another whatscope is importing or changing it")
-            .hint("wait for it to finish, then run this again")
-    })
+pub fn open_writer(archive: &Archive) -> Result<IndexWriter, Error> {
+    try_writer(archive)?.ok_or(Error::Busy)
 }
 
 /// Like [`open_writer`], but waits up to `patience` for another whatscope to let go of the
@@ -111,7 +108,7 @@ pub fn open_writer(archive: &Archive) -> Result<IndexWriter, UserError> {
 pub fn wait_for_writer(
     archive: &Archive,
     patience: Duration,
-) -> Result<Option<IndexWriter>, UserError> {
+) -> Result<Option<IndexWriter>, Error> {
     let start = Instant::now();
     loop {
         if let Some(w) = try_writer(archive)? {
@@ -128,7 +125,7 @@ pub fn wait_for_writer(
 ///
 /// Taking the lock is also "startup" for the archive's files (catalog D6): whatever a
 /// killed whatscope left behind is removed here, while no other writer can be at work.
-fn try_writer(archive: &Archive) -> Result<Option<IndexWriter>, UserError> {
+fn try_writer(archive: &Archive) -> Result<Option<IndexWriter>, Error> {
     let writer = match archive.index.writer_with_num_threads(2, WRITER_MEMORY) {
         Ok(w) => w,
         Err(tantivy::TantivyError::LockFailure(
@@ -141,7 +138,7 @@ fn try_writer(archive: &Archive) -> Result<Option<IndexWriter>, UserError> {
                 &archive.dir,
                 "open the archive for writing",
                 "nothing was changed",
-                &e,
+                e,
             ))
         }
     };
@@ -178,36 +175,42 @@ pub fn write_error(
     dir: &Path,
     what: &str,
     unsaved: &str,
-    e: &(dyn std::error::Error + 'static),
-) -> UserError {
-    let shown =
-        crate::sanitize::to_display(&dir.display().to_string(), crate::sanitize::Mode::OneLine)
-            .into_owned();
-    if is_disk_full(e) {
-        UserError::new(format!(
-            "cannot {what}: the disk is full (no space left for {shown}); {unsaved}"
-        ))
-        .hint("free some disk space, then run it again (an import adds only what is missing)")
-    } else if is_permission_denied(e) {
-        UserError::new(format!(
-            "cannot {what}: permission denied: {shown} cannot be written; {unsaved}"
-        ))
-        .hint("make the folder and its files writable by you (or use another --data-dir), then run it again")
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    let (what, unsaved) = (what.to_string(), unsaved.to_string());
+    let dir = dir.to_path_buf();
+    if is_disk_full(&e) {
+        Error::DiskFull {
+            dir,
+            what,
+            unsaved,
+            cause: Box::new(e),
+        }
+    } else if is_permission_denied(&e) {
+        Error::WriteDenied {
+            dir,
+            what,
+            unsaved,
+            cause: Box::new(e),
+        }
     } else {
-        UserError::new(format!("cannot {what}: {e}; {unsaved}"))
-            .hint("run it again; the archive stays as it was last saved")
+        Error::Write {
+            what,
+            unsaved,
+            cause: Box::new(e),
+        }
     }
 }
 
 /// Every message id already in the archive, read from the `id` fast field.
-pub fn existing_ids(archive: &Archive) -> Result<IdSet, UserError> {
+pub fn existing_ids(archive: &Archive) -> Result<IdSet, Error> {
     let searcher = archive.searcher();
     let mut ids = IdSet::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default());
     for segment in searcher.segment_readers() {
         let column = segment
             .fast_fields()
             .u64(field::ID)
-            .map_err(|e| UserError::new(format!("the archive's id column is unreadable: {e}")))?;
+            .map_err(|source| Error::IdColumn { source })?;
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
@@ -229,7 +232,7 @@ pub fn import(
     opts: &ImportOptions,
     skip_sender: &dyn Fn(&str) -> bool,
     progress: &dyn Progress,
-) -> Result<ImportReport, UserError> {
+) -> Result<ImportReport, Error> {
     let mut writer = open_writer(archive)?;
     // No merge may start before the commit: a merge still writing when a failed commit is
     // rolled back would leave its files behind after the clean-up (a full disk stays full).
@@ -265,8 +268,8 @@ pub fn import(
             progress,
         );
         files.push(report.unwrap_or_else(|e| {
-            let mut report = failed(e.message, path.display().to_string());
-            report.hint = e.hint;
+            let mut report = failed(crate::error::one_line(&e), path.display().to_string());
+            report.hint = e.hint();
             report
         }));
         if progress.cancelled() {
@@ -293,7 +296,7 @@ pub fn import(
             &archive.dir,
             "finish writing the archive",
             "the import itself is saved",
-            &e,
+            e,
         )
     };
     writer.set_merge_policy(Box::<tantivy::merge_policy::LogMergePolicy>::default());
@@ -315,14 +318,11 @@ pub fn import(
 
 /// Gives up an import that was asked to stop: nothing is committed, and the files written so
 /// far are collected, so the archive is exactly as it was.
-fn give_up(archive: &Archive, writer: &mut IndexWriter) -> UserError {
+fn give_up(archive: &Archive, writer: &mut IndexWriter) -> Error {
     if writer.rollback().is_ok() {
         collect_until_settled(archive, writer);
     }
-    UserError::new(
-        "import interrupted: the archive was left as it was (nothing of this import was saved)",
-    )
-    .interrupted()
+    Error::Interrupted
 }
 
 /// Commits, or gives everything of this commit up: on an error (a full disk, say) the
@@ -334,7 +334,7 @@ pub fn commit(
     writer: &mut IndexWriter,
     what: &str,
     unsaved: &str,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     let result = writer.prepare_commit().and_then(|prepared| {
         // The new segments are on disk; `meta.json` does not name them yet.
         crash_point("during-commit");
@@ -343,7 +343,7 @@ pub fn commit(
     match result {
         Ok(_) => Ok(()),
         Err(e) => {
-            let err = write_error(&archive.dir, what, unsaved, &e);
+            let err = write_error(&archive.dir, what, unsaved, e);
             if writer.rollback().is_ok() {
                 collect_until_settled(archive, writer);
             }
@@ -416,7 +416,7 @@ fn import_file(
     known: &mut IdSet,
     skip_sender: &dyn Fn(&str) -> bool,
     progress: &dyn Progress,
-) -> Result<FileReport, UserError> {
+) -> Result<FileReport, Error> {
     let loaded = import::load(path, &opts.limits)?;
     let parsed = import::parse_loaded(&loaded, &opts.parse)?;
     crash_point("after-parse");
@@ -444,11 +444,14 @@ fn import_file(
             // One batch per channel message: far less hand-off than one per document.
             writer
                 .run(pending.drain(..).map(tantivy::indexer::UserOperation::Add))
-                .map_err(|e| UserError::new(format!("cannot index {}: {e}", loaded.display)))?;
+                .map_err(|source| Error::IndexFile {
+                    display: loaded.display.clone(),
+                    source,
+                })?;
             progress.advance((n as u64 + 1).min(1024));
             if progress.cancelled() {
                 // The caller sees the request and gives the whole import up.
-                return Err(UserError::new("interrupted"));
+                return Err(Error::FileInterrupted);
             }
         }
     }

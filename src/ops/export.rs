@@ -26,7 +26,7 @@
 //!   dead export is removed by the next export to the same place.
 
 use super::forget::{mention_query, sender_query, spellings};
-use crate::error::UserError;
+use super::Error;
 use crate::index::archive::Archive;
 use crate::index::query::parse_query;
 use crate::index::read::{self, by_time, chat_query, load};
@@ -231,7 +231,7 @@ fn write_message<W: Write + ?Sized>(
 /// The person an access export is for: their stored spellings, the one with most messages
 /// first. Someone with no messages (forgotten, or only named in system lines) still gets an
 /// export: no messages, and a summary that says why.
-fn resolve_participant(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
+fn resolve_participant(archive: &Archive, name: &str) -> Result<Vec<String>, Error> {
     let mut found = spellings(archive, name)?;
     if found.is_empty()
         && (super::forget::is_opted_out(archive, name)? || named_in_events(archive, name)? > 0)
@@ -239,14 +239,10 @@ fn resolve_participant(archive: &Archive, name: &str) -> Result<Vec<String>, Use
         return Ok(Vec::new());
     }
     if found.is_empty() {
-        let mut err = UserError::new(format!("no participant named \"{name}\" in the archive"));
-        let close = super::forget::suggestions(archive, name)?;
-        err = if close.is_empty() {
-            err.hint("give the name in full as `whatscope search` shows it (any case)")
-        } else {
-            err.hint(format!("did you mean: {}?", close.join(", ")))
-        };
-        return Err(err);
+        return Err(Error::NoParticipant {
+            name: name.to_string(),
+            close: super::forget::suggestions(archive, name)?,
+        });
     }
     let mut counted = Vec::new();
     for s in found.drain(..) {
@@ -260,16 +256,13 @@ fn resolve_participant(archive: &Archive, name: &str) -> Result<Vec<String>, Use
 /// An export writes what its query selects, so it must not guess: a part of the query that
 /// could not be read is a usage error naming it, where `search` and `stats` read on with a
 /// note (docs/query-language.md).
-fn refuse_unread(unread: &[String]) -> Result<(), UserError> {
+fn refuse_unread(unread: &[String]) -> Result<(), Error> {
     if unread.is_empty() {
         return Ok(());
     }
-    Err(UserError::new(format!(
-        "export --query: cannot read {}",
-        unread.join("; ")
-    ))
-    .hint("fix or drop that part; `whatscope search` shows what a query matches (it reads such parts leniently)")
-    .usage())
+    Err(Error::UnreadQuery {
+        unread: unread.to_vec(),
+    })
 }
 
 /// Writes the export to `out`. Errors writing are `io::Error`s in the chain (a closed pipe
@@ -337,13 +330,15 @@ pub fn export(
         let mut parts: Vec<Box<dyn Query>> = vec![chat_query(&fields, &c.chat)];
         parts.extend(filters.iter().map(|q| q.box_clone()));
         let query = BooleanQuery::intersection(parts);
-        let total = searcher.search(&query, &Count).map_err(read::err)?;
+        let total = searcher
+            .search(&query, &Count)
+            .map_err(crate::index::Error::read)?;
         if total == 0 {
             continue;
         }
         let hits = searcher
             .search(&query, &by_time(total, 0, true))
-            .map_err(read::err)?;
+            .map_err(crate::index::Error::read)?;
         let mut per_chat = ChatCount::default();
         for (_, addr) in hits {
             let mut m = load(archive, &searcher, addr)?.message;
@@ -396,7 +391,7 @@ fn own_names(
     archive: &Archive,
     stored: &[String],
     asked: Option<&str>,
-) -> Result<Vec<String>, UserError> {
+) -> Result<Vec<String>, Error> {
     let mut own = stored.to_vec();
     if own.is_empty() {
         own.extend(asked.map(str::to_string));
@@ -438,11 +433,13 @@ fn fill_summary(
     let names = if names.is_empty() { &asked[..] } else { names };
     if let Some(query) = events_query(archive, names) {
         let searcher = archive.searcher();
-        let total = searcher.search(&query, &Count).map_err(read::err)?;
+        let total = searcher
+            .search(&query, &Count)
+            .map_err(crate::index::Error::read)?;
         if total > 0 {
             for (_, addr) in searcher
                 .search(&query, &by_time(total, 0, true))
-                .map_err(read::err)?
+                .map_err(crate::index::Error::read)?
             {
                 let m = load(archive, &searcher, addr)?.message;
                 s.events.push(Event {
@@ -484,9 +481,12 @@ fn events_query(archive: &Archive, names: &[String]) -> Option<BooleanQuery> {
     Some(BooleanQuery::intersection(vec![named, system]))
 }
 
-fn named_in_events(archive: &Archive, person: &str) -> Result<usize, UserError> {
+fn named_in_events(archive: &Archive, person: &str) -> Result<usize, Error> {
     match events_query(archive, &[person.to_string()]) {
-        Some(q) => archive.searcher().search(&q, &Count).map_err(read::err),
+        Some(q) => Ok(archive
+            .searcher()
+            .search(&q, &Count)
+            .map_err(crate::index::Error::read)?),
         None => Ok(0),
     }
 }
@@ -521,30 +521,28 @@ pub struct AtomicFile {
 const TMP_MARK: &str = ".whatscope-";
 
 impl AtomicFile {
-    pub fn create(target: &Path) -> Result<AtomicFile, UserError> {
+    pub fn create(target: &Path) -> Result<AtomicFile, Error> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .filter(|n| !n.is_empty())
-            .ok_or_else(|| {
-                UserError::new(format!("{}: not a file name", target.display()))
-                    .hint("give --output a file path, e.g. --output chats.ndjson")
+            .ok_or_else(|| Error::NotAFileName {
+                target: target.to_path_buf(),
             })?;
         if target.is_dir() {
-            return Err(UserError::new(format!("{} is a folder", target.display()))
-                .hint("give --output a file path inside it, e.g. --output DIR/export.ndjson"));
+            return Err(Error::IsAFolder {
+                target: target.to_path_buf(),
+            });
         }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if !dir.is_dir() {
-            return Err(UserError::new(format!(
-                "cannot write {}: no folder {}",
-                target.display(),
-                dir.display()
-            ))
-            .hint("create the folder first"));
+            return Err(Error::NoFolder {
+                target: target.to_path_buf(),
+                dir,
+            });
         }
         remove_stale_temps(&dir, &name);
         let mut n = 0u32;
@@ -566,11 +564,11 @@ impl AtomicFile {
                     })
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
-                Err(e) => {
-                    return Err(
-                        UserError::new(format!("cannot write {}: {e}", target.display()))
-                            .hint("choose another --output"),
-                    )
+                Err(source) => {
+                    return Err(Error::Output {
+                        target: target.to_path_buf(),
+                        source,
+                    })
                 }
             }
         }

@@ -21,12 +21,11 @@
 //! state), so every total is computed from the messages that remain, and no difference of
 //! totals can reveal the erased person (docs/reliability.md, V7, V16).
 
-use crate::error::UserError;
+use super::Error;
 use crate::faults::crash_point;
 use crate::index::analyzer::analyzer;
 use crate::index::archive::Archive;
 use crate::index::files::{restrict_permissions, write_private, ERASE_MARKER};
-use crate::index::read;
 use crate::index::writer::{open_writer, wait_for_writer};
 use crate::privacy::optout::OptOut;
 use crate::privacy::pseudonym::normalise_name;
@@ -56,7 +55,7 @@ pub struct Erasure {
 /// The stored sender names that are `name`'s person: the same normalised form (any case,
 /// spaces, invisible marks; phone numbers by their digits) as `name` or as any name merged
 /// with it (`whatscope people merge`).
-pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
+pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, Error> {
     if normalise_name(name).is_empty() {
         return Ok(Vec::new());
     }
@@ -66,8 +65,8 @@ pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, UserError
         .iter()
         .map(|n| normalise_name(n))
         .collect();
-    let names =
-        crate::index::query::Names::from_searcher(&archive.searcher()).map_err(read::err)?;
+    let names = crate::index::query::Names::from_searcher(&archive.searcher())
+        .map_err(crate::index::Error::read)?;
     let mut out: Vec<String> = names
         .senders()
         .filter(|s| wanted.contains(&normalise_name(s)))
@@ -80,13 +79,13 @@ pub fn spellings(archive: &Archive, name: &str) -> Result<Vec<String>, UserError
 /// The senders closest to `name`, closest first: suggestions when `name` matches nobody.
 /// Names are compared as everywhere (NFKC, case and accents folded); a sender is close when
 /// it shares a word with `name` or is a few edits away from it (a typo).
-pub fn suggestions(archive: &Archive, name: &str) -> Result<Vec<String>, UserError> {
+pub fn suggestions(archive: &Archive, name: &str) -> Result<Vec<String>, Error> {
     let want = normalise_name(name);
     if want.is_empty() {
         return Ok(Vec::new());
     }
-    let names =
-        crate::index::query::Names::from_searcher(&archive.searcher()).map_err(read::err)?;
+    let names = crate::index::query::Names::from_searcher(&archive.searcher())
+        .map_err(crate::index::Error::read)?;
     let mut close: Vec<(usize, String)> = names
         .senders()
         .filter_map(|s| name_distance(&want, &normalise_name(&s)).map(|d| (d, s)))
@@ -140,12 +139,15 @@ pub fn sender_query(archive: &Archive, spellings: &[String]) -> Box<dyn Query> {
 }
 
 /// How many messages these names sent.
-pub fn count_messages(archive: &Archive, spellings: &[String]) -> Result<u64, UserError> {
+pub fn count_messages(archive: &Archive, spellings: &[String]) -> Result<u64, Error> {
     if spellings.is_empty() {
         return Ok(0);
     }
     let q = sender_query(archive, spellings);
-    Ok(archive.searcher().search(&*q, &Count).map_err(read::err)? as u64)
+    Ok(archive
+        .searcher()
+        .search(&*q, &Count)
+        .map_err(crate::index::Error::read)? as u64)
 }
 
 /// The query for messages whose text names `name` (its words in a row).
@@ -167,9 +169,12 @@ pub fn mention_query(archive: &Archive, name: &str) -> Option<Box<dyn Query>> {
 }
 
 /// Messages (of anyone) whose text names `name`.
-pub fn count_mentions(archive: &Archive, name: &str) -> Result<u64, UserError> {
+pub fn count_mentions(archive: &Archive, name: &str) -> Result<u64, Error> {
     match mention_query(archive, name) {
-        Some(q) => Ok(archive.searcher().search(&*q, &Count).map_err(read::err)? as u64),
+        Some(q) => Ok(archive
+            .searcher()
+            .search(&*q, &Count)
+            .map_err(crate::index::Error::read)? as u64),
         None => Ok(0),
     }
 }
@@ -186,10 +191,9 @@ const RESUME_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 /// Crash safety (catalog D11): the erase marker goes first, then the opt-out; from then on
 /// a crash at any point leaves work that the next opening of the archive completes, and
 /// nothing of the person is shown before it has.
-pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
+pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, Error> {
     if normalise_name(name).is_empty() {
-        return Err(UserError::new("forget: the name is empty")
-            .hint("give the participant's name as `whatscope chats` or `search` shows it"));
+        return Err(Error::EmptyName);
     }
     let secret = secret::require(&archive.dir)?;
     // The writer first: when another whatscope is busy with the archive, nothing changes.
@@ -238,14 +242,13 @@ pub fn forget(archive: &Archive, name: &str) -> Result<Erasure, UserError> {
 ///
 /// Called whenever the archive is opened. Waits a little when another whatscope holds the
 /// writer, and fails rather than show the archive when it keeps holding it.
-pub fn finish_interrupted(archive: &Archive) -> Result<(), UserError> {
+pub fn finish_interrupted(archive: &Archive) -> Result<(), Error> {
     let marker = archive.dir.join(ERASE_MARKER);
     if !marker.exists() {
         return Ok(());
     }
-    let busy = || {
-        UserError::new("the archive is busy: another whatscope is erasing a participant")
-            .hint("wait for it to finish, then run this again")
+    let busy = || Error::Busy {
+        doing: "erasing a participant",
     };
     let writer = wait_for_writer(archive, RESUME_PATIENCE)?.ok_or_else(busy)?;
     if !marker.exists() {
@@ -257,7 +260,7 @@ pub fn finish_interrupted(archive: &Archive) -> Result<(), UserError> {
     let spellings = match secret::load(&archive.dir)? {
         Some(secret) if !list.is_empty() => {
             let names = crate::index::query::Names::from_searcher(&archive.searcher())
-                .map_err(read::err)?;
+                .map_err(crate::index::Error::read)?;
             let mut out: Vec<String> = names
                 .senders()
                 .filter(|s| list.contains(&secret, s))
@@ -275,11 +278,7 @@ pub fn finish_interrupted(archive: &Archive) -> Result<(), UserError> {
 
 /// Deletes the messages of `spellings`, commits, compacts, verifies, and removes the erase
 /// marker. Returns how many old files another process still holds.
-fn erase(
-    archive: &Archive,
-    mut writer: IndexWriter,
-    spellings: &[String],
-) -> Result<usize, UserError> {
+fn erase(archive: &Archive, mut writer: IndexWriter, spellings: &[String]) -> Result<usize, Error> {
     // Our merge takes every segment: no background merge may hold one.
     writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     for s in spellings {
@@ -300,27 +299,22 @@ fn erase(
             std::io::ErrorKind::NotFound => Ok(()),
             _ => Err(e),
         })
-        .map_err(|e| {
-            UserError::new(format!(
-                "cannot finish the erasure: cannot remove {}: {e}",
-                ERASE_MARKER
-            ))
-            .hint(
-                "the messages are erased; make the data dir writable, then open the archive again",
-            )
+        .map_err(|source| Error::EraseMarker {
+            marker: ERASE_MARKER,
+            source,
         })?;
     Ok(pending_files)
 }
 
 /// Merges every segment into one (dropping deleted documents) and removes the files of
 /// the old segments. Returns how many old files are still there (held by another process).
-pub fn compact(archive: &Archive, mut writer: IndexWriter) -> Result<usize, UserError> {
+pub fn compact(archive: &Archive, mut writer: IndexWriter) -> Result<usize, Error> {
     let fail = |what: &str, e: tantivy::TantivyError| {
         crate::index::writer::write_error(
             &archive.dir,
             &format!("{what} the archive"),
             "nothing is lost, the archive stays as last committed",
-            &e,
+            e,
         )
     };
     let ids = archive
@@ -350,17 +344,19 @@ pub fn compact(archive: &Archive, mut writer: IndexWriter) -> Result<usize, User
 }
 
 /// Files in the index folder that belong to no live segment.
-fn stale_segment_files(archive: &Archive) -> Result<usize, UserError> {
+fn stale_segment_files(archive: &Archive) -> Result<usize, Error> {
     let live: HashSet<String> = archive
         .index
         .searchable_segment_ids()
-        .map_err(read::err)?
+        .map_err(crate::index::Error::read)?
         .iter()
         .map(|id| id.uuid_string())
         .collect();
     let dir = archive.dir.join("index");
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| UserError::new(format!("cannot list {}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::List {
+        dir: dir.clone(),
+        source,
+    })?;
     let mut stale = 0;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -375,7 +371,7 @@ fn stale_segment_files(archive: &Archive) -> Result<usize, UserError> {
 }
 
 /// After an erasure: no document of theirs, and no deleted document kept in any segment.
-fn verify(archive: &Archive, spellings: &[String]) -> Result<(), UserError> {
+fn verify(archive: &Archive, spellings: &[String]) -> Result<(), Error> {
     let left = count_messages(archive, spellings)?;
     let searcher = archive.searcher();
     let deleted: u64 = searcher
@@ -384,20 +380,16 @@ fn verify(archive: &Archive, spellings: &[String]) -> Result<(), UserError> {
         .map(|s| u64::from(s.num_deleted_docs()))
         .sum();
     if left > 0 || deleted > 0 {
-        return Err(UserError::new(format!(
-            "the erasure is incomplete: {} and {} are still in the archive",
-            crate::output::count(left, "message"),
-            crate::output::count(deleted, "deleted document")
-        ))
-        .hint(
-            "another whatscope may have written at the same time; run `whatscope forget` again",
-        ));
+        return Err(Error::EraseIncomplete {
+            messages: left,
+            deleted,
+        });
     }
     Ok(())
 }
 
 /// Lifts `name`'s opt-out; false when they were not opted out.
-pub fn undo(archive: &Archive, name: &str) -> Result<bool, UserError> {
+pub fn undo(archive: &Archive, name: &str) -> Result<bool, Error> {
     let mut list = OptOut::load(&archive.dir)?;
     if list.is_empty() {
         return Ok(false);
@@ -417,7 +409,7 @@ pub fn undo(archive: &Archive, name: &str) -> Result<bool, UserError> {
 }
 
 /// Whether `name` is opted out.
-pub fn is_opted_out(archive: &Archive, name: &str) -> Result<bool, UserError> {
+pub fn is_opted_out(archive: &Archive, name: &str) -> Result<bool, Error> {
     let list = OptOut::load(&archive.dir)?;
     if list.is_empty() {
         return Ok(false);

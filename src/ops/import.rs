@@ -1,7 +1,7 @@
 //! The archive's opt-out list as the importer consults it: a sender whose keyed hash is on
 //! the list (`whatscope forget`) is skipped, and counted in the report as opted out.
 
-use crate::error::UserError;
+use super::Error;
 use crate::index::archive::Archive;
 use crate::privacy::optout::OptOut;
 use std::cell::RefCell;
@@ -11,7 +11,7 @@ use std::collections::HashMap;
 pub type SenderFilter = Box<dyn Fn(&str) -> bool>;
 
 /// A predicate telling whether a sender has opted out and must not be imported.
-pub fn opted_out(archive: &Archive) -> Result<SenderFilter, UserError> {
+pub fn opted_out(archive: &Archive) -> Result<SenderFilter, Error> {
     let list = OptOut::load(&archive.dir)?;
     // The secret is made with the archive (docs/privacy.md). Without it, the opt-out hashes match
     // nobody (importing would bring back everyone who asked to be forgotten) and every

@@ -8,11 +8,11 @@
 //! the commit, and re-indexing documents of this version gives the same documents). Senders
 //! on the opt-out list are left out, which the folded names of this version may now catch.
 
-use crate::error::UserError;
+use super::Error;
 use crate::import::ParsedMessage;
 use crate::index::archive::{Archive, Meta};
 use crate::index::files::{restrict_permissions, write_private, META_FILE};
-use crate::index::read::{err, from_doc};
+use crate::index::read::from_doc;
 use crate::index::schema::{secs_to_ts, SCHEMA_VERSION};
 use crate::index::writer::{commit, document, wait_for_writer};
 use crate::privacy::optout::OptOut;
@@ -25,15 +25,14 @@ const PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Re-indexes `archive` (opened from a `schema::REINDEXABLE` schema) and marks it with this
 /// version's schema. Tells the user on stderr: it happens once and takes a while.
-pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
-    let busy = || {
-        UserError::new("the archive is busy: another whatscope is using it while it must be re-indexed for this version")
-            .hint("wait for it to finish, then run this again")
+pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), Error> {
+    let busy = || Error::Busy {
+        doing: "using it while it must be re-indexed for this version",
     };
     let mut writer = wait_for_writer(archive, PATIENCE)?.ok_or_else(busy)?;
     if crate::index::archive::read_meta(&archive.dir)?.schema_version == SCHEMA_VERSION {
         // Another whatscope did it while we waited.
-        return archive.reload();
+        return Ok(archive.reload()?);
     }
     archive.reload()?;
     let total = archive.searcher().num_docs();
@@ -44,7 +43,9 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
     );
     writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     // Deletes apply to the documents added before them: the new ones stay.
-    writer.delete_query(Box::new(AllQuery)).map_err(err)?;
+    writer
+        .delete_query(Box::new(AllQuery))
+        .map_err(crate::index::Error::read)?;
     copy_documents(archive, &writer)?;
     commit(
         archive,
@@ -59,7 +60,7 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
         schema_version: SCHEMA_VERSION,
         ..meta.clone()
     };
-    let json = serde_json::to_vec_pretty(&updated).map_err(|e| UserError::new(e.to_string()))?;
+    let json = serde_json::to_vec_pretty(&updated)?;
     write_private(&archive.dir.join(META_FILE), &json)?;
     restrict_permissions(&archive.dir);
     Ok(())
@@ -67,7 +68,7 @@ pub fn reindex(archive: &Archive, meta: &Meta) -> Result<(), UserError> {
 
 /// Adds a document of this version for every live stored message, but those of opted-out
 /// senders.
-fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), UserError> {
+fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), Error> {
     let optout = OptOut::load(&archive.dir)?;
     let secret = match optout.is_empty() {
         true => None,
@@ -76,19 +77,21 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), UserErr
     let opted_out = |sender: &str| secret.as_ref().is_some_and(|s| optout.contains(s, sender));
     let searcher = archive.searcher();
     for segment in searcher.segment_readers() {
-        let store = segment.get_store_reader(64).map_err(err)?;
+        let store = segment
+            .get_store_reader(64)
+            .map_err(crate::index::Error::read)?;
         let alive = segment.alive_bitset();
         for doc_id in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc_id)) {
                 continue;
             }
-            let doc: TantivyDocument = store.get(doc_id).map_err(err)?;
+            let doc: TantivyDocument = store.get(doc_id).map_err(crate::index::Error::read)?;
             let stored = from_doc(&archive.fields, &doc);
             let m = &stored.message;
             if m.sender.as_deref().is_some_and(opted_out) {
                 continue;
             }
-            let id = u64::from_str_radix(&m.id, 16).map_err(err)?;
+            let id = u64::from_str_radix(&m.id, 16).map_err(crate::index::Error::read)?;
             let parsed = ParsedMessage {
                 line: stored.line as usize,
                 lines: 1,
@@ -102,7 +105,7 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), UserErr
             // The stored text as it is: a text cut at import keeps its marker.
             writer
                 .add_document(document(archive.fields, &m.chat, id, parsed, None))
-                .map_err(err)?;
+                .map_err(crate::index::Error::read)?;
         }
     }
     Ok(())

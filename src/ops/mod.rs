@@ -2,21 +2,23 @@
 //! people: opening it ready to read, importing with the opt-out list, forgetting a person,
 //! purging, exporting, and bringing an older schema up to date (docs/architecture.md).
 
+pub mod error;
 pub(crate) mod export;
 pub mod forget;
 pub mod import;
 pub(crate) mod migrate;
 pub(crate) mod purge;
 
-use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::index::schema::SCHEMA_VERSION;
 use std::path::Path;
 
+pub use error::Error;
+
 /// Opens an existing archive ready to read: an archive of the previous schema is re-indexed
 /// first (old and new documents must not answer queries differently), and an erasure a
 /// crash interrupted is finished before anything is shown (docs/reliability.md, D11).
-pub fn open(dir: &Path) -> Result<Archive, UserError> {
+pub fn open(dir: &Path) -> Result<Archive, Error> {
     let archive = Archive::open(dir)?;
     if archive.meta.schema_version != SCHEMA_VERSION {
         migrate::reindex(&archive, &archive.meta)?;
@@ -27,7 +29,9 @@ pub fn open(dir: &Path) -> Result<Archive, UserError> {
 
 /// Opens the archive in `dir`, creating it (private to the user, with its secret) when
 /// missing.
-pub fn open_or_create(dir: &Path) -> Result<Archive, UserError> {
-    Archive::create_if_missing(dir, crate::privacy::secret::create_for_new_archive)?;
+pub fn open_or_create(dir: &Path) -> Result<Archive, Error> {
+    Archive::create_if_missing(dir, |dir| {
+        crate::privacy::secret::create_for_new_archive(dir).map_err(Error::from)
+    })?;
     open(dir)
 }

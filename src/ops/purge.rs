@@ -7,7 +7,7 @@
 //! every archive, so it stays. Destroying the secret also makes any copy of the opt-out
 //! list or of pseudonymized output unlinkable to names (crypto-erasure of the mapping).
 
-use crate::error::UserError;
+use super::Error;
 use crate::index::files::entries;
 use std::path::Path;
 
@@ -20,20 +20,22 @@ pub struct Purged {
 }
 
 /// Deletes whatscope's entries in `dir`, and `dir` when that empties it.
-pub fn purge(dir: &Path) -> Result<Purged, UserError> {
+pub fn purge(dir: &Path) -> Result<Purged, Error> {
     let mut removed = 0;
     for path in entries(dir) {
-        let meta = std::fs::symlink_metadata(&path)
-            .map_err(|e| UserError::new(format!("cannot read {}: {e}", path.display())))?;
+        let meta = std::fs::symlink_metadata(&path).map_err(|source| Error::PurgeRead {
+            path: path.clone(),
+            source,
+        })?;
         let result = if meta.is_dir() {
             // Does not follow symlinks inside.
             std::fs::remove_dir_all(&path)
         } else {
             std::fs::remove_file(&path)
         };
-        result.map_err(|e| {
-            UserError::new(format!("cannot delete {}: {e}", path.display()))
-                .hint("close every other whatscope (and the TUI), then run purge again")
+        result.map_err(|source| Error::PurgeDelete {
+            path: path.clone(),
+            source,
         })?;
         removed += 1;
     }

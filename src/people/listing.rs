@@ -1,12 +1,11 @@
 //! Every person in the archive with their names, chats, message count and time span: one
 //! pass over the sender, chat and time columns (no stored document is read).
 
+use super::Error;
 use super::Interner;
 use super::People;
-use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::index::columns::{dense, interned, NONE};
-use crate::index::read::err;
 use crate::index::schema::{field, secs_to_ts};
 use crate::timestamp::format_ts;
 use serde::Serialize;
@@ -33,7 +32,7 @@ struct Acc {
 }
 
 /// Every person with a message, most messages first (then by name).
-pub fn list(archive: &Archive, people: &People) -> Result<Vec<PersonRow>, UserError> {
+pub fn list(archive: &Archive, people: &People) -> Result<Vec<PersonRow>, Error> {
     let searcher = archive.searcher();
     let mut persons = Interner::of_people(people.clone());
     let mut chats = Interner::default();
@@ -41,18 +40,26 @@ pub fn list(archive: &Archive, people: &People) -> Result<Vec<PersonRow>, UserEr
     for reader in searcher.segment_readers() {
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
-        let sender_col = ff.str(field::SENDER_RAW).map_err(err)?;
+        let sender_col = ff
+            .str(field::SENDER_RAW)
+            .map_err(crate::index::Error::read)?;
         let names = match &sender_col {
             Some(col) => crate::index::read::ordinal_names(col)?,
             None => continue,
         };
         let sender = interned(sender_col.as_ref(), max_doc, &mut persons)?;
         let chat = interned(
-            ff.str(field::CHAT_RAW).map_err(err)?.as_ref(),
+            ff.str(field::CHAT_RAW)
+                .map_err(crate::index::Error::read)?
+                .as_ref(),
             max_doc,
             &mut chats,
         )?;
-        let ts = dense(&ff.i64(field::TS).map_err(err)?, max_doc, 0);
+        let ts = dense(
+            &ff.i64(field::TS).map_err(crate::index::Error::read)?,
+            max_doc,
+            0,
+        );
         // Which stored spelling each person id was seen under, through the ordinals.
         let ords = sender_col
             .as_ref()

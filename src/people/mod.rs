@@ -7,6 +7,7 @@
 //! the archive is read: `from:`, statistics, `forget` and pseudonyms ask [`People::key`]
 //! which person a name belongs to. Nothing is re-indexed.
 
+pub mod error;
 mod interner;
 pub mod listing;
 pub mod masks;
@@ -14,7 +15,6 @@ pub(crate) mod suggest;
 
 pub use interner::Interner;
 
-use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::index::files::write_private;
 use crate::index::files::PEOPLE_FILE;
@@ -22,6 +22,8 @@ use crate::index::query::Names;
 use crate::privacy::pseudonym::normalise_name;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+pub use error::Error;
 
 /// The merges of an archive: only people with two names or more are written down.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,16 +42,16 @@ pub struct People {
 
 /// The names `from:` and `chat:` match in `archive`: its chat and sender names, each
 /// sender's `aliases` (pseudonyms in an anonymized view), and the people merged by the user.
-pub fn archive_names(archive: &Archive, aliases: &[(String, String)]) -> Result<Names, UserError> {
+pub fn archive_names(archive: &Archive, aliases: &[(String, String)]) -> Result<Names, Error> {
     let names = Names::from_searcher(&archive.searcher())
-        .map_err(crate::index::read::err)?
+        .map_err(crate::index::Error::read)?
         .with_aliases(aliases);
     Ok(People::load(&archive.dir)?.group(names))
 }
 
 /// After an import: the people who were forgotten under several merged names and let back
 /// in (`forget --undo`) are one person again once their names are back in the archive.
-pub fn restore_forgotten_merges(archive: &Archive) -> Result<(), UserError> {
+pub fn restore_forgotten_merges(archive: &Archive) -> Result<(), Error> {
     let mut people = People::load(&archive.dir)?;
     if people.forgotten.is_empty() {
         return Ok(());
@@ -59,7 +61,7 @@ pub fn restore_forgotten_merges(archive: &Archive) -> Result<(), UserError> {
     };
     archive.reload()?;
     let senders: Vec<String> = Names::from_searcher(&archive.searcher())
-        .map_err(crate::index::read::err)?
+        .map_err(crate::index::Error::read)?
         .senders()
         .collect();
     let entry = |n: &str| crate::privacy::optout::OptOut::entry_of(&secret, n);
@@ -82,32 +84,22 @@ const FORMAT: &str = "whatscope-people/1";
 
 impl People {
     /// The merges of the archive in `dir` (none when it has no file yet).
-    pub fn load(dir: &Path) -> Result<People, UserError> {
+    pub fn load(dir: &Path) -> Result<People, Error> {
         let path = dir.join(PEOPLE_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(People::default()),
-            Err(e) => {
-                return Err(
-                    UserError::new(format!("cannot read {}: {e}", path.display()))
-                        .hint("check the data dir's permissions"),
-                )
-            }
+            Err(source) => return Err(Error::Unreadable { path, source }),
         };
-        let mut people: People = serde_json::from_str(&text).map_err(|e| {
-            UserError::new(format!(
-                "{}: the list of people is damaged: {e}",
-                path.display()
-            ))
-            .hint("restore it from a backup, or delete it to undo every merge")
+        let mut people: People = serde_json::from_str(&text).map_err(|source| Error::Damaged {
+            path: path.clone(),
+            source,
         })?;
         if people.format != FORMAT {
-            return Err(UserError::new(format!(
-                "{}: unknown format `{}`",
-                path.display(),
-                people.format
-            ))
-            .hint("this archive was written by a newer whatscope; use that version"));
+            return Err(Error::UnknownFormat {
+                path,
+                format: people.format,
+            });
         }
         people.reindex();
         Ok(people)
@@ -115,7 +107,7 @@ impl People {
 
     /// Writes the merges atomically, `0600`; with none left (and no forgotten one), removes
     /// the file.
-    pub fn save(&self, dir: &Path) -> Result<(), UserError> {
+    pub fn save(&self, dir: &Path) -> Result<(), Error> {
         let path = dir.join(PEOPLE_FILE);
         let mut out = self.clone();
         out.format = FORMAT.to_string();
@@ -123,15 +115,11 @@ impl People {
             return match std::fs::remove_file(&path) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(UserError::new(format!(
-                    "cannot remove {}: {e}",
-                    path.display()
-                ))),
+                Err(source) => Err(Error::Remove { path, source }),
             };
         }
-        let json = serde_json::to_vec_pretty(&out)
-            .map_err(|e| UserError::new(format!("cannot write the list of people: {e}")))?;
-        write_private(&path, &json)
+        let json = serde_json::to_vec_pretty(&out).map_err(|source| Error::Encode { source })?;
+        Ok(write_private(&path, &json)?)
     }
 
     /// The merged people (two names or more each).

@@ -2,10 +2,10 @@
 //! (`whatscope people suggest`, see `docs/people.md`).
 
 use super::listing::PersonRow;
-use crate::error::UserError;
+use super::Error;
 use crate::index::archive::Archive;
 use crate::index::query::{parse_query, Names};
-use crate::index::read::{self, by_time, load};
+use crate::index::read::{by_time, load};
 use crate::privacy::pseudonym::normalise_name;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,7 +32,7 @@ fn is_number(name: &str) -> bool {
 }
 
 /// Suggestions for the people listed in `rows` (one row per person, merges applied).
-pub fn suggest(archive: &Archive, rows: &[PersonRow]) -> Result<Vec<Suggestion>, UserError> {
+pub fn suggest(archive: &Archive, rows: &[PersonRow]) -> Result<Vec<Suggestion>, Error> {
     let mut out = Vec::new();
     // 1. The same name up to case, accents, marks, emoji and spaces.
     let mut by_loose: BTreeMap<String, Vec<&PersonRow>> = BTreeMap::new();
@@ -103,14 +103,16 @@ pub fn suggest(archive: &Archive, rows: &[PersonRow]) -> Result<Vec<Suggestion>,
 }
 
 /// `(old, new)` of every system line `OLD changed to NEW` (WhatsApp's number change notice).
-fn number_changes(archive: &Archive) -> Result<Vec<(String, String)>, UserError> {
+fn number_changes(archive: &Archive) -> Result<Vec<(String, String)>, Error> {
     let searcher = archive.searcher();
-    let names = Names::from_searcher(&searcher).map_err(read::err)?;
+    let names = Names::from_searcher(&searcher).map_err(crate::index::Error::read)?;
     let parsed = parse_query("kind:system \"changed to\"", &archive.fields, &names);
-    let total = searcher.search(&*parsed.query, &Count).map_err(read::err)?;
+    let total = searcher
+        .search(&*parsed.query, &Count)
+        .map_err(crate::index::Error::read)?;
     let hits = searcher
         .search(&*parsed.query, &by_time(total.max(1), 0, true))
-        .map_err(read::err)?;
+        .map_err(crate::index::Error::read)?;
     let mut out = Vec::new();
     for (_, address) in hits {
         let m = load(archive, &searcher, address)?;

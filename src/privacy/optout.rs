@@ -12,8 +12,8 @@
 //! to honour the erasure, which makes it pseudonymous personal data itself (docs/privacy.md);
 //! it is `0600` like every file of the archive.
 
+use super::error::Error;
 use super::pseudonym::{hex, keyed_hash, legacy_keyed_hash};
-use crate::error::UserError;
 use crate::index::files::write_private;
 use crate::index::files::OPTOUT_FILE;
 use std::collections::BTreeSet;
@@ -29,18 +29,12 @@ pub struct OptOut {
 
 impl OptOut {
     /// The list of the archive in `dir` (empty when there is none yet).
-    pub fn load(dir: &Path) -> Result<OptOut, UserError> {
+    pub fn load(dir: &Path) -> Result<OptOut, Error> {
         let path = dir.join(OPTOUT_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OptOut::default()),
-            Err(e) => {
-                return Err(UserError::new(format!(
-                    "cannot read the opt-out list {}: {e}",
-                    path.display()
-                ))
-                .hint("it must stay readable, or people who asked to be forgotten would be imported again"))
-            }
+            Err(source) => return Err(Error::OptOutUnreadable { path, source }),
         };
         let mut hashes = BTreeSet::new();
         for line in text.lines() {
@@ -49,11 +43,7 @@ impl OptOut {
                 continue;
             }
             if line.len() != 64 || !line.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(UserError::new(format!(
-                    "{}: the opt-out list is damaged",
-                    path.display()
-                ))
-                .hint("restore it from a backup; do not delete it, or forgotten people come back on the next import"));
+                return Err(Error::OptOutDamaged { path });
             }
             hashes.insert(line.to_ascii_lowercase());
         }
@@ -61,13 +51,13 @@ impl OptOut {
     }
 
     /// Writes the list atomically, `0600`.
-    pub fn save(&self, dir: &Path) -> Result<(), UserError> {
+    pub fn save(&self, dir: &Path) -> Result<(), Error> {
         let mut text = String::from(HEADER);
         for h in &self.hashes {
             text.push_str(h);
             text.push('\n');
         }
-        write_private(&dir.join(OPTOUT_FILE), text.as_bytes())
+        Ok(write_private(&dir.join(OPTOUT_FILE), text.as_bytes())?)
     }
 
     fn entry(secret: &[u8], name: &str) -> String {

@@ -5,16 +5,16 @@
 //! interactions.
 
 use super::calendar;
+use super::error::Error;
 use super::sequence::{self, Entry, Event};
 use super::{
     ChatCount, DomainCount, EmojiCount, Interaction, Kinds, MonthCount, Participant, Partner,
     Scope, Stats, WordCount, TOP,
 };
-use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::index::columns::{dense, histogram, interned, resolve, unhistogram, Multi, NONE};
 use crate::index::query::{parse_query, Names};
-use crate::index::read::{err, order_key};
+use crate::index::read::order_key;
 use crate::index::schema::{field, secs_to_ts, Fields};
 use crate::model::Kind;
 use crate::people::Interner;
@@ -26,7 +26,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Statistics of the messages `scope` picks, from the archive's current reader.
-pub fn compute(archive: &Archive, scope: &Scope) -> Result<Stats, UserError> {
+pub fn compute(archive: &Archive, scope: &Scope) -> Result<Stats, Error> {
     compute_with_aliases(archive, scope, &[])
 }
 
@@ -36,7 +36,7 @@ pub fn compute_with_aliases(
     archive: &Archive,
     scope: &Scope,
     aliases: &[(String, String)],
-) -> Result<Stats, UserError> {
+) -> Result<Stats, Error> {
     let people = People::load(&archive.dir)?;
     compute_on_with_aliases(
         &archive.searcher(),
@@ -49,7 +49,7 @@ pub fn compute_with_aliases(
 
 /// [`compute`] on a given searcher (one consistent view of the archive), with no merged
 /// people.
-pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result<Stats, UserError> {
+pub fn compute_on(searcher: &Searcher, fields: &Fields, scope: &Scope) -> Result<Stats, Error> {
     compute_on_with_aliases(searcher, fields, scope, &[], &People::default())
 }
 
@@ -59,7 +59,7 @@ fn compute_on_with_aliases(
     scope: &Scope,
     aliases: &[(String, String)],
     people: &People,
-) -> Result<Stats, UserError> {
+) -> Result<Stats, Error> {
     let readers = searcher.segment_readers();
     let mut chats = Interner::keyed(|name| crate::fold::text(name).into_owned());
     // One participant per person: every name merged into a person, and the spellings
@@ -72,12 +72,16 @@ fn compute_on_with_aliases(
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
         let chat = interned(
-            ff.str(field::CHAT_RAW).map_err(err)?.as_ref(),
+            ff.str(field::CHAT_RAW)
+                .map_err(crate::index::Error::read)?
+                .as_ref(),
             max_doc,
             &mut chats,
         )?;
         let sender = interned(
-            ff.str(field::SENDER_RAW).map_err(err)?.as_ref(),
+            ff.str(field::SENDER_RAW)
+                .map_err(crate::index::Error::read)?
+                .as_ref(),
             max_doc,
             &mut senders,
         )?;
@@ -91,18 +95,19 @@ fn compute_on_with_aliases(
     }
 
     let want_chat = match &scope.chat {
-        Some(name) => Some(chats.get(name).ok_or_else(|| {
-            UserError::new(format!("no chat named \"{name}\" in the archive"))
-                .hint("list the chats with `whatscope chats`; the name must match exactly")
-        })?),
+        Some(name) => Some(
+            chats
+                .get(name)
+                .ok_or_else(|| Error::NoChat { name: name.clone() })?,
+        ),
         None => None,
     };
     let want_sender = match &scope.participant {
-        Some(name) => Some(senders.get(name).ok_or_else(|| {
-            UserError::new(format!("no participant named \"{name}\" in the archive")).hint(
-                "`whatscope stats` lists the participants; the name must match exactly as exported",
-            )
-        })?),
+        Some(name) => Some(
+            senders
+                .get(name)
+                .ok_or_else(|| Error::NoParticipant { name: name.clone() })?,
+        ),
         None => None,
     };
 
@@ -114,12 +119,14 @@ fn compute_on_with_aliases(
         Some(q) if !q.trim().is_empty() => {
             let names = people.group(
                 Names::from_searcher(searcher)
-                    .map_err(err)?
+                    .map_err(crate::index::Error::read)?
                     .with_aliases(aliases),
             );
             let parsed = parse_query(q, fields, &names);
             notes = parsed.notes;
-            let mut per_segment = searcher.search(&*parsed.query, &DocIds).map_err(err)?;
+            let mut per_segment = searcher
+                .search(&*parsed.query, &DocIds)
+                .map_err(crate::index::Error::read)?;
             per_segment.resize(readers.len(), Vec::new());
             Some(per_segment)
         }
@@ -148,11 +155,19 @@ fn compute_on_with_aliases(
                     .collect()
             }
         };
-        seg.ts = dense(&ff.i64(field::TS).map_err(err)?, max_doc, 0);
-        seg.line = dense(&ff.u64(field::LINE).map_err(err)?, max_doc, 0);
+        seg.ts = dense(
+            &ff.i64(field::TS).map_err(crate::index::Error::read)?,
+            max_doc,
+            0,
+        );
+        seg.line = dense(
+            &ff.u64(field::LINE).map_err(crate::index::Error::read)?,
+            max_doc,
+            0,
+        );
         let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
-        let kind_col = ff.u64(field::KIND).map_err(err)?;
-        let words_col = ff.u64(field::WORDS).map_err(err)?;
+        let kind_col = ff.u64(field::KIND).map_err(crate::index::Error::read)?;
+        let words_col = ff.u64(field::WORDS).map_err(crate::index::Error::read)?;
         let (kinds, words) = if bulk {
             (
                 Some(dense(&kind_col, max_doc, 0)),
@@ -409,15 +424,11 @@ struct SegmentTops {
 }
 
 impl SegmentTops {
-    fn open(
-        reader: &SegmentReader,
-        selected: &[DocId],
-        bulk: bool,
-    ) -> Result<SegmentTops, UserError> {
+    fn open(reader: &SegmentReader, selected: &[DocId], bulk: bool) -> Result<SegmentTops, Error> {
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
-        let open = |name: &str, bulk: bool| -> Result<Tally, UserError> {
-            let col = ff.str(name).map_err(err)?;
+        let open = |name: &str, bulk: bool| -> Result<Tally, Error> {
+            let col = ff.str(name).map_err(crate::index::Error::read)?;
             Ok(Tally {
                 values: Multi::open(col.as_ref(), max_doc, bulk),
                 counts: vec![0u32; col.as_ref().map_or(0, |c| c.num_terms())],
@@ -452,7 +463,7 @@ impl SegmentTops {
 }
 
 /// The most frequent strings over every segment's counts: count descending, then string.
-fn top_of<'a>(parts: impl Iterator<Item = &'a Tally>) -> Result<Vec<(String, u64)>, UserError> {
+fn top_of<'a>(parts: impl Iterator<Item = &'a Tally>) -> Result<Vec<(String, u64)>, Error> {
     let mut totals: HashMap<String, u64> = HashMap::new();
     let mut single: Option<Vec<(String, u64)>> = None;
     let parts: Vec<&Tally> = parts.filter(|p| p.counts.iter().any(|c| *c > 0)).collect();
@@ -589,7 +600,7 @@ impl Acc {
         tops: &[SegmentTops],
         chats: u64,
         notes: Vec<String>,
-    ) -> Result<Stats, UserError> {
+    ) -> Result<Stats, Error> {
         let ts = |secs: i64| format_ts(&secs_to_ts(secs));
         let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
         let mut participants: Vec<Participant> = Vec::new();
@@ -768,10 +779,14 @@ impl SegmentCollector for SegmentDocIds {
 }
 
 /// Resolves a user-typed participant name: exact, else case-insensitive, else a unique part.
-pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, UserError> {
+pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, Error> {
     let mut names: Vec<String> = Vec::new();
     for reader in archive.searcher().segment_readers() {
-        if let Some(col) = reader.fast_fields().str(field::SENDER_RAW).map_err(err)? {
+        if let Some(col) = reader
+            .fast_fields()
+            .str(field::SENDER_RAW)
+            .map_err(crate::index::Error::read)?
+        {
             names.extend(crate::index::read::ordinal_names(&col)?);
         }
     }
@@ -794,20 +809,14 @@ pub fn resolve_participant(archive: &Archive, given: &str) -> Result<String, Use
     partial.retain(|n| people.insert(key(n)));
     match partial.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(
-            UserError::new(format!("no participant named \"{given}\" in the archive"))
-                .hint("`whatscope stats` lists the participants"),
-        ),
-        many => Err(UserError::new(format!(
-            "\"{given}\" matches {} participants: {}",
-            many.len(),
-            many.iter()
-                .take(8)
-                .map(|n| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .hint("give the full name in quotes")),
+        [] => Err(Error::NoParticipantLike {
+            given: given.to_string(),
+        }),
+        many => Err(Error::ManyParticipants {
+            given: given.to_string(),
+            count: many.len(),
+            shown: many.iter().take(8).map(|n| (*n).clone()).collect(),
+        }),
     }
 }
 

@@ -22,11 +22,13 @@ pub(crate) mod anonymize;
 mod calendar;
 
 mod engine;
+pub mod error;
 pub(crate) mod format;
 pub(crate) mod sequence;
 
 pub use anonymize::{anonymize_stats, anonymize_stats_except, hides_per_person, per_person_hidden};
 pub use engine::{compute, compute_on, compute_with_aliases, resolve_participant};
+pub use error::Error;
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@
 use super::action::Action;
 use super::keymap::{Key, Keymap};
 use super::layout::{self, Areas};
-use super::worker::{Aliases, ChatOrder, Reply, Request};
+use super::worker::{status_line, Aliases, ChatOrder, Reply, Request, WorkerError};
 use crate::index::read::{order_key, ChatSummary, StoredMessage};
 use crate::index::search::SearchResult;
 use crate::people::listing::PersonRow;
@@ -72,7 +72,7 @@ pub enum Event {
     /// The debounce delay after the last keystroke in the query line has passed.
     SearchDue,
     /// Reading the terminal failed (the loop ends; the app never sees this).
-    Input(Result<(), String>),
+    Input(Result<(), Arc<std::io::Error>>),
 }
 
 /// What the app asks of the loop.
@@ -1210,7 +1210,7 @@ impl App {
                         self.chats = Some(chats);
                         self.chats_error = None;
                     }
-                    Err(e) => self.chats_error = Some(e),
+                    Err(e) => self.chats_error = Some(status_line(&e)),
                 }
                 Vec::new()
             }
@@ -1234,7 +1234,7 @@ impl App {
                         self.results.result = Some(r);
                         self.results.error = None;
                     }
-                    Err(e) => self.results.error = Some(e),
+                    Err(e) => self.results.error = Some(status_line(&e)),
                 }
                 Vec::new()
             }
@@ -1271,7 +1271,7 @@ impl App {
                         effects
                     }
                     Err(e) => {
-                        self.status = Some(format!("cannot open the chat: {e}"));
+                        self.status = Some(format!("cannot open the chat: {}", status_line(&e)));
                         Vec::new()
                     }
                 }
@@ -1324,7 +1324,7 @@ impl App {
                         self.stats.stats = Some(s);
                         self.stats.error = None;
                     }
-                    Err(e) => self.stats.error = Some(e),
+                    Err(e) => self.stats.error = Some(status_line(&e)),
                 }
                 Vec::new()
             }
@@ -1332,7 +1332,7 @@ impl App {
     }
 
     /// The people list came: the selection stays on its person when the list changes.
-    fn people_arrived(&mut self, people: Result<Vec<PersonRow>, String>) {
+    fn people_arrived(&mut self, people: Result<Vec<PersonRow>, WorkerError>) {
         match people {
             Ok(rows) => {
                 let selected = self
@@ -1347,7 +1347,7 @@ impl App {
                     .unwrap_or(self.people.sel)
                     .min(visible.len().saturating_sub(1));
             }
-            Err(e) => self.people.error = Some(e),
+            Err(e) => self.people.error = Some(status_line(&e)),
         }
     }
 

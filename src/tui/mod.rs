@@ -15,7 +15,6 @@ pub mod theme;
 pub mod view;
 pub mod worker;
 
-use crate::error::UserError;
 use crate::index::archive::Archive;
 use crate::privacy::Pseudonyms;
 use app::{App, Effect, Event};
@@ -44,11 +43,11 @@ pub fn new_app(
     keymap: Keymap,
     size: (u16, u16),
     opts: &Options,
-) -> Result<App, UserError> {
+) -> Result<App, crate::ops::Error> {
     let mut app = App::new(keymap, size);
     let secret = crate::privacy::secret::require(&archive.dir)?;
     let names = crate::index::query::Names::from_searcher(&archive.searcher())
-        .map_err(crate::index::read::err)?;
+        .map_err(crate::index::Error::read)?;
     let people = crate::people::People::load(&archive.dir)?;
     app.pseudonyms = Pseudonyms::of_people(&secret, names.senders(), &people);
     app.anonymize = opts.anonymize;
@@ -57,7 +56,7 @@ pub fn new_app(
 }
 
 /// Runs the TUI on an archive until the user quits.
-pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
+pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
     let (keymap, problems) = Keymap::load(Keymap::config_path().as_deref());
     // The anonymized view needs the secret: say so before the screen is taken over.
     crate::privacy::secret::require(&archive.dir)?;
@@ -93,7 +92,7 @@ pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
         }
         if dirty {
             if let Err(e) = term.draw(&app) {
-                break Err(e);
+                break Err(e.into());
             }
             dirty = false;
         }
@@ -118,7 +117,7 @@ pub fn run(archive: Archive, opts: Options) -> Result<(), UserError> {
                 // Reading the terminal failed: it is gone or broken. Dropping `term`
                 // restores what can be restored.
                 stop.store(true, Ordering::SeqCst);
-                return Err(UserError::new(format!("terminal: {e}")));
+                return Err(anyhow::Error::new(Arc::clone(e)).context("terminal"));
             }
             dirty = true;
             for effect in app.update(event) {
@@ -150,7 +149,7 @@ fn spawn_input(tx: mpsc::Sender<Event>, stop: Arc<AtomicBool>) -> std::thread::J
                 Ok(false) => continue,
                 Ok(true) => {}
                 Err(e) => {
-                    let _ = tx.send(Event::Input(Err(e.to_string())));
+                    let _ = tx.send(Event::Input(Err(Arc::new(e))));
                     return;
                 }
             }
@@ -159,7 +158,7 @@ fn spawn_input(tx: mpsc::Sender<Event>, stop: Arc<AtomicBool>) -> std::thread::J
                 Ok(TermEvent::Mouse(m)) => Event::Mouse(m),
                 Ok(TermEvent::Resize(w, h)) => Event::Resize(w, h),
                 Ok(_) => continue,
-                Err(e) => Event::Input(Err(e.to_string())),
+                Err(e) => Event::Input(Err(Arc::new(e))),
             };
             if tx.send(event).is_err() {
                 return;

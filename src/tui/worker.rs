@@ -113,19 +113,33 @@ impl Request {
     }
 }
 
+/// Why a request failed: the typed error, shared so that a reply stays cheap to clone. The
+/// app shows it with [`status_line`].
+pub type WorkerError = Arc<crate::ops::Error>;
+
+fn failed(e: impl Into<crate::ops::Error>) -> WorkerError {
+    Arc::new(e.into())
+}
+
+/// An error as the TUI's status line shows it: the one line the CLI prints after `error: `
+/// (`ops::error::shown`, so both edges say the same). The hint stays out of the line.
+pub fn status_line(e: &crate::ops::Error) -> String {
+    crate::ops::error::shown(e).line
+}
+
 #[derive(Debug, Clone)]
 pub enum Reply {
     Chats {
         id: u64,
-        chats: Result<Vec<ChatSummary>, String>,
+        chats: Result<Vec<ChatSummary>, WorkerError>,
     },
     Search {
         id: u64,
-        result: Result<SearchResult, String>,
+        result: Result<SearchResult, WorkerError>,
     },
     ChatOpened {
         id: u64,
-        order: Result<Arc<ChatOrder>, String>,
+        order: Result<Arc<ChatOrder>, WorkerError>,
     },
     Messages {
         id: u64,
@@ -139,11 +153,11 @@ pub enum Reply {
     },
     Stats {
         id: u64,
-        stats: Result<Box<crate::stats::Stats>, String>,
+        stats: Result<Box<crate::stats::Stats>, WorkerError>,
     },
     People {
         id: u64,
-        people: Result<Vec<crate::people::listing::PersonRow>, String>,
+        people: Result<Vec<crate::people::listing::PersonRow>, WorkerError>,
     },
     /// Another process committed to the archive and the reader now sees it: everything shown
     /// should be asked for again. Carries the pseudonyms of the senders now in the archive
@@ -184,7 +198,7 @@ impl Backend {
         match request {
             Request::Chats { id } => Reply::Chats {
                 id,
-                chats: read::chats(&self.archive).map_err(|e| e.to_string()),
+                chats: read::chats(&self.archive).map_err(failed),
             },
             Request::Search {
                 id,
@@ -194,6 +208,7 @@ impl Backend {
             } => Reply::Search {
                 id,
                 result: crate::people::archive_names(&self.archive, &aliases)
+                    .map_err(failed)
                     .and_then(|names| {
                         search::search_with_names(
                             &self.archive,
@@ -202,15 +217,12 @@ impl Backend {
                             SortOrder::Relevance,
                             &names,
                         )
-                    })
-                    .map_err(|e| e.to_string()),
+                        .map_err(failed)
+                    }),
             },
             Request::OpenChat { id, chat } => Reply::ChatOpened {
                 id,
-                order: self
-                    .open_chat(&chat)
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string()),
+                order: self.open_chat(&chat).map(Arc::new).map_err(failed),
             },
             Request::Messages {
                 id,
@@ -228,8 +240,9 @@ impl Backend {
                 let messages = order.docs[start.min(end)..end]
                     .iter()
                     .map(|addr| {
-                        read::load(&self.archive, &searcher, *addr)
-                            .unwrap_or_else(|e| unreadable(&order.chat, &e.to_string()))
+                        read::load(&self.archive, &searcher, *addr).unwrap_or_else(|e| {
+                            unreadable(&order.chat, &crate::error::one_line(&e))
+                        })
                     })
                     .collect();
                 Reply::Messages {
@@ -257,13 +270,13 @@ impl Backend {
                 id,
                 stats: crate::stats::compute_with_aliases(&self.archive, &scope, &aliases)
                     .map(Box::new)
-                    .map_err(|e| e.to_string()),
+                    .map_err(failed),
             },
             Request::People { id } => Reply::People {
                 id,
                 people: crate::people::People::load(&self.archive.dir)
                     .and_then(|people| crate::people::listing::list(&self.archive, &people))
-                    .map_err(|e| e.to_string()),
+                    .map_err(failed),
             },
         }
     }
@@ -271,7 +284,7 @@ impl Backend {
     /// Makes the reader see the archive's latest commit; the reply tells the app to ask again
     /// for what it shows. Old snapshots (and the files they map) go when the app lets go of
     /// them.
-    pub fn reload(&self) -> Result<Reply, crate::error::UserError> {
+    pub fn reload(&self) -> Result<Reply, crate::ops::Error> {
         self.archive.reload()?;
         let pseudonyms = crate::people::masks::pseudonyms(&self.archive)
             .ok()
@@ -284,12 +297,12 @@ impl Backend {
         &self.archive.dir
     }
 
-    fn open_chat(&self, chat: &str) -> Result<ChatOrder, crate::error::UserError> {
+    fn open_chat(&self, chat: &str) -> Result<ChatOrder, crate::ops::Error> {
         let searcher = self.archive.searcher();
         let query = read::chat_query(&self.archive.fields, chat);
         let docs = searcher
             .search(&*query, &DocSetCollector)
-            .map_err(read::err)?;
+            .map_err(crate::index::Error::read)?;
         let mut keyed = self.keyed(&searcher, docs)?;
         keyed.sort_unstable();
         Ok(ChatOrder {
@@ -305,13 +318,13 @@ impl Backend {
         &self,
         searcher: &tantivy::Searcher,
         docs: HashSet<DocAddress>,
-    ) -> Result<Vec<(u64, DocAddress)>, crate::error::UserError> {
+    ) -> Result<Vec<(u64, DocAddress)>, crate::ops::Error> {
         let mut columns = Vec::new();
         for segment in searcher.segment_readers() {
             let ff = segment.fast_fields();
             columns.push((
-                ff.i64(field::TS).map_err(read::err)?,
-                ff.u64(field::LINE).map_err(read::err)?,
+                ff.i64(field::TS).map_err(crate::index::Error::read)?,
+                ff.u64(field::LINE).map_err(crate::index::Error::read)?,
             ));
         }
         Ok(docs
@@ -332,7 +345,7 @@ impl Backend {
         order: &ChatOrder,
         query: &str,
         aliases: &[(String, String)],
-    ) -> Result<(Vec<usize>, Vec<String>), crate::error::UserError> {
+    ) -> Result<(Vec<usize>, Vec<String>), crate::ops::Error> {
         let searcher = self.archive.searcher();
         let names = crate::people::archive_names(&self.archive, aliases)?;
         let parsed = parse_query(query, &self.archive.fields, &names);
@@ -345,7 +358,7 @@ impl Backend {
         ];
         let docs = searcher
             .search(&BooleanQuery::new(both), &DocSetCollector)
-            .map_err(read::err)?;
+            .map_err(crate::index::Error::read)?;
         let mut positions: Vec<usize> = self
             .keyed(&searcher, docs)?
             .into_iter()

@@ -419,7 +419,7 @@ fn unknown_names_are_errors_with_hints() {
         },
     )
     .unwrap_err();
-    assert!(e.message.contains("no chat named"), "{}", e.message);
+    assert!(e.to_string().contains("no chat named"), "{e}");
 }
 
 #[test]
