@@ -2,6 +2,7 @@
 //! people: opening it ready to read, importing with the opt-out list, forgetting a person,
 //! purging, exporting, and bringing an older schema up to date (docs/architecture.md).
 
+pub(crate) mod atomic_file;
 pub mod error;
 pub(crate) mod export;
 pub mod forget;
