@@ -3,7 +3,7 @@
 use super::*;
 
 /// Longest entry the jump-to-date prompt takes (`2024-03-15 10:30:00` and then some).
-pub(super) const DATE_MAX_CHARS: usize = 24;
+const DATE_MAX_CHARS: usize = 24;
 
 impl App {
     pub(super) fn date_key(&mut self, key: KeyEvent) -> Vec<Effect> {

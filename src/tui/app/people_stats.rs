@@ -138,7 +138,7 @@ impl App {
 
     /// Asks for the statistics of `scope`, shown under `label`. Figures of another scope go
     /// at once: the pane never shows one chat's figures under another's name.
-    pub(super) fn ask_stats(&mut self, scope: crate::stats::Scope, label: String) -> Vec<Effect> {
+    fn ask_stats(&mut self, scope: crate::stats::Scope, label: String) -> Vec<Effect> {
         if self.stats.scope.as_ref() != Some(&scope) {
             self.stats.stats = None;
             self.stats.error = None;

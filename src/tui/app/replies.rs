@@ -3,89 +3,6 @@
 use super::*;
 
 impl App {
-    /// Another process changed the archive and the worker now reads the new state: ask again
-    /// for everything shown, keeping the user's place (the selected chat, message and hit,
-    /// the query and its selected result, the statistics and their scroll).
-    pub(super) fn reloaded(&mut self, pseudonyms: Option<Box<Pseudonyms>>) -> Vec<Effect> {
-        if let Some(p) = pseudonyms {
-            self.pseudonyms = *p;
-        }
-        let id = self.id();
-        self.chats_latest = id;
-        let mut effects = vec![Effect::Request(Request::Chats { id })];
-        if self.side == Side::People {
-            let id = self.id();
-            self.people.latest = id;
-            effects.push(Effect::Request(Request::People { id }));
-        }
-        if let Some(chat) = self.opening.clone() {
-            // A chat was being opened: it may have come from the old state, so ask again.
-            let id = self.id();
-            self.open_latest = id;
-            effects.push(Effect::Request(Request::OpenChat { id, chat }));
-        } else if let Some(conv) = self.conv.as_ref() {
-            self.reopen = Some(Place {
-                key: conv.order.keys.get(conv.sel).copied().unwrap_or(u64::MAX),
-                above: conv.sel.saturating_sub(conv.top),
-                hit: conv.hit == Some(conv.sel),
-                highlight: conv.highlight.clone(),
-            });
-            let chat = conv.order.chat.clone();
-            let id = self.id();
-            self.open_latest = id;
-            effects.push(Effect::Request(Request::OpenChat { id, chat }));
-        }
-        if !self.query.trim().is_empty() {
-            let selected = self
-                .results
-                .result
-                .as_ref()
-                .and_then(|r| r.hits.get(self.results.sel))
-                .map(|h| h.message.message.id.clone());
-            let keep = (selected, self.results.sel);
-            effects.extend(self.search_now());
-            self.results.keep = Some(keep);
-        }
-        if let (Some(scope), Some(_)) = (self.stats.scope.clone(), self.stats.stats.as_ref()) {
-            let id = self.id();
-            self.stats.latest = id;
-            self.stats.loading = true;
-            effects.push(Effect::Request(Request::Stats {
-                id,
-                scope,
-                aliases: self.aliases(),
-            }));
-        }
-        effects
-    }
-
-    /// A chat reopened after a reload, shown where the user was.
-    pub(super) fn reopened(&mut self, order: Arc<ChatOrder>, place: Place) -> Vec<Effect> {
-        let sel = order.nearest(place.key);
-        let query = live_query(&self.query);
-        let matches_wanted = !place.highlight.is_empty() && !query.trim().is_empty();
-        self.conv = Some(Conversation {
-            sel,
-            top: sel.saturating_sub(place.above),
-            hit: (place.hit && !order.is_empty()).then_some(sel),
-            highlight: place.highlight,
-            order: Arc::clone(&order),
-            ..Conversation::default()
-        });
-        let mut effects = self.after_move();
-        if matches_wanted {
-            // The matches' positions moved with the messages: ask where they are now.
-            let id = self.id();
-            effects.push(Effect::Request(Request::ChatMatches {
-                id,
-                order,
-                query,
-                aliases: self.aliases(),
-            }));
-        }
-        effects
-    }
-
     /// A worker reply: applied only when it answers the latest request of its kind.
     pub(super) fn reply(&mut self, reply: Reply) -> Vec<Effect> {
         match reply {
@@ -140,7 +57,7 @@ impl App {
     }
 
     /// The chat list came: busiest first, the selection following its chat.
-    pub(super) fn chats_arrived(&mut self, chats: Result<Vec<ChatSummary>, String>) {
+    fn chats_arrived(&mut self, chats: Result<Vec<ChatSummary>, String>) {
         match chats {
             Ok(mut chats) => {
                 // Busiest chats first: that is where people look.
@@ -163,7 +80,7 @@ impl App {
     }
 
     /// The latest search's results came: after a reload the selection stays on its hit.
-    pub(super) fn search_arrived(&mut self, result: Result<SearchResult, String>) {
+    fn search_arrived(&mut self, result: Result<SearchResult, String>) {
         self.results.searching = false;
         let keep = self.results.keep.take();
         match result {
@@ -184,7 +101,7 @@ impl App {
 
     /// The chat being opened came: shown at its target, where the user was before a reload,
     /// or at its newest message.
-    pub(super) fn chat_opened(&mut self, order: Result<Arc<ChatOrder>, String>) -> Vec<Effect> {
+    fn chat_opened(&mut self, order: Result<Arc<ChatOrder>, String>) -> Vec<Effect> {
         self.opening = None;
         if let (Some(place), Ok(order)) = (self.reopen.take(), order.as_ref()) {
             return self.reopened(Arc::clone(order), place);
@@ -220,7 +137,7 @@ impl App {
     }
 
     /// Messages of the open conversation came (those of another chat are dropped).
-    pub(super) fn messages_arrived(
+    fn messages_arrived(
         &mut self,
         id: u64,
         start: usize,
@@ -242,7 +159,7 @@ impl App {
     }
 
     /// The latest statistics came.
-    pub(super) fn stats_arrived(&mut self, stats: Result<Box<crate::stats::Stats>, String>) {
+    fn stats_arrived(&mut self, stats: Result<Box<crate::stats::Stats>, String>) {
         self.stats.loading = false;
         match stats {
             Ok(s) => {
@@ -254,7 +171,7 @@ impl App {
     }
 
     /// The people list came: the selection stays on its person when the list changes.
-    pub(super) fn people_arrived(&mut self, people: Result<Vec<PersonRow>, String>) {
+    fn people_arrived(&mut self, people: Result<Vec<PersonRow>, String>) {
         match people {
             Ok(rows) => {
                 let selected = self
@@ -271,5 +188,88 @@ impl App {
             }
             Err(e) => self.people.error = Some(e),
         }
+    }
+
+    /// Another process changed the archive and the worker now reads the new state: ask again
+    /// for everything shown, keeping the user's place (the selected chat, message and hit,
+    /// the query and its selected result, the statistics and their scroll).
+    fn reloaded(&mut self, pseudonyms: Option<Box<Pseudonyms>>) -> Vec<Effect> {
+        if let Some(p) = pseudonyms {
+            self.pseudonyms = *p;
+        }
+        let id = self.id();
+        self.chats_latest = id;
+        let mut effects = vec![Effect::Request(Request::Chats { id })];
+        if self.side == Side::People {
+            let id = self.id();
+            self.people.latest = id;
+            effects.push(Effect::Request(Request::People { id }));
+        }
+        if let Some(chat) = self.opening.clone() {
+            // A chat was being opened: it may have come from the old state, so ask again.
+            let id = self.id();
+            self.open_latest = id;
+            effects.push(Effect::Request(Request::OpenChat { id, chat }));
+        } else if let Some(conv) = self.conv.as_ref() {
+            self.reopen = Some(Place {
+                key: conv.order.keys.get(conv.sel).copied().unwrap_or(u64::MAX),
+                above: conv.sel.saturating_sub(conv.top),
+                hit: conv.hit == Some(conv.sel),
+                highlight: conv.highlight.clone(),
+            });
+            let chat = conv.order.chat.clone();
+            let id = self.id();
+            self.open_latest = id;
+            effects.push(Effect::Request(Request::OpenChat { id, chat }));
+        }
+        if !self.query.trim().is_empty() {
+            let selected = self
+                .results
+                .result
+                .as_ref()
+                .and_then(|r| r.hits.get(self.results.sel))
+                .map(|h| h.message.message.id.clone());
+            let keep = (selected, self.results.sel);
+            effects.extend(self.search_now());
+            self.results.keep = Some(keep);
+        }
+        if let (Some(scope), Some(_)) = (self.stats.scope.clone(), self.stats.stats.as_ref()) {
+            let id = self.id();
+            self.stats.latest = id;
+            self.stats.loading = true;
+            effects.push(Effect::Request(Request::Stats {
+                id,
+                scope,
+                aliases: self.aliases(),
+            }));
+        }
+        effects
+    }
+
+    /// A chat reopened after a reload, shown where the user was.
+    fn reopened(&mut self, order: Arc<ChatOrder>, place: Place) -> Vec<Effect> {
+        let sel = order.nearest(place.key);
+        let query = live_query(&self.query);
+        let matches_wanted = !place.highlight.is_empty() && !query.trim().is_empty();
+        self.conv = Some(Conversation {
+            sel,
+            top: sel.saturating_sub(place.above),
+            hit: (place.hit && !order.is_empty()).then_some(sel),
+            highlight: place.highlight,
+            order: Arc::clone(&order),
+            ..Conversation::default()
+        });
+        let mut effects = self.after_move();
+        if matches_wanted {
+            // The matches' positions moved with the messages: ask where they are now.
+            let id = self.id();
+            effects.push(Effect::Request(Request::ChatMatches {
+                id,
+                order,
+                query,
+                aliases: self.aliases(),
+            }));
+        }
+        effects
     }
 }
