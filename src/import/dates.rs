@@ -132,20 +132,10 @@ pub fn infer_order(headers: &[RawHeader]) -> Result<OrderDecision, InconsistentO
         });
     }
 
-    let backward = |order| {
-        let mut steps = 0usize;
-        let mut prev: Option<NaiveDateTime> = None;
-        for h in headers {
-            if let Some(ts) = timestamp(h, order) {
-                if prev.is_some_and(|p| ts < p) {
-                    steps += 1;
-                }
-                prev = Some(ts);
-            }
-        }
-        steps
-    };
-    let (dmy_back, mdy_back) = (backward(DateOrder::Dmy), backward(DateOrder::Mdy));
+    let (dmy_back, mdy_back) = (
+        backward_steps(headers, DateOrder::Dmy),
+        backward_steps(headers, DateOrder::Mdy),
+    );
     if dmy_back != mdy_back {
         let order = if dmy_back < mdy_back {
             DateOrder::Dmy
@@ -155,13 +145,7 @@ pub fn infer_order(headers: &[RawHeader]) -> Result<OrderDecision, InconsistentO
         return decided(order, OrderReason::FewestBackwardSteps);
     }
 
-    let changes = |i: usize| {
-        headers
-            .windows(2)
-            .filter(|w| w[0].parts[i] != w[1].parts[i])
-            .count()
-    };
-    let (first_changes, second_changes) = (changes(0), changes(1));
+    let (first_changes, second_changes) = (part_changes(headers, 0), part_changes(headers, 1));
     if first_changes != second_changes {
         let order = if first_changes > second_changes {
             DateOrder::Dmy
@@ -171,6 +155,30 @@ pub fn infer_order(headers: &[RawHeader]) -> Result<OrderDecision, InconsistentO
         return decided(order, OrderReason::ChangesMoreOften);
     }
     decided(DateOrder::Dmy, OrderReason::Default)
+}
+
+/// How often the time goes backwards from one header to the next, read in `order`.
+fn backward_steps(headers: &[RawHeader], order: DateOrder) -> usize {
+    let mut steps = 0usize;
+    let mut prev: Option<NaiveDateTime> = None;
+    for h in headers {
+        if let Some(ts) = timestamp(h, order) {
+            if prev.is_some_and(|p| ts < p) {
+                steps += 1;
+            }
+            prev = Some(ts);
+        }
+    }
+    steps
+}
+
+/// How often date part `i` changes from one header to the next (the day changes more often
+/// than the month).
+fn part_changes(headers: &[RawHeader], i: usize) -> usize {
+    headers
+        .windows(2)
+        .filter(|w| w[0].parts[i] != w[1].parts[i])
+        .count()
 }
 
 /// The header's local timestamp under `order`, or `None` for an impossible date or time

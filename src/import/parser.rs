@@ -15,6 +15,12 @@ use chrono::NaiveDateTime;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+mod scan;
+mod store;
+
+use scan::{settle_bare_lf_headers, HeaderAt, Scan};
+use store::Store;
+
 /// Knobs of a parse.
 #[derive(Debug, Clone)]
 pub struct ParseOptions {
@@ -157,74 +163,6 @@ pub struct BareLfHeaders {
     pub folded_lines: Vec<usize>,
     /// How many such lines were read as messages of their own.
     pub kept_as_messages: usize,
-}
-
-/// Decides, for each header line after a bare LF in an iOS-shaped file, whether it starts a
-/// message. Real messages in a hand-edited stretch come as a run of one-line messages with
-/// LF ends, in the file's header format and with times between the messages around them; a
-/// message pasted into another is one line among text, or older, or in another format. Those
-/// that are not real starts are flagged as no start.
-fn settle_bare_lf_headers(
-    scan: &mut Scan<'_>,
-    candidates: &[usize],
-    format: Option<&FormatInfo>,
-) -> BareLfHeaders {
-    let mut out = BareLfHeaders::default();
-    if candidates.is_empty() {
-        return out;
-    }
-    let is_start = |r: &Record| r.flags & NOT_A_START == 0;
-    let records = &scan.store.records;
-    // The time of the next start that is no candidate, for each candidate (one backward walk).
-    let mut next_ts = vec![None; candidates.len()];
-    let mut upcoming = None;
-    let mut c = candidates.len();
-    for i in (0..records.len()).rev() {
-        if c > 0 && candidates[c - 1] == i {
-            c -= 1;
-            next_ts[c] = upcoming;
-        } else if is_start(&records[i]) {
-            upcoming = Some(records[i].ts);
-        }
-    }
-    let same_format = |h: &RawHeader| {
-        format.is_some_and(|f| {
-            f.shape == h.shape
-                && f.twelve_hour == (h.meridiem != Meridiem::None)
-                && f.seconds == h.has_seconds
-                && char::from(h.date_sep) == f.date_sep
-        })
-    };
-    let mut c = 0;
-    let mut previous_start = None;
-    for i in 0..scan.store.records.len() {
-        let (ts, line, start) = {
-            let r = &scan.store.records[i];
-            (r.ts, r.line as usize, is_start(r))
-        };
-        if c < candidates.len() && candidates[c] == i {
-            let records = &scan.store.records;
-            let next_line_too = |d: usize, j: usize, l: usize| {
-                candidates.get(d) == Some(&j)
-                    && records.get(j).is_some_and(|r| r.line as usize == l)
-            };
-            let in_run = (c > 0 && next_line_too(c - 1, i.wrapping_sub(1), line.wrapping_sub(1)))
-                || next_line_too(c + 1, i + 1, line + 1);
-            let fits_before = previous_start.is_none_or(|p| p <= ts);
-            let fits_after = next_ts[c].is_none_or(|n| ts <= n);
-            if in_run && same_format(&scan.headers[i]) && fits_before && fits_after {
-                out.kept_as_messages += 1;
-                previous_start = Some(ts);
-            } else {
-                out.folded_lines.push(line);
-                scan.store.records[i].flags |= NOT_A_START;
-            }
-            c += 1;
-        } else if start {
-            previous_start = Some(ts);
-        }
-    }
-    out
 }
 
 impl Parsed<'_> {
@@ -380,124 +318,6 @@ impl Parsed<'_> {
     }
 }
 
-/// A header line: where it starts in the text, its number, and how the line before it
-/// ended (an iOS export tells continuations from headers by that).
-#[derive(Clone, Copy)]
-struct HeaderAt {
-    /// Byte offset of the line (texts are at most `MAX_TEXT_BYTES`: 32 bits hold it).
-    start: u32,
-    /// 0-based line number.
-    line: u32,
-    prev: Ending,
-}
-
-/// The one pass over the lines: every header line is taken as a message start, and the
-/// message before it is built at once, while its text is still in the cache. Whether each
-/// start holds up (a possible date in the file's date order; not an iOS continuation) is only
-/// known at the end: [`parse`] then dates every start and [`Scan::merge_non_starts`] folds
-/// those that do not hold into the message before.
-struct Scan<'a> {
-    store: Store<'a>,
-    /// Every header line, side by side with `headers` and with `store.records`.
-    at: Vec<HeaderAt>,
-    headers: Vec<RawHeader>,
-    physical_lines: usize,
-    /// Whether a line of the message being read ends in CR or CRLF before its last line
-    /// (else its body borrows from the text, with no search for CR).
-    cr_inside: bool,
-    /// The last line's ending, and whether it holds anything but whitespace.
-    last: Option<(Ending, bool)>,
-}
-
-impl<'a> Scan<'a> {
-    fn run(text: &'a str, max: usize) -> Result<Scan<'a>, ParseError> {
-        let mut scan = Scan {
-            store: Store {
-                text,
-                rewritten: String::new(),
-                records: Vec::with_capacity(text.len() / 64 + 1),
-            },
-            at: Vec::with_capacity(text.len() / 64 + 1),
-            headers: Vec::with_capacity(text.len() / 64 + 1),
-            physical_lines: 0,
-            cr_inside: false,
-            last: None,
-        };
-        crate::hugepages::advise(&scan.store.records);
-        crate::hugepages::advise(&scan.at);
-        crate::hugepages::advise(&scan.headers);
-        let mut prev = Ending::Eof;
-        for_each_line(text, |start, end, ending| {
-            let line = scan.physical_lines;
-            if end - start > max {
-                return Err(ParseError::LineTooLong {
-                    line: line + 1,
-                    len: end - start,
-                    limit: max,
-                });
-            }
-            if let Some(h) = header::scan(&text[start..end]) {
-                let here = HeaderAt {
-                    start: start as u32,
-                    line: u32::try_from(line).unwrap_or(u32::MAX),
-                    prev,
-                };
-                scan.close_last(Some(here));
-                scan.at.push(here);
-                scan.headers.push(h);
-                scan.cr_inside = false;
-            } else if prev.has_cr() {
-                // The line before continues into this one: its CR is inside the message.
-                scan.cr_inside = true;
-            }
-            prev = ending;
-            scan.physical_lines += 1;
-            let filled = ending != Ending::Eof || !text[start..end].trim().is_empty();
-            scan.last = Some((ending, filled));
-            Ok(())
-        })?;
-        scan.close_last(None);
-        Ok(scan)
-    }
-
-    /// Builds the message of the last header line, which runs up to `next` (or the end).
-    fn close_last(&mut self, next: Option<HeaderAt>) {
-        let n = self.store.records.len();
-        if let (Some(a), Some(h)) = (self.at.get(n), self.headers.get(n)) {
-            let (a, shape, body_start) = (*a, h.shape, h.body_start);
-            let (end, end_line) = self.end_before(next);
-            self.store
-                .add(a, body_start, end, end_line, self.cr_inside, shape);
-        }
-    }
-
-    /// Where a message that runs up to the header line `next` ends: its last byte and the
-    /// number of the line after it.
-    fn end_before(&self, next: Option<HeaderAt>) -> (usize, u32) {
-        match next {
-            Some(n) => (n.start as usize - n.prev.bytes(), n.line),
-            None => (
-                self.store.text.len() - self.last.map_or(0, |(e, _)| e.bytes()),
-                u32::try_from(self.physical_lines).unwrap_or(u32::MAX),
-            ),
-        }
-    }
-
-    /// Which header lines start messages, now that the whole file is known.
-    ///
-    /// In an iOS export every message ends with CRLF while newlines typed inside a message are
-    /// a bare LF, so a line after a bare LF continues a message even when it looks like a
-    /// header. Only trusted when nearly all headers follow a CRLF (a file that mixes exports
-    /// does not).
-    fn ios_continuations(&self) -> bool {
-        let preceded = self.at.iter().filter(|a| a.line > 0);
-        let total = preceded.clone().count();
-        let after_crlf = preceded.filter(|a| a.prev.is_crlf()).count();
-        let after_lf = total - after_crlf;
-        after_crlf >= 2 && after_lf * 5 <= after_crlf
-    }
-}
-
 /// Parses a decoded chat text.
 pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, ParseError> {
     if text.len() > MAX_TEXT_BYTES {
@@ -507,66 +327,10 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
         });
     }
     let mut scan = Scan::run(text, opts.max_line_bytes)?;
-    let continuation = |a: &HeaderAt| a.line > 0 && a.prev == Ending::Lf;
-    let drop_continuations = scan.ios_continuations() && scan.at.iter().any(continuation);
-    let kept_headers: Cow<'_, [RawHeader]> = if drop_continuations {
-        let kept = scan.at.iter().zip(&scan.headers);
-        Cow::Owned(
-            kept.filter(|(a, _)| !continuation(a))
-                .map(|(_, h)| *h)
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(&scan.headers)
-    };
-
-    let order = match opts.date_order {
-        Some(order) => OrderDecision {
-            order,
-            reason: OrderReason::Given,
-            contradicting: 0,
-        },
-        None => infer_order(&kept_headers).map_err(
-            |InconsistentOrder {
-                 dmy_lines,
-                 mdy_lines,
-             }| {
-                ParseError::InconsistentDateOrder {
-                    dmy: dmy_lines,
-                    mdy: mdy_lines,
-                }
-            },
-        )?,
-    };
-    let format = dominant_format(kept_headers.iter());
-    drop(kept_headers);
-
-    // Messages start at the headers whose date is possible; one with an impossible date is
-    // kept as text of the message before, as is an iOS continuation.
-    let mut bad_date_lines = Vec::new();
-    let mut merged = 0;
-    let mut stamper = Stamper::new(order.order);
-    let mut after_bare_lf = Vec::new();
-    for (i, ((a, h), r)) in scan
-        .at
-        .iter()
-        .zip(&scan.headers)
-        .zip(&mut scan.store.records)
-        .enumerate()
-    {
-        match stamper.stamp(h) {
-            Some(ts) => r.ts = ts,
-            None => {
-                bad_date_lines.push(a.line as usize + 1);
-                r.flags |= NOT_A_START;
-                merged += 1;
-                continue;
-            }
-        }
-        if drop_continuations && continuation(a) {
-            after_bare_lf.push(i);
-        }
-    }
+    let drop_continuations = scan.ios_continuations() && scan.at.iter().any(is_continuation);
+    let (order, format) = order_and_format(&scan, opts, drop_continuations)?;
+    let (mut bad_date_lines, mut merged, after_bare_lf) =
+        date_starts(&mut scan, order.order, drop_continuations);
     let line_ends = settle_bare_lf_headers(&mut scan, &after_bare_lf, format.as_ref());
     merged += line_ends.folded_lines.len();
     if merged > 0 {
@@ -610,44 +374,84 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
     Ok(parsed)
 }
 
-impl Scan<'_> {
-    /// Folds every header line that does not start a message into the message before it,
-    /// building that message again over its whole extent, and drops those before the first.
-    fn merge_non_starts(&mut self) {
-        let n = self.store.records.len();
-        let mut kept = 0;
-        let mut i = 0;
-        while i < n {
-            if self.store.records[i].flags & NOT_A_START != 0 {
-                i += 1;
+/// A header line after a bare LF: in an iOS export, text of the message before it.
+fn is_continuation(a: &HeaderAt) -> bool {
+    a.line > 0 && a.prev == Ending::Lf
+}
+
+/// The file's date order (given, or inferred from its headers) and its usual header format,
+/// both judged without the iOS continuations when those are dropped.
+fn order_and_format(
+    scan: &Scan<'_>,
+    opts: &ParseOptions,
+    drop_continuations: bool,
+) -> Result<(OrderDecision, Option<FormatInfo>), ParseError> {
+    let kept_headers: Cow<'_, [RawHeader]> = if drop_continuations {
+        let kept = scan.at.iter().zip(&scan.headers);
+        Cow::Owned(
+            kept.filter(|(a, _)| !is_continuation(a))
+                .map(|(_, h)| *h)
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(&scan.headers)
+    };
+
+    let order = match opts.date_order {
+        Some(order) => OrderDecision {
+            order,
+            reason: OrderReason::Given,
+            contradicting: 0,
+        },
+        None => infer_order(&kept_headers).map_err(
+            |InconsistentOrder {
+                 dmy_lines,
+                 mdy_lines,
+             }| {
+                ParseError::InconsistentDateOrder {
+                    dmy: dmy_lines,
+                    mdy: mdy_lines,
+                }
+            },
+        )?,
+    };
+    Ok((order, dominant_format(kept_headers.iter())))
+}
+
+/// Dates every start. Messages start at the headers whose date is possible; one with an
+/// impossible date is kept as text of the message before (flagged no start), as is an iOS
+/// continuation. Returns the impossible dates' lines (1-based), how many starts were
+/// flagged, and the records after a bare LF that [`settle_bare_lf_headers`] decides on.
+fn date_starts(
+    scan: &mut Scan<'_>,
+    order: DateOrder,
+    drop_continuations: bool,
+) -> (Vec<usize>, usize, Vec<usize>) {
+    let mut bad_date_lines = Vec::new();
+    let mut merged = 0;
+    let mut stamper = Stamper::new(order);
+    let mut after_bare_lf = Vec::new();
+    for (i, ((a, h), r)) in scan
+        .at
+        .iter()
+        .zip(&scan.headers)
+        .zip(&mut scan.store.records)
+        .enumerate()
+    {
+        match stamper.stamp(h) {
+            Some(ts) => r.ts = ts,
+            None => {
+                bad_date_lines.push(a.line as usize + 1);
+                r.flags |= NOT_A_START;
+                merged += 1;
                 continue;
             }
-            let mut next = i + 1;
-            while next < n && self.store.records[next].flags & NOT_A_START != 0 {
-                next += 1;
-            }
-            if next > i + 1 {
-                let (end, end_line) = self.end_before(self.at.get(next).copied());
-                let (a, h) = (self.at[i], self.headers[i]);
-                let ts = self.store.records[i].ts;
-                // Merged messages span header lines, so CR may be anywhere in them.
-                self.store
-                    .add(a, h.body_start, end, end_line, true, h.shape);
-                if let Some(mut rebuilt) = self.store.records.pop() {
-                    rebuilt.ts = ts;
-                    self.store.records[i] = rebuilt;
-                }
-            }
-            self.store.records.swap(kept, i);
-            self.at.swap(kept, i);
-            self.headers.swap(kept, i);
-            kept += 1;
-            i = next;
         }
-        self.store.records.truncate(kept);
-        self.at.truncate(kept);
-        self.headers.truncate(kept);
+        if drop_continuations && is_continuation(a) {
+            after_bare_lf.push(i);
+        }
     }
+    (bad_date_lines, merged, after_bare_lf)
 }
 
 /// Lower case with every kind of space as a plain one, to find a name inside a text.
@@ -700,312 +504,5 @@ fn dominant_format<'h>(headers: impl Iterator<Item = &'h RawHeader>) -> Option<F
         })
 }
 
-/// The messages being built, and the buffer for strings that are not verbatim in the text.
-struct Store<'a> {
-    text: &'a str,
-    rewritten: String,
-    records: Vec<Record>,
-}
-
-impl Store<'_> {
-    /// Builds and stores the message of header line `a`, which runs to byte `end` and ends
-    /// before line `end_line`: splits the author from the body and classifies it. Its time
-    /// is set once the file's date order is known.
-    ///
-    /// The body is the rest of the header line plus its continuation lines, joined by `\n`:
-    /// borrowed from the text unless CR or CRLF line ends inside it have to become `\n`.
-    fn add(
-        &mut self,
-        a: HeaderAt,
-        body_start: usize,
-        end: usize,
-        end_line: u32,
-        may_hold_cr: bool,
-        shape: Shape,
-    ) {
-        let region = &self.text[(a.start as usize + body_start).min(end)..end];
-        let at = Record {
-            line: a.line + 1,
-            lines: end_line - a.line,
-            ts: NaiveDateTime::default(),
-            sender: Span::default(),
-            text: Span::default(),
-            attachment: Span::default(),
-            kind: Kind::Text,
-            flags: 0,
-            event_by_mark_only: false,
-        };
-        if !may_hold_cr || memchr::memchr(b'\r', region.as_bytes()).is_none() {
-            let base = region.as_ptr() as usize - self.text.as_ptr() as usize;
-            return self.add_from(region, Base::Text(base), shape, at);
-        }
-        let body = region
-            .replace("\r\r\n", "\n")
-            .replace("\r\n", "\n")
-            .replace('\r', "\n");
-        let base = self.rewritten.len();
-        self.rewritten.push_str(&body);
-        self.add_from(&body, Base::Rewritten(base), shape, at);
-    }
-
-    fn add_from(&mut self, body: &str, base: Base, shape: Shape, mut record: Record) {
-        let ios = shape != Shape::Dash;
-        let (sender, c) = match author_split(body, shape) {
-            None => (None, classify_event(body)),
-            Some((name, rest)) => (Some(name), classify(&body[rest..], ios)),
-        };
-        // docs/formats.md: an event has no sender, even where iOS attributes it to the group or the
-        // actor; the name is kept aside (iOS names the chat so in its encryption notice).
-        let sender_flag = if c.kind == Kind::System {
-            ATTRIBUTED
-        } else {
-            HAS_SENDER
-        };
-        let mut flags = if c.edited { EDITED } else { 0 };
-        let mut place = |s: Option<Cow<'_, str>>, present: u8, rewritten: u8| match s {
-            None => Span::default(),
-            Some(s) => {
-                flags |= present;
-                let (span, moved) = self.place(s, body, base);
-                if moved {
-                    flags |= rewritten;
-                }
-                span
-            }
-        };
-        record.sender = place(sender, sender_flag, SENDER_REWRITTEN);
-        record.text = place(Some(c.text), 0, TEXT_REWRITTEN);
-        record.attachment = place(c.attachment, HAS_ATTACHMENT, ATTACHMENT_REWRITTEN);
-        record.kind = c.kind;
-        record.flags = flags;
-        record.event_by_mark_only = c.event_by_mark_only;
-        self.records.push(record);
-    }
-
-    /// The span of `s`, a slice of `body` or a string of its own; and whether it lies in
-    /// the rewritten buffer. Offsets fit in 32 bits (see [`MAX_TEXT_BYTES`]).
-    fn place(&mut self, s: Cow<'_, str>, body: &str, base: Base) -> (Span, bool) {
-        let len = s.len() as u32;
-        // Where a borrowed string sits in `body`; one from anywhere else is copied instead.
-        let within = |b: &str| {
-            let from = (b.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-            (from + b.len() <= body.len()).then_some(from)
-        };
-        if let Some(from) = match &s {
-            Cow::Borrowed(b) => within(b),
-            Cow::Owned(_) => None,
-        } {
-            let (at, rewritten) = match base {
-                Base::Text(at) => (at, false),
-                Base::Rewritten(at) => (at, true),
-            };
-            return (
-                Span {
-                    at: (at + from) as u32,
-                    len,
-                },
-                rewritten,
-            );
-        }
-        let at = self.rewritten.len() as u32;
-        self.rewritten.push_str(&s);
-        (Span { at, len }, true)
-    }
-}
-
-/// Where a message's body lies: in the text or in the rewritten buffer, at this offset.
-#[derive(Clone, Copy)]
-enum Base {
-    Text(usize),
-    Rewritten(usize),
-}
-
-/// Where the first `": "` of the first line is, or else where the first line ends: one search
-/// for either byte, stopping at whichever comes first (names are short; bodies can be long).
-fn colon_space_or_line_end(b: &[u8]) -> Result<usize, usize> {
-    for i in memchr::memchr2_iter(b':', b'\n', b) {
-        if b[i] == b'\n' {
-            return Err(i);
-        }
-        if b.get(i + 1) == Some(&b' ') {
-            return Ok(i);
-        }
-    }
-    Err(b.len())
-}
-
-/// Whether `s` can hold `"` or `“` (which starts with 0xE2): one pass with no early exit.
-fn may_hold_quote(s: &str) -> bool {
-    s.bytes()
-        .fold(false, |any, c| any | (c == b'"') | (c == 0xE2))
-}
-
-/// The author, normalised, and where the text starts; `None` for an event line without one.
-fn author_split(body: &str, shape: Shape) -> Option<(Cow<'_, str>, usize)> {
-    // iOS events start with U+200E right after the header.
-    if shape != Shape::Dash && body.starts_with('\u{200E}') {
-        return None;
-    }
-    let (name_end, rest_start) = match colon_space_or_line_end(body.as_bytes()) {
-        Ok(p) => (p, p + 2),
-        // `Name:` with an empty body (view-once or disappearing media in old exports).
-        Err(end) if body[..end].ends_with(':') && end <= 64 => (end - 1, end),
-        Err(_) => return None,
-    };
-    let name = &body[..name_end];
-    // Event wording with a colon in it names a group or subject, which comes quoted.
-    if shape == Shape::Dash
-        && (name.len() > 40 || may_hold_quote(name) && name.contains(['"', '“']))
-        && locale::EVENT_PHRASES.iter().any(|p| name.contains(p))
-    {
-        return None;
-    }
-    let name = normalize_sender(name);
-    if name.is_empty() {
-        return None;
-    }
-    Some((name, rest_start.min(body.len())))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::timestamp::format_ts;
-
-    fn parse_ok(text: &str) -> Parsed<'_> {
-        parse(text, &ParseOptions::default()).expect("parses")
-    }
-
-    #[test]
-    fn multiline_and_continuations() {
-        let p = parse_ok(
-            "junk before\n17/03/2023, 21:47 - Maya: Forecast looks grim.\nMight postpone.\n\nThoughts?\n18/03/2023, 08:00 - Tom: ok\n",
-        );
-        assert_eq!(p.orphan_lines, vec![1]);
-        assert_eq!(p.len(), 2);
-        assert_eq!(
-            p.message(0).expect("message").text,
-            "Forecast looks grim.\nMight postpone.\n\nThoughts?"
-        );
-        assert_eq!(p.message(0).expect("message").lines, 4);
-        assert_eq!(p.message(1).expect("message").line, 6);
-        assert_eq!(
-            format_ts(&p.message(1).expect("message").ts),
-            "2023-03-18T08:00:00"
-        );
-    }
-
-    #[test]
-    fn impossible_date_is_kept_as_text() {
-        let p = parse_ok("13/01/2023, 10:00 - A: one\n30/02/2023, 10:00 - B: forged\n14/01/2023, 10:00 - A: two\n");
-        assert_eq!(p.len(), 2);
-        assert_eq!(p.bad_date_lines, vec![2]);
-        assert_eq!(
-            p.message(0).expect("message").text,
-            "one\n30/02/2023, 10:00 - B: forged"
-        );
-    }
-
-    #[test]
-    fn crlf_ios_with_lf_inside() {
-        let text = "[02/06/2023, 09:15:00] Ian: hi\r\n[02/06/2023, 09:15:10] Ian: Who took the hose?\n[02/06/2023, 09:15:11] not: a header\r\n[13/06/2023, 09:16:00] Kofi: me\r\n[13/06/2023, 09:17:00] Kofi: again\r\n[13/06/2023, 09:18:00] Kofi: and\r\n[13/06/2023, 09:19:00] Kofi: again\r\n[13/06/2023, 09:20:00] Kofi: !\r\n";
-        let p = parse_ok(text);
-        assert_eq!(p.len(), 7);
-        let p = parse_ok(&text[text.find("[02/06/2023, 09:15:10]").unwrap_or(0)..]);
-        assert_eq!(
-            p.message(0).expect("message").text,
-            "Who took the hose?\n[02/06/2023, 09:15:11] not: a header"
-        );
-        assert_eq!(p.len(), 6);
-    }
-
-    #[test]
-    fn events_and_attributed_events() {
-        let p = parse_ok("[8/14/24, 9:00:10\u{202F}PM] Book Club: \u{200E}Messages and calls are end-to-end encrypted.\r\n[8/14/24, 9:00:11\u{202F}PM] Rita: \u{200E}Rita changed this group's icon\r\n[8/31/24, 9:01:00\u{202F}PM] Rita: hi\r\n");
-        assert_eq!(p.title_hint.as_deref(), Some("Book Club"));
-        assert_eq!(p.message(0).expect("message").kind, Kind::System);
-        assert_eq!(p.message(0).expect("message").sender, None);
-        assert_eq!(p.message(1).expect("message").kind, Kind::System);
-        assert_eq!(p.message(2).expect("message").sender, Some("Rita"));
-        let p = parse_ok("14/03/2023, 09:12 - You changed the subject to \"Trip: Day 1\"\n15/03/2023, 09:12 - A: b\n");
-        assert_eq!(p.message(0).expect("message").kind, Kind::System);
-    }
-
-    #[test]
-    fn ids_keep_multiplicity() {
-        let p = parse_ok("13/01/2023, 10:00 - A: same\n13/01/2023, 10:00 - A: same\n");
-        let ids = p.ids("chat");
-        assert_ne!(ids[0], ids[1]);
-        assert_eq!(ids, p.ids("chat"));
-    }
-
-    #[test]
-    fn rewritten_strings_sit_beside_borrowed_ones() {
-        // CRLF inside a message and marks in a name and body force copies; the plain message
-        // between them still borrows from the text.
-        let text = "13/01/2023, 10:00 - \u{202A}+44 7700 900123\u{202C}: one\r\ntwo\r\n13/01/2023, 10:01 - Ana: plain\r\n13/01/2023, 10:02 - Ana: IMG-1.jpg (file attached)\r\nnice \u{200E}view\r\n";
-        let p = parse_ok(text);
-        let got: Vec<_> = p
-            .messages()
-            .map(|m| (m.sender, m.kind, m.text, m.attachment, m.line, m.lines))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                (Some("+44 7700 900123"), Kind::Text, "one\ntwo", None, 1, 2),
-                (Some("Ana"), Kind::Text, "plain", None, 3, 1),
-                (
-                    Some("Ana"),
-                    Kind::Media,
-                    "nice view",
-                    Some("IMG-1.jpg"),
-                    4,
-                    2
-                ),
-            ]
-        );
-        assert!(std::mem::size_of::<Record>() <= 48, "records stay compact");
-        assert!(
-            std::mem::size_of::<HeaderAt>() <= 12,
-            "header positions stay compact"
-        );
-    }
-
-    #[test]
-    fn a_string_from_outside_the_body_is_copied_not_pointed_at() {
-        let text = "13/01/2023, 10:00 - A: body";
-        let mut store = Store {
-            text,
-            rewritten: String::new(),
-            records: Vec::new(),
-        };
-        let body = &text[20..];
-        let inside = store.place(Cow::Borrowed(&body[3..]), body, Base::Text(20));
-        assert_eq!((inside.0.at, inside.0.len, inside.1), (23, 4, false));
-        let outside = store.place(Cow::Borrowed("elsewhere"), body, Base::Text(20));
-        assert_eq!((outside.0.at, outside.0.len, outside.1), (0, 9, true));
-        assert_eq!(store.rewritten, "elsewhere");
-    }
-
-    #[test]
-    fn texts_beyond_32_bit_offsets_are_refused() {
-        let huge = " ".repeat(MAX_TEXT_BYTES + 1);
-        assert!(matches!(
-            parse(&huge, &ParseOptions::default()),
-            Err(ParseError::TooLarge { .. })
-        ));
-    }
-
-    #[test]
-    fn long_lines_are_refused() {
-        let long = format!("13/01/2023, 10:00 - A: {}\n", "x".repeat(100));
-        let opts = ParseOptions {
-            max_line_bytes: 50,
-            ..ParseOptions::default()
-        };
-        assert!(matches!(
-            parse(&long, &opts),
-            Err(ParseError::LineTooLong { line: 1, .. })
-        ));
-    }
-}
+mod tests;

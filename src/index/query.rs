@@ -30,6 +30,10 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
+mod lex;
+
+use lex::{group, lex, resolve_and_not, Clause, Filter, Value};
+
 /// A parsed query, ready to run, with what the UI needs around it.
 pub struct ParsedQuery {
     pub query: Box<dyn Query>,
@@ -120,226 +124,6 @@ pub fn parse_query(input: &str, fields: &Fields, names: &Names) -> ParsedQuery {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lexing
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Filter {
-    From,
-    Chat,
-    After,
-    Before,
-    Kind,
-    Has,
-}
-
-impl Filter {
-    fn parse(name: &str) -> Option<Filter> {
-        const NAMES: [(&str, Filter); 6] = [
-            ("from", Filter::From),
-            ("chat", Filter::Chat),
-            ("after", Filter::After),
-            ("before", Filter::Before),
-            ("kind", Filter::Kind),
-            ("has", Filter::Has),
-        ];
-        NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, f)| *f)
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Filter::From => "from",
-            Filter::Chat => "chat",
-            Filter::After => "after",
-            Filter::Before => "before",
-            Filter::Kind => "kind",
-            Filter::Has => "has",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Value {
-    /// As typed, possibly ending in `*` or `~`.
-    Bare(String),
-    /// Between quotes: an exact phrase.
-    Quoted(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Clause {
-    negated: bool,
-    /// `None` for words and phrases.
-    filter: Option<Filter>,
-    value: Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Lexeme {
-    Or,
-    And,
-    Not,
-    Clause(Clause),
-}
-
-/// Splits the input into clauses and `OR`s.
-fn lex(input: &str) -> Vec<Lexeme> {
-    let mut out = Vec::new();
-    let mut rest = input;
-    loop {
-        rest = rest.trim_start();
-        if rest.is_empty() {
-            break;
-        }
-        let mut negated = false;
-        if let Some(after) = rest.strip_prefix('-') {
-            if after.is_empty() || after.starts_with(char::is_whitespace) {
-                rest = after; // a lone `-`: nothing to exclude
-                continue;
-            }
-            negated = true;
-            rest = after;
-        }
-        if let Some(after) = rest.strip_prefix('"') {
-            let (phrase, tail) = quoted(after);
-            out.push(Lexeme::Clause(Clause {
-                negated,
-                filter: None,
-                value: Value::Quoted(phrase.to_owned()),
-            }));
-            rest = tail;
-            continue;
-        }
-        // A bare run: up to white space or a quote.
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '"')
-            .unwrap_or(rest.len());
-        let (run, tail) = rest.split_at(end);
-        rest = tail;
-        if !negated {
-            let operator = match run {
-                "OR" => Some(Lexeme::Or),
-                "AND" => Some(Lexeme::And),
-                "NOT" => Some(Lexeme::Not),
-                _ => None,
-            };
-            if let Some(operator) = operator {
-                out.push(operator);
-                continue;
-            }
-        }
-        let filter = run
-            .split_once(':')
-            .and_then(|(name, value)| Some((Filter::parse(name)?, value)));
-        let clause = match filter {
-            Some((filter, "")) if rest.starts_with('"') => {
-                let (phrase, tail) = quoted(&rest[1..]);
-                rest = tail;
-                Clause {
-                    negated,
-                    filter: Some(filter),
-                    value: Value::Quoted(phrase.to_owned()),
-                }
-            }
-            Some((filter, value)) => Clause {
-                negated,
-                filter: Some(filter),
-                value: Value::Bare(value.to_owned()),
-            },
-            None => Clause {
-                negated,
-                filter: None,
-                value: Value::Bare(run.to_owned()),
-            },
-        };
-        out.push(Lexeme::Clause(clause));
-    }
-    out
-}
-
-/// The text up to the closing quote (or the end), and what follows the closing quote.
-fn quoted(after_open: &str) -> (&str, &str) {
-    match after_open.find('"') {
-        Some(i) => (&after_open[..i], &after_open[i + 1..]),
-        None => (after_open, ""),
-    }
-}
-
-/// `AND` and `NOT` read as the operators they obviously are: `AND` between two clauses is
-/// dropped (clauses are ANDed anyway), `NOT` before a positive clause excludes it. Anywhere
-/// else each is the word "and" or "not". `OR` is left for [`group`].
-fn resolve_and_not(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
-    let word = |w: &str| {
-        Lexeme::Clause(Clause {
-            negated: false,
-            filter: None,
-            value: Value::Bare(w.to_owned()),
-        })
-    };
-    let mut out: Vec<Lexeme> = Vec::with_capacity(lexemes.len());
-    let mut rest = lexemes.into_iter().peekable();
-    while let Some(lexeme) = rest.next() {
-        match lexeme {
-            Lexeme::And => {
-                let after_clause = matches!(out.last(), Some(Lexeme::Clause(_)));
-                let before_clause = matches!(rest.peek(), Some(Lexeme::Clause(_) | Lexeme::Not));
-                if !(after_clause && before_clause) {
-                    out.push(word("and"));
-                }
-            }
-            Lexeme::Not => match rest.peek() {
-                Some(Lexeme::Clause(c)) if !c.negated => {
-                    let mut c = c.clone();
-                    c.negated = true;
-                    rest.next();
-                    out.push(Lexeme::Clause(c));
-                }
-                _ => out.push(word("not")),
-            },
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// Groups clauses joined by `OR`; each group is one AND-ed clause whose members are OR-ed.
-/// Excluded clauses never join a group; an `OR` without a positive clause on both sides
-/// becomes the word "or".
-fn group(lexemes: Vec<Lexeme>) -> Vec<Vec<Clause>> {
-    let positive = |l: Option<&Lexeme>| matches!(l, Some(Lexeme::Clause(c)) if !c.negated);
-    let mut groups: Vec<Vec<Clause>> = Vec::new();
-    let mut join_next = false;
-    for (i, lexeme) in lexemes.iter().enumerate() {
-        match lexeme {
-            Lexeme::Or => {
-                let joins = i > 0 && positive(lexemes.get(i - 1)) && positive(lexemes.get(i + 1));
-                if joins {
-                    join_next = true;
-                } else {
-                    groups.push(vec![Clause {
-                        negated: false,
-                        filter: None,
-                        value: Value::Bare("or".to_owned()),
-                    }]);
-                }
-            }
-            Lexeme::Clause(c) => match groups.last_mut() {
-                Some(last) if join_next => last.push(c.clone()),
-                _ => groups.push(vec![c.clone()]),
-            },
-            // Resolved into clauses by `resolve_and_not` before grouping.
-            Lexeme::And | Lexeme::Not => {}
-        }
-        if !matches!(lexeme, Lexeme::Or) {
-            join_next = false;
-        }
-    }
-    groups
-}
-
-// ---------------------------------------------------------------------------------------------
 // Building
 
 /// How a bare word matches.
@@ -411,7 +195,6 @@ impl Builder<'_> {
     }
 
     fn filter(&mut self, filter: Filter, value: &Value) -> Option<Box<dyn Query>> {
-        let f = *self.fields;
         let name = filter.name();
         let (raw, quoted) = match value {
             Value::Bare(v) => (v.as_str(), false),
@@ -424,103 +207,126 @@ impl Builder<'_> {
             format!("{name}:{raw}")
         };
         match filter {
-            Filter::From | Filter::Chat => {
-                let (field, names) = if filter == Filter::From {
-                    (f.sender_raw, self.names.sender_spellings())
+            Filter::From | Filter::Chat => self.name_filter(filter, raw, quoted, &part),
+            Filter::After | Filter::Before => self.date_filter(filter, raw, &part),
+            Filter::Kind => self.kind_filter(raw, &part),
+            Filter::Has => self.has_filter(raw, &part),
+        }
+    }
+
+    /// `from:` and `chat:`: the messages of every name the value fits.
+    fn name_filter(
+        &mut self,
+        filter: Filter,
+        raw: &str,
+        quoted: bool,
+        part: &str,
+    ) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        let name = filter.name();
+        let (field, names) = if filter == Filter::From {
+            (f.sender_raw, self.names.sender_spellings())
+        } else {
+            (f.chat_raw, self.names.chats.iter().collect())
+        };
+        let (text, mode) = if quoted {
+            (raw, Mode::Exact)
+        } else {
+            split_mode(raw)
+        };
+        let tokens = analyze(&mut self.name_analyzer, text);
+        if tokens.is_empty() {
+            self.lenient(part, &format!("{name}: needs a name"));
+            return None;
+        }
+        // Names are few: match the words against each one, then select the
+        // messages of every name that fits, by its exact stored form. A value that
+        // is a whole name selects that name alone (`from:"Anna"` is never Anna
+        // Fischer); only a value that is no whole name matches names by their words.
+        let whole = |(_, name_tokens): &&(String, Vec<String>)| *name_tokens == tokens;
+        let exact = mode == Mode::Exact && names.iter().any(whole);
+        let mut chosen: Vec<&String> = names
+            .into_iter()
+            .filter(|n| {
+                if exact {
+                    whole(n)
                 } else {
-                    (f.chat_raw, self.names.chats.iter().collect())
-                };
-                let (text, mode) = if quoted {
-                    (raw, Mode::Exact)
-                } else {
-                    split_mode(raw)
-                };
-                let tokens = analyze(&mut self.name_analyzer, text);
-                if tokens.is_empty() {
-                    self.lenient(&part, &format!("{name}: needs a name"));
-                    return None;
+                    name_fits(&n.1, &tokens, mode)
                 }
-                // Names are few: match the words against each one, then select the
-                // messages of every name that fits, by its exact stored form. A value that
-                // is a whole name selects that name alone (`from:"Anna"` is never Anna
-                // Fischer); only a value that is no whole name matches names by their words.
-                let whole = |(_, name_tokens): &&(String, Vec<String>)| *name_tokens == tokens;
-                let exact = mode == Mode::Exact && names.iter().any(whole);
-                let mut chosen: Vec<&String> = names
-                    .into_iter()
-                    .filter(|n| {
-                        if exact {
-                            whole(n)
-                        } else {
-                            name_fits(&n.1, &tokens, mode)
-                        }
-                    })
-                    .flat_map(|(name, _)| {
-                        if filter == Filter::From {
-                            self.names.person_of(name)
-                        } else {
-                            vec![name]
-                        }
-                    })
-                    .collect();
-                chosen.sort();
-                chosen.dedup();
-                let fitting: Vec<Box<dyn Query>> = chosen
-                    .into_iter()
-                    .map(|name| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, name),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>
-                    })
-                    .collect();
-                if fitting.is_empty() {
-                    return Some(Box::new(EmptyQuery));
-                }
-                Some(Box::new(BooleanQuery::union(fitting)))
-            }
-            Filter::After | Filter::Before => {
-                let Some(start) = parse_time(raw) else {
-                    self.lenient(
-                        &part,
-                        &format!("{name}: needs a date, YYYY-MM-DD (or YYYY-MM, YYYY)"),
-                    );
-                    return None;
-                };
-                let at = Term::from_field_i64(f.ts, ts_to_secs(&start));
-                let (lower, upper) = if filter == Filter::After {
-                    (Bound::Included(at), Bound::Unbounded)
+            })
+            .flat_map(|(name, _)| {
+                if filter == Filter::From {
+                    self.names.person_of(name)
                 } else {
-                    (Bound::Unbounded, Bound::Excluded(at))
-                };
-                Some(Box::new(RangeQuery::new(lower, upper)))
-            }
-            Filter::Kind => match Kind::parse(raw) {
-                Some(kind) => Some(Box::new(TermQuery::new(
-                    Term::from_field_u64(f.kind, kind.code()),
+                    vec![name]
+                }
+            })
+            .collect();
+        chosen.sort();
+        chosen.dedup();
+        let fitting: Vec<Box<dyn Query>> = chosen
+            .into_iter()
+            .map(|name| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, name),
                     IndexRecordOption::Basic,
-                ))),
-                None => {
-                    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                    self.lenient(
-                        &part,
-                        &format!("unknown kind (kinds: {})", kinds.join(", ")),
-                    );
-                    None
-                }
-            },
-            Filter::Has => {
-                let v = raw.to_ascii_lowercase();
-                if matches!(v.as_str(), "media" | "link" | "emoji") {
-                    Some(Box::new(TermQuery::new(
-                        Term::from_field_text(f.has, &v),
-                        IndexRecordOption::Basic,
-                    )))
-                } else {
-                    self.lenient(&part, "has: takes media, link or emoji");
-                    None
-                }
+                )) as Box<dyn Query>
+            })
+            .collect();
+        if fitting.is_empty() {
+            return Some(Box::new(EmptyQuery));
+        }
+        Some(Box::new(BooleanQuery::union(fitting)))
+    }
+
+    /// `after:` (from the start of the date on) and `before:` (up to its start).
+    fn date_filter(&mut self, filter: Filter, raw: &str, part: &str) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        let name = filter.name();
+        let Some(start) = parse_time(raw) else {
+            self.lenient(
+                part,
+                &format!("{name}: needs a date, YYYY-MM-DD (or YYYY-MM, YYYY)"),
+            );
+            return None;
+        };
+        let at = Term::from_field_i64(f.ts, ts_to_secs(&start));
+        let (lower, upper) = if filter == Filter::After {
+            (Bound::Included(at), Bound::Unbounded)
+        } else {
+            (Bound::Unbounded, Bound::Excluded(at))
+        };
+        Some(Box::new(RangeQuery::new(lower, upper)))
+    }
+
+    /// `kind:`: one message kind.
+    fn kind_filter(&mut self, raw: &str, part: &str) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        match Kind::parse(raw) {
+            Some(kind) => Some(Box::new(TermQuery::new(
+                Term::from_field_u64(f.kind, kind.code()),
+                IndexRecordOption::Basic,
+            ))),
+            None => {
+                let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                self.lenient(part, &format!("unknown kind (kinds: {})", kinds.join(", ")));
+                None
             }
+        }
+    }
+
+    /// `has:`: media, a link or an emoji.
+    fn has_filter(&mut self, raw: &str, part: &str) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        let v = raw.to_ascii_lowercase();
+        if matches!(v.as_str(), "media" | "link" | "emoji") {
+            Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.has, &v),
+                IndexRecordOption::Basic,
+            )))
+        } else {
+            self.lenient(part, "has: takes media, link or emoji");
+            None
         }
     }
 
@@ -731,84 +537,4 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn bare(negated: bool, filter: Option<Filter>, v: &str) -> Lexeme {
-        Lexeme::Clause(Clause {
-            negated,
-            filter,
-            value: Value::Bare(v.to_owned()),
-        })
-    }
-
-    fn quoted_lx(negated: bool, filter: Option<Filter>, v: &str) -> Lexeme {
-        Lexeme::Clause(Clause {
-            negated,
-            filter,
-            value: Value::Quoted(v.to_owned()),
-        })
-    }
-
-    #[test]
-    fn lexes_every_shape() {
-        assert_eq!(
-            lex(r#"pizza -"bad day" FROM:"Ana Souza" -chat:fam OR caf* x~ foo:bar "open"#),
-            vec![
-                bare(false, None, "pizza"),
-                quoted_lx(true, None, "bad day"),
-                quoted_lx(false, Some(Filter::From), "Ana Souza"),
-                bare(true, Some(Filter::Chat), "fam"),
-                Lexeme::Or,
-                bare(false, None, "caf*"),
-                bare(false, None, "x~"),
-                bare(false, None, "foo:bar"),
-                quoted_lx(false, None, "open"),
-            ]
-        );
-        assert_eq!(lex(" - -  "), vec![]);
-        assert_eq!(
-            lex("a\"b c\"d"),
-            vec![
-                bare(false, None, "a"),
-                quoted_lx(false, None, "b c"),
-                bare(false, None, "d")
-            ]
-        );
-    }
-
-    #[test]
-    fn groups_or_chains_and_dangling_or() {
-        let g = group(lex("a OR b OR c d"));
-        assert_eq!(g.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 1]);
-        let g = group(lex("OR a OR -b OR"));
-        assert_eq!(
-            g.iter().map(Vec::len).collect::<Vec<_>>(),
-            vec![1, 1, 1, 1, 1]
-        );
-        assert_eq!(g[0][0].value, Value::Bare("or".into()));
-    }
-
-    #[test]
-    fn times() {
-        let t = |s: &str| parse_time(s).map(|t| t.to_string());
-        assert_eq!(t("2024-03-05").as_deref(), Some("2024-03-05 00:00:00"));
-        assert_eq!(t("2024-3").as_deref(), Some("2024-03-01 00:00:00"));
-        assert_eq!(t("2024").as_deref(), Some("2024-01-01 00:00:00"));
-        assert_eq!(
-            t("2024-03-05T10:20").as_deref(),
-            Some("2024-03-05 10:20:00")
-        );
-        assert_eq!(t("2024-02-30"), None);
-        assert_eq!(t("notadate"), None);
-        assert_eq!(t(""), None);
-        assert_eq!(t("99999"), None);
-    }
-
-    #[test]
-    fn prefix_end_skips_max_bytes() {
-        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
-        assert_eq!(prefix_end(&[b'a', 0xFF]), Some(b"b".to_vec()));
-        assert_eq!(prefix_end(&[0xFF]), None);
-    }
-}
+mod tests;

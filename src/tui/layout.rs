@@ -4,7 +4,7 @@
 
 use super::app::{App, Conversation, Pane};
 use crate::index::read::StoredMessage;
-use crate::model::Kind;
+use crate::model::{Kind, Message};
 use crate::sanitize::{self, Mode};
 use ratatui::layout::Rect;
 use std::ops::Range;
@@ -132,53 +132,11 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
         .as_deref()
         .map(|s| sanitize::to_display(app.name(s), Mode::OneLine).into_owned());
 
-    // The body: placeholders named, then the text (sanitized, with highlight ranges kept).
-    let mut body = String::new();
-    let mut dim_until = 0;
-    match m.kind {
-        Kind::Text => {}
-        Kind::Media => {
-            let name = m.attachment.as_deref().unwrap_or("media omitted");
-            body.push_str(&format!("[{}] ", sanitize::to_display(name, Mode::OneLine)));
-            dim_until = body.len();
-        }
-        Kind::Deleted | Kind::Hidden | Kind::Waiting | Kind::Call | Kind::Location | Kind::Poll => {
-            body.push_str(&format!("[{}] ", m.kind));
-            dim_until = body.len();
-        }
-        Kind::System => {}
-    }
     // Only the part of the text a pane can show is laid out (A4): the pane scrolls by whole
     // messages, so rows past its height are never seen. The pane's rows: the main area less
     // its two borders and a day separator.
     let max_rows = usize::from(app.areas().main.height.saturating_sub(3)).max(2);
-    let (window, text_cut) = text_window(&m.text, max_rows * width * WINDOW_BYTES_PER_CELL);
-    let text = if app.anonymize {
-        mask_names(app, window)
-    } else {
-        window.to_string()
-    };
-    let text = cells(&text).into_owned();
-    let ranges = if conv.highlight.is_empty() {
-        Vec::new()
-    } else {
-        crate::index::search::highlight_ranges(&text, &conv.highlight)
-    };
-    let (clean, clean_ranges) = sanitize::to_display_with_ranges(&text, Mode::MultiLine, &ranges);
-    let offset = body.len();
-    body.push_str(&clean);
-    let matches: Vec<Range<usize>> = clean_ranges
-        .into_iter()
-        .map(|r| r.start + offset..r.end + offset)
-        .collect();
-    if m.edited {
-        body.push_str(" (edited)");
-    }
-    let edited_from = if m.edited {
-        body.len() - " (edited)".len()
-    } else {
-        body.len()
-    };
+    let body = Body::of(app, conv, m, max_rows * width * WINDOW_BYTES_PER_CELL);
 
     let head = match &sender {
         Some(s) => format!("{s}: "),
@@ -186,21 +144,12 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
     };
     let first_room = width.saturating_sub(INDENT + head.width()).max(4);
     let rest_room = width.saturating_sub(INDENT).max(4);
-    let mut wrapped = wrap(&body, first_room, rest_room);
-    let cut = text_cut || wrapped.len() > max_rows;
+    let mut wrapped = wrap(&body.text, first_room, rest_room);
+    let cut = body.text_cut || wrapped.len() > max_rows;
     if cut {
         wrapped.truncate(max_rows - 1);
     }
 
-    let part_at = |i: usize| {
-        if matches.iter().any(|r| r.contains(&i)) {
-            Part::Match
-        } else if i < dim_until || i >= edited_from || m.kind == Kind::System {
-            Part::Dim
-        } else {
-            Part::Body
-        }
-    };
     let mut lines = Vec::with_capacity(wrapped.len());
     for (n, range) in wrapped.iter().enumerate() {
         let mut pieces: Vec<(String, Part)> = Vec::new();
@@ -212,23 +161,7 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
         } else {
             pieces.push((" ".repeat(INDENT), Part::Time));
         }
-        // Split the line's text into runs of one style.
-        let mut run_start = range.start;
-        let mut run_part = part_at(range.start);
-        for (i, _) in body[range.clone()]
-            .char_indices()
-            .map(|(i, c)| (i + range.start, c))
-        {
-            let part = part_at(i);
-            if part != run_part {
-                pieces.push((body[run_start..i].to_string(), run_part));
-                run_start = i;
-                run_part = part;
-            }
-        }
-        if run_start < range.end {
-            pieces.push((body[run_start..range.end].to_string(), run_part));
-        }
+        body.push_runs(range.clone(), m.kind, &mut pieces);
         lines.push(pieces);
     }
     if cut {
@@ -242,6 +175,107 @@ pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> M
         lines,
         kind: m.kind,
         sender: m.sender.clone(),
+    }
+}
+
+/// A message's body as drawn: its placeholder named, then its text (sanitized, names masked
+/// in the anonymized view), then ` (edited)`; with where each style applies.
+struct Body {
+    text: String,
+    /// The placeholder (`[photo.jpg] `) ends here.
+    dim_until: usize,
+    /// Where the search's terms are.
+    matches: Vec<Range<usize>>,
+    /// ` (edited)` starts here.
+    edited_from: usize,
+    /// Whether the message's text was longer than the window laid out.
+    text_cut: bool,
+}
+
+impl Body {
+    /// The body of `m`, its text cut to `window_bytes`.
+    fn of(app: &App, conv: &Conversation, m: &Message, window_bytes: usize) -> Body {
+        let mut text = String::new();
+        match m.kind {
+            Kind::Text => {}
+            Kind::Media => {
+                let name = m.attachment.as_deref().unwrap_or("media omitted");
+                text.push_str(&format!("[{}] ", sanitize::to_display(name, Mode::OneLine)));
+            }
+            Kind::Deleted
+            | Kind::Hidden
+            | Kind::Waiting
+            | Kind::Call
+            | Kind::Location
+            | Kind::Poll => {
+                text.push_str(&format!("[{}] ", m.kind));
+            }
+            Kind::System => {}
+        }
+        let dim_until = text.len();
+        let (window, text_cut) = text_window(&m.text, window_bytes);
+        let shown = if app.anonymize {
+            mask_names(app, window)
+        } else {
+            window.to_string()
+        };
+        let shown = cells(&shown).into_owned();
+        let ranges = if conv.highlight.is_empty() {
+            Vec::new()
+        } else {
+            crate::index::search::highlight_ranges(&shown, &conv.highlight)
+        };
+        let (clean, clean_ranges) =
+            sanitize::to_display_with_ranges(&shown, Mode::MultiLine, &ranges);
+        let offset = text.len();
+        text.push_str(&clean);
+        let matches = clean_ranges
+            .into_iter()
+            .map(|r| r.start + offset..r.end + offset)
+            .collect();
+        let edited_from = text.len();
+        if m.edited {
+            text.push_str(" (edited)");
+        }
+        Body {
+            text,
+            dim_until,
+            matches,
+            edited_from,
+            text_cut,
+        }
+    }
+
+    /// The style of the byte at `i`.
+    fn part_at(&self, i: usize, kind: Kind) -> Part {
+        if self.matches.iter().any(|r| r.contains(&i)) {
+            Part::Match
+        } else if i < self.dim_until || i >= self.edited_from || kind == Kind::System {
+            Part::Dim
+        } else {
+            Part::Body
+        }
+    }
+
+    /// The text of `range` (one wrapped line), split into runs of one style.
+    fn push_runs(&self, range: Range<usize>, kind: Kind, pieces: &mut Vec<(String, Part)>) {
+        let body = &self.text;
+        let mut run_start = range.start;
+        let mut run_part = self.part_at(range.start, kind);
+        for (i, _) in body[range.clone()]
+            .char_indices()
+            .map(|(i, c)| (i + range.start, c))
+        {
+            let part = self.part_at(i, kind);
+            if part != run_part {
+                pieces.push((body[run_start..i].to_string(), run_part));
+                run_start = i;
+                run_part = part;
+            }
+        }
+        if run_start < range.end {
+            pieces.push((body[run_start..range.end].to_string(), run_part));
+        }
     }
 }
 

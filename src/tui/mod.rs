@@ -96,22 +96,9 @@ pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
             }
             dirty = false;
         }
-        let wait = debounce.map_or(Duration::from_millis(250), |d| {
-            d.saturating_duration_since(Instant::now())
-        });
-        let mut events = Vec::new();
-        match rx.recv_timeout(wait) {
-            Ok(event) => {
-                events.push(event);
-                events.extend(rx.try_iter());
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break Ok(()),
-        }
-        if debounce.is_some_and(|d| Instant::now() >= d) {
-            debounce = None;
-            events.push(Event::SearchDue);
-        }
+        let Some(events) = next_events(&rx, &mut debounce) else {
+            break Ok(());
+        };
         for event in events {
             if let Event::Input(Err(e)) = &event {
                 // Reading the terminal failed: it is gone or broken. Dropping `term`
@@ -138,6 +125,29 @@ pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
     let _ = input.join();
     term.leave()?;
     result
+}
+
+/// Waits for what can change the screen (or for the search debounce to pass), then takes
+/// everything pending: the loop then draws once for all of it. `None` when every sender is
+/// gone.
+fn next_events(rx: &mpsc::Receiver<Event>, debounce: &mut Option<Instant>) -> Option<Vec<Event>> {
+    let wait = debounce.map_or(Duration::from_millis(250), |d| {
+        d.saturating_duration_since(Instant::now())
+    });
+    let mut events = Vec::new();
+    match rx.recv_timeout(wait) {
+        Ok(event) => {
+            events.push(event);
+            events.extend(rx.try_iter());
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {}
+        Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+    }
+    if debounce.is_some_and(|d| Instant::now() >= d) {
+        *debounce = None;
+        events.push(Event::SearchDue);
+    }
+    Some(events)
 }
 
 /// Reads the terminal on its own thread, so the loop can wait on input and replies at once.

@@ -1,7 +1,7 @@
 //! Search results as you type: total, then one line per hit with its chat, time, sender and
 //! the snippet with matches highlighted.
 
-use crate::index::search::{MARK_CLOSE, MARK_OPEN};
+use crate::index::search::{Hit, MARK_CLOSE, MARK_OPEN};
 use crate::model::Kind;
 use crate::sanitize::{self, Mode};
 use crate::tui::app::App;
@@ -16,8 +16,36 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.theme;
     let r = &app.results;
-    let mut lines: Vec<Line> = Vec::new();
-    let head = match (&r.result, r.searching, &r.error) {
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(headline(app), theme.dim()))];
+    if let Some(res) = &r.result {
+        for note in &res.notes {
+            let note = if app.anonymize {
+                app.pseudonyms.mask_text(note)
+            } else {
+                note.clone()
+            };
+            lines.push(Line::from(Span::styled(
+                format!("note: {}", sanitize::to_display(&note, Mode::OneLine)),
+                theme.dim(),
+            )));
+        }
+        let height = usize::from(area.height).saturating_sub(lines.len());
+        let first = list_offset(r.sel, height);
+        for (i, hit) in res.hits.iter().enumerate().skip(first).take(height) {
+            let mut line = hit_line(app, hit, usize::from(area.width));
+            if i == r.sel {
+                line = line.style(theme.selected());
+            }
+            lines.push(line);
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The line above the hits: how many matched, or what the pane is waiting for.
+fn headline(app: &App) -> String {
+    let r = &app.results;
+    match (&r.result, r.searching, &r.error) {
         (_, _, Some(e)) => format!("search failed: {e}"),
         (None, true, _) => "searching…".to_string(),
         (None, false, _) if app.query.trim().is_empty() => {
@@ -50,63 +78,45 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 if searching { " — searching…" } else { "" }
             )
         }
-    };
-    lines.push(Line::from(Span::styled(head, theme.dim())));
-    if let Some(res) = &r.result {
-        for note in &res.notes {
-            let note = if app.anonymize {
-                app.pseudonyms.mask_text(note)
-            } else {
-                note.clone()
-            };
-            lines.push(Line::from(Span::styled(
-                format!("note: {}", sanitize::to_display(&note, Mode::OneLine)),
-                theme.dim(),
-            )));
-        }
-        let height = usize::from(area.height).saturating_sub(lines.len());
-        let first = list_offset(r.sel, height);
-        for (i, hit) in res.hits.iter().enumerate().skip(first).take(height) {
-            let m = &hit.message.message;
-            let shown = app.chat_name(&m.chat);
-            let chat = sanitize::to_display(&shown, Mode::OneLine);
-            let chat = sanitize::truncate_width(&chat, 18);
-            let when = m.ts.get(..16).unwrap_or(&m.ts).replace('T', " ");
-            let mut spans = vec![
-                Span::styled(format!("{chat} "), theme.accent()),
-                Span::styled(format!("{when} "), theme.dim()),
-            ];
-            if let Some(s) = &m.sender {
-                let name = sanitize::to_display(app.name(s), Mode::OneLine).into_owned();
-                spans.push(Span::styled(format!("{name}: "), theme.sender(s)));
-            }
-            let snippet = crate::tui::layout::cells(&hit.snippet).replace('\n', " ⏎ ");
-            let snippet = if app.anonymize {
-                crate::tui::layout::mask_names(app, &snippet)
-            } else {
-                snippet
-            };
-            if let Some(tag) = kind_tag(app, m) {
-                spans.push(Span::styled(tag, theme.dim()));
-            }
-            let used: usize = spans.iter().map(|s| s.width()).sum();
-            let room = usize::from(area.width).saturating_sub(used);
-            let pieces = centre_on_first_match(marked_pieces(&snippet), room);
-            spans.extend(pieces.into_iter().map(|(text, matched)| {
-                if matched {
-                    Span::styled(text, theme.matched())
-                } else {
-                    Span::raw(text)
-                }
-            }));
-            let mut line = Line::from(spans);
-            if i == r.sel {
-                line = line.style(theme.selected());
-            }
-            lines.push(line);
-        }
     }
-    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One hit: its chat, time, sender and kind, then the snippet centred on its first match.
+fn hit_line(app: &App, hit: &Hit, width: usize) -> Line<'static> {
+    let theme = app.theme;
+    let m = &hit.message.message;
+    let shown = app.chat_name(&m.chat);
+    let chat = sanitize::to_display(&shown, Mode::OneLine);
+    let chat = sanitize::truncate_width(&chat, 18);
+    let when = m.ts.get(..16).unwrap_or(&m.ts).replace('T', " ");
+    let mut spans = vec![
+        Span::styled(format!("{chat} "), theme.accent()),
+        Span::styled(format!("{when} "), theme.dim()),
+    ];
+    if let Some(s) = &m.sender {
+        let name = sanitize::to_display(app.name(s), Mode::OneLine).into_owned();
+        spans.push(Span::styled(format!("{name}: "), theme.sender(s)));
+    }
+    let snippet = crate::tui::layout::cells(&hit.snippet).replace('\n', " ⏎ ");
+    let snippet = if app.anonymize {
+        crate::tui::layout::mask_names(app, &snippet)
+    } else {
+        snippet
+    };
+    if let Some(tag) = kind_tag(app, m) {
+        spans.push(Span::styled(tag, theme.dim()));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let room = width.saturating_sub(used);
+    let pieces = centre_on_first_match(marked_pieces(&snippet), room);
+    spans.extend(pieces.into_iter().map(|(text, matched)| {
+        if matched {
+            Span::styled(text, theme.matched())
+        } else {
+            Span::raw(text)
+        }
+    }));
+    Line::from(spans)
 }
 
 /// What a hit is besides its text, as the CLI shows it: the attachment's name (or a type

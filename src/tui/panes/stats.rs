@@ -98,6 +98,12 @@ fn report(app: &App, st: &Stats, width: usize) -> Vec<Line<'static>> {
 /// A person across the archive: the chats they write in and the people they exchange replies
 /// with, the selected partner marked for `]`/`[` and Enter.
 fn person_sections(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
+    person_chats_section(app, st, width, out);
+    partners_section(app, out);
+}
+
+/// The chats a person writes in, busiest first.
+fn person_chats_section(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
     let theme = app.theme;
     let chats = st.per_chat.as_deref().unwrap_or_default();
     out.push(heading(app, "Chats"));
@@ -119,7 +125,11 @@ fn person_sections(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'stat
     }
     more(app, chats.len(), "chats", out);
     out.push(Line::from(""));
+}
 
+/// The people a person exchanges replies with, the selected one marked.
+fn partners_section(app: &App, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
     out.push(heading(app, "Partners"));
     out.push(Line::from(Span::styled(
         "  → replies to · ← replies from · median reply time",
@@ -266,9 +276,16 @@ fn participant_section(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'
 
 /// When (months, hour × weekday), what (words, emojis, links) and who answers whom.
 fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
+    month_section(app, st, width, out);
+    heatmap_section(app, st, out);
+    words_section(app, st, out);
+    replies_section(app, st, out);
+    kinds_line(app, st, out);
+}
+
+/// When: activity over time, months squeezed into the width.
+fn month_section(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static>>) {
     let theme = app.theme;
-    let participants = app.visible_participants();
-    // When: activity over time.
     if !st.by_month.is_empty() {
         out.push(heading(app, "Activity by month"));
         let values: Vec<u64> = st.by_month.iter().map(|m| m.messages).collect();
@@ -303,8 +320,11 @@ fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static
         }
         out.push(Line::from(""));
     }
+}
 
-    // When: hour × weekday, from the engine's 7 × 24 counts.
+/// When: hour × weekday, from the engine's 7 × 24 counts.
+fn heatmap_section(app: &App, st: &Stats, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
     out.push(heading(app, "Hour × weekday"));
     let mut hours = String::from("     ");
     for h in (0..24).step_by(3) {
@@ -333,9 +353,12 @@ fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static
         out.push(Line::from(spans));
     }
     out.push(Line::from(""));
+}
 
-    // What: words and emojis, side by side. The anonymized view drops words and domains that
-    // hold a name, by the rule `stats --anonymize` follows.
+/// What: words and emojis side by side, then the linked domains. The anonymized view drops
+/// words and domains that hold a name, by the rule `stats --anonymize` follows.
+fn words_section(app: &App, st: &Stats, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
     let (top_words, top_domains): (Vec<_>, Vec<_>) = if app.anonymize {
         let p = &app.pseudonyms;
         (
@@ -403,8 +426,12 @@ fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static
         )));
     }
     out.push(Line::from(""));
+}
 
-    // Who answers whom (a person's partners say it for a person).
+/// Who answers whom (a person's partners say it for a person).
+fn replies_section(app: &App, st: &Stats, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
+    let participants = app.visible_participants();
     if app.stats_person().is_none() && !participants.is_empty() && !st.interactions.is_empty() {
         out.push(heading(app, "Who replies to whom"));
         let mut inter = st.interactions.clone();
@@ -422,6 +449,11 @@ fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static
             ]));
         }
     }
+}
+
+/// How many messages of each kind.
+fn kinds_line(app: &App, st: &Stats, out: &mut Vec<Line<'static>>) {
+    let theme = app.theme;
     let k = &st.kinds;
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(
@@ -434,11 +466,4 @@ fn when_and_what(app: &App, st: &Stats, width: usize, out: &mut Vec<Line<'static
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sparklines() {
-        assert_eq!(sparkline(&[0, 1, 8]), " ▁█");
-    }
-}
+mod tests;

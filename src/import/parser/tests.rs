@@ -1,0 +1,144 @@
+//! Unit tests of the parser: messages, continuations, dates, events and the string store.
+
+use super::store::Base;
+use super::*;
+use crate::timestamp::format_ts;
+
+fn parse_ok(text: &str) -> Parsed<'_> {
+    parse(text, &ParseOptions::default()).expect("parses")
+}
+
+#[test]
+fn multiline_and_continuations() {
+    let p = parse_ok(
+        "junk before\n17/03/2023, 21:47 - Maya: Forecast looks grim.\nMight postpone.\n\nThoughts?\n18/03/2023, 08:00 - Tom: ok\n",
+    );
+    assert_eq!(p.orphan_lines, vec![1]);
+    assert_eq!(p.len(), 2);
+    assert_eq!(
+        p.message(0).expect("message").text,
+        "Forecast looks grim.\nMight postpone.\n\nThoughts?"
+    );
+    assert_eq!(p.message(0).expect("message").lines, 4);
+    assert_eq!(p.message(1).expect("message").line, 6);
+    assert_eq!(
+        format_ts(&p.message(1).expect("message").ts),
+        "2023-03-18T08:00:00"
+    );
+}
+
+#[test]
+fn impossible_date_is_kept_as_text() {
+    let p = parse_ok(
+        "13/01/2023, 10:00 - A: one\n30/02/2023, 10:00 - B: forged\n14/01/2023, 10:00 - A: two\n",
+    );
+    assert_eq!(p.len(), 2);
+    assert_eq!(p.bad_date_lines, vec![2]);
+    assert_eq!(
+        p.message(0).expect("message").text,
+        "one\n30/02/2023, 10:00 - B: forged"
+    );
+}
+
+#[test]
+fn crlf_ios_with_lf_inside() {
+    let text = "[02/06/2023, 09:15:00] Ian: hi\r\n[02/06/2023, 09:15:10] Ian: Who took the hose?\n[02/06/2023, 09:15:11] not: a header\r\n[13/06/2023, 09:16:00] Kofi: me\r\n[13/06/2023, 09:17:00] Kofi: again\r\n[13/06/2023, 09:18:00] Kofi: and\r\n[13/06/2023, 09:19:00] Kofi: again\r\n[13/06/2023, 09:20:00] Kofi: !\r\n";
+    let p = parse_ok(text);
+    assert_eq!(p.len(), 7);
+    let p = parse_ok(&text[text.find("[02/06/2023, 09:15:10]").unwrap_or(0)..]);
+    assert_eq!(
+        p.message(0).expect("message").text,
+        "Who took the hose?\n[02/06/2023, 09:15:11] not: a header"
+    );
+    assert_eq!(p.len(), 6);
+}
+
+#[test]
+fn events_and_attributed_events() {
+    let p = parse_ok("[8/14/24, 9:00:10\u{202F}PM] Book Club: \u{200E}Messages and calls are end-to-end encrypted.\r\n[8/14/24, 9:00:11\u{202F}PM] Rita: \u{200E}Rita changed this group's icon\r\n[8/31/24, 9:01:00\u{202F}PM] Rita: hi\r\n");
+    assert_eq!(p.title_hint.as_deref(), Some("Book Club"));
+    assert_eq!(p.message(0).expect("message").kind, Kind::System);
+    assert_eq!(p.message(0).expect("message").sender, None);
+    assert_eq!(p.message(1).expect("message").kind, Kind::System);
+    assert_eq!(p.message(2).expect("message").sender, Some("Rita"));
+    let p = parse_ok("14/03/2023, 09:12 - You changed the subject to \"Trip: Day 1\"\n15/03/2023, 09:12 - A: b\n");
+    assert_eq!(p.message(0).expect("message").kind, Kind::System);
+}
+
+#[test]
+fn ids_keep_multiplicity() {
+    let p = parse_ok("13/01/2023, 10:00 - A: same\n13/01/2023, 10:00 - A: same\n");
+    let ids = p.ids("chat");
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!(ids, p.ids("chat"));
+}
+
+#[test]
+fn rewritten_strings_sit_beside_borrowed_ones() {
+    // CRLF inside a message and marks in a name and body force copies; the plain message
+    // between them still borrows from the text.
+    let text = "13/01/2023, 10:00 - \u{202A}+44 7700 900123\u{202C}: one\r\ntwo\r\n13/01/2023, 10:01 - Ana: plain\r\n13/01/2023, 10:02 - Ana: IMG-1.jpg (file attached)\r\nnice \u{200E}view\r\n";
+    let p = parse_ok(text);
+    let got: Vec<_> = p
+        .messages()
+        .map(|m| (m.sender, m.kind, m.text, m.attachment, m.line, m.lines))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some("+44 7700 900123"), Kind::Text, "one\ntwo", None, 1, 2),
+            (Some("Ana"), Kind::Text, "plain", None, 3, 1),
+            (
+                Some("Ana"),
+                Kind::Media,
+                "nice view",
+                Some("IMG-1.jpg"),
+                4,
+                2
+            ),
+        ]
+    );
+    assert!(std::mem::size_of::<Record>() <= 48, "records stay compact");
+    assert!(
+        std::mem::size_of::<HeaderAt>() <= 12,
+        "header positions stay compact"
+    );
+}
+
+#[test]
+fn a_string_from_outside_the_body_is_copied_not_pointed_at() {
+    let text = "13/01/2023, 10:00 - A: body";
+    let mut store = Store {
+        text,
+        rewritten: String::new(),
+        records: Vec::new(),
+    };
+    let body = &text[20..];
+    let inside = store.place(Cow::Borrowed(&body[3..]), body, Base::Text(20));
+    assert_eq!((inside.0.at, inside.0.len, inside.1), (23, 4, false));
+    let outside = store.place(Cow::Borrowed("elsewhere"), body, Base::Text(20));
+    assert_eq!((outside.0.at, outside.0.len, outside.1), (0, 9, true));
+    assert_eq!(store.rewritten, "elsewhere");
+}
+
+#[test]
+fn texts_beyond_32_bit_offsets_are_refused() {
+    let huge = " ".repeat(MAX_TEXT_BYTES + 1);
+    assert!(matches!(
+        parse(&huge, &ParseOptions::default()),
+        Err(ParseError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn long_lines_are_refused() {
+    let long = format!("13/01/2023, 10:00 - A: {}\n", "x".repeat(100));
+    let opts = ParseOptions {
+        max_line_bytes: 50,
+        ..ParseOptions::default()
+    };
+    assert!(matches!(
+        parse(&long, &opts),
+        Err(ParseError::LineTooLong { line: 1, .. })
+    ));
+}
