@@ -65,8 +65,41 @@ fn compute_on_with_aliases(
     // One participant per person: every name merged into a person, and the spellings
     // `forget` and `from:` take as one name.
     let mut senders = Interner::of_people(people.clone());
+    let mut segs = intern_segments(readers, &mut chats, &mut senders)?;
+    let want = Wanted::resolve(scope, &chats, &senders)?;
+    let (matches, notes) = query_matches(searcher, fields, scope, aliases, people)?;
+    let mut picked = pick_and_sum(readers, &mut segs, &want, matches.as_deref())?;
+    let mut timelines = timelines_of(readers, &segs, &picked.touched);
+    picked.acc.people.resize_with(senders.names.len(), || None);
+    let walked = walk_timelines(
+        &mut timelines,
+        &mut picked.acc,
+        senders.names.len(),
+        want.across,
+    );
 
-    // Every segment's chat and sender ids first: the scope's names must be known archive-wide.
+    let mut stats = picked.acc.finish(
+        scope,
+        &senders,
+        walked.interactions,
+        &picked.tops,
+        walked.chats_counted,
+        notes,
+    )?;
+    if want.across {
+        stats.per_chat = Some(per_chat(&picked.chat_messages, &chats));
+        stats.partners = Some(partner_rows(walked.partners, &senders));
+    }
+    Ok(stats)
+}
+
+/// Every segment's chat and sender ids: the scope's names must be known archive-wide before
+/// any document is picked.
+fn intern_segments(
+    readers: &[SegmentReader],
+    chats: &mut Interner,
+    senders: &mut Interner,
+) -> Result<Vec<Seg>, Error> {
     let mut segs = Vec::with_capacity(readers.len());
     for reader in readers {
         let ff = reader.fast_fields();
@@ -76,14 +109,14 @@ fn compute_on_with_aliases(
                 .map_err(crate::index::Error::read)?
                 .as_ref(),
             max_doc,
-            &mut chats,
+            chats,
         )?;
         let sender = interned(
             ff.str(field::SENDER_RAW)
                 .map_err(crate::index::Error::read)?
                 .as_ref(),
             max_doc,
-            &mut senders,
+            senders,
         )?;
         segs.push(Seg {
             chat,
@@ -93,60 +126,101 @@ fn compute_on_with_aliases(
             selected: Vec::new(),
         });
     }
+    Ok(segs)
+}
 
-    let want_chat = match &scope.chat {
-        Some(name) => Some(
-            chats
-                .get(name)
-                .ok_or_else(|| Error::NoChat { name: name.clone() })?,
-        ),
-        None => None,
+/// The chat and the person a scope asks for, as interned ids.
+struct Wanted {
+    chat: Option<u32>,
+    sender: Option<u32>,
+    /// One person across every chat: their chats and their partners are figured too.
+    across: bool,
+}
+
+impl Wanted {
+    fn resolve(scope: &Scope, chats: &Interner, senders: &Interner) -> Result<Wanted, Error> {
+        let chat = match &scope.chat {
+            Some(name) => Some(
+                chats
+                    .get(name)
+                    .ok_or_else(|| Error::NoChat { name: name.clone() })?,
+            ),
+            None => None,
+        };
+        let sender = match &scope.participant {
+            Some(name) => Some(
+                senders
+                    .get(name)
+                    .ok_or_else(|| Error::NoParticipant { name: name.clone() })?,
+            ),
+            None => None,
+        };
+        Ok(Wanted {
+            chat,
+            sender,
+            across: sender.is_some() && chat.is_none(),
+        })
+    }
+}
+
+/// Document ids per segment, in segment order.
+type PerSegment = Vec<Vec<DocId>>;
+
+/// The documents a scope's query matches, per segment (`None`: no query, every document),
+/// and the query's notes (parts it read leniently).
+fn query_matches(
+    searcher: &Searcher,
+    fields: &Fields,
+    scope: &Scope,
+    aliases: &[(String, String)],
+    people: &People,
+) -> Result<(Option<PerSegment>, Vec<String>), Error> {
+    let Some(q) = scope.query.as_deref().filter(|q| !q.trim().is_empty()) else {
+        return Ok((None, Vec::new()));
     };
-    let want_sender = match &scope.participant {
-        Some(name) => Some(
-            senders
-                .get(name)
-                .ok_or_else(|| Error::NoParticipant { name: name.clone() })?,
-        ),
-        None => None,
+    let names = people.group(
+        Names::from_searcher(searcher)
+            .map_err(crate::index::Error::read)?
+            .with_aliases(aliases),
+    );
+    let parsed = parse_query(q, fields, &names);
+    let mut per_segment = searcher
+        .search(&*parsed.query, &DocIds)
+        .map_err(crate::index::Error::read)?;
+    per_segment.resize(searcher.segment_readers().len(), Vec::new());
+    Ok((Some(per_segment), parsed.notes))
+}
+
+/// What picking the documents in scope gathered: the per-message sums, which chats hold
+/// picked messages, a person's messages per chat, and each segment's top-list tallies.
+struct Picked {
+    acc: Acc,
+    touched: Vec<bool>,
+    chat_messages: Vec<u64>,
+    tops: Vec<SegmentTops>,
+}
+
+/// Picks the documents in scope in every segment and sums their per-message figures.
+fn pick_and_sum(
+    readers: &[SegmentReader],
+    segs: &mut [Seg],
+    want: &Wanted,
+    matches: Option<&[Vec<DocId>]>,
+) -> Result<Picked, Error> {
+    let mut picked = Picked {
+        acc: Acc::default(),
+        touched: Vec::new(),
+        chat_messages: Vec::new(),
+        tops: Vec::with_capacity(readers.len()),
     };
-
-    // One person across every chat: their chats and their partners are figured too.
-    let across = want_sender.is_some() && want_chat.is_none();
-
-    let mut notes = Vec::new();
-    let matches: Option<Vec<Vec<DocId>>> = match scope.query.as_deref() {
-        Some(q) if !q.trim().is_empty() => {
-            let names = people.group(
-                Names::from_searcher(searcher)
-                    .map_err(crate::index::Error::read)?
-                    .with_aliases(aliases),
-            );
-            let parsed = parse_query(q, fields, &names);
-            notes = parsed.notes;
-            let mut per_segment = searcher
-                .search(&*parsed.query, &DocIds)
-                .map_err(crate::index::Error::read)?;
-            per_segment.resize(readers.len(), Vec::new());
-            Some(per_segment)
-        }
-        _ => None,
-    };
-
-    // Pick the documents and sum the per-message figures.
-    let mut acc = Acc::default();
-    let mut touched = Vec::new();
-    let mut chat_messages: Vec<u64> = Vec::new();
-    let mut tops: Vec<SegmentTops> = Vec::with_capacity(readers.len());
     for (ord, reader) in readers.iter().enumerate() {
         let seg = &mut segs[ord];
-        let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
         let in_scope = |doc: DocId| {
-            want_chat.is_none_or(|c| seg.chat[doc as usize] == c)
-                && want_sender.is_none_or(|s| seg.sender[doc as usize] == s)
+            want.chat.is_none_or(|c| seg.chat[doc as usize] == c)
+                && want.sender.is_none_or(|s| seg.sender[doc as usize] == s)
         };
-        let selected: Vec<DocId> = match &matches {
+        let selected: Vec<DocId> = match matches {
             Some(m) => m[ord].iter().copied().filter(|d| in_scope(*d)).collect(),
             None => {
                 let alive = reader.alive_bitset();
@@ -155,74 +229,94 @@ fn compute_on_with_aliases(
                     .collect()
             }
         };
-        seg.ts = dense(
-            &ff.i64(field::TS).map_err(crate::index::Error::read)?,
-            max_doc,
-            0,
-        );
-        seg.line = dense(
-            &ff.u64(field::LINE).map_err(crate::index::Error::read)?,
-            max_doc,
-            0,
-        );
-        let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
-        let kind_col = ff.u64(field::KIND).map_err(crate::index::Error::read)?;
-        let words_col = ff.u64(field::WORDS).map_err(crate::index::Error::read)?;
-        let (kinds, words) = if bulk {
-            (
-                Some(dense(&kind_col, max_doc, 0)),
-                Some(dense(&words_col, max_doc, 0)),
-            )
-        } else {
-            (None, None)
-        };
-        let mut t = SegmentTops::open(reader, &selected, bulk)?;
-        for &doc in &selected {
-            let d = doc as usize;
-            let sender = seg.sender[d];
-            if sender == NONE {
-                acc.system += 1;
-                continue;
-            }
-            let kind = match &kinds {
-                Some(k) => k[d],
-                None => kind_col.first(doc).unwrap_or(0),
-            };
-            let n_words = match &words {
-                Some(w) => w[d],
-                None => words_col.first(doc).unwrap_or(0),
-            };
-            let secs = seg.ts[d];
-            acc.message(kind, secs);
-            let p = acc.participant(sender);
-            p.messages += 1;
-            p.words += n_words;
-            p.media += u64::from(kind == Kind::Media.code());
-            p.deleted += u64::from(kind == Kind::Deleted.code());
-            p.first = p.first.min(secs);
-            p.last = p.last.max(secs);
-            p.emojis += u64::from(t.emoji.add(doc));
-            p.links += u64::from(t.domain.add(doc));
-            t.word.add(doc);
-            let chat = seg.chat[d] as usize;
-            if chat >= touched.len() {
-                touched.resize(chat + 1, false);
-            }
-            touched[chat] = true;
-            if across {
-                if chat >= chat_messages.len() {
-                    chat_messages.resize(chat + 1, 0);
-                }
-                chat_messages[chat] += 1;
-            }
-        }
+        let t = sum_segment(reader, seg, &selected, want.across, &mut picked)?;
         seg.selected = selected;
-        tops.push(t);
+        picked.tops.push(t);
     }
+    Ok(picked)
+}
 
-    // Whole chats in time order, for the figures that depend on the message before.
+/// Sums one segment's picked documents into `picked`; returns the segment's top-list tallies.
+fn sum_segment(
+    reader: &SegmentReader,
+    seg: &mut Seg,
+    selected: &[DocId],
+    across: bool,
+    picked: &mut Picked,
+) -> Result<SegmentTops, Error> {
+    let ff = reader.fast_fields();
+    let max_doc = reader.max_doc();
+    seg.ts = dense(
+        &ff.i64(field::TS).map_err(crate::index::Error::read)?,
+        max_doc,
+        0,
+    );
+    seg.line = dense(
+        &ff.u64(field::LINE).map_err(crate::index::Error::read)?,
+        max_doc,
+        0,
+    );
+    // Most documents wanted: decode whole columns; few: read values one by one.
+    let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
+    let kind_col = ff.u64(field::KIND).map_err(crate::index::Error::read)?;
+    let words_col = ff.u64(field::WORDS).map_err(crate::index::Error::read)?;
+    let (kinds, words) = if bulk {
+        (
+            Some(dense(&kind_col, max_doc, 0)),
+            Some(dense(&words_col, max_doc, 0)),
+        )
+    } else {
+        (None, None)
+    };
+    let mut t = SegmentTops::open(reader, selected, bulk)?;
+    let acc = &mut picked.acc;
+    for &doc in selected {
+        let d = doc as usize;
+        let sender = seg.sender[d];
+        if sender == NONE {
+            acc.system += 1;
+            continue;
+        }
+        let kind = match &kinds {
+            Some(k) => k[d],
+            None => kind_col.first(doc).unwrap_or(0),
+        };
+        let n_words = match &words {
+            Some(w) => w[d],
+            None => words_col.first(doc).unwrap_or(0),
+        };
+        let secs = seg.ts[d];
+        acc.message(kind, secs);
+        let p = acc.participant(sender);
+        p.messages += 1;
+        p.words += n_words;
+        p.media += u64::from(kind == Kind::Media.code());
+        p.deleted += u64::from(kind == Kind::Deleted.code());
+        p.first = p.first.min(secs);
+        p.last = p.last.max(secs);
+        p.emojis += u64::from(t.emoji.add(doc));
+        p.links += u64::from(t.domain.add(doc));
+        t.word.add(doc);
+        let chat = seg.chat[d] as usize;
+        if chat >= picked.touched.len() {
+            picked.touched.resize(chat + 1, false);
+        }
+        picked.touched[chat] = true;
+        if across {
+            if chat >= picked.chat_messages.len() {
+                picked.chat_messages.resize(chat + 1, 0);
+            }
+            picked.chat_messages[chat] += 1;
+        }
+    }
+    Ok(t)
+}
+
+/// Whole chats (those holding a picked message) in time order, for the figures that depend
+/// on the message before: every alive message with a sender, picked ones marked.
+fn timelines_of(readers: &[SegmentReader], segs: &[Seg], touched: &[bool]) -> Vec<Vec<Entry>> {
     let mut sizes = vec![0usize; touched.len()];
-    for seg in &segs {
+    for seg in segs {
         for &chat in &seg.chat {
             if let Some(n) = sizes.get_mut(chat as usize) {
                 *n += 1;
@@ -231,7 +325,7 @@ fn compute_on_with_aliases(
     }
     let mut timelines: Vec<Vec<Entry>> = sizes
         .iter()
-        .zip(&touched)
+        .zip(touched)
         .map(|(n, t)| Vec::with_capacity(if *t { *n } else { 0 }))
         .collect();
     for (ord, reader) in readers.iter().enumerate() {
@@ -256,11 +350,28 @@ fn compute_on_with_aliases(
             });
         }
     }
+    timelines
+}
+
+/// What walking the timelines found: who replied to whom, a person's partners, and how many
+/// chats held messages in scope.
+struct Walked {
+    interactions: PairCounts,
+    partners: Vec<PartnerAcc>,
+    chats_counted: u64,
+}
+
+/// Walks each timeline in time order: sessions, replies and response times (docs/statistics.md).
+fn walk_timelines(
+    timelines: &mut [Vec<Entry>],
+    acc: &mut Acc,
+    people: usize,
+    across: bool,
+) -> Walked {
     let mut interactions: PairCounts = PairCounts::default();
-    acc.people.resize_with(senders.names.len(), || None);
     let mut partners: Vec<PartnerAcc> = Vec::new();
     if across {
-        partners.resize_with(senders.names.len(), PartnerAcc::default);
+        partners.resize_with(people, PartnerAcc::default);
     }
     let mut on_event = |e: &Entry, ev: Event| match ev {
         // Another person answering a message in scope (only walked `across`).
@@ -284,7 +395,7 @@ fn compute_on_with_aliases(
         Event::Continues => {}
     };
     let mut chats_counted = 0;
-    for timeline in &mut timelines {
+    for timeline in timelines.iter_mut() {
         if timeline.is_empty() {
             continue;
         }
@@ -295,13 +406,11 @@ fn compute_on_with_aliases(
             sequence::walk(timeline, &mut on_event);
         }
     }
-
-    let mut stats = acc.finish(scope, &senders, interactions, &tops, chats_counted, notes)?;
-    if across {
-        stats.per_chat = Some(per_chat(&chat_messages, &chats));
-        stats.partners = Some(partner_rows(partners, &senders));
+    Walked {
+        interactions,
+        partners,
+        chats_counted,
     }
-    Ok(stats)
 }
 
 /// What a person's partner did with them: replies both ways, the person's response times.
