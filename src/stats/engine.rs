@@ -711,74 +711,12 @@ impl Acc {
         notes: Vec<String>,
     ) -> Result<Stats, Error> {
         let ts = |secs: i64| format_ts(&secs_to_ts(secs));
-        let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
-        let mut participants: Vec<Participant> = Vec::new();
-        for (id, p) in self.people.iter_mut().enumerate() {
-            let Some(p) = p else { continue };
-            if p.messages == 0 {
-                continue;
-            }
-            let median = lower_median(&mut p.responses);
-            participants.push(Participant {
-                name: name(id as u32),
-                messages: p.messages,
-                words: p.words,
-                media: p.media,
-                deleted: p.deleted,
-                links: p.links,
-                emojis: p.emojis,
-                first: Some(ts(p.first)),
-                last: Some(ts(p.last)),
-                sessions_started: p.sessions_started,
-                median_response_secs: median,
-            });
-        }
-        participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));
-
+        let participants = self.participants(senders);
         let heat = self.days.heat;
         let by_weekday = heat.map(|row| row.iter().sum());
         let by_hour: [u64; 24] = std::array::from_fn(|h| heat.iter().map(|row| row[h]).sum());
-        let mut months: Vec<(i64, u64)> = Vec::new();
-        let mut active_days = 0;
-        for (day, count) in self.days.each() {
-            active_days += 1;
-            let m = calendar::month_index(day);
-            match months.last_mut() {
-                Some((last, c)) if *last == m => *c += count,
-                _ => months.push((m, count)),
-            }
-        }
-        let by_month = match (months.first(), months.last()) {
-            (Some(&(lo, _)), Some(&(hi, _))) => {
-                let mut all: Vec<MonthCount> = (lo..=hi)
-                    .map(|m| MonthCount {
-                        month: calendar::month_label(m),
-                        messages: 0,
-                    })
-                    .collect();
-                for (m, c) in months {
-                    all[(m - lo) as usize].messages += c;
-                }
-                all
-            }
-            _ => Vec::new(),
-        };
-
-        let mut interactions: Vec<Interaction> = interactions
-            .into_iter()
-            .map(|(pair, replies)| Interaction {
-                from: name((pair >> 32) as u32),
-                to: name(pair as u32),
-                replies,
-            })
-            .collect();
-        interactions.sort_by(|a, b| {
-            b.replies
-                .cmp(&a.replies)
-                .then_with(|| a.from.cmp(&b.from))
-                .then_with(|| a.to.cmp(&b.to))
-        });
-
+        let (by_month, active_days) = self.months();
+        let interactions = interaction_rows(interactions, senders);
         let k = |kind: Kind| self.kinds[kind.code() as usize];
         Ok(Stats {
             scope: scope.clone(),
@@ -822,6 +760,86 @@ impl Acc {
             notes,
         })
     }
+
+    /// One row per person with messages in scope, most messages first.
+    fn participants(&mut self, senders: &Interner) -> Vec<Participant> {
+        let ts = |secs: i64| format_ts(&secs_to_ts(secs));
+        let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
+        let mut participants: Vec<Participant> = Vec::new();
+        for (id, p) in self.people.iter_mut().enumerate() {
+            let Some(p) = p else { continue };
+            if p.messages == 0 {
+                continue;
+            }
+            let median = lower_median(&mut p.responses);
+            participants.push(Participant {
+                name: name(id as u32),
+                messages: p.messages,
+                words: p.words,
+                media: p.media,
+                deleted: p.deleted,
+                links: p.links,
+                emojis: p.emojis,
+                first: Some(ts(p.first)),
+                last: Some(ts(p.last)),
+                sessions_started: p.sessions_started,
+                median_response_secs: median,
+            });
+        }
+        participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));
+        participants
+    }
+
+    /// Messages per month from the first month to the last (empty months too), and the
+    /// number of days with a message.
+    fn months(&self) -> (Vec<MonthCount>, u64) {
+        let mut months: Vec<(i64, u64)> = Vec::new();
+        let mut active_days = 0;
+        for (day, count) in self.days.each() {
+            active_days += 1;
+            let m = calendar::month_index(day);
+            match months.last_mut() {
+                Some((last, c)) if *last == m => *c += count,
+                _ => months.push((m, count)),
+            }
+        }
+        let by_month = match (months.first(), months.last()) {
+            (Some(&(lo, _)), Some(&(hi, _))) => {
+                let mut all: Vec<MonthCount> = (lo..=hi)
+                    .map(|m| MonthCount {
+                        month: calendar::month_label(m),
+                        messages: 0,
+                    })
+                    .collect();
+                for (m, c) in months {
+                    all[(m - lo) as usize].messages += c;
+                }
+                all
+            }
+            _ => Vec::new(),
+        };
+        (by_month, active_days)
+    }
+}
+
+/// Who replied to whom, most replies first.
+fn interaction_rows(interactions: PairCounts, senders: &Interner) -> Vec<Interaction> {
+    let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
+    let mut rows: Vec<Interaction> = interactions
+        .into_iter()
+        .map(|(pair, replies)| Interaction {
+            from: name((pair >> 32) as u32),
+            to: name(pair as u32),
+            replies,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.replies
+            .cmp(&a.replies)
+            .then_with(|| a.from.cmp(&b.from))
+            .then_with(|| a.to.cmp(&b.to))
+    });
+    rows
 }
 
 /// Collects the matching documents of each segment, ascending.
