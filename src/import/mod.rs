@@ -8,6 +8,7 @@ mod events;
 pub mod header;
 pub mod lines;
 pub mod locale;
+pub mod media;
 pub mod normalize;
 pub mod parser;
 mod simd;
@@ -31,6 +32,8 @@ pub struct LoadedExport {
     /// What reading the file left out or had to guess (zip entries skipped, several chat texts).
     pub source_warnings: Vec<String>,
     pub decoded: decode::Decoded,
+    /// Whether the text came out of a zip (which then holds the attachments).
+    pub zipped: bool,
 }
 
 /// Reads and decodes one export file (a `.txt`, a `.zip` or `-`).
@@ -57,6 +60,7 @@ pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserEr
         media: file.media,
         source_warnings: file.warnings,
         decoded,
+        zipped: file.zipped,
     })
 }
 

@@ -43,7 +43,7 @@ pub const MAX_ENTRY_NAME_BYTES: usize = 1024;
 /// Deepest entry path listed; deeper ones are skipped.
 pub const MAX_ENTRY_DEPTH: usize = 16;
 /// The compression ratio is only judged past this many bytes: tiny texts compress wildly.
-const RATIO_FLOOR_BYTES: u64 = 1 << 20;
+pub(super) const RATIO_FLOOR_BYTES: u64 = 1 << 20;
 /// Skipped names quoted per warning; the rest are counted.
 const NAMES_SHOWN: usize = 5;
 /// Display width of one quoted entry name.
@@ -603,7 +603,7 @@ impl<R: Seek> Seek for SharedReader<R> {
 }
 
 /// The zip crate's errors in words a user can act on (never "Could not find EOCD").
-fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
+pub(super) fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
     let why = match e {
         ZipError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
             "it is cut short (an incomplete download or copy?)".to_string()
@@ -622,7 +622,7 @@ fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
 
 /// Refuses a zip whose end record claims more entries than the limit, before the zip crate
 /// builds a table of them all.
-fn check_declared_entries(
+pub(super) fn check_declared_entries(
     r: &mut (impl Read + Seek),
     display: &str,
     limits: &Limits,
@@ -746,7 +746,7 @@ const LOCAL_HEADER_LEN: u64 = 30;
 /// reads): in header order, each entry's header (30 bytes at least) and data must end before
 /// the next header begins. Overlap is how non-recursive zip bombs multiply one compressed
 /// kernel, and no honest writer produces it.
-fn entries_overlap<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> bool {
+pub(super) fn entries_overlap<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> bool {
     let mut spans: Vec<(u64, u64)> = (0..zip.len())
         .filter_map(|i| zip.by_index_data(i).ok())
         .map(|e| {
@@ -763,7 +763,7 @@ fn entries_overlap<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> bool {
 
 /// Why an entry is left out; one warning per reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Skip {
+pub(super) enum Skip {
     UnsafeName,
     OddName,
     Symlink,
@@ -857,18 +857,18 @@ fn list_entries<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Listing {
 }
 
 /// macOS Finder leftovers (`__MACOSX/`, `._name`): never part of an export, never reported.
-fn is_mac_metadata(name: &str) -> bool {
+pub(super) fn is_mac_metadata(name: &str) -> bool {
     name.starts_with("__MACOSX/")
         || name.contains("/__MACOSX/")
         || base_name(name).starts_with("._")
 }
 
-fn base_name(name: &str) -> &str {
+pub(super) fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 /// Why a name or kind of entry rules it out, if it does.
-fn name_or_kind_problem(
+pub(super) fn name_or_kind_problem(
     name: &str,
     not_enclosed: bool,
     is_symlink: impl FnOnce() -> bool,
@@ -1073,7 +1073,7 @@ const INCONSISTENT: &str =
     "inconsistent archive: its local header disagrees with the central directory";
 
 /// What the central directory says about an entry, to hold its local header against.
-struct Central {
+pub(super) struct Central {
     header_start: u64,
     name: Vec<u8>,
     method: CompressionMethod,
@@ -1084,7 +1084,7 @@ struct Central {
 }
 
 impl Central {
-    fn of<R: Read + Seek>(zip: &zip::ZipArchive<R>, index: usize) -> Option<Central> {
+    pub(super) fn of<R: Read + Seek>(zip: &zip::ZipArchive<R>, index: usize) -> Option<Central> {
         let e = zip.by_index_data(index).ok()?;
         Some(Central {
             header_start: e.header_start(),
@@ -1101,7 +1101,10 @@ impl Central {
 /// The local header must agree with the central directory on name, method, encryption and,
 /// where it states them, checksum and sizes: otherwise tools that trust one or the other see
 /// different files (a parser-differential trick, docs/reliability.md, Z15).
-fn check_local_header(r: &mut (impl Read + Seek), c: &Central) -> Result<(), &'static str> {
+pub(super) fn check_local_header(
+    r: &mut (impl Read + Seek),
+    c: &Central,
+) -> Result<(), &'static str> {
     const CUT: &str = "its local header is missing or cut short";
     r.seek(SeekFrom::Start(c.header_start)).map_err(|_| CUT)?;
     let mut h = [0u8; LOCAL_HEADER_LEN as usize];

@@ -4,6 +4,7 @@ pub mod analyzer;
 pub mod archive;
 pub mod columns;
 pub mod files;
+pub mod media;
 pub mod query;
 pub mod read;
 pub mod schema;

@@ -10,12 +10,12 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the analyzer changes what is on disk. 3: tokens and names
 /// normalised (NFC / NFKC, see `crate::fold`); an archive of 2 re-indexes itself
-/// (`ops::migrate`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// (`ops::migrate`). 4: each attachment's type as a `has` term (`index::media`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Older schema versions whose stored fields this version can index again (`ops::migrate`
 /// reads the stored documents back, so their field set must be this one's).
-pub const REINDEXABLE: &[u32] = &[2];
+pub const REINDEXABLE: &[u32] = &[2, 3];
 
 /// Handles to every field, resolved once per open.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,8 @@ pub struct Fields {
     /// Line of the message in its export: the tiebreak after `ts`.
     pub line: Field,
     pub kind: Field,
-    /// `media`, `link`, `emoji`: what `has:` filters on.
+    /// `media`, `link`, `emoji`: what `has:` filters on; and `media-TYPE`, the attachment's
+    /// type (`index::media`).
     pub has: Field,
     pub edited: Field,
     pub hour: Field,

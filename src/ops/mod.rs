@@ -5,6 +5,7 @@
 pub mod export;
 pub mod forget;
 pub mod import;
+pub mod media;
 pub mod migrate;
 pub mod purge;
 
