@@ -592,3 +592,43 @@ fn an_entry_named_out_of_the_folder_is_never_read() {
         "an unsafe entry name is never served: {v}"
     );
 }
+
+#[test]
+fn stats_count_media_types_overall_and_per_participant() {
+    let env = Env::new();
+    env.family_zip();
+    let s = env.json(&["stats", "--json"]);
+    assert_eq!(
+        s["media_types"],
+        serde_json::json!({"image": 1, "voice": 1, "document": 1, "contact": 1, "other": 1, "sticker": 1})
+    );
+    let person = |name: &str| {
+        s["participants"]
+            .as_array()
+            .expect("participants")
+            .iter()
+            .find(|p| p["name"] == name)
+            .expect("participant")["media_types"]
+            .clone()
+    };
+    assert_eq!(
+        person("Marta"),
+        serde_json::json!({"image": 1, "document": 1, "other": 1})
+    );
+    assert_eq!(
+        person("Tomás"),
+        serde_json::json!({"voice": 1, "contact": 1, "sticker": 1})
+    );
+    // Narrowed like every other figure: one participant, a query.
+    let marta = env.json(&["stats", "--json", "--participant", "Marta"]);
+    assert_eq!(
+        marta["media_types"],
+        serde_json::json!({"image": 1, "document": 1, "other": 1})
+    );
+    let text = env.ok(&["stats"]);
+    assert!(text.contains("\nMedia\n"), "{text}");
+    assert!(
+        text.contains("Tomás  contact 1 · sticker 1 · voice 1"),
+        "{text}"
+    );
+}

@@ -128,6 +128,7 @@ fn compute_on_with_aliases(
 
     // Pick the documents and sum the per-message figures.
     let mut acc = Acc::default();
+    let mut media = super::media::MediaCounts::default();
     let mut touched = Vec::new();
     let mut chat_messages: Vec<u64> = Vec::new();
     let mut tops: Vec<SegmentTops> = Vec::with_capacity(readers.len());
@@ -201,6 +202,7 @@ fn compute_on_with_aliases(
                 chat_messages[chat] += 1;
             }
         }
+        media.add_segment(reader, fields, &selected, &seg.sender)?;
         seg.selected = selected;
         tops.push(t);
     }
@@ -282,6 +284,7 @@ fn compute_on_with_aliases(
     }
 
     let mut stats = acc.finish(scope, &senders, interactions, &tops, chats_counted, notes)?;
+    media.finish(&mut stats, &senders);
     if across {
         stats.per_chat = Some(per_chat(&chat_messages, &chats));
         stats.partners = Some(partner_rows(partners, &senders));
@@ -611,6 +614,7 @@ impl Acc {
                 last: Some(ts(p.last)),
                 sessions_started: p.sessions_started,
                 median_response_secs: median,
+                media_types: Default::default(),
             });
         }
         participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));
@@ -678,6 +682,7 @@ impl Acc {
                 waiting: k(Kind::Waiting),
                 system: self.system + k(Kind::System),
             },
+            media_types: Default::default(),
             participants,
             by_hour,
             by_weekday,
