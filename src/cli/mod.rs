@@ -6,6 +6,7 @@ mod export_cmd;
 mod forget_cmd;
 mod import_cmd;
 mod log_cmd;
+mod media_cmd;
 mod parse_cmd;
 mod people_cmd;
 mod purge_cmd;
@@ -73,6 +74,9 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write messages for other tools (NDJSON or CSV), or everything held about one person
     Export(ExportArgs),
+    /// Attachments (photos, voice notes, documents…) with their type and size, read from the
+    /// export they came in; `media save ID --output FILE` writes one out
+    Media(MediaArgs),
     /// Erase a participant's messages for good and keep them out of later imports
     Forget(ForgetArgs),
     /// The people of the archive (one person under many names); merge or split their names
@@ -264,6 +268,40 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MediaArgs {
+    /// Only this chat (its full name, or a unique part of it)
+    #[arg(long, value_name = "NAME")]
+    pub chat: Option<String>,
+    /// Only this person's attachments (every name of a merged person, as `from:` takes them)
+    #[arg(long, value_name = "NAME")]
+    pub participant: Option<String>,
+    /// Only this type
+    #[arg(long = "type", value_name = "T", value_enum, ignore_case = true)]
+    pub media_type: Option<crate::import::media::MediaType>,
+    /// One JSON array (fields in docs/media.md)
+    #[arg(long)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub action: Option<MediaAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediaAction {
+    /// Write one attachment's bytes to a file (atomically, private to you)
+    Save(MediaSaveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MediaSaveArgs {
+    /// The message id, as `whatscope media` lists it
+    pub id: String,
+    /// The file to write
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("who").required(true).args(["participant", "undo"])))]
 pub struct ForgetArgs {
     /// The participant to erase (their name as whatscope shows it; any case)
@@ -322,6 +360,10 @@ pub fn run() -> i32 {
             Ok(())
         }
         Some(Command::Export(args)) => export_cmd::run(&cli.global, &args),
+        Some(Command::Media(args)) => match &args.action {
+            None => media_cmd::run(&cli.global, &args),
+            Some(MediaAction::Save(save)) => media_cmd::save(&cli.global, save),
+        },
         Some(Command::Forget(args)) => forget_cmd::run(&cli.global, &args),
         Some(Command::People { json, action }) => match action {
             None => people_cmd::list(&cli.global, json),

@@ -99,6 +99,7 @@ pub fn render(s: &Stats, p: &Painter) -> String {
         return o;
     }
     participants(&mut o, s, p);
+    media(&mut o, s, p);
     per_chat(&mut o, s, p);
     partners(&mut o, s, p);
     months(&mut o, s, p);
@@ -244,6 +245,40 @@ fn participants(o: &mut String, s: &Stats, p: &Painter) {
     }
     let note = "sessions: conversations started after an hour of silence · reply: median time to answer someone else";
     o.push_str(&format!("{}\n", p.style.dim(note)));
+}
+
+/// Attachments by type, then who sends which (docs/statistics.md `media_types`).
+fn media(o: &mut String, s: &Stats, p: &Painter) {
+    if s.media_types.is_empty() {
+        return;
+    }
+    let line = |types: &std::collections::BTreeMap<String, u64>| {
+        types
+            .iter()
+            .map(|(t, n)| format!("{t} {}", thousands(*n)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    o.push_str(&format!("\n{}\n", p.heading("Media")));
+    o.push_str(&format!("{}\n", line(&s.media_types)));
+    if crate::stats::per_person_hidden(s) {
+        return;
+    }
+    let senders: Vec<(String, String)> = s
+        .participants
+        .iter()
+        .filter(|x| !x.media_types.is_empty())
+        .map(|x| (p.name(&x.name, 22), line(&x.media_types)))
+        .collect();
+    let name_w = senders
+        .iter()
+        .map(|(n, _)| display_width(n))
+        .max()
+        .unwrap_or(0);
+    for (name, types) in senders {
+        let pad = name_w.saturating_sub(display_width(&name));
+        o.push_str(&format!("{}{:pad$}  {types}\n", p.style.sender(&name), ""));
+    }
 }
 
 /// How many rows the person's chats and partners show (all of them are in `--json`).

@@ -40,6 +40,13 @@ const DEMO: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo's export with media (made by `scripts/make-demo-media`): imported from the
+/// demo's temporary folder, so `media` and the TUI's `o` read it there while the demo runs.
+const DEMO_MEDIA: (&str, &[u8]) = (
+    "WhatsApp Chat with Media Demo.zip",
+    include_bytes!("../../assets/demo/WhatsApp Chat with Media Demo.zip"),
+);
+
 /// A temporary folder removed when dropped.
 struct TempDir(PathBuf);
 
@@ -60,6 +67,11 @@ pub fn build_demo_archive(dir: &Path) -> anyhow::Result<(Archive, u64)> {
             .map_err(|e| UserError::new(format!("cannot write the demo chats: {e}")))?;
         paths.push(path);
     }
+    let (name, zip) = DEMO_MEDIA;
+    let path = exports.join(name);
+    std::fs::write(&path, zip)
+        .map_err(|e| UserError::new(format!("cannot write the demo chats: {e}")))?;
+    paths.push(path);
     let archive = crate::ops::open_or_create(&dir.join("archive"))?;
     let report = writer::import(&archive, &paths, &ImportOptions::default(), &|_| false, &())?;
     Ok((archive, report.added))

@@ -8,6 +8,7 @@ mod events;
 pub mod header;
 pub mod lines;
 pub(crate) mod locale;
+pub(crate) mod media;
 pub(crate) mod normalize;
 pub(crate) mod parser;
 pub mod source;
@@ -32,6 +33,8 @@ pub struct LoadedExport {
     /// What reading the file left out or had to guess (zip entries skipped, several chat texts).
     pub source_warnings: Vec<String>,
     pub decoded: decode::Decoded,
+    /// Whether the text came out of a zip (which then holds the attachments).
+    pub zipped: bool,
 }
 
 /// Reads and decodes one export file (a `.txt`, a `.zip` or `-`).
@@ -58,6 +61,7 @@ pub fn load(path: &Path, limits: &source::Limits) -> Result<LoadedExport, UserEr
         media: file.media,
         source_warnings: file.warnings,
         decoded,
+        zipped: file.zipped,
     })
 }
 

@@ -16,7 +16,7 @@ use zip::result::ZipError;
 use zip::CompressionMethod;
 
 /// The compression ratio is only judged past this many bytes: tiny texts compress wildly.
-const RATIO_FLOOR_BYTES: u64 = 1 << 20;
+pub(super) const RATIO_FLOOR_BYTES: u64 = 1 << 20;
 /// Skipped names quoted per warning; the rest are counted.
 const NAMES_SHOWN: usize = 5;
 /// Display width of one quoted entry name.
@@ -119,7 +119,7 @@ impl<R: Seek> Seek for SharedReader<R> {
 }
 
 /// The zip crate's errors in words a user can act on (never "Could not find EOCD").
-fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
+pub(super) fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
     let why = match e {
         ZipError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
             "it is cut short (an incomplete download or copy?)".to_string()
@@ -138,7 +138,7 @@ fn unreadable_zip(display: &str, e: &ZipError) -> SourceError {
 
 /// Why an entry is left out; one warning per reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Skip {
+pub(super) enum Skip {
     UnsafeName,
     OddName,
     Symlink,
@@ -232,18 +232,18 @@ fn list_entries<R: Read + Seek>(zip: &zip::ZipArchive<R>) -> Listing {
 }
 
 /// macOS Finder leftovers (`__MACOSX/`, `._name`): never part of an export, never reported.
-fn is_mac_metadata(name: &str) -> bool {
+pub(super) fn is_mac_metadata(name: &str) -> bool {
     name.starts_with("__MACOSX/")
         || name.contains("/__MACOSX/")
         || base_name(name).starts_with("._")
 }
 
-fn base_name(name: &str) -> &str {
+pub(super) fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 /// Why a name or kind of entry rules it out, if it does.
-fn name_or_kind_problem(
+pub(super) fn name_or_kind_problem(
     name: &str,
     not_enclosed: bool,
     is_symlink: impl FnOnce() -> bool,

@@ -18,9 +18,11 @@ pub const OPTOUT_FILE: &str = "opted-out.txt";
 pub const PEOPLE_FILE: &str = "people.json";
 /// Present while an erasure (`forget`) is under way; a crash leaves it for the next open.
 pub const ERASE_MARKER: &str = "erase.pending";
+/// Where each chat's attachments are read from (docs/media.md).
+pub const SOURCES_FILE: &str = "sources.json";
 
 /// Names of whatscope's entries in a data dir.
-const ENTRIES: [&str; 7] = [
+const ENTRIES: [&str; 8] = [
     INDEX_DIR,
     META_FILE,
     SECRET_FILE,
@@ -28,10 +30,11 @@ const ENTRIES: [&str; 7] = [
     PEOPLE_FILE,
     ".create.lock",
     ERASE_MARKER,
+    SOURCES_FILE,
 ];
 
 /// Stems of files written through a temp file (`write_private` names them `STEM.tmpPID`).
-const TEMP_STEMS: [&str; 5] = ["meta", "secret", "opted-out", "erase", "people"];
+const TEMP_STEMS: [&str; 6] = ["meta", "secret", "opted-out", "erase", "people", "sources"];
 
 /// Whether an entry of a data dir, by name, is one of whatscope's own.
 pub fn is_ours(name: &str) -> bool {

@@ -5,6 +5,7 @@ pub mod archive;
 pub(crate) mod columns;
 pub mod error;
 pub mod files;
+pub mod media;
 pub mod query;
 pub mod read;
 pub mod schema;

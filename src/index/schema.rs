@@ -10,8 +10,9 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the analyzer changes what is on disk. 3: tokens and names
 /// normalised (NFC / NFKC, see `crate::fold`). 4: emoji told by Unicode's emoji data (the
-/// `emoji` column and emoji tokens, see `crate::textscan`). An archive of an older version in
-/// [`REINDEXABLE`] re-indexes itself when opened (`ops::migrate`).
+/// `emoji` column and emoji tokens, see `crate::textscan`), and each attachment's type as a
+/// `has` term (`index::media`). An archive of an older version in [`REINDEXABLE`] re-indexes
+/// itself when opened (`ops::migrate`).
 pub const SCHEMA_VERSION: u32 = 4;
 
 /// Older schema versions whose stored fields this version can index again (`ops::migrate`
@@ -67,7 +68,8 @@ pub struct Fields {
     /// Line of the message in its export: the tiebreak after `ts`.
     pub line: Field,
     pub kind: Field,
-    /// `media`, `link`, `emoji`: what `has:` filters on.
+    /// `media`, `link`, `emoji`: what `has:` filters on; and `media-TYPE`, the attachment's
+    /// type (`index::media`).
     pub has: Field,
     pub edited: Field,
     pub hour: Field,

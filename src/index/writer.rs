@@ -7,6 +7,7 @@ use super::error::Error;
 use super::files::restrict_permissions;
 use super::schema::{field, ts_to_secs, Fields};
 use crate::faults::crash_point;
+use crate::import::media::MediaType;
 use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
 use crate::model::Kind;
 use crate::textscan;
@@ -67,6 +68,9 @@ pub struct FileReport {
     /// How to fix the error, where something helps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Where the chat's attachments are read from later (`index::media::Sources`).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -302,6 +306,8 @@ pub fn import(
     writer.set_merge_policy(Box::<tantivy::merge_policy::LogMergePolicy>::default());
     writer.commit().map_err(saved_anyway)?;
     writer.wait_merging_threads().map_err(saved_anyway)?;
+    let mut warnings = expanded.warnings;
+    warnings.extend(record_sources(archive, &files));
     restrict_permissions(&archive.dir);
     archive.reload()?;
 
@@ -311,9 +317,27 @@ pub fn import(
         files,
         added,
         duplicates,
-        warnings: expanded.warnings,
+        warnings,
         no_exports_in: expanded.empty_folders,
     })
+}
+
+/// Records where each imported chat's attachments are; failing that is a warning, not a
+/// failed import (the messages are saved; only `media` cannot find the files).
+fn record_sources(archive: &Archive, files: &[FileReport]) -> Option<String> {
+    let imported: Vec<(String, Option<PathBuf>)> = files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .map(|f| (f.chat.clone(), f.source.clone()))
+        .collect();
+    super::media::Sources::record(archive, &imported)
+        .err()
+        .map(|e| {
+            format!(
+                "{}; attachments of this import cannot be found",
+                crate::error::one_line(&e)
+            )
+        })
 }
 
 /// Gives up an import that was asked to stop: nothing is committed, and the files written so
@@ -405,6 +429,7 @@ fn failed(error: String, path: String) -> FileReport {
         warnings: Vec::new(),
         error: Some(error),
         hint: None,
+        source: None,
     }
 }
 
@@ -426,6 +451,7 @@ fn import_file(
 
     let (mut added, mut duplicates, mut opted_out) = (0, 0, 0);
     let mut cut_lines = Vec::new();
+    let mut first_lines = FirstLines::new(&loaded.decoded.text);
     let mut pending = Vec::with_capacity(1024);
     for (n, (m, id)) in parsed.messages().zip(ids).enumerate() {
         if m.sender.is_some_and(skip_sender) {
@@ -435,7 +461,9 @@ fn import_file(
             if cut.is_some() {
                 cut_lines.push(m.line);
             }
-            pending.push(document(fields, &chat, id, m, cut));
+            let media = MediaType::of_message(m.kind, m.attachment, None)
+                .map(|t| refine_by_placeholder(t, &m, &mut first_lines));
+            pending.push(document(fields, &chat, id, m, cut, media));
             added += 1;
         } else {
             duplicates += 1;
@@ -479,7 +507,52 @@ fn import_file(
         },
         error: None,
         hint: None,
+        source: import::media::source_of(path, loaded.zipped),
     })
+}
+
+/// The type of an attachment the export left out: the placeholder on the message's first
+/// line names it (`image omitted`), which the parse does not keep.
+fn refine_by_placeholder(
+    from_name: MediaType,
+    m: &ParsedMessage<'_>,
+    lines: &mut FirstLines<'_>,
+) -> MediaType {
+    if m.attachment.is_some() {
+        return from_name;
+    }
+    lines
+        .line(m.line)
+        .and_then(MediaType::of_placeholder)
+        .unwrap_or(from_name)
+}
+
+/// The lines of a chat text by number, indexed on first use (only exports with left-out
+/// attachments need it).
+struct FirstLines<'t> {
+    text: &'t str,
+    starts: Option<Vec<(usize, usize)>>,
+}
+
+impl<'t> FirstLines<'t> {
+    fn new(text: &'t str) -> Self {
+        FirstLines { text, starts: None }
+    }
+
+    /// Line `n` (1-based) without its ending.
+    fn line(&mut self, n: usize) -> Option<&'t str> {
+        let text = self.text;
+        let starts = self.starts.get_or_insert_with(|| {
+            let mut spans = Vec::new();
+            let _ = import::lines::for_each_line::<()>(text, |start, end, _| {
+                spans.push((start, end));
+                Ok(())
+            });
+            spans
+        });
+        let (start, end) = *starts.get(n.checked_sub(1)?)?;
+        text.get(start..end)
+    }
 }
 
 /// A message text over the limit, cut: the part kept (whole chars, at most `max_bytes`) and
@@ -543,6 +616,7 @@ pub fn document<'a>(
     id: u64,
     mut m: ParsedMessage<'a>,
     cut: Option<Cut<'a>>,
+    media: Option<MediaType>,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_u64(f.id, id);
@@ -584,6 +658,9 @@ pub fn document<'a>(
     }
     if m.kind == Kind::Media || m.attachment.is_some() {
         doc.add_text(f.has, "media");
+    }
+    if let Some(t) = media {
+        doc.add_text(f.has, format!("media-{}", t.as_str()));
     }
     let mut any_link = false;
     for link in textscan::links(m.text) {

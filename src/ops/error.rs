@@ -60,6 +60,24 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("no attachment with id {id}: no message with an attachment has this id")]
+    NoAttachment { id: String },
+    #[error("media save: {id:?} is not a message id")]
+    NotAnId { id: String },
+    #[error("attachment {id} is not available: the export left it out (exported without media)")]
+    LeftOut { id: String },
+    #[error("attachment {id} is not available")]
+    Unavailable {
+        id: String,
+        #[source]
+        why: crate::import::media::Unavailable,
+    },
+    #[error("attachment {id} cannot be read")]
+    Unreadable {
+        id: String,
+        #[source]
+        why: crate::import::media::Unavailable,
+    },
     #[error(transparent)]
     Encode(#[from] serde_json::Error),
     #[error(transparent)]
@@ -102,6 +120,13 @@ impl Error {
             }
             Error::NoFolder { .. } => "create the folder first",
             Error::Output { .. } => "choose another --output",
+            Error::NoAttachment { .. } => "`whatscope media` lists the attachments and their ids",
+            Error::NotAnId { .. } => "an id is 16 hex digits, as `whatscope media` lists them",
+            Error::LeftOut { .. } => crate::import::media::Unavailable::NotInSource {
+                place: String::new(),
+            }
+            .hint(),
+            Error::Unavailable { why, .. } | Error::Unreadable { why, .. } => why.hint(),
             Error::Index(e) => return e.hint(),
             Error::Privacy(e) => return e.hint(),
             Error::People(e) => return e.hint(),
@@ -114,7 +139,7 @@ impl Error {
     /// The process's exit code when this error ends it (docs/cli.md).
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::UnreadQuery { .. } => EXIT_USAGE,
+            Error::UnreadQuery { .. } | Error::NotAnId { .. } => EXIT_USAGE,
             Error::Index(e) => e.exit_code(),
             Error::Privacy(e) => e.exit_code(),
             Error::People(e) => e.exit_code(),

@@ -9,6 +9,7 @@
 //! on the opt-out list are left out, which the folded names of this version may now catch.
 
 use super::Error;
+use crate::import::media::MediaType;
 use crate::import::ParsedMessage;
 use crate::index::archive::{Archive, Meta};
 use crate::index::files::{restrict_permissions, write_private, META_FILE};
@@ -102,9 +103,11 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), Error> 
                 attachment: m.attachment.as_deref(),
                 edited: m.edited,
             };
-            // The stored text as it is: a text cut at import keeps its marker.
+            // The stored text as it is: a text cut at import keeps its marker. An attachment's
+            // type comes from its name (the placeholder of one left out is not stored).
+            let media = MediaType::of_message(m.kind, m.attachment.as_deref(), None);
             writer
-                .add_document(document(archive.fields, &m.chat, id, parsed, None))
+                .add_document(document(archive.fields, &m.chat, id, parsed, None, media))
                 .map_err(crate::index::Error::read)?;
         }
     }

@@ -7,6 +7,7 @@ pub mod error;
 pub(crate) mod export;
 pub mod forget;
 pub mod import;
+pub(crate) mod media;
 pub(crate) mod migrate;
 pub(crate) mod purge;
 

@@ -68,7 +68,7 @@ fn compute_on_with_aliases(
     let mut segs = intern_segments(readers, &mut chats, &mut senders)?;
     let want = Wanted::resolve(scope, &chats, &senders)?;
     let (matches, notes) = query_matches(searcher, fields, scope, aliases, people)?;
-    let mut picked = pick_and_sum(readers, &mut segs, &want, matches.as_deref())?;
+    let mut picked = pick_and_sum(readers, fields, &mut segs, &want, matches.as_deref())?;
     let mut timelines = timelines_of(readers, &segs, &picked.touched);
     picked.acc.people.resize_with(senders.names.len(), || None);
     let walked = walk_timelines(
@@ -86,6 +86,7 @@ fn compute_on_with_aliases(
         walked.chats_counted,
         notes,
     )?;
+    picked.media.finish(&mut stats, &senders);
     if want.across {
         stats.per_chat = Some(per_chat(&picked.chat_messages, &chats));
         stats.partners = Some(partner_rows(walked.partners, &senders));
@@ -195,6 +196,7 @@ fn query_matches(
 /// picked messages, a person's messages per chat, and each segment's top-list tallies.
 struct Picked {
     acc: Acc,
+    media: super::media::MediaCounts,
     touched: Vec<bool>,
     chat_messages: Vec<u64>,
     tops: Vec<SegmentTops>,
@@ -203,12 +205,14 @@ struct Picked {
 /// Picks the documents in scope in every segment and sums their per-message figures.
 fn pick_and_sum(
     readers: &[SegmentReader],
+    fields: &Fields,
     segs: &mut [Seg],
     want: &Wanted,
     matches: Option<&[Vec<DocId>]>,
 ) -> Result<Picked, Error> {
     let mut picked = Picked {
         acc: Acc::default(),
+        media: super::media::MediaCounts::default(),
         touched: Vec::new(),
         chat_messages: Vec::new(),
         tops: Vec::with_capacity(readers.len()),
@@ -230,6 +234,9 @@ fn pick_and_sum(
             }
         };
         let t = sum_segment(reader, seg, &selected, want.across, &mut picked)?;
+        picked
+            .media
+            .add_segment(reader, fields, &selected, &seg.sender)?;
         seg.selected = selected;
         picked.tops.push(t);
     }
@@ -736,6 +743,7 @@ impl Acc {
                 waiting: k(Kind::Waiting),
                 system: self.system + k(Kind::System),
             },
+            media_types: Default::default(),
             participants,
             by_hour,
             by_weekday,
@@ -784,6 +792,7 @@ impl Acc {
                 last: Some(ts(p.last)),
                 sessions_started: p.sessions_started,
                 median_response_secs: median,
+                media_types: Default::default(),
             });
         }
         participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));

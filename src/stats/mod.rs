@@ -24,6 +24,7 @@ mod calendar;
 mod engine;
 pub mod error;
 pub(crate) mod format;
+mod media;
 pub(crate) mod sequence;
 
 pub use anonymize::{anonymize_stats, anonymize_stats_except, hides_per_person, per_person_hidden};
@@ -58,6 +59,9 @@ pub struct Stats {
     pub last: Option<String>,
     pub active_days: u64,
     pub kinds: Kinds,
+    /// Attachments per type (`image`, `voice`, …; docs/media.md), the types present only.
+    #[serde(default)]
+    pub media_types: std::collections::BTreeMap<String, u64>,
     pub participants: Vec<Participant>,
     pub by_hour: [u64; 24],
     /// Monday first.
@@ -111,6 +115,9 @@ pub struct Participant {
     pub sessions_started: u64,
     /// The lower median of this participant's response times, in seconds.
     pub median_response_secs: Option<u64>,
+    /// Their attachments per type, as [`Stats::media_types`].
+    #[serde(default)]
+    pub media_types: std::collections::BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -110,6 +110,22 @@ fn day_of(m: &StoredMessage) -> &str {
     m.message.ts.get(..10).unwrap_or("")
 }
 
+/// An attachment as the conversation shows it: its type and file name (`[image ·
+/// IMG-….jpg] `), masked like text in the anonymized view; `[media omitted] ` when the
+/// export left it out.
+fn media_mark(app: &App, m: &crate::model::Message) -> String {
+    let Some(name) = m.attachment.as_deref() else {
+        return "[media omitted] ".to_string();
+    };
+    let kind = crate::import::media::MediaType::of_name(name);
+    let name = if app.anonymize {
+        mask_names(app, name)
+    } else {
+        name.to_string()
+    };
+    format!("[{kind} · {}] ", sanitize::to_display(&name, Mode::OneLine))
+}
+
 /// Lays out message `p` of the open conversation.
 pub fn message_layout(app: &App, conv: &Conversation, p: usize, width: u16) -> MessageLayout {
     let width = usize::from(width).max(INDENT + 8);
@@ -198,10 +214,7 @@ impl Body {
         let mut text = String::new();
         match m.kind {
             Kind::Text => {}
-            Kind::Media => {
-                let name = m.attachment.as_deref().unwrap_or("media omitted");
-                text.push_str(&format!("[{}] ", sanitize::to_display(name, Mode::OneLine)));
-            }
+            Kind::Media => text.push_str(&media_mark(app, m)),
             Kind::Deleted
             | Kind::Hidden
             | Kind::Waiting

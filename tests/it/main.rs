@@ -16,6 +16,7 @@ mod first_hour;
 mod huge_message;
 mod layers;
 mod many_exports;
+mod media;
 mod parser_props;
 mod privacy;
 mod privacy_model;

@@ -123,23 +123,24 @@ fn fixture_01_hiking_crew_by_hand() {
         "active_days": 4,
         "kinds": {"text": 8, "media": 1, "deleted": 2, "poll": 0, "location": 1, "call": 0,
                   "hidden": 1, "waiting": 0, "system": 11},
+        "media_types": {"other": 1},
         "participants": [
             // words: "Count me in" 3 + "^ that was a view-once photo of the map" 9
             {"name": "Tomás Rivera", "messages": 5, "words": 12, "media": 1, "deleted": 1,
              "links": 0, "emojis": 0, "first": "2023-03-14T09:17:00", "last": "2023-03-16T07:31:00",
-             "sessions_started": 2, "median_response_secs": 120},
+             "sessions_started": 2, "median_response_secs": 120, "media_types": {"other": 1}},
             // words: "Sorry, wrong chat 🙈" 3 + "Meet here at 8" 4 (the location is not text)
             {"name": "Jonas Becker", "messages": 4, "words": 7, "media": 0, "deleted": 1,
              "links": 1, "emojis": 1, "first": "2023-03-15T19:03:00", "last": "2023-03-16T12:11:00",
-             "sessions_started": 1, "median_response_secs": 60},
+             "sessions_started": 1, "median_response_secs": 60, "media_types": {}},
             // words: 8 + 8 ("Kit list so far boots waterproofs 2L water") + 9
             {"name": "Maya Lopez", "messages": 3, "words": 25, "media": 0, "deleted": 0,
              "links": 0, "emojis": 0, "first": "2023-03-14T09:15:00", "last": "2023-03-17T21:47:00",
-             "sessions_started": 2, "median_response_secs": 60},
+             "sessions_started": 2, "median_response_secs": 60, "media_types": {}},
             // "Hi all, it's Priya - got the link from the climbing wall group": 12 words
             {"name": "+44 7700 900123", "messages": 1, "words": 12, "media": 0, "deleted": 0,
              "links": 0, "emojis": 0, "first": "2023-03-14T09:21:00", "last": "2023-03-14T09:21:00",
-             "sessions_started": 0, "median_response_secs": 180},
+             "sessions_started": 0, "median_response_secs": 180, "media_types": {}},
         ],
         "by_hour": hours(&[(7, 2), (9, 5), (12, 2), (19, 3), (21, 1)]),
         "by_weekday": [0, 5, 3, 4, 1, 0, 0],
@@ -189,19 +190,20 @@ fn fixture_04_book_club_by_hand() {
         "active_days": 3,
         "kinds": {"text": 7, "media": 2, "deleted": 1, "poll": 1, "location": 0, "call": 0,
                   "hidden": 0, "waiting": 0, "system": 7},
+        "media_types": {"image": 1, "video": 1},
         "participants": [
             // 6 ("I'm in! Thanks for the link") + 5 + 0 + 5; replies 88 and 138: lower median 88
             {"name": "Jun", "messages": 4, "words": 16, "media": 1, "deleted": 0,
              "links": 0, "emojis": 0, "first": "2024-08-14T21:06:40", "last": "2024-08-15T12:03:00",
-             "sessions_started": 1, "median_response_secs": 88},
+             "sessions_started": 1, "median_response_secs": 88, "media_types": {"video": 1}},
             // 8 ("@Rita Alves can we meet on the 29th?") + 0 + 7 + 13
             {"name": "Lena Park", "messages": 4, "words": 28, "media": 1, "deleted": 0,
              "links": 0, "emojis": 1, "first": "2024-08-14T21:07:02", "last": "2024-08-31T22:12:45",
-             "sessions_started": 2, "median_response_secs": 22},
+             "sessions_started": 2, "median_response_secs": 22, "media_types": {"image": 1}},
             // "First pick: “Piranesi”. Thoughts?" 4; a poll's text is not counted
             {"name": "Rita Alves", "messages": 3, "words": 4, "media": 0, "deleted": 1,
              "links": 0, "emojis": 0, "first": "2024-08-14T21:05:12", "last": "2024-08-15T07:48:00",
-             "sessions_started": 2, "median_response_secs": 43},
+             "sessions_started": 2, "median_response_secs": 43, "media_types": {}},
         ],
         "by_hour": hours(&[(0, 2), (7, 1), (12, 2), (21, 5), (22, 1)]),
         "by_weekday": [0, 0, 5, 5, 0, 1, 0],
@@ -250,13 +252,14 @@ fn fixture_17_pottery_by_hand() {
         "active_days": 9,
         "kinds": {"text": 10, "media": 3, "deleted": 1, "poll": 0, "location": 0, "call": 1,
                   "hidden": 0, "waiting": 0, "system": 1},
+        "media_types": {"other": 3},
         "participants": [
             {"name": "Meera Iyer", "messages": 9, "words": 30, "media": 2, "deleted": 1,
              "links": 0, "emojis": 0, "first": "2024-02-03T10:01:00", "last": "2024-05-04T16:41:00",
-             "sessions_started": 5, "median_response_secs": 900},
+             "sessions_started": 5, "median_response_secs": 900, "media_types": {"other": 2}},
             {"name": "Ravi Shah", "messages": 6, "words": 29, "media": 1, "deleted": 0,
              "links": 0, "emojis": 1, "first": "2024-02-03T10:05:00", "last": "2024-04-12T07:50:00",
-             "sessions_started": 4, "median_response_secs": 240},
+             "sessions_started": 4, "median_response_secs": 240, "media_types": {"other": 1}},
         ],
         "by_hour": hours(&[(7, 1), (8, 1), (9, 1), (10, 4), (12, 1), (16, 2), (18, 2), (19, 2), (20, 1)]),
         "by_weekday": [3, 1, 0, 2, 1, 6, 2],
@@ -746,7 +749,11 @@ fn generated_query_stats_match_search_hits() {
             "top_emojis",
             "top_domains",
         ] {
-            assert_eq!(got[field], want[field], "`{field}` of query {query:?}");
+            assert_eq!(
+                without_media_types(&got[field]),
+                want[field],
+                "`{field}` of query {query:?}"
+            );
         }
         let months: Vec<&Value> = got["by_month"]
             .as_array()
@@ -1031,4 +1038,18 @@ fn emoji_are_counted_by_unicode_emoji_data() {
         .iter()
         .any(|h| h["text"].as_str().is_some_and(|t| t.starts_with("© 2024")));
     assert!(!symbols_only, "{hits}");
+}
+
+/// A participant list without `media_types` (docs/media.md; tests/media.rs checks them), which
+/// [`recompute`] does not work out from search hits.
+fn without_media_types(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(list) = v.as_array_mut() {
+        for p in list {
+            if let Some(o) = p.as_object_mut() {
+                o.remove("media_types");
+            }
+        }
+    }
+    v
 }

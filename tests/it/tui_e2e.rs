@@ -13,17 +13,18 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(10);
-const CHATS: [&str; 4] = [
+const CHATS: [&str; 5] = [
     "Family Rivera",
     "Lukas",
     "Lisbon Cycling Club",
     "Coro Voces del Sur",
+    "Media Demo",
 ];
 
 /// The demo is up: the chat list is drawn.
 fn wait_for_demo(t: &Tmux) -> String {
     t.wait("the demo's chat list", |s| {
-        s.contains("Chats 4") && CHATS.iter().all(|c| s.contains(c))
+        s.contains("Chats 5") && CHATS.iter().all(|c| s.contains(c))
     })
 }
 
@@ -184,7 +185,7 @@ fn t14_resize_to_tiny_and_back_without_a_crash() {
     assert!(!small.contains("EXITED"), "{small}");
     t.resize(100, 30);
     let back = t.wait("the TUI at 100×30", |s| {
-        s.contains("Chats 4")
+        s.contains("Chats 5")
             && s.contains("/1,396")
             && s.lines()
                 .next()
@@ -204,7 +205,7 @@ fn t14_resize_to_tiny_and_back_without_a_crash() {
         t.resize(w, h);
     }
     t.wait("the TUI at 120×40", |s| {
-        s.contains("Chats 4") && s.contains("/1,396")
+        s.contains("Chats 5") && s.contains("/1,396")
     });
     t.keys(&["g"]);
     t.wait_for(" 1/1,396 ");
@@ -228,7 +229,7 @@ fn q_exits_and_restores_the_terminal() {
     let after = t.wait_for("EXITED 0");
     assert!(after.contains("EXITED 0 TTY-RESTORED"), "{after}");
     // The frame is gone: the shell's screen is back.
-    assert!(!after.contains("Chats 4"), "{after}");
+    assert!(!after.contains("Chats 5"), "{after}");
     assert!(!after.contains("┌"), "{after}");
     assert_eq!(
         t.pane("#{alternate_on}"),

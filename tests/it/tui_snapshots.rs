@@ -463,3 +463,38 @@ fn anonymized_people_and_person_statistics() {
         insta::assert_snapshot!(format!("anonymized_person_statistics_{w}x{h}"), stats);
     }
 }
+
+/// The demo's chat exported with media (docs/media.md).
+const MEDIA_DEMO: &[(&str, &str)] = &[(
+    "../../assets/demo/WhatsApp Chat with Media Demo.zip",
+    "WhatsApp Chat with Media Demo.zip",
+)];
+
+/// Attachments in the conversation carry their type and file name; one left out says so.
+#[test]
+fn conversation_with_media_marks() {
+    snap(
+        "conversation_media_demo",
+        |h| h.open_chat("Media Demo"),
+        |size| Harness::fixtures(MEDIA_DEMO, size),
+    );
+}
+
+/// The statistics' media section: the types, then who sends which.
+#[test]
+fn media_statistics() {
+    let (w, hgt) = (120, 40);
+    let mut h = Harness::fixtures(MEDIA_DEMO, (w, hgt));
+    h.open_chat("Media Demo");
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Char('G'));
+    let s = h.screen(w, hgt);
+    let media: String = s
+        .lines()
+        .skip_while(|l| !l.contains("││Media "))
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(media.contains("image 2"), "{s}");
+    insta::assert_snapshot!("media_statistics_120x40", media);
+}

@@ -463,6 +463,38 @@ fn kinds_line(app: &App, st: &Stats, out: &mut Vec<Line<'static>>) {
         ),
         theme.dim(),
     )));
+    media_section(app, st, out);
+}
+
+/// Attachments by type, then who sends which: the photos, the voice notes (`media_types`).
+fn media_section(app: &App, st: &Stats, out: &mut Vec<Line<'static>>) {
+    if st.media_types.is_empty() {
+        return;
+    }
+    let theme = app.theme;
+    let types = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(t, n)| format!("{t} {}", crate::output::thousands(*n)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    out.push(Line::from(""));
+    out.push(heading(app, "Media"));
+    out.push(Line::from(Span::styled(
+        format!("  {}", types(&st.media_types)),
+        theme.dim(),
+    )));
+    for p in app.visible_participants() {
+        if p.media_types.is_empty() {
+            continue;
+        }
+        let name = sanitize::to_display(app.name(&p.name), Mode::OneLine);
+        let name = sanitize::truncate_width(&name, 22).into_owned();
+        out.push(Line::from(vec![
+            Span::styled(format!("  {name}  "), theme.sender(&p.name)),
+            Span::styled(types(&p.media_types), theme.dim()),
+        ]));
+    }
 }
 
 #[cfg(test)]

@@ -232,6 +232,9 @@ fn expected_file(rel: &str) -> bool {
         "opted-out.txt",
         ".create.lock",
         "keys.conf",
+        // Where each chat's attachments are (docs/media.md): chat names and export paths,
+        // nothing of a person's messages.
+        "sources.json",
     ];
     top.contains(&rel) || rel.starts_with("index/")
 }
