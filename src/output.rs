@@ -335,13 +335,6 @@ pub fn write_json_line<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) ->
     w.write_all(b"\n")
 }
 
-/// Writes `value` as pretty-printed JSON (for single objects such as reports).
-pub fn write_json_pretty<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) -> io::Result<()> {
-    // Pretty printing and escaping both live in the formatter; go through a Value-free path by
-    // writing compact-safe JSON, which tools and people read equally well.
-    write_json_line(w, value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

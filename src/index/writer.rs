@@ -230,6 +230,8 @@ pub fn existing_ids(archive: &Archive) -> Result<IdSet, Error> {
 
 /// Imports every export under `paths` in one commit. Files that fail are reported and the
 /// others still go in; nothing of a failed file is written.
+// Kept in one piece (~90 lines): it is the import's transaction, read top to bottom: take the
+// writer, index each file, give up or commit, then merge; the steps share the writer's state.
 pub fn import(
     archive: &Archive,
     paths: &[PathBuf],

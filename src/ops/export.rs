@@ -272,9 +272,6 @@ pub fn export(
     opts: &ExportOptions,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExportReport> {
-    let fields = archive.fields;
-    let mut filters: Vec<Box<dyn Query>> = Vec::new();
-    let mut notes = Vec::new();
     let chat = match &opts.chat {
         Some(c) => Some(read::resolve_chat(archive, c)?),
         None => None,
@@ -283,85 +280,22 @@ pub fn export(
         Some(p) => Some(resolve_participant(archive, p)?),
         None => None,
     };
-    if let Some(spellings) = &person {
-        filters.push(if spellings.is_empty() {
-            Box::new(tantivy::query::EmptyQuery)
-        } else {
-            sender_query(archive, spellings)
-        });
-    }
-    if let Some(q) = &opts.query {
-        // The names `from:` takes: every name of a merged person, and in an anonymized
-        // export the pseudonyms its user sees (docs/privacy.md).
-        let aliases = if opts.anonymize {
-            crate::people::masks::pseudonyms(archive)?.aliases()
-        } else {
-            Vec::new()
-        };
-        let names = crate::people::archive_names(archive, &aliases)?;
-        let parsed = parse_query(q, &fields, &names);
-        refuse_unread(&parsed.unread)?;
-        notes = parsed.notes;
-        filters.push(parsed.query);
-    }
-    let anonymizer = if opts.anonymize || person.is_some() {
-        let a = crate::people::masks::anonymizer(archive)?;
-        Some(match (&person, opts.anonymize) {
-            (Some(spellings), false) => {
-                let own = own_names(archive, spellings, opts.participant.as_deref())?;
-                a.except_all(&own.iter().map(String::as_str).collect::<Vec<_>>())
-            }
-            _ => a,
-        })
-    } else {
-        None
-    };
+    let (filters, mut notes) = filters_of(archive, opts, person.as_deref())?;
+    let anonymizer = anonymizer_of(archive, opts, person.as_deref())?;
 
     if opts.format == Format::Csv {
         write_csv_record(out, &CSV_HEADER, opts.cells)?;
     }
-    let searcher = archive.searcher();
     let mut summary = person.as_ref().map(|_| Summary::default());
-    let mut written = 0u64;
-    for c in read::chats(archive)? {
-        if chat.as_ref().is_some_and(|want| *want != c.chat) {
-            continue;
-        }
-        let mut parts: Vec<Box<dyn Query>> = vec![chat_query(&fields, &c.chat)];
-        parts.extend(filters.iter().map(|q| q.box_clone()));
-        let query = BooleanQuery::intersection(parts);
-        let total = searcher
-            .search(&query, &Count)
-            .map_err(crate::index::Error::read)?;
-        if total == 0 {
-            continue;
-        }
-        let hits = searcher
-            .search(&query, &by_time(total, 0, true))
-            .map_err(crate::index::Error::read)?;
-        let mut per_chat = ChatCount::default();
-        for (_, addr) in hits {
-            let mut m = load(archive, &searcher, addr)?.message;
-            if let Some(s) = summary.as_mut() {
-                *s.kinds.entry(m.kind.as_str().to_string()).or_insert(0) += 1;
-                per_chat.messages += 1;
-                if per_chat.first.is_none() {
-                    per_chat.first = Some(m.ts.clone());
-                }
-                per_chat.last = Some(m.ts.clone());
-            }
-            if let Some(a) = &anonymizer {
-                a.message(&mut m);
-            }
-            write_message(out, opts.format, opts.cells, &m)?;
-            written += 1;
-        }
-        if let (Some(s), Some(a)) = (summary.as_mut(), &anonymizer) {
-            per_chat.chat = a.chat(&c.chat);
-            s.chats.push(per_chat);
-        }
-    }
-
+    let written = write_chats(
+        archive,
+        opts,
+        chat.as_deref(),
+        &filters,
+        anonymizer.as_ref(),
+        summary.as_mut(),
+        out,
+    )?;
     if let (Some(s), Some(spellings), Some(a)) = (summary.as_mut(), &person, &anonymizer) {
         let primary = spellings
             .first()
@@ -381,6 +315,116 @@ pub fn export(
         summary,
         notes,
     })
+}
+
+/// Queries every exported message must match.
+type Filters = Vec<Box<dyn Query>>;
+
+/// The queries an export's messages must match besides their chat: the person's messages
+/// (`--participant`) and `--query`; with the query's notes.
+fn filters_of(
+    archive: &Archive,
+    opts: &ExportOptions,
+    person: Option<&[String]>,
+) -> anyhow::Result<(Filters, Vec<String>)> {
+    let mut filters: Filters = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(spellings) = person {
+        filters.push(if spellings.is_empty() {
+            Box::new(tantivy::query::EmptyQuery)
+        } else {
+            sender_query(archive, spellings)
+        });
+    }
+    if let Some(q) = &opts.query {
+        // The names `from:` takes: every name of a merged person, and in an anonymized
+        // export the pseudonyms its user sees (docs/privacy.md).
+        let aliases = if opts.anonymize {
+            crate::people::masks::pseudonyms(archive)?.aliases()
+        } else {
+            Vec::new()
+        };
+        let names = crate::people::archive_names(archive, &aliases)?;
+        let parsed = parse_query(q, &archive.fields, &names);
+        refuse_unread(&parsed.unread)?;
+        notes = parsed.notes;
+        filters.push(parsed.query);
+    }
+    Ok((filters, notes))
+}
+
+/// What masks an export: everybody when anonymized; everybody but the person in an access
+/// export (`--participant`); nothing otherwise.
+fn anonymizer_of(
+    archive: &Archive,
+    opts: &ExportOptions,
+    person: Option<&[String]>,
+) -> anyhow::Result<Option<Anonymizer>> {
+    if !opts.anonymize && person.is_none() {
+        return Ok(None);
+    }
+    let a = crate::people::masks::anonymizer(archive)?;
+    Ok(Some(match (person, opts.anonymize) {
+        (Some(spellings), false) => {
+            let own = own_names(archive, spellings, opts.participant.as_deref())?;
+            a.except_all(&own.iter().map(String::as_str).collect::<Vec<_>>())
+        }
+        _ => a,
+    }))
+}
+
+/// Writes every chat's matching messages in time order (one chat when `only` names it),
+/// counting them into an access export's `summary`; returns how many were written.
+fn write_chats(
+    archive: &Archive,
+    opts: &ExportOptions,
+    only: Option<&str>,
+    filters: &[Box<dyn Query>],
+    anonymizer: Option<&Anonymizer>,
+    mut summary: Option<&mut Summary>,
+    out: &mut dyn Write,
+) -> anyhow::Result<u64> {
+    let searcher = archive.searcher();
+    let mut written = 0u64;
+    for c in read::chats(archive)? {
+        if only.is_some_and(|want| want != c.chat) {
+            continue;
+        }
+        let mut parts: Vec<Box<dyn Query>> = vec![chat_query(&archive.fields, &c.chat)];
+        parts.extend(filters.iter().map(|q| q.box_clone()));
+        let query = BooleanQuery::intersection(parts);
+        let total = searcher
+            .search(&query, &Count)
+            .map_err(crate::index::Error::read)?;
+        if total == 0 {
+            continue;
+        }
+        let hits = searcher
+            .search(&query, &by_time(total, 0, true))
+            .map_err(crate::index::Error::read)?;
+        let mut per_chat = ChatCount::default();
+        for (_, addr) in hits {
+            let mut m = load(archive, &searcher, addr)?.message;
+            if let Some(s) = summary.as_deref_mut() {
+                *s.kinds.entry(m.kind.as_str().to_string()).or_insert(0) += 1;
+                per_chat.messages += 1;
+                if per_chat.first.is_none() {
+                    per_chat.first = Some(m.ts.clone());
+                }
+                per_chat.last = Some(m.ts.clone());
+            }
+            if let Some(a) = anonymizer {
+                a.message(&mut m);
+            }
+            write_message(out, opts.format, opts.cells, &m)?;
+            written += 1;
+        }
+        if let (Some(s), Some(a)) = (summary.as_deref_mut(), anonymizer) {
+            per_chat.chat = a.chat(&c.chat);
+            s.chats.push(per_chat);
+        }
+    }
+    Ok(written)
 }
 
 /// The names an access export leaves unmasked: every stored name of the person (a merged

@@ -194,6 +194,8 @@ impl Backend {
         Backend { archive }
     }
 
+    // One arm per request, each a few lines: a table of what the worker answers, longer than
+    // ~80 lines only by its number of arms.
     pub fn handle(&self, request: Request) -> Reply {
         match request {
             Request::Chats { id } => Reply::Chats {
