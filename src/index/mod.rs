@@ -3,6 +3,7 @@
 pub mod analyzer;
 pub mod archive;
 pub(crate) mod columns;
+pub(crate) mod document;
 pub mod error;
 pub mod files;
 pub mod media;

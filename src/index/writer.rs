@@ -3,20 +3,18 @@
 //! newer, overlapping export of a chat adds only what is new.
 
 use super::archive::{is_disk_full, is_permission_denied, Archive};
+pub use super::document::{cut_marker, cut_to_limit, document};
 use super::error::Error;
 use super::files::restrict_permissions;
-use super::schema::{field, ts_to_secs, Fields};
+use super::schema::{field, Fields};
 use crate::faults::crash_point;
 use crate::import::media::MediaType;
 use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
-use crate::model::Kind;
-use crate::textscan;
-use chrono::{Datelike, Timelike};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::IndexWriter;
 
 /// How an import reads its inputs.
 #[derive(Debug, Clone)]
@@ -557,40 +555,6 @@ impl<'t> FirstLines<'t> {
     }
 }
 
-/// A message text over the limit, cut: the part kept (whole chars, at most `max_bytes`) and
-/// the text stored in its place, that part plus a marker saying how much is missing.
-#[derive(Debug)]
-pub struct Cut<'a> {
-    pub kept: &'a str,
-    pub stored: String,
-}
-
-/// Says where and why a text was cut, in the text itself, so nobody reading it later takes
-/// the cut text for the whole message.
-pub fn cut_marker(missing_bytes: usize) -> String {
-    format!(
-        "\n[… whatscope cut this message here: {} KiB more were not imported (--max-message-kib)]",
-        missing_bytes.div_ceil(1024)
-    )
-}
-
-/// `None` when `text` fits in `max_bytes`; otherwise the text cut on a char boundary.
-pub fn cut_to_limit(text: &str, max_bytes: usize) -> Option<Cut<'_>> {
-    if text.len() <= max_bytes {
-        return None;
-    }
-    let mut end = max_bytes;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let kept = &text[..end];
-    let marker = cut_marker(text.len() - end);
-    let mut stored = String::with_capacity(kept.len() + marker.len());
-    stored.push_str(kept);
-    stored.push_str(&marker);
-    Some(Cut { kept, stored })
-}
-
 /// The import report's word on cut messages: which lines, the limit, and the flag.
 fn cut_warning(display: &str, lines: &[usize], opts: &ImportOptions) -> Option<String> {
     if lines.is_empty() {
@@ -606,79 +570,4 @@ fn cut_warning(display: &str, lines: &[usize], opts: &ImportOptions) -> Option<S
         "{display}: the {messages} on {} {are} longer than {kib} KiB: kept {each} first {kib} KiB, marked where cut (raise the limit with --max-message-kib to import them whole)",
         import::line_list(lines),
     ))
-}
-
-/// The tantivy document of one message, with its per-message statistics. A message over the
-/// size limit is stored `cut` (its statistics count only the part kept). Chat and sender
-/// names are stored in NFC, so one name written two ways is one chat or participant; the
-/// text is stored as the export wrote it (the analyzer normalises its tokens).
-pub fn document<'a>(
-    f: Fields,
-    chat: &str,
-    id: u64,
-    mut m: ParsedMessage<'a>,
-    cut: Option<Cut<'a>>,
-    media: Option<MediaType>,
-) -> TantivyDocument {
-    let mut doc = TantivyDocument::new();
-    doc.add_u64(f.id, id);
-    doc.add_text(f.chat_raw, crate::fold::text(chat));
-    doc.add_text(f.sender_raw, crate::fold::text(m.sender.unwrap_or("")));
-    match cut {
-        Some(cut) => {
-            doc.add_text(f.text, cut.stored);
-            m.text = cut.kept;
-        }
-        None => doc.add_text(f.text, m.text),
-    }
-    if let Some(a) = m.attachment {
-        doc.add_text(f.file, a);
-    }
-    doc.add_i64(f.ts, ts_to_secs(&m.ts));
-    doc.add_u64(f.line, m.line as u64);
-    doc.add_u64(f.kind, m.kind.code());
-    doc.add_u64(f.edited, u64::from(m.edited));
-    doc.add_u64(f.hour, u64::from(m.ts.hour()));
-    doc.add_u64(f.weekday, u64::from(m.ts.weekday().num_days_from_monday()));
-    doc.add_u64(
-        f.month,
-        (m.ts.year().max(0) as u64) * 100 + u64::from(m.ts.month()),
-    );
-    let counts_words = matches!(m.kind, Kind::Text | Kind::Media);
-    doc.add_u64(
-        f.words,
-        if counts_words {
-            textscan::count_words(m.text) as u64
-        } else {
-            0
-        },
-    );
-    if counts_words {
-        for word in super::words::top_word_terms(m.text) {
-            doc.add_text(f.word, &word);
-        }
-    }
-    if m.kind == Kind::Media || m.attachment.is_some() {
-        doc.add_text(f.has, "media");
-    }
-    if let Some(t) = media {
-        doc.add_text(f.has, format!("media-{}", t.as_str()));
-    }
-    let mut any_link = false;
-    for link in textscan::links(m.text) {
-        any_link = true;
-        doc.add_text(f.domain, textscan::link_domain(link));
-    }
-    if any_link {
-        doc.add_text(f.has, "link");
-    }
-    let mut any_emoji = false;
-    for e in textscan::emojis(m.text) {
-        any_emoji = true;
-        doc.add_text(f.emoji, e);
-    }
-    if any_emoji {
-        doc.add_text(f.has, "emoji");
-    }
-    doc
 }

@@ -1,0 +1,348 @@
+//! The per-message sums of a statistics scope and how they become [`Stats`]: participants,
+//! kinds, the calendar, top words, emoji and domains (docs/statistics.md).
+
+use super::*;
+
+/// One segment's string column (emoji, domain or word) with counts by term ordinal.
+pub(super) struct Tally {
+    pub(super) col: Option<StrColumn>,
+    pub(super) values: Multi,
+    pub(super) counts: Vec<u32>,
+}
+
+impl Tally {
+    /// Counts the values of `doc`; returns how many it has.
+    pub(super) fn add(&mut self, doc: DocId) -> u32 {
+        let counts = &mut self.counts;
+        self.values.each(doc, |ord| {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                *c += 1;
+            }
+        })
+    }
+}
+
+/// Per-segment tallies of the emoji, domain and word columns.
+pub(super) struct SegmentTops {
+    pub(super) emoji: Tally,
+    pub(super) domain: Tally,
+    pub(super) word: Tally,
+}
+
+impl SegmentTops {
+    pub(super) fn open(
+        reader: &SegmentReader,
+        selected: &[DocId],
+        bulk: bool,
+    ) -> Result<SegmentTops, Error> {
+        let ff = reader.fast_fields();
+        let max_doc = reader.max_doc();
+        let open = |name: &str, bulk: bool| -> Result<Tally, Error> {
+            let col = ff.str(name).map_err(crate::index::Error::read)?;
+            Ok(Tally {
+                values: Multi::open(col.as_ref(), max_doc, bulk),
+                counts: vec![0u32; col.as_ref().map_or(0, |c| c.num_terms())],
+                col,
+            })
+        };
+        // Words are the biggest column and no participant figure needs them per message: when
+        // most documents are picked, count the whole column and give back the others' words.
+        let word = if selected.len().saturating_mul(2) >= max_doc as usize {
+            let mut word = open(field::WORD, false)?;
+            if let Some(col) = &word.col {
+                histogram(col, &mut word.counts);
+                let mut picked = selected.iter().copied().peekable();
+                for doc in 0..max_doc {
+                    if picked.next_if_eq(&doc).is_none() {
+                        unhistogram(col, doc, &mut word.counts);
+                    }
+                }
+            }
+            // Counted already: nothing to add per message.
+            word.values = Multi::Absent;
+            word
+        } else {
+            open(field::WORD, bulk)?
+        };
+        Ok(SegmentTops {
+            emoji: open(field::EMOJI, bulk)?,
+            domain: open(field::DOMAIN, bulk)?,
+            word,
+        })
+    }
+}
+
+/// The most frequent strings over every segment's counts: count descending, then string.
+pub(super) fn top_of<'a>(
+    parts: impl Iterator<Item = &'a Tally>,
+) -> Result<Vec<(String, u64)>, Error> {
+    let mut totals: HashMap<String, u64> = HashMap::new();
+    let mut single: Option<Vec<(String, u64)>> = None;
+    let parts: Vec<&Tally> = parts.filter(|p| p.counts.iter().any(|c| *c > 0)).collect();
+    for Tally { col, counts, .. } in &parts {
+        let Some(col) = col else { continue };
+        let mut nonzero: Vec<(u64, u64)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(o, c)| (o as u64, u64::from(*c)))
+            .collect();
+        if parts.len() == 1 {
+            // One segment: its ordinals are in string order, so the top needs only the few
+            // strings it shows.
+            nonzero.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            nonzero.truncate(TOP);
+            let mut ords: Vec<u64> = nonzero.iter().map(|(o, _)| *o).collect();
+            ords.sort_unstable();
+            let names = resolve(col, &ords)?;
+            let by_ord: HashMap<u64, String> = ords.into_iter().zip(names).collect();
+            single = Some(
+                nonzero
+                    .into_iter()
+                    .map(|(o, c)| (by_ord.get(&o).cloned().unwrap_or_default(), c))
+                    .collect(),
+            );
+            break;
+        }
+        let ords: Vec<u64> = nonzero.iter().map(|(o, _)| *o).collect();
+        for (name, (_, c)) in resolve(col, &ords)?.into_iter().zip(nonzero) {
+            *totals.entry(name).or_default() += c;
+        }
+    }
+    if let Some(top) = single {
+        return Ok(top);
+    }
+    let mut all: Vec<(String, u64)> = totals.into_iter().collect();
+    all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(TOP);
+    Ok(all)
+}
+
+#[derive(Default)]
+pub(super) struct PAcc {
+    pub(super) messages: u64,
+    pub(super) words: u64,
+    pub(super) media: u64,
+    pub(super) deleted: u64,
+    pub(super) links: u64,
+    pub(super) emojis: u64,
+    pub(super) first: i64,
+    pub(super) last: i64,
+    pub(super) sessions_started: u64,
+    pub(super) responses: Vec<u32>,
+}
+
+/// Counts per day, dense over the days seen so far (a calendar span is a few thousand days).
+#[derive(Default)]
+pub(super) struct Days {
+    pub(super) base: i64,
+    pub(super) counts: Vec<u64>,
+    pub(super) heat: [[u64; 24]; 7],
+}
+
+impl Days {
+    pub(super) fn add(&mut self, secs: i64) {
+        let day = calendar::day(secs);
+        self.heat[calendar::weekday(day)][calendar::hour(secs)] += 1;
+        if self.counts.is_empty() {
+            self.base = day;
+        }
+        if day < self.base {
+            // Room for as many days again as held: messages out of time order cost amortized
+            // O(1), not a shift of the whole table each.
+            let grow = (self.base - day) as usize + self.counts.len();
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.base -= grow as i64;
+        }
+        let at = (day - self.base) as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, 0);
+        }
+        self.counts[at] += 1;
+    }
+
+    pub(super) fn each(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (self.base + i as i64, *c))
+    }
+}
+
+#[derive(Default)]
+pub(super) struct Acc {
+    pub(super) messages: u64,
+    pub(super) system: u64,
+    pub(super) kinds: [u64; Kind::ALL.len()],
+    pub(super) first: Option<i64>,
+    pub(super) last: Option<i64>,
+    pub(super) days: Days,
+    pub(super) people: Vec<Option<PAcc>>,
+}
+
+impl Acc {
+    pub(super) fn message(&mut self, kind: u64, secs: i64) {
+        self.messages += 1;
+        if let Some(k) = self.kinds.get_mut(kind as usize) {
+            *k += 1;
+        }
+        self.first = Some(self.first.map_or(secs, |f| f.min(secs)));
+        self.last = Some(self.last.map_or(secs, |l| l.max(secs)));
+        self.days.add(secs);
+    }
+
+    pub(super) fn participant(&mut self, sender: u32) -> &mut PAcc {
+        let i = sender as usize;
+        if i >= self.people.len() {
+            self.people.resize_with(i + 1, || None);
+        }
+        self.people[i].get_or_insert_with(|| PAcc {
+            first: i64::MAX,
+            last: i64::MIN,
+            ..PAcc::default()
+        })
+    }
+
+    pub(super) fn finish(
+        mut self,
+        scope: &Scope,
+        senders: &Interner,
+        interactions: PairCounts,
+        tops: &[SegmentTops],
+        chats: u64,
+        notes: Vec<String>,
+    ) -> Result<Stats, Error> {
+        let ts = |secs: i64| format_ts(&secs_to_ts(secs));
+        let participants = self.participants(senders);
+        let heat = self.days.heat;
+        let by_weekday = heat.map(|row| row.iter().sum());
+        let by_hour: [u64; 24] = std::array::from_fn(|h| heat.iter().map(|row| row[h]).sum());
+        let (by_month, active_days) = self.months();
+        let interactions = interaction_rows(interactions, senders);
+        let k = |kind: Kind| self.kinds[kind.code() as usize];
+        Ok(Stats {
+            scope: scope.clone(),
+            messages: self.messages,
+            system: self.system,
+            first: self.first.map(ts),
+            last: self.last.map(ts),
+            active_days,
+            kinds: Kinds {
+                text: k(Kind::Text),
+                media: k(Kind::Media),
+                deleted: k(Kind::Deleted),
+                poll: k(Kind::Poll),
+                location: k(Kind::Location),
+                call: k(Kind::Call),
+                hidden: k(Kind::Hidden),
+                waiting: k(Kind::Waiting),
+                system: self.system + k(Kind::System),
+            },
+            media_types: Default::default(),
+            participants,
+            by_hour,
+            by_weekday,
+            by_weekday_hour: heat,
+            by_month,
+            interactions,
+            top_words: top_of(tops.iter().map(|t| &t.word))?
+                .into_iter()
+                .map(|(word, count)| WordCount { word, count })
+                .collect(),
+            top_emojis: top_of(tops.iter().map(|t| &t.emoji))?
+                .into_iter()
+                .map(|(emoji, count)| EmojiCount { emoji, count })
+                .collect(),
+            top_domains: top_of(tops.iter().map(|t| &t.domain))?
+                .into_iter()
+                .map(|(domain, count)| DomainCount { domain, count })
+                .collect(),
+            chats,
+            per_chat: None,
+            partners: None,
+            notes,
+        })
+    }
+
+    /// One row per person with messages in scope, most messages first.
+    pub(super) fn participants(&mut self, senders: &Interner) -> Vec<Participant> {
+        let ts = |secs: i64| format_ts(&secs_to_ts(secs));
+        let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
+        let mut participants: Vec<Participant> = Vec::new();
+        for (id, p) in self.people.iter_mut().enumerate() {
+            let Some(p) = p else { continue };
+            if p.messages == 0 {
+                continue;
+            }
+            let median = lower_median(&mut p.responses);
+            participants.push(Participant {
+                name: name(id as u32),
+                messages: p.messages,
+                words: p.words,
+                media: p.media,
+                deleted: p.deleted,
+                links: p.links,
+                emojis: p.emojis,
+                first: Some(ts(p.first)),
+                last: Some(ts(p.last)),
+                sessions_started: p.sessions_started,
+                median_response_secs: median,
+                media_types: Default::default(),
+            });
+        }
+        participants.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.name.cmp(&b.name)));
+        participants
+    }
+
+    /// Messages per month from the first month to the last (empty months too), and the
+    /// number of days with a message.
+    pub(super) fn months(&self) -> (Vec<MonthCount>, u64) {
+        let mut months: Vec<(i64, u64)> = Vec::new();
+        let mut active_days = 0;
+        for (day, count) in self.days.each() {
+            active_days += 1;
+            let m = calendar::month_index(day);
+            match months.last_mut() {
+                Some((last, c)) if *last == m => *c += count,
+                _ => months.push((m, count)),
+            }
+        }
+        let by_month = match (months.first(), months.last()) {
+            (Some(&(lo, _)), Some(&(hi, _))) => {
+                let mut all: Vec<MonthCount> = (lo..=hi)
+                    .map(|m| MonthCount {
+                        month: calendar::month_label(m),
+                        messages: 0,
+                    })
+                    .collect();
+                for (m, c) in months {
+                    all[(m - lo) as usize].messages += c;
+                }
+                all
+            }
+            _ => Vec::new(),
+        };
+        (by_month, active_days)
+    }
+}
+
+/// Who replied to whom, most replies first.
+pub(super) fn interaction_rows(interactions: PairCounts, senders: &Interner) -> Vec<Interaction> {
+    let name = |id: u32| senders.names.get(id as usize).cloned().unwrap_or_default();
+    let mut rows: Vec<Interaction> = interactions
+        .into_iter()
+        .map(|(pair, replies)| Interaction {
+            from: name((pair >> 32) as u32),
+            to: name(pair as u32),
+            replies,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.replies
+            .cmp(&a.replies)
+            .then_with(|| a.from.cmp(&b.from))
+            .then_with(|| a.to.cmp(&b.to))
+    });
+    rows
+}
