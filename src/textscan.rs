@@ -190,9 +190,12 @@ impl Iterator for AsciiWords<'_> {
 
 /// The emoji grapheme clusters of a text, with U+FE0F dropped so `❤️` and `❤` count as one.
 pub fn emojis(text: &str) -> impl Iterator<Item = String> + '_ {
-    let quick = text.is_ascii();
+    // Every emoji holds a character outside ASCII (a keycap's U+20E3 too): an ASCII text,
+    // most messages, is not walked cluster by cluster at all (that walk was 12 % of an
+    // import's instructions).
+    let text = if text.is_ascii() { "" } else { text };
     text.graphemes(true)
-        .filter(move |g| !quick && is_emoji_cluster(g))
+        .filter(|g| is_emoji_cluster(g))
         .map(|g| g.chars().filter(|c| *c != '\u{FE0F}').collect())
 }
 
