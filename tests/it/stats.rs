@@ -1040,7 +1040,7 @@ fn emoji_are_counted_by_unicode_emoji_data() {
     assert!(!symbols_only, "{hits}");
 }
 
-/// A participant list without `media_types` (docs/media.md; tests/media.rs checks them), which
+/// A participant list without `media_types` (docs/media.md; tests/it/media.rs checks them), which
 /// [`recompute`] does not work out from search hits.
 fn without_media_types(v: &Value) -> Value {
     let mut v = v.clone();
