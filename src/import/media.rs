@@ -341,13 +341,6 @@ impl Export {
         Ok(export)
     }
 
-    /// Where the attachments are looked for, as a user reads it.
-    // For the TUI's `o` (docs/media.md: not built yet), as is `read`.
-    #[allow(dead_code)]
-    pub fn source(&self) -> &str {
-        &self.shown
-    }
-
     fn unreadable(&self, e: impl std::fmt::Display) -> Unavailable {
         Unavailable::Unreadable {
             place: self.shown.clone(),
@@ -483,14 +476,6 @@ impl Export {
             }
             Place::Zip { index } => self.copy_zip_entry(index, out),
         }
-    }
-
-    /// The attachment's bytes in memory (a picture to show), at most `max_bytes`.
-    #[allow(dead_code)]
-    pub fn read(&self, name: &str, max_bytes: u64) -> Result<Vec<u8>, Unavailable> {
-        let mut bytes = Vec::new();
-        self.copy(name, &mut bytes, max_bytes)?;
-        Ok(bytes)
     }
 
     fn copy_zip_entry(&self, index: usize, out: &mut dyn Write) -> Result<u64, Unavailable> {

@@ -98,7 +98,7 @@ pub fn document<'a>(
         doc.add_text(f.has, "media");
     }
     if let Some(t) = media {
-        doc.add_text(f.has, format!("media-{}", t.as_str()));
+        doc.add_text(f.has, super::media::has_value(t));
     }
     let mut any_link = false;
     for link in textscan::links(m.text) {

@@ -14,9 +14,15 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, SegmentReader, Term, TERMINATED};
 
-/// The `has` term of a type: `media-image`, `media-voice`, ….
+/// The `has` value a message of this attachment type is indexed with: `media-image`,
+/// `media-voice`, ….
+pub fn has_value(t: MediaType) -> String {
+    format!("media-{}", t.as_str())
+}
+
+/// The `has` term of a type.
 pub fn type_term(f: &Fields, t: MediaType) -> Term {
-    Term::from_field_text(f.has, &format!("media-{}", t.as_str()))
+    Term::from_field_text(f.has, &has_value(t))
 }
 
 /// A query for the messages whose attachment is of type `t`.

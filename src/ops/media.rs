@@ -187,9 +187,6 @@ fn locate(
 /// A message with an attachment, found by its id (16 hex digits), and where its export is.
 pub struct Attachment {
     pub message: crate::model::Message,
-    // For the TUI's `o` (not built yet): how to show the attachment.
-    #[allow(dead_code)]
-    pub media_type: MediaType,
     pub source: Option<PathBuf>,
 }
 
@@ -204,26 +201,20 @@ pub fn find(archive: &Archive, id: &str) -> Result<Attachment, Error> {
     let docs = searcher
         .search(&*has_media(archive), &tantivy::collector::DocSetCollector)
         .map_err(crate::index::Error::read)?;
-    let mut types = HashMap::new();
     for addr in docs {
         let reader = searcher.segment_reader(addr.segment_ord);
         let ids = reader
             .fast_fields()
-            .u64("id")
+            .u64(crate::index::schema::field::ID)
             .map_err(crate::index::Error::read)?;
         if ids.first(addr.doc_id) != Some(wanted) {
             continue;
         }
         let message = load(archive, &searcher, addr)?.message;
-        let media_type = type_of(archive, &mut types, addr)?;
         let source = Sources::load(&archive.dir)
             .of(&message.chat)
             .map(Path::to_path_buf);
-        return Ok(Attachment {
-            message,
-            media_type,
-            source,
-        });
+        return Ok(Attachment { message, source });
     }
     Err(not_found())
 }
