@@ -192,3 +192,35 @@ pub fn shown(err: &(dyn std::error::Error + 'static)) -> Shown {
         exit_code: exit_code.unwrap_or(EXIT_FAILURE),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_error_shows_one_line_its_hint_and_its_exit_code() {
+        let err = Error::from(crate::index::Error::NoArchive {
+            dir: std::path::PathBuf::from("/tmp/none"),
+        });
+        let s = shown(&err);
+        assert_eq!(s.line, "no archive in /tmp/none");
+        assert_eq!(
+            s.hints,
+            vec!["import an export first: `whatscope import PATH` (or try `whatscope demo`)"]
+        );
+        assert_eq!(s.exit_code, EXIT_FAILURE);
+        let usage = shown(&Error::NotAnId { id: "xyz".into() });
+        assert_eq!(usage.line, "media save: \"xyz\" is not a message id");
+        assert_eq!(usage.exit_code, EXIT_USAGE);
+    }
+
+    #[test]
+    fn a_cause_is_joined_to_the_line_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        let err = Error::Output {
+            target: std::path::PathBuf::from("out.ndjson"),
+            source: io,
+        };
+        assert_eq!(shown(&err).line, "cannot write out.ndjson: denied");
+    }
+}
