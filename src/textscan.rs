@@ -203,10 +203,12 @@ pub fn emojis(text: &str) -> impl Iterator<Item = String> + '_ {
 pub fn links(text: &str) -> impl Iterator<Item = &str> + '_ {
     // Most messages hold no link: one fast scan rules them out.
     let b = text.as_bytes();
-    let maybe = memchr::memmem::find(b, b"ttp").is_some()
-        || memchr::memmem::find(b, b"TTP").is_some()
-        || memchr::memmem::find(b, b"ww.").is_some()
-        || memchr::memmem::find(b, b"WW.").is_some();
+    // The searchers are built once: building one costs more than scanning a short message.
+    static FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        std::sync::LazyLock::new(|| {
+            [b"ttp", b"TTP", b"ww.", b"WW."].map(memchr::memmem::Finder::new)
+        });
+    let maybe = FINDERS.iter().any(|f| f.find(b).is_some());
     text.split(|c: char| c.is_whitespace())
         .filter(move |_| maybe)
         .filter_map(|w| {

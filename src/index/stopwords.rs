@@ -3,7 +3,7 @@
 //! people spell the words; they are folded through the index analyzer once, so `für`, `fur`,
 //! `está` and `esta` are all recognised the way the `word` column stores them.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 const EN: &str = "a about above after again against all also am an and any are aren't as at be
@@ -91,12 +91,14 @@ ne niin nyt oli olla on ovat se sen sinä siis tai te tämä vaan vai voi";
 
 /// Whether `word` (as the analyzer folds it: lowercase, accents removed) is a stop word.
 pub fn is_stop_word(word: &str) -> bool {
-    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    // Asked for every token of every message at import: a fast hash, not SipHash (there is
+    // nothing to defend against in a fixed list of our own).
+    static SET: OnceLock<FxHashSet<String>> = OnceLock::new();
     SET.get_or_init(build).contains(word)
 }
 
-fn build() -> HashSet<String> {
-    let mut set = HashSet::new();
+fn build() -> FxHashSet<String> {
+    let mut set = FxHashSet::default();
     let mut analyzer = crate::index::analyzer::analyzer();
     for list in [EN, DE, ES, PT, FR, IT, NL, RU, TR, ID, AR, CS, FI] {
         for word in list.split_whitespace() {

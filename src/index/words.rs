@@ -46,6 +46,14 @@ pub fn top_word_terms(text: &str) -> Vec<String> {
 }
 
 fn keep(w: &str) -> bool {
+    // Most tokens are ASCII: a char per byte, no CJK, letters by a byte test.
+    if w.is_ascii() {
+        let b = w.as_bytes();
+        return b.len() > 1
+            && b.len() <= LONGEST_WORD
+            && b.iter().any(u8::is_ascii_alphabetic)
+            && !is_stop_word(w);
+    }
     let mut chars = 0;
     let mut letter = false;
     let mut cjk = false;
