@@ -3,39 +3,14 @@
 
 use super::{GlobalArgs, ImportArgs};
 use crate::index::archive::{data_dir, Archive};
-use crate::index::writer::{self, ImportOptions, ImportReport, Progress};
+use crate::index::writer::{self, ImportOptions, ImportReport};
 use crate::output::{count, write_json_line};
 use crate::sanitize::{to_display, Mode};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use progress::CliProgress;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// The import's progress: a bar on a terminal, and whether Ctrl-C asked it to stop.
-struct CliProgress(Option<ProgressBar>);
-
-impl Progress for CliProgress {
-    fn file(&self, display: &str, messages: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(messages);
-            bar.set_position(0);
-            bar.set_message(to_display(display, Mode::OneLine).into_owned());
-        }
-    }
-    fn advance(&self, messages: u64) {
-        if let Some(bar) = &self.0 {
-            bar.inc(messages);
-        }
-    }
-    fn cancelled(&self) -> bool {
-        interrupt::requested()
-    }
-}
-
-/// A rate as people read it: whole messages a second, thousands separated (`120,800/s`).
-fn rate(per_sec: f64) -> String {
-    // `as` saturates: NaN and negatives are 0, which is what a rate before any message is.
-    format!("{}/s", super::stats_cmd::thousands(per_sec.round() as u64))
-}
+mod progress;
 
 /// Ctrl-C during an import: the first one asks the import to stop before it saves anything
 /// (the import commits once, at its end, so stopping before that leaves the archive as it
@@ -161,29 +136,13 @@ fn import(archive: &Archive, args: &ImportArgs) -> anyhow::Result<ImportReport> 
         max_message_bytes: usize::try_from(args.max_message_kib << 10).unwrap_or(usize::MAX),
     };
     let skip = crate::ops::import::opted_out(archive)?;
-    let bar = (io::stderr().is_terminal() && !args.json).then(|| {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{msg:.dim} [{bar:30}] {pos}/{len} messages ({rate})")
-                .map(|style| {
-                    style.with_key(
-                        "rate",
-                        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                            let _ = w.write_str(&rate(state.per_sec()));
-                        },
-                    )
-                })
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar
-    });
-    let progress = CliProgress(bar);
+    let progress = CliProgress::new(
+        io::stderr().is_terminal() && !args.json,
+        interrupt::requested,
+    );
     interrupt::install();
     let result = writer::import(archive, &args.paths, &opts, &*skip, &progress);
-    if let Some(bar) = &progress.0 {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     let report = result?;
     crate::people::restore_forgotten_merges(archive)?;
     Ok(report)
@@ -283,18 +242,4 @@ fn print_report(out: &mut impl Write, report: &ImportReport) -> io::Result<()> {
         count(report.added, "message"),
         count(report.duplicates, "duplicate"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rate;
-
-    #[test]
-    fn progress_rate_is_whole_messages_with_thousands_separated() {
-        assert_eq!(rate(120_800.496_4), "120,800/s");
-        assert_eq!(rate(999.5), "1,000/s");
-        assert_eq!(rate(0.3), "0/s");
-        assert_eq!(rate(f64::NAN), "0/s");
-        assert_eq!(rate(-1.0), "0/s");
-    }
 }

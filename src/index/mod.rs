@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 pub mod archive;
+pub(crate) mod build;
 pub(crate) mod columns;
 pub(crate) mod document;
 pub mod error;

@@ -3,13 +3,13 @@
 //! newer, overlapping export of a chat adds only what is new.
 
 use super::archive::{is_disk_full, is_permission_denied, Archive};
+use super::build;
 pub use super::document::{cut_marker, cut_to_limit, document};
 use super::error::Error;
 use super::files::restrict_permissions;
 use super::schema::{field, Fields};
 use crate::faults::crash_point;
-use crate::import::media::MediaType;
-use crate::import::{self, source::Limits, ParseOptions, ParsedMessage};
+use crate::import::{self, source::Limits, ParseOptions};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -82,10 +82,19 @@ pub struct ImportReport {
     pub no_exports_in: Vec<String>,
 }
 
-/// Progress as an import goes: files started and messages read.
-pub trait Progress {
-    fn file(&self, _display: &str, _messages: u64) {}
+/// Progress as an import goes: exports read and messages looked at. `Sync`: the threads that
+/// build documents report as they go.
+pub trait Progress: Sync {
+    /// The import is about to read `files` exports of `bytes` bytes in all.
+    fn begin(&self, _files: u64, _bytes: u64) {}
+    /// An export is parsed: `messages` to look at, from `bytes` bytes of input.
+    fn file(&self, _display: &str, _messages: u64, _bytes: u64) {}
+    /// `messages` more were looked at (added, duplicate or opted out).
     fn advance(&self, _messages: u64) {}
+    /// An export is done with, imported or failed.
+    fn file_done(&self) {}
+    /// Every export is read; the import is being saved (the commit, then merging).
+    fn saving(&self) {}
     /// Whether the import should stop (Ctrl-C): asked between batches and before the
     /// commit; once it says yes, nothing of this import is saved.
     fn cancelled(&self) -> bool {
@@ -234,7 +243,7 @@ pub fn import(
     archive: &Archive,
     paths: &[PathBuf],
     opts: &ImportOptions,
-    skip_sender: &dyn Fn(&str) -> bool,
+    skip_sender: &(dyn Fn(&str) -> bool + Sync),
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
     let mut writer = open_writer(archive)?;
@@ -248,34 +257,34 @@ pub fn import(
     let mut files = Vec::new();
 
     let expanded = import::source::expand(paths);
-    for path in expanded.files {
-        let path = match path {
-            Ok(p) => p,
-            Err(e) => {
-                let shown = match &e {
-                    import::source::SourceError::Missing { path } => path.clone(),
-                    _ => String::new(),
+    let inputs: Vec<Input> = expanded.files.into_iter().map(Input::new).collect();
+    progress.begin(inputs.len() as u64, inputs.iter().map(|i| i.bytes).sum());
+    let mut queue = inputs.into_iter();
+    // Each export is read while the one before it is indexed: the read overlaps the work.
+    let mut next = queue.next().map(|input| input.load(opts));
+    while let Some((input, loaded)) = next.take() {
+        let report = match loaded {
+            Some(Ok(loaded)) => {
+                let context = Context {
+                    writer: &writer,
+                    fields,
+                    opts,
+                    skip_sender,
+                    progress,
                 };
-                let mut report = failed(e.to_string(), shown);
-                report.hint = e.hint().map(str::to_string);
-                files.push(report);
-                continue;
+                let read_next = || next = queue.next().map(|input| input.load(opts));
+                import_file(&context, &input, &loaded, &mut known, read_next)
+                    .unwrap_or_else(|e| input.failed(Some(&e)))
             }
+            Some(Err(e)) => input.failed(Some(&e)),
+            None => input.failed(None),
         };
-        let report = import_file(
-            &writer,
-            fields,
-            &path,
-            opts,
-            &mut known,
-            skip_sender,
-            progress,
-        );
-        files.push(report.unwrap_or_else(|e| {
-            let mut report = failed(crate::error::one_line(&e), path.display().to_string());
-            report.hint = e.hint();
-            report
-        }));
+        if next.is_none() {
+            // The file failed before its documents were built, so nothing read ahead.
+            next = queue.next().map(|input| input.load(opts));
+        }
+        files.push(report);
+        progress.file_done();
         if progress.cancelled() {
             return Err(give_up(archive, &mut writer));
         }
@@ -285,6 +294,7 @@ pub fn import(
         return Err(give_up(archive, &mut writer));
     }
 
+    progress.saving();
     crash_point("before-commit");
     commit(
         archive,
@@ -433,56 +443,98 @@ fn failed(error: String, path: String) -> FileReport {
     }
 }
 
-fn import_file(
-    writer: &IndexWriter,
-    fields: Fields,
-    path: &std::path::Path,
-    opts: &ImportOptions,
-    known: &mut IdSet,
-    skip_sender: &dyn Fn(&str) -> bool,
-    progress: &dyn Progress,
-) -> Result<FileReport, Error> {
-    let loaded = import::load(path, &opts.limits)?;
-    let parsed = import::parse_loaded(&loaded, &opts.parse)?;
-    crash_point("after-parse");
-    let (chat, chat_name_from) = import::chat_name(opts.chat.as_deref(), &loaded, &parsed)?;
-    let ids = parsed.ids(&chat);
-    progress.file(&loaded.display, parsed.len() as u64);
+/// One export given to the import: its path (or why it cannot be read) and its size, which
+/// the progress bar counts in.
+struct Input {
+    path: Result<PathBuf, import::source::SourceError>,
+    bytes: u64,
+}
 
-    let (mut added, mut duplicates, mut opted_out) = (0, 0, 0);
-    let mut cut_lines = Vec::new();
-    let mut first_lines = FirstLines::new(&loaded.decoded.text);
-    let mut pending = Vec::with_capacity(1024);
-    for (n, (m, id)) in parsed.messages().zip(ids).enumerate() {
-        if m.sender.is_some_and(skip_sender) {
-            opted_out += 1;
-        } else if known.insert(id) {
-            let cut = cut_to_limit(m.text, opts.max_message_bytes);
-            if cut.is_some() {
-                cut_lines.push(m.line);
+impl Input {
+    fn new(path: Result<PathBuf, import::source::SourceError>) -> Input {
+        let bytes = path
+            .as_ref()
+            .ok()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len());
+        Input { path, bytes }
+    }
+
+    /// Reads and decodes the export (a zip is opened and its chat inflated); `None` when
+    /// the folder walk already found it unreadable.
+    fn load(self, opts: &ImportOptions) -> (Input, Option<Result<import::LoadedExport, Error>>) {
+        let loaded = self
+            .path
+            .as_ref()
+            .ok()
+            .map(|path| import::load(path, &opts.limits).map_err(Error::from));
+        (self, loaded)
+    }
+
+    /// The report of an export that could not be imported.
+    fn failed(&self, e: Option<&Error>) -> FileReport {
+        match (&self.path, e) {
+            (Ok(path), Some(e)) => {
+                let mut report = failed(crate::error::one_line(e), path.display().to_string());
+                report.hint = e.hint();
+                report
             }
-            let media = MediaType::of_message(m.kind, m.attachment, None)
-                .map(|t| refine_by_placeholder(t, &m, &mut first_lines));
-            pending.push(document(fields, &chat, id, m, cut, media));
-            added += 1;
-        } else {
-            duplicates += 1;
-        }
-        if pending.len() == pending.capacity() || n + 1 == parsed.len() {
-            // One batch per channel message: far less hand-off than one per document.
-            writer
-                .run(pending.drain(..).map(tantivy::indexer::UserOperation::Add))
-                .map_err(|source| Error::IndexFile {
-                    display: loaded.display.clone(),
-                    source,
-                })?;
-            progress.advance((n as u64 + 1).min(1024));
-            if progress.cancelled() {
-                // The caller sees the request and gives the whole import up.
-                return Err(Error::FileInterrupted);
+            (Ok(path), None) => failed(String::new(), path.display().to_string()),
+            (Err(e), _) => {
+                let shown = match e {
+                    import::source::SourceError::Missing { path } => path.clone(),
+                    _ => String::new(),
+                };
+                let mut report = failed(e.to_string(), shown);
+                report.hint = e.hint().map(str::to_string);
+                report
             }
         }
     }
+}
+
+/// What every file of one import is indexed with.
+struct Context<'a> {
+    writer: &'a IndexWriter,
+    fields: Fields,
+    opts: &'a ImportOptions,
+    skip_sender: &'a (dyn Fn(&str) -> bool + Sync),
+    progress: &'a dyn Progress,
+}
+
+/// Parses one loaded export and indexes what is new in it; `meanwhile` runs while its
+/// documents are being built (see [`build::build_file`]).
+fn import_file(
+    context: &Context<'_>,
+    input: &Input,
+    loaded: &import::LoadedExport,
+    known: &mut IdSet,
+    meanwhile: impl FnOnce(),
+) -> Result<FileReport, Error> {
+    let Context {
+        writer,
+        fields,
+        opts,
+        skip_sender,
+        progress,
+    } = *context;
+    let parsed = import::parse_loaded(loaded, &opts.parse)?;
+    crash_point("after-parse");
+    let (chat, chat_name_from) = import::chat_name(opts.chat.as_deref(), loaded, &parsed)?;
+    let ids = parsed.ids(&chat);
+    progress.file(&loaded.display, parsed.len() as u64, input.bytes);
+
+    let work = build::FileWork {
+        display: &loaded.display,
+        chat: &chat,
+        text: &loaded.decoded.text,
+        parsed: &parsed,
+        ids: &ids,
+        max_message_bytes: opts.max_message_bytes,
+    };
+    let sieve = build::Sieve { known, skip_sender };
+    let built = build::build_file(writer, fields, &work, &sieve, progress, meanwhile)?;
+    known.extend(built.added.iter().copied());
 
     Ok(FileReport {
         path: loaded.display.clone(),
@@ -493,66 +545,26 @@ fn import_file(
             .unwrap_or_else(|| "unknown".into()),
         chat,
         chat_name_from: Some(chat_name_from),
-        added,
-        duplicates,
+        added: built.added.len() as u64,
+        duplicates: built.duplicates,
         skipped_lines: parsed.skipped_lines(),
         messages: parsed.len() as u64,
         date_order: parsed.order.order.to_string(),
         date_order_reason: parsed.order.reason.describe().to_string(),
-        opted_out,
+        opted_out: built.opted_out,
         warnings: {
-            let mut warnings = import::warnings(&loaded, &parsed);
-            warnings.extend(cut_warning(&loaded.display, &cut_lines, opts));
+            let mut warnings = import::warnings(loaded, &parsed);
+            warnings.extend(cut_warning(&loaded.display, &built.cut_lines, opts));
             warnings
         },
         error: None,
         hint: None,
-        source: import::media::source_of(path, loaded.zipped),
+        source: input
+            .path
+            .as_ref()
+            .ok()
+            .and_then(|path| import::media::source_of(path, loaded.zipped)),
     })
-}
-
-/// The type of an attachment the export left out: the placeholder on the message's first
-/// line names it (`image omitted`), which the parse does not keep.
-fn refine_by_placeholder(
-    from_name: MediaType,
-    m: &ParsedMessage<'_>,
-    lines: &mut FirstLines<'_>,
-) -> MediaType {
-    if m.attachment.is_some() {
-        return from_name;
-    }
-    lines
-        .line(m.line)
-        .and_then(MediaType::of_placeholder)
-        .unwrap_or(from_name)
-}
-
-/// The lines of a chat text by number, indexed on first use (only exports with left-out
-/// attachments need it).
-struct FirstLines<'t> {
-    text: &'t str,
-    starts: Option<Vec<(usize, usize)>>,
-}
-
-impl<'t> FirstLines<'t> {
-    fn new(text: &'t str) -> Self {
-        FirstLines { text, starts: None }
-    }
-
-    /// Line `n` (1-based) without its ending.
-    fn line(&mut self, n: usize) -> Option<&'t str> {
-        let text = self.text;
-        let starts = self.starts.get_or_insert_with(|| {
-            let mut spans = Vec::new();
-            let _ = import::lines::for_each_line::<()>(text, |start, end, _| {
-                spans.push((start, end));
-                Ok(())
-            });
-            spans
-        });
-        let (start, end) = *starts.get(n.checked_sub(1)?)?;
-        text.get(start..end)
-    }
 }
 
 /// The import report's word on cut messages: which lines, the limit, and the flag.

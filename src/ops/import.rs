@@ -4,11 +4,12 @@
 use super::Error;
 use crate::index::archive::Archive;
 use crate::privacy::optout::OptOut;
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Tells whether a sender must be skipped.
-pub type SenderFilter = Box<dyn Fn(&str) -> bool>;
+/// `Sync`: the import asks it from every thread that builds documents.
+pub type SenderFilter = Box<dyn Fn(&str) -> bool + Sync>;
 
 /// A predicate telling whether a sender has opted out and must not be imported.
 pub fn opted_out(archive: &Archive) -> Result<SenderFilter, Error> {
@@ -21,13 +22,17 @@ pub fn opted_out(archive: &Archive) -> Result<SenderFilter, Error> {
         return Ok(Box::new(|_| false));
     }
     // One keyed hash per distinct sender, not per message.
-    let seen: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+    let seen: Mutex<HashMap<String, bool>> = Mutex::new(HashMap::new());
     Ok(Box::new(move |sender: &str| {
-        if let Some(known) = seen.borrow().get(sender) {
+        // A poisoned cache only lost a memo: the answer is worked out again.
+        let mut seen = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(known) = seen.get(sender) {
             return *known;
         }
         let out = list.contains(&secret, sender);
-        seen.borrow_mut().insert(sender.to_string(), out);
+        seen.insert(sender.to_string(), out);
         out
     }))
 }
