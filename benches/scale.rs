@@ -8,7 +8,8 @@
 //! `WHATSCOPE_BENCH_SCALE=1m cargo bench --bench scale` (25 exports). The exports and the
 //! archive are built once under `target/bench-10m/` (`target/bench-1m/`) and reused; the
 //! import figures are those of that build unless `WHATSCOPE_BENCH_REIMPORT=1` imports the
-//! cached exports again. See docs/performance.md, "10 M messages".
+//! cached exports again. Some groups of figures only: `cargo bench --bench scale -- tui stats`
+//! (`tui`, `stats`, `memory`, `import`). See docs/performance.md, "10 M messages".
 //!
 //! The TUI figures run the code the TUI runs (`App::update`, the worker's `Backend::handle`,
 //! `view::draw` on a `TestBackend` at 120×40) in this thread; the event loop's search
@@ -37,7 +38,6 @@ fn main() {
         rss_child(Path::new(&dir), &words);
         return;
     }
-    // `cargo bench` passes `--bench`; a filter or other flags mean nothing here.
     if let Err(e) = run() {
         eprintln!("error: scale benchmark: {e}");
         std::process::exit(1);
@@ -63,12 +63,30 @@ fn run() -> Result<(), String> {
         words.common_docs as f64 * 100.0 / docs.max(1) as f64
     );
     let mut table = Table::default();
-    tui_figures(&mut table, &corpus.data_dir, &words);
-    stats_figures(&mut table, &archive, &words)?;
-    memory_figure(&mut table, &corpus.data_dir, &words)?;
-    import_figures(&mut table, &corpus, docs, &words)?;
+    if wanted("tui") {
+        tui_figures(&mut table, &corpus.data_dir, &words);
+    }
+    if wanted("stats") {
+        stats_figures(&mut table, &archive, &words)?;
+    }
+    if wanted("memory") {
+        memory_figure(&mut table, &corpus.data_dir, &words)?;
+    }
+    if wanted("import") {
+        import_figures(&mut table, &corpus, docs, &words)?;
+    }
     table.print();
     Ok(())
+}
+
+/// Whether a group of figures (`tui`, `stats`, `memory`, `import`) is to be measured: all of
+/// them unless some are named after `--` (`cargo bench --bench scale -- tui stats`).
+fn wanted(group: &str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    named.is_empty() || named.iter().any(|a| a == group)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,14 +277,13 @@ fn tui_figures(table: &mut Table, data_dir: &Path, words: &Words) {
     let mut sizes = Vec::new();
     let mut open = Vec::new();
     for i in (0..chats).step_by((chats / 10).max(1)) {
-        open.push(ms(|| {
-            sizes.push(tui.open_chat(i));
-            tui.draw();
-        }));
+        let size = tui.select_chat(i);
+        sizes.push(size);
+        open.push(ms(|| tui.enter_chat(size)));
     }
     table.row(
         &format!(
-            "open a chat ({} chats of {}–{} messages, from the list)",
+            "open a chat: Enter in the chat list to its frame ({} chats of {}–{} messages)",
             open.len(),
             sizes.iter().min().unwrap_or(&0),
             sizes.iter().max().unwrap_or(&0)
@@ -347,7 +364,7 @@ fn stats_figures(table: &mut Table, archive: &Archive, words: &Words) -> Result<
             return Err(format!("{figure}: {e}"));
         }
         table.row(
-            &format!("{figure}: {messages} messages"),
+            &format!("{figure}: {messages} picked"),
             target,
             t.show(),
             "",
@@ -501,7 +518,7 @@ fn import_figures(
     );
     for word in [&words.rare, &words.common] {
         table.row(
-            &format!("reference: `rg -c {word}` over the exports"),
+            &format!("reference: `rg -c -i {word}` over the exports"),
             "",
             rg_reference(word, &corpus.exports),
             "",
@@ -548,13 +565,18 @@ fn python_reference(exports: &Path) -> Result<PythonRun, String> {
     Ok(PythonRun { secs, messages })
 }
 
-/// `rg -c WORD EXPORTS`, best of 3 (a warm page cache, as whatscope's figures have).
+/// `rg -c -i WORD EXPORTS` (whatscope's search ignores case too), best of 3 (a warm page cache, as whatscope's figures have).
 fn rg_reference(word: &str, exports: &Path) -> String {
     let mut best = f64::INFINITY;
     let mut lines = 0u64;
     for _ in 0..3 {
         let t = Instant::now();
-        let out = match Command::new("rg").arg("-c").arg(word).arg(exports).output() {
+        let out = match Command::new("rg")
+            .args(["-c", "-i"])
+            .arg(word)
+            .arg(exports)
+            .output()
+        {
             Ok(out) => out,
             Err(_) => return "not measured: rg is missing (`apt-get install ripgrep`)".into(),
         };

@@ -69,10 +69,10 @@ impl Tui {
             .expect("draw");
     }
 
-    /// Opens chat number `i` of the chat list (busiest first) and returns its message count.
-    pub fn open_chat(&mut self, i: usize) -> usize {
+    /// Selects chat number `i` of the chat list (busiest first); returns its message count.
+    pub fn select_chat(&mut self, i: usize) -> usize {
         self.key(KeyCode::Char('1'));
-        let want = self
+        let size = self
             .app
             .chats
             .as_ref()
@@ -83,9 +83,20 @@ impl Tui {
         for _ in 0..i {
             self.key(KeyCode::Char('j'));
         }
+        size
+    }
+
+    /// Enter on the selected chat and its first frame; `size` is its message count.
+    pub fn enter_chat(&mut self, size: usize) {
         self.key(KeyCode::Enter);
-        assert_eq!(self.app.conv.as_ref().map(|c| c.order.len()), Some(want));
-        want
+        self.draw();
+        assert_eq!(self.app.conv.as_ref().map(|c| c.order.len()), Some(size));
+    }
+
+    /// Opens chat number `i` of the chat list.
+    pub fn open_chat(&mut self, i: usize) {
+        let size = self.select_chat(i);
+        self.enter_chat(size);
     }
 
     /// The search as typed, in the search pane (`/` pressed before): everything but the last
