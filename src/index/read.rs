@@ -104,7 +104,13 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
         let ts_col = ff.i64(field::TS).map_err(Error::read)?;
         let chat_names = ordinal_names(&chat_col)?;
         let sender_names = ordinal_names(&sender_col)?;
-        let tally = SegmentChats::count(segment, &chat_col, &sender_col, &ts_col, &sender_names);
+        let tally = SegmentChats::count(&ChatColumns {
+            segment,
+            chat: &chat_col,
+            sender: &sender_col,
+            ts: &ts_col,
+            is_system: sender_names.iter().map(|n| n.is_empty()).collect(),
+        });
         for (ord, t) in tally.chats.iter().enumerate() {
             let (Some(chat), true) = (chat_names.get(ord), t.messages + t.system > 0) else {
                 continue;
@@ -119,8 +125,9 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
                     }
                 }
             }
-            a.first = earliest(a.first, t.first);
-            a.last = a.last.max(t.last);
+            let (first, last) = t.span();
+            a.first = earliest(a.first, first);
+            a.last = a.last.max(last);
         }
     }
     Ok(acc
@@ -137,68 +144,132 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
 }
 
 /// One segment's chats by chat ordinal: counts, time span and who wrote. Built from the
-/// columns decoded a block at a time, with no string touched per document: the chat list is
-/// the TUI's first frame, and an archive of 10 M messages has to list its chats in a few
-/// tens of milliseconds (docs/performance.md, "10 M messages").
+/// columns decoded a block at a time, with no string touched per document, and a big
+/// segment's halves counted on two threads: the chat list is the TUI's first frame, and an
+/// archive of 10 M messages has to list its chats in well under 100 ms (docs/performance.md,
+/// "10 M messages").
 struct SegmentChats {
     chats: Vec<ChatTally>,
     senders: PairSet,
 }
 
-#[derive(Default, Clone)]
+#[derive(Clone)]
 struct ChatTally {
     messages: u64,
     system: u64,
-    /// Over the messages with a sender only, as the chat list shows them.
-    first: Option<i64>,
-    last: Option<i64>,
+    /// Over the messages with a sender only, as the chat list shows them; `i64::MAX` and
+    /// `i64::MIN` while there is none (no branch per document).
+    first: i64,
+    last: i64,
 }
 
+impl Default for ChatTally {
+    fn default() -> Self {
+        ChatTally {
+            messages: 0,
+            system: 0,
+            first: i64::MAX,
+            last: i64::MIN,
+        }
+    }
+}
+
+impl ChatTally {
+    fn span(&self) -> (Option<i64>, Option<i64>) {
+        let seen = self.first <= self.last;
+        (seen.then_some(self.first), seen.then_some(self.last))
+    }
+}
+
+/// The columns of one segment that the chat list reads.
+struct ChatColumns<'a> {
+    segment: &'a SegmentReader,
+    chat: &'a tantivy::columnar::StrColumn,
+    sender: &'a tantivy::columnar::StrColumn,
+    ts: &'a tantivy::columnar::Column<i64>,
+    /// By sender ordinal: the empty name, a system message's.
+    is_system: Vec<bool>,
+}
+
+/// A segment with at least this many documents is counted on two threads.
+const SPLIT_DOCS: u32 = 1 << 20;
+
 impl SegmentChats {
-    fn count(
-        segment: &SegmentReader,
-        chat_col: &tantivy::columnar::StrColumn,
-        sender_col: &tantivy::columnar::StrColumn,
-        ts_col: &tantivy::columnar::Column<i64>,
-        sender_names: &[String],
-    ) -> SegmentChats {
-        let chat_count = chat_col.num_terms();
-        let is_system: Vec<bool> = sender_names.iter().map(|n| n.is_empty()).collect();
+    fn count(cols: &ChatColumns) -> SegmentChats {
+        let max_doc = cols.segment.max_doc();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        if max_doc < SPLIT_DOCS || threads < 2 {
+            return SegmentChats::count_range(cols, 0..max_doc);
+        }
+        let half = max_doc / 2;
+        let (mut first, second) = std::thread::scope(|s| {
+            let second = s.spawn(|| SegmentChats::count_range(cols, half..max_doc));
+            let first = SegmentChats::count_range(cols, 0..half);
+            (first, second.join())
+        });
+        match second {
+            Ok(second) => {
+                first.add(second);
+                first
+            }
+            // Cannot happen (counting does not panic); count the half here then.
+            Err(_) => {
+                first.add(SegmentChats::count_range(cols, half..max_doc));
+                first
+            }
+        }
+    }
+
+    fn count_range(cols: &ChatColumns, range: std::ops::Range<DocId>) -> SegmentChats {
         let mut out = SegmentChats {
-            chats: vec![ChatTally::default(); chat_count],
-            senders: PairSet::new(chat_count, sender_names.len()),
+            chats: vec![ChatTally::default(); cols.chat.num_terms()],
+            senders: PairSet::new(cols.chat.num_terms(), cols.is_system.len()),
         };
-        let alive = segment.alive_bitset();
+        let alive = cols.segment.alive_bitset();
         let (mut chats, mut senders, mut times) = (Vec::new(), Vec::new(), Vec::new());
-        let max_doc = segment.max_doc();
-        let mut start = 0;
-        while start < max_doc {
-            let docs = start..start.saturating_add(DECODE_BLOCK).min(max_doc);
-            columns::dense_range(chat_col.ords(), docs.clone(), NO_ORD, &mut chats);
-            columns::dense_range(sender_col.ords(), docs.clone(), NO_ORD, &mut senders);
-            columns::dense_range(ts_col, docs.clone(), NO_TIME, &mut times);
-            for (i, doc) in docs.clone().enumerate() {
-                if alive.is_some_and(|a| !a.is_alive(doc)) {
+        let mut start = range.start;
+        while start < range.end {
+            let docs = start..start.saturating_add(DECODE_BLOCK).min(range.end);
+            columns::dense_range(cols.chat.ords(), docs.clone(), NO_ORD, &mut chats);
+            columns::dense_range(cols.sender.ords(), docs.clone(), NO_ORD, &mut senders);
+            columns::dense_range(cols.ts, docs.clone(), NO_TIME, &mut times);
+            let rows = chats.iter().zip(&senders).zip(&times).enumerate();
+            for (i, ((&chat, &sender), &ts)) in rows {
+                if alive.is_some_and(|a| !a.is_alive(docs.start + i as DocId)) {
                     continue;
                 }
-                let Some(t) = out.chats.get_mut(chats[i] as usize) else {
+                let Some(t) = out.chats.get_mut(chat as usize) else {
                     continue;
                 };
-                let sender = senders[i] as usize;
-                if sender == NO_ORD as usize || is_system.get(sender).copied().unwrap_or(true) {
+                if cols.is_system.get(sender as usize).copied().unwrap_or(true) {
                     t.system += 1;
                     continue;
                 }
                 t.messages += 1;
-                out.senders.insert(chats[i] as usize, sender);
-                if times[i] != NO_TIME {
-                    t.first = Some(t.first.map_or(times[i], |f| f.min(times[i])));
-                    t.last = Some(t.last.map_or(times[i], |l| l.max(times[i])));
+                if ts != NO_TIME {
+                    t.first = t.first.min(ts);
+                    t.last = t.last.max(ts);
                 }
+                out.senders.insert(chat as usize, sender as usize);
             }
             start = docs.end;
         }
         out
+    }
+
+    /// Adds the tally of another part of the same segment.
+    fn add(&mut self, other: SegmentChats) {
+        for (t, o) in self.chats.iter_mut().zip(other.chats) {
+            t.messages += o.messages;
+            t.system += o.system;
+            t.first = t.first.min(o.first);
+            t.last = t.last.max(o.last);
+        }
+        for chat in 0..self.chats.len() {
+            for sender in other.senders.of(chat) {
+                self.senders.insert(chat, sender);
+            }
+        }
     }
 }
 
