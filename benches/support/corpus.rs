@@ -67,6 +67,8 @@ pub struct Corpus {
     pub exports: PathBuf,
     pub data_dir: PathBuf,
     pub import: ImportRun,
+    /// Whether `import` ran in this run (else it is the figure of the cache's build).
+    pub imported_now: bool,
 }
 
 /// One run of `whatscope import` on the exports folder, as `wait4` saw it.
@@ -100,10 +102,11 @@ pub fn ensure(scale: Scale, reimport: bool) -> Result<Corpus, String> {
         );
     }
     let import_file = dir.join("import.txt");
-    let import = match (fresh && !reimport)
+    let cached = (fresh && !reimport)
         .then(|| ImportRun::read(&import_file))
-        .flatten()
-    {
+        .flatten();
+    let imported_now = cached.is_none();
+    let import = match cached {
         Some(run) => run,
         None => {
             let _ = std::fs::remove_dir_all(&data_dir);
@@ -119,6 +122,7 @@ pub fn ensure(scale: Scale, reimport: bool) -> Result<Corpus, String> {
         exports,
         data_dir,
         import,
+        imported_now,
     })
 }
 
