@@ -41,6 +41,30 @@ where
     out
 }
 
+/// The values of the documents `docs` of a single-valued column, into `out` (`missing` where
+/// a document has none): a block of a full column decoded at once, others a document at a
+/// time. For walking a big segment in small buffers, where [`dense`] would hold it whole.
+pub fn dense_range<T>(col: &Column<T>, docs: std::ops::Range<DocId>, missing: T, out: &mut Vec<T>)
+where
+    T: Copy + PartialOrd + Debug + Send + Sync + 'static,
+{
+    out.clear();
+    out.resize(docs.len(), missing);
+    match &col.index {
+        ColumnIndex::Full if col.values.num_vals() >= docs.end => {
+            col.values.get_range(u64::from(docs.start), out);
+        }
+        ColumnIndex::Empty { .. } => {}
+        _ => {
+            for (slot, doc) in out.iter_mut().zip(docs) {
+                if let Some(v) = col.first(doc) {
+                    *slot = v;
+                }
+            }
+        }
+    }
+}
+
 /// Calls `f(doc, rank)` for every document an optional index holds, in doc order, looking
 /// the documents up a block at a time (far cheaper than one rank or select per document).
 fn for_each_ranked(index: &OptionalIndex, max_doc: u32, mut f: impl FnMut(DocId, u32)) {

@@ -2,12 +2,13 @@
 //! messages in time order a page at a time (never the whole chat in memory).
 
 use super::archive::Archive;
+use super::columns;
 use super::error::Error;
 use super::schema::{field, secs_to_ts, Fields};
 use crate::model::{Kind, Message};
 use crate::timestamp::format_ts;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
@@ -103,33 +104,30 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
         let ts_col = ff.i64(field::TS).map_err(Error::read)?;
         let chat_names = ordinal_names(&chat_col)?;
         let sender_names = ordinal_names(&sender_col)?;
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            let Some(chat_ord) = chat_col.term_ords(doc).next() else {
+        let tally = SegmentChats::count(&ChatColumns {
+            segment,
+            chat: &chat_col,
+            sender: &sender_col,
+            ts: &ts_col,
+            is_system: sender_names.iter().map(|n| n.is_empty()).collect(),
+        });
+        for (ord, t) in tally.chats.iter().enumerate() {
+            let (Some(chat), true) = (chat_names.get(ord), t.messages + t.system > 0) else {
                 continue;
             };
-            let chat = &chat_names[chat_ord as usize];
             let a = acc.entry(chat.clone()).or_default();
-            let sender = sender_col
-                .term_ords(doc)
-                .next()
-                .map(|o| sender_names[o as usize].as_str())
-                .unwrap_or("");
-            if sender.is_empty() {
-                a.system += 1;
-                continue;
+            a.messages += t.messages;
+            a.system += t.system;
+            for sender in tally.senders.of(ord) {
+                if let Some(name) = sender_names.get(sender) {
+                    if !a.senders.contains(name) {
+                        a.senders.insert(name.clone());
+                    }
+                }
             }
-            a.messages += 1;
-            if !a.senders.contains(sender) {
-                a.senders.insert(sender.to_string());
-            }
-            if let Some(ts) = ts_col.first(doc) {
-                a.first = Some(a.first.map_or(ts, |f| f.min(ts)));
-                a.last = Some(a.last.map_or(ts, |l| l.max(ts)));
-            }
+            let (first, last) = t.span();
+            a.first = earliest(a.first, first);
+            a.last = a.last.max(last);
         }
     }
     Ok(acc
@@ -143,6 +141,201 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
             last: a.last.map(|s| format_ts(&secs_to_ts(s))),
         })
         .collect())
+}
+
+/// One segment's chats by chat ordinal: counts, time span and who wrote. Built from the
+/// columns decoded a block at a time, with no string touched per document, and a big
+/// segment's halves counted on two threads: the chat list is the TUI's first frame, and an
+/// archive of 10 M messages has to list its chats in well under 100 ms (docs/performance.md,
+/// "10 M messages").
+struct SegmentChats {
+    chats: Vec<ChatTally>,
+    senders: PairSet,
+}
+
+#[derive(Clone)]
+struct ChatTally {
+    messages: u64,
+    system: u64,
+    /// Over the messages with a sender only, as the chat list shows them; `i64::MAX` and
+    /// `i64::MIN` while there is none (no branch per document).
+    first: i64,
+    last: i64,
+}
+
+impl Default for ChatTally {
+    fn default() -> Self {
+        ChatTally {
+            messages: 0,
+            system: 0,
+            first: i64::MAX,
+            last: i64::MIN,
+        }
+    }
+}
+
+impl ChatTally {
+    fn span(&self) -> (Option<i64>, Option<i64>) {
+        let seen = self.first <= self.last;
+        (seen.then_some(self.first), seen.then_some(self.last))
+    }
+}
+
+/// The columns of one segment that the chat list reads.
+struct ChatColumns<'a> {
+    segment: &'a SegmentReader,
+    chat: &'a tantivy::columnar::StrColumn,
+    sender: &'a tantivy::columnar::StrColumn,
+    ts: &'a tantivy::columnar::Column<i64>,
+    /// By sender ordinal: the empty name, a system message's.
+    is_system: Vec<bool>,
+}
+
+/// A segment with at least this many documents is counted on two threads.
+const SPLIT_DOCS: u32 = 1 << 20;
+
+impl SegmentChats {
+    fn count(cols: &ChatColumns) -> SegmentChats {
+        let max_doc = cols.segment.max_doc();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        if max_doc < SPLIT_DOCS || threads < 2 {
+            return SegmentChats::count_range(cols, 0..max_doc);
+        }
+        let half = max_doc / 2;
+        let (mut first, second) = std::thread::scope(|s| {
+            let second = s.spawn(|| SegmentChats::count_range(cols, half..max_doc));
+            let first = SegmentChats::count_range(cols, 0..half);
+            (first, second.join())
+        });
+        match second {
+            Ok(second) => {
+                first.add(second);
+                first
+            }
+            // Cannot happen (counting does not panic); count the half here then.
+            Err(_) => {
+                first.add(SegmentChats::count_range(cols, half..max_doc));
+                first
+            }
+        }
+    }
+
+    fn count_range(cols: &ChatColumns, range: std::ops::Range<DocId>) -> SegmentChats {
+        let mut out = SegmentChats {
+            chats: vec![ChatTally::default(); cols.chat.num_terms()],
+            senders: PairSet::new(cols.chat.num_terms(), cols.is_system.len()),
+        };
+        let alive = cols.segment.alive_bitset();
+        let (mut chats, mut senders, mut times) = (Vec::new(), Vec::new(), Vec::new());
+        let mut start = range.start;
+        while start < range.end {
+            let docs = start..start.saturating_add(DECODE_BLOCK).min(range.end);
+            columns::dense_range(cols.chat.ords(), docs.clone(), NO_ORD, &mut chats);
+            columns::dense_range(cols.sender.ords(), docs.clone(), NO_ORD, &mut senders);
+            columns::dense_range(cols.ts, docs.clone(), NO_TIME, &mut times);
+            let rows = chats.iter().zip(&senders).zip(&times).enumerate();
+            for (i, ((&chat, &sender), &ts)) in rows {
+                if alive.is_some_and(|a| !a.is_alive(docs.start + i as DocId)) {
+                    continue;
+                }
+                let Some(t) = out.chats.get_mut(chat as usize) else {
+                    continue;
+                };
+                if cols.is_system.get(sender as usize).copied().unwrap_or(true) {
+                    t.system += 1;
+                    continue;
+                }
+                t.messages += 1;
+                if ts != NO_TIME {
+                    t.first = t.first.min(ts);
+                    t.last = t.last.max(ts);
+                }
+                out.senders.insert(chat as usize, sender as usize);
+            }
+            start = docs.end;
+        }
+        out
+    }
+
+    /// Adds the tally of another part of the same segment.
+    fn add(&mut self, other: SegmentChats) {
+        for (t, o) in self.chats.iter_mut().zip(other.chats) {
+            t.messages += o.messages;
+            t.system += o.system;
+            t.first = t.first.min(o.first);
+            t.last = t.last.max(o.last);
+        }
+        for chat in 0..self.chats.len() {
+            for sender in other.senders.of(chat) {
+                self.senders.insert(chat, sender);
+            }
+        }
+    }
+}
+
+fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Documents decoded at a time: small buffers, whatever the segment's size.
+const DECODE_BLOCK: u32 = 4096;
+/// A document without a value in an ordinal column.
+const NO_ORD: u64 = u64::MAX;
+/// A document without a timestamp.
+const NO_TIME: i64 = i64::MIN;
+
+/// Which (chat, sender) ordinal pairs occur in a segment: a bit per pair while that takes
+/// little memory (hundreds of chats and people: a few kilobytes), else a set per chat.
+enum PairSet {
+    Bits { senders: usize, bits: Vec<u64> },
+    Sets(HashMap<usize, HashSet<usize>>),
+}
+
+impl PairSet {
+    /// Most bits kept as a bit set: 32 MiB.
+    const MAX_BITS: usize = 1 << 28;
+
+    fn new(chats: usize, senders: usize) -> PairSet {
+        match chats.checked_mul(senders) {
+            Some(bits) if bits <= Self::MAX_BITS => PairSet::Bits {
+                senders,
+                bits: vec![0; bits.div_ceil(64)],
+            },
+            _ => PairSet::Sets(HashMap::new()),
+        }
+    }
+
+    fn insert(&mut self, chat: usize, sender: usize) {
+        match self {
+            PairSet::Bits { senders, bits } => {
+                let i = chat * *senders + sender;
+                if let Some(word) = bits.get_mut(i / 64) {
+                    *word |= 1 << (i % 64);
+                }
+            }
+            PairSet::Sets(sets) => {
+                sets.entry(chat).or_default().insert(sender);
+            }
+        }
+    }
+
+    /// The senders seen in `chat`.
+    fn of(&self, chat: usize) -> Vec<usize> {
+        match self {
+            PairSet::Bits { senders, bits } => (0..*senders)
+                .filter(|s| {
+                    let i = chat * *senders + s;
+                    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+                })
+                .collect(),
+            PairSet::Sets(sets) => sets
+                .get(&chat)
+                .map_or_else(Vec::new, |set| set.iter().copied().collect()),
+        }
+    }
 }
 
 /// The strings of a dictionary-encoded column, by ordinal.
@@ -268,4 +461,28 @@ pub fn count(archive: &Archive, query: &dyn Query) -> Result<usize, Error> {
 /// Every message of the archive (for small exports and tests).
 pub fn all_query() -> Box<dyn Query> {
     Box::new(AllQuery)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PairSet;
+
+    /// Both forms of the set answer the same: the bit set for the usual archive, the sets per
+    /// chat where chats × senders would take too many bits.
+    #[test]
+    fn pair_sets_of_both_forms_agree() {
+        let pairs = [(0, 3), (2, 0), (2, 5), (0, 3), (1, 7)];
+        let bits = PairSet::new(3, 8);
+        let sets = PairSet::new(PairSet::MAX_BITS, 2);
+        assert!(matches!(bits, PairSet::Bits { .. }));
+        assert!(matches!(sets, PairSet::Sets(_)));
+        for mut set in [bits, sets] {
+            for (chat, sender) in pairs {
+                set.insert(chat, sender);
+            }
+            let mut two = set.of(2);
+            two.sort_unstable();
+            assert_eq!((set.of(0), set.of(1), two), (vec![3], vec![7], vec![0, 5]));
+        }
+    }
 }
