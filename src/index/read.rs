@@ -26,14 +26,98 @@ pub struct StoredMessage {
     pub line: u64,
 }
 
-/// Loads one stored message.
+/// Loads one stored message. For many, a [`Loader`] opens each segment's columns once.
 pub fn load(
     archive: &Archive,
     searcher: &tantivy::Searcher,
     addr: DocAddress,
 ) -> Result<StoredMessage, Error> {
-    let doc: TantivyDocument = searcher.doc(addr).map_err(Error::read)?;
-    Ok(from_doc(&archive.fields, &doc))
+    Loader::new(archive, searcher).load(addr)
+}
+
+/// Reads stored messages back: the texts from the store, the numbers (id, time, line, kind,
+/// edited) from their fast fields, where archives made since 0.2 keep them alone; an older
+/// archive has them stored too, and they are taken from there (`schema::SCHEMA_VERSION`).
+pub struct Loader<'s> {
+    fields: Fields,
+    searcher: &'s tantivy::Searcher,
+    /// Each segment's columns, opened the first time one of its messages is loaded.
+    columns: Vec<Option<NumberColumns>>,
+}
+
+/// The fast fields a message's numbers are read from, in one segment.
+struct NumberColumns {
+    id: tantivy::columnar::Column<u64>,
+    ts: tantivy::columnar::Column<i64>,
+    line: tantivy::columnar::Column<u64>,
+    kind: tantivy::columnar::Column<u64>,
+    edited: tantivy::columnar::Column<u64>,
+}
+
+impl NumberColumns {
+    fn open(segment: &SegmentReader) -> Result<NumberColumns, Error> {
+        let fast = segment.fast_fields();
+        Ok(NumberColumns {
+            id: fast.u64(field::ID).map_err(Error::read)?,
+            ts: fast.i64(field::TS).map_err(Error::read)?,
+            line: fast.u64(field::LINE).map_err(Error::read)?,
+            kind: fast.u64(field::KIND).map_err(Error::read)?,
+            edited: fast.u64(field::EDITED).map_err(Error::read)?,
+        })
+    }
+
+    fn numbers(&self, doc: DocId) -> Numbers {
+        Numbers {
+            id: self.id.first(doc).unwrap_or(0),
+            secs: self.ts.first(doc).unwrap_or(0),
+            line: self.line.first(doc).unwrap_or(0),
+            kind: self.kind.first(doc).unwrap_or(0),
+            edited: self.edited.first(doc).unwrap_or(0),
+        }
+    }
+}
+
+/// A message's numbers, wherever they were read from.
+struct Numbers {
+    id: u64,
+    secs: i64,
+    line: u64,
+    kind: u64,
+    edited: u64,
+}
+
+impl<'s> Loader<'s> {
+    pub fn new(archive: &Archive, searcher: &'s tantivy::Searcher) -> Loader<'s> {
+        Loader {
+            fields: archive.fields,
+            searcher,
+            columns: Vec::new(),
+        }
+    }
+
+    pub fn load(&mut self, addr: DocAddress) -> Result<StoredMessage, Error> {
+        let doc: TantivyDocument = self.searcher.doc(addr).map_err(Error::read)?;
+        let numbers = match stored_numbers(&self.fields, &doc) {
+            Some(numbers) => numbers,
+            None => self.columns_of(addr.segment_ord)?.numbers(addr.doc_id),
+        };
+        Ok(from_parts(&self.fields, &doc, numbers))
+    }
+
+    fn columns_of(&mut self, segment_ord: u32) -> Result<&NumberColumns, Error> {
+        let ord = segment_ord as usize;
+        if self.columns.len() <= ord {
+            self.columns.resize_with(ord + 1, || None);
+        }
+        let slot = &mut self.columns[ord];
+        if slot.is_none() {
+            *slot = Some(NumberColumns::open(
+                self.searcher.segment_reader(segment_ord),
+            )?);
+        }
+        slot.as_ref()
+            .ok_or_else(|| Error::read("a segment's columns"))
+    }
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
@@ -45,28 +129,38 @@ fn u64_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> u64 {
     doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0)
 }
 
-pub fn from_doc(f: &Fields, doc: &TantivyDocument) -> StoredMessage {
+/// The numbers an archive made before 0.2 stored with each message; `None` for newer ones.
+fn stored_numbers(f: &Fields, doc: &TantivyDocument) -> Option<Numbers> {
     let secs = doc
         .get_first(f.ts)
         .and_then(|v| match OwnedValue::from(v) {
             OwnedValue::I64(i) => Some(i),
             _ => None,
-        })
-        .unwrap_or(0);
+        })?;
+    Some(Numbers {
+        id: u64_of(doc, f.id),
+        secs,
+        line: u64_of(doc, f.line),
+        kind: u64_of(doc, f.kind),
+        edited: u64_of(doc, f.edited),
+    })
+}
+
+fn from_parts(f: &Fields, doc: &TantivyDocument, n: Numbers) -> StoredMessage {
     let sender = text_of(doc, f.sender_raw).filter(|s| !s.is_empty());
     StoredMessage {
         message: Message {
-            id: format!("{:016x}", u64_of(doc, f.id)),
+            id: format!("{:016x}", n.id),
             chat: text_of(doc, f.chat_raw).unwrap_or_default(),
-            ts: format_ts(&secs_to_ts(secs)),
+            ts: format_ts(&secs_to_ts(n.secs)),
             sender,
-            kind: Kind::from_code(u64_of(doc, f.kind)),
+            kind: Kind::from_code(n.kind),
             text: text_of(doc, f.text).unwrap_or_default(),
             attachment: text_of(doc, f.file),
-            edited: u64_of(doc, f.edited) != 0,
+            edited: n.edited != 0,
         },
-        secs,
-        line: u64_of(doc, f.line),
+        secs: n.secs,
+        line: n.line,
     }
 }
 

@@ -13,12 +13,12 @@ use crate::import::media::MediaType;
 use crate::import::ParsedMessage;
 use crate::index::archive::{Archive, Meta};
 use crate::index::files::{restrict_permissions, write_private, META_FILE};
-use crate::index::read::from_doc;
+use crate::index::read::Loader;
 use crate::index::schema::{secs_to_ts, SCHEMA_VERSION};
 use crate::index::writer::{commit, document, wait_for_writer};
 use crate::privacy::optout::OptOut;
 use tantivy::query::AllQuery;
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::{DocAddress, IndexWriter};
 
 /// How long opening waits for another whatscope to let go of the writer (it may be doing
 /// this same re-index).
@@ -77,17 +77,14 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), Error> 
     };
     let opted_out = |sender: &str| secret.as_ref().is_some_and(|s| optout.contains(s, sender));
     let searcher = archive.searcher();
-    for segment in searcher.segment_readers() {
-        let store = segment
-            .get_store_reader(64)
-            .map_err(crate::index::Error::read)?;
+    let mut loader = Loader::new(archive, &searcher);
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
         let alive = segment.alive_bitset();
         for doc_id in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc_id)) {
                 continue;
             }
-            let doc: TantivyDocument = store.get(doc_id).map_err(crate::index::Error::read)?;
-            let stored = from_doc(&archive.fields, &doc);
+            let stored = loader.load(DocAddress::new(segment_ord as u32, doc_id))?;
             let m = &stored.message;
             if m.sender.as_deref().is_some_and(opted_out) {
                 continue;

@@ -183,19 +183,8 @@ fn one_person_written_two_ways_is_one_participant() {
 /// whose `Jörg` was then forgotten (`forget --participant Jörg`), so it also holds an
 /// opt-out entry of that version.
 fn schema2_archive(env: &Env) {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).expect("mkdir");
-        for entry in fs::read_dir(from).expect("read fixture").flatten() {
-            let target = to.join(entry.file_name());
-            if entry.file_type().expect("type").is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                fs::copy(entry.path(), &target).expect("copy fixture");
-            }
-        }
-    }
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/archive_schema2");
-    copy(&fixture, &env.data());
+    copy_dir(&fixture, &env.data());
 }
 
 fn schema_version(env: &Env) -> u64 {

@@ -129,3 +129,16 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     }
     records
 }
+
+/// Copies a folder tree (a fixture archive into a test's data dir).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture");
+        }
+    }
+}
