@@ -171,8 +171,6 @@ impl State {
     }
 }
 
-/// Copies a data dir (a prepared archive) to `to`.
-
 /// Files in the index folder that no commit refers to (segment files of no live segment)
 /// and tantivy's `.tmp*` leftovers.
 fn orphans(data: &Path) -> Vec<String> {
