@@ -38,6 +38,9 @@ pub enum ImageProblem {
     Unknown,
     #[error("it is damaged: {why}")]
     Damaged { why: String },
+    /// Decoded, but it cannot be drawn (no room on a tiny terminal).
+    #[error("{why}")]
+    Draw { why: String },
 }
 
 /// The attachment's image (`media::find` gives it), decoded and, when larger than the popup

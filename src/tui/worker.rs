@@ -385,7 +385,7 @@ impl Backend {
             let frame = picture::fit(&self.graphics, &picture, room).map_err(|why| {
                 failed(crate::ops::Error::Image {
                     id: message.to_string(),
-                    why: attachment::ImageProblem::Damaged { why },
+                    why: attachment::ImageProblem::Draw { why },
                 })
             })?;
             return Ok(Opened::Image {
