@@ -78,6 +78,25 @@ pub enum Error {
         #[source]
         why: crate::import::media::Unavailable,
     },
+    #[error("attachment {id} cannot be shown")]
+    Image {
+        id: String,
+        #[source]
+        why: super::attachment::ImageProblem,
+    },
+    #[error("cannot make a private copy to open")]
+    PrivateCopy {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open it: there is no program {program:?} (the opener)")]
+    OpenerMissing { program: String },
+    #[error("cannot open it with {program:?}")]
+    OpenerFailed {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Encode(#[from] serde_json::Error),
     #[error(transparent)]
@@ -127,6 +146,13 @@ impl Error {
             }
             .hint(),
             Error::Unavailable { why, .. } | Error::Unreadable { why, .. } => why.hint(),
+            Error::Image { .. } => {
+                "`whatscope media save ID --output FILE` writes it out for another program"
+            }
+            Error::PrivateCopy { .. } => "make the temporary folder (TMPDIR) writable",
+            Error::OpenerMissing { .. } | Error::OpenerFailed { .. } => {
+                "set WHATSCOPE_OPENER to a program that opens a file given as its one argument"
+            }
             Error::Index(e) => return e.hint(),
             Error::Privacy(e) => return e.hint(),
             Error::People(e) => return e.hint(),

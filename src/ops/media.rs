@@ -243,9 +243,14 @@ pub fn export_of(a: &Attachment) -> Result<(Export, &str), Error> {
 
 /// Copies the attachment's bytes to `out` (`media save`), within the zip limits.
 pub fn copy(a: &Attachment, out: &mut dyn Write) -> Result<u64, Error> {
+    copy_at_most(a, out, MAX_MEDIA_BYTES)
+}
+
+/// [`copy`] of at most `max_bytes` (an image the TUI shows is held in memory).
+pub fn copy_at_most(a: &Attachment, out: &mut dyn Write, max_bytes: u64) -> Result<u64, Error> {
     let (export, name) = export_of(a)?;
     export
-        .copy(name, out, MAX_MEDIA_BYTES)
+        .copy(name, out, max_bytes)
         .map_err(|why| Error::Unreadable {
             id: a.message.id.clone(),
             why,

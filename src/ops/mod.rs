@@ -3,6 +3,7 @@
 //! purging, exporting, and bringing an older schema up to date (docs/architecture.md).
 
 pub(crate) mod atomic_file;
+pub mod attachment;
 pub mod error;
 pub(crate) mod export;
 pub mod forget;

@@ -33,10 +33,11 @@ pub enum Action {
     Back,
     TogglePeople,
     SearchPerson,
+    OpenAttachment,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -65,6 +66,7 @@ impl Action {
         Action::Back,
         Action::TogglePeople,
         Action::SearchPerson,
+        Action::OpenAttachment,
     ];
 
     /// The name used in the keymap file.
@@ -98,6 +100,7 @@ impl Action {
             Action::Back => "back",
             Action::TogglePeople => "toggle_people",
             Action::SearchPerson => "search_person",
+            Action::OpenAttachment => "open_attachment",
         }
     }
 
@@ -132,6 +135,7 @@ impl Action {
             Action::Back => "back",
             Action::TogglePeople => "people",
             Action::SearchPerson => "search person",
+            Action::OpenAttachment => "open attachment",
         }
     }
 

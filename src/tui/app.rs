@@ -18,6 +18,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod attachment;
 mod date_jump;
 mod mouse;
 mod names;
@@ -26,6 +27,7 @@ mod people_stats;
 mod replies;
 mod search;
 
+pub use attachment::{AttachmentView, ImagePopup, ANONYMIZED};
 pub use names::person_of;
 pub use navigation::fill_to_bottom;
 pub use search::{live_query, RESULT_LIMIT};
@@ -187,6 +189,8 @@ pub struct App {
     pub pseudonyms: Pseudonyms,
     pub theme: super::theme::Theme,
     pub help: bool,
+    /// `o`: the image popup and the requests in flight.
+    pub attachment: AttachmentView,
     pub status: Option<String>,
     pub size: (u16, u16),
     pub quit: bool,
@@ -219,6 +223,7 @@ impl App {
             pseudonyms: Pseudonyms::default(),
             theme: super::theme::Theme { color: true },
             help: false,
+            attachment: AttachmentView::default(),
             status: None,
             size,
             quit: false,
@@ -256,7 +261,9 @@ impl App {
             Event::Mouse(m) => self.mouse(m),
             Event::Resize(w, h) => {
                 self.size = (w, h);
-                self.after_move()
+                let mut effects = self.after_move();
+                effects.extend(self.refit_image());
+                effects
             }
             Event::Reply(reply) => self.reply(reply),
             Event::SearchDue => self.search_now(),
@@ -281,8 +288,15 @@ impl App {
                 Vec::new()
             };
         }
+        if self.attachment.image.is_some() {
+            return self.image_key(key);
+        }
         self.status = None;
-        match Key::from_event(&key).and_then(|k| self.keymap.action(&k)) {
+        let action = Key::from_event(&key).and_then(|k| self.keymap.action(&k));
+        if action != Some(Action::OpenAttachment) {
+            self.forget_attachment_request();
+        }
+        match action {
             Some(action) => self.act(action),
             None => Vec::new(),
         }
@@ -326,6 +340,7 @@ impl App {
             }
             Action::TogglePeople => self.toggle_people(),
             Action::SearchPerson => self.search_person(),
+            Action::OpenAttachment => self.open_attachment(),
             Action::Back if self.focus == Pane::Stats && !self.stats.back.is_empty() => {
                 self.back_to_previous_person()
             }

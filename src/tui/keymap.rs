@@ -152,6 +152,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Back, &["esc"]),
     (Action::TogglePeople, &["p"]),
     (Action::SearchPerson, &["f"]),
+    (Action::OpenAttachment, &["o"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];
 

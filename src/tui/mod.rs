@@ -10,6 +10,7 @@ pub mod app;
 pub mod keymap;
 pub(crate) mod layout;
 pub(crate) mod panes;
+pub mod picture;
 pub(crate) mod terminal;
 pub mod theme;
 pub mod view;
@@ -61,6 +62,8 @@ pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
     // The anonymized view needs the secret: say so before the screen is taken over.
     crate::privacy::secret::require(&archive.dir)?;
     let mut term = terminal::Terminal::enter()?;
+    // Before the input thread starts: the terminal answers on stdin.
+    let graphics = picture::Graphics::detect();
     let size = term.size();
     let mut app = new_app(&archive, keymap, size, &opts)?;
     app.theme = theme::Theme::from_env();
@@ -72,7 +75,13 @@ pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
     // worker's replies. The loop sleeps on it, so a reply is drawn the moment it arrives.
     let (tx, rx) = mpsc::channel::<Event>();
     let replies = tx.clone();
-    let requests = worker::spawn(Backend::new(archive), move |r: Reply| {
+    // Copies of attachments handed to openers: a crashed run's are removed now, this run's
+    // on quit (docs/media.md).
+    let temp = std::env::temp_dir();
+    crate::ops::attachment::remove_stale_copies(&temp);
+    let copies = Arc::new(crate::ops::attachment::PrivateCopies::new(temp));
+    let backend = Backend::new(archive).with_opening(graphics, Arc::clone(&copies));
+    let requests = worker::spawn(backend, move |r: Reply| {
         replies.send(Event::Reply(r)).is_ok()
     });
     let send = |r: Request| requests.send(r).is_ok();
@@ -104,6 +113,7 @@ pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
                 // Reading the terminal failed: it is gone or broken. Dropping `term`
                 // restores what can be restored.
                 stop.store(true, Ordering::SeqCst);
+                copies.remove();
                 return Err(anyhow::Error::new(Arc::clone(e)).context("terminal"));
             }
             dirty = true;
@@ -123,6 +133,7 @@ pub fn run(archive: Archive, opts: Options) -> anyhow::Result<()> {
     };
     stop.store(true, Ordering::SeqCst);
     let _ = input.join();
+    copies.remove();
     term.leave()?;
     result
 }

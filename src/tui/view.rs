@@ -34,6 +34,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     if a.main.width > 0 {
         draw_main(app, frame, a.main);
+        panes::picture::draw(app, frame, a.main);
     }
     panes::footer::draw_query(app, frame, a.query);
     panes::footer::draw_footer(app, frame, a.footer);

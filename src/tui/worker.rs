@@ -7,15 +7,18 @@
 //! polls the index's `meta.json` between requests and, when it changed, reloads the reader
 //! and says so ([`Reply::Reloaded`]), so erased messages go and new ones come (catalog A5).
 
+use super::picture::{self, Frame, Graphics, Picture};
 use crate::index::archive::Archive;
 use crate::index::query::parse_query;
 use crate::index::read::{self, order_key, ChatSummary, StoredMessage};
 use crate::index::schema::field;
 use crate::index::search::{self, SearchResult, SortOrder};
+use crate::ops::attachment::{self, PrivateCopies};
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::process::Child;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query};
@@ -97,6 +100,19 @@ pub enum Request {
     People {
         id: u64,
     },
+    /// Opens the attachment of message `message` (its id): an image fitted to `room` cells,
+    /// anything else handed to the system opener from a private copy.
+    OpenAttachment {
+        id: u64,
+        message: String,
+        room: (u16, u16),
+    },
+    /// Fits the open image again, to a new popup size.
+    FitImage {
+        id: u64,
+        picture: Arc<Picture>,
+        room: (u16, u16),
+    },
 }
 
 impl Request {
@@ -109,6 +125,8 @@ impl Request {
             Request::ChatMatches { .. } => 4,
             Request::Stats { .. } => 5,
             Request::People { .. } => 6,
+            Request::OpenAttachment { .. } => 7,
+            Request::FitImage { .. } => 8,
         }
     }
 }
@@ -159,12 +177,53 @@ pub enum Reply {
         id: u64,
         people: Result<Vec<crate::people::listing::PersonRow>, WorkerError>,
     },
+    /// What opening an attachment gave.
+    AttachmentOpened {
+        id: u64,
+        opened: Result<Opened, WorkerError>,
+    },
+    /// The open image fitted to a new size (or why it could not be).
+    ImageFitted {
+        id: u64,
+        frame: Result<Frame, String>,
+    },
+    /// The opener of request `id` ended with a failure (`code`: its exit code, `None` when a
+    /// signal ended it).
+    OpenerFailed {
+        id: u64,
+        program: String,
+        code: Option<i32>,
+    },
     /// Another process committed to the archive and the reader now sees it: everything shown
     /// should be asked for again. Carries the pseudonyms of the senders now in the archive
     /// (`None` when they could not be computed: the old ones stay).
     Reloaded {
         pseudonyms: Option<Box<crate::privacy::Pseudonyms>>,
     },
+}
+
+/// An attachment opened: shown in the TUI, or handed to a program.
+#[derive(Debug, Clone)]
+pub enum Opened {
+    Image {
+        name: String,
+        picture: Arc<Picture>,
+        frame: Frame,
+    },
+    Outside {
+        name: String,
+        program: String,
+    },
+}
+
+/// Whether an attachment of this name is shown inside the TUI (the image decoders whatscope
+/// has: PNG, JPEG, GIF, WebP; stickers are WebP).
+fn shown_inside(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("png" | "jpg" | "jpeg" | "gif" | "webp")
+    )
 }
 
 fn unreadable(chat: &str, why: &str) -> StoredMessage {
@@ -187,11 +246,30 @@ fn unreadable(chat: &str, why: &str) -> StoredMessage {
 /// Does the work of each request against one archive.
 pub struct Backend {
     archive: Archive,
+    graphics: Graphics,
+    copies: Arc<PrivateCopies>,
+    /// Openers started and not yet seen to end, with the request that started them.
+    openers: Mutex<Vec<(u64, String, Child)>>,
 }
 
 impl Backend {
+    /// A backend drawing images in half blocks, its private copies in the system's temporary
+    /// folder.
     pub fn new(archive: Archive) -> Backend {
-        Backend { archive }
+        Backend {
+            archive,
+            graphics: Graphics::Halfblocks,
+            copies: Arc::new(PrivateCopies::new(std::env::temp_dir())),
+            openers: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Draws images with `graphics` and makes private copies in `copies` (the TUI removes
+    /// them on quit).
+    pub fn with_opening(mut self, graphics: Graphics, copies: Arc<PrivateCopies>) -> Backend {
+        self.graphics = graphics;
+        self.copies = copies;
+        self
     }
 
     // One arm per request, each a few lines: a table of what the worker answers, longer than
@@ -280,7 +358,73 @@ impl Backend {
                     .and_then(|people| crate::people::listing::list(&self.archive, &people))
                     .map_err(failed),
             },
+            Request::OpenAttachment { id, message, room } => Reply::AttachmentOpened {
+                id,
+                opened: self.open_attachment(id, &message, room),
+            },
+            Request::FitImage { id, picture, room } => Reply::ImageFitted {
+                id,
+                frame: picture::fit(&self.graphics, &picture, room),
+            },
         }
+    }
+
+    /// Shows an image (decoded and fitted here, off the UI thread) or starts the opener on a
+    /// private copy.
+    fn open_attachment(
+        &self,
+        id: u64,
+        message: &str,
+        room: (u16, u16),
+    ) -> Result<Opened, WorkerError> {
+        let found = crate::ops::media::find(&self.archive, message).map_err(failed)?;
+        let name = found.message.attachment.clone().unwrap_or_default();
+        if shown_inside(&name) {
+            let image = attachment::image(&found).map_err(failed)?;
+            let picture = Arc::new(Picture { image });
+            let frame = picture::fit(&self.graphics, &picture, room).map_err(|why| {
+                failed(crate::ops::Error::Image {
+                    id: message.to_string(),
+                    why: attachment::ImageProblem::Draw { why },
+                })
+            })?;
+            return Ok(Opened::Image {
+                name,
+                picture,
+                frame,
+            });
+        }
+        let path = self.copies.copy(&found).map_err(failed)?;
+        let program = attachment::opener();
+        let child = attachment::launch(&program, &path).map_err(failed)?;
+        let program = program.to_string_lossy().into_owned();
+        self.openers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, program.clone(), child));
+        Ok(Opened::Outside { name, program })
+    }
+
+    /// Reaps the openers that ended; a failed one is reported (the app shows it while that
+    /// attachment is still the one asked for).
+    pub fn reap_openers(&self) -> Vec<Reply> {
+        let mut openers = self.openers.lock().unwrap_or_else(|e| e.into_inner());
+        let mut failures = Vec::new();
+        openers.retain_mut(|(id, program, child)| match child.try_wait() {
+            Ok(None) => true,
+            Ok(Some(status)) => {
+                if !status.success() {
+                    failures.push(Reply::OpenerFailed {
+                        id: *id,
+                        program: program.clone(),
+                        code: status.code(),
+                    });
+                }
+                false
+            }
+            Err(_) => false,
+        });
+        failures
     }
 
     /// Makes the reader see the archive's latest commit; the reply tells the app to ask again
@@ -396,6 +540,11 @@ pub fn spawn(
                     }
                     Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => return,
+                }
+                for failure in backend.reap_openers() {
+                    if !deliver(failure) {
+                        return;
+                    }
                 }
                 if watch.changed() {
                     // A failed reload (a commit caught half-way) is tried again next time.

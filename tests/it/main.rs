@@ -28,6 +28,7 @@ mod sanitize;
 mod scale;
 mod stats;
 mod tui_e2e;
+mod tui_open;
 mod tui_safety;
 mod tui_snapshots;
 mod tui_state;

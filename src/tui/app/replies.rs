@@ -53,6 +53,15 @@ impl App {
                 }
                 Vec::new()
             }
+            Reply::AttachmentOpened { id, opened } => self.attachment_opened(id, opened),
+            Reply::ImageFitted { id, frame } => {
+                self.image_fitted(id, frame);
+                Vec::new()
+            }
+            Reply::OpenerFailed { id, program, code } => {
+                self.opener_failed(id, &program, code);
+                Vec::new()
+            }
         }
     }
 

@@ -54,6 +54,22 @@ pub fn hint_actions(app: &App) -> Vec<Action> {
     if app.help {
         return vec![Action::Help, Action::Quit];
     }
+    if app.attachment.image.is_some() {
+        return vec![Action::Back];
+    }
+    let mut actions = pane_actions(app);
+    // `o` where it would open something: the selected message has an attachment.
+    let attached = app
+        .selected_message()
+        .is_some_and(|m| m.attachment.is_some() || m.kind == crate::model::Kind::Media);
+    if attached {
+        actions.insert(1.min(actions.len()), Action::OpenAttachment);
+    }
+    actions
+}
+
+/// The hints of the focused pane.
+fn pane_actions(app: &App) -> Vec<Action> {
     match app.focus {
         Pane::Chats if app.side == Side::People => vec![
             Action::Open,

@@ -5,5 +5,6 @@ pub mod conversation;
 pub mod footer;
 pub mod help;
 pub mod people;
+pub mod picture;
 pub mod results;
 pub mod stats;
