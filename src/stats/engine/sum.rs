@@ -251,7 +251,7 @@ impl Partial {
                     return Ok(());
                 };
                 let counts = &mut self.counts[*seg][2];
-                s.rows.clear();
+                // Every slot is written by `get_range`: no need to clear it first.
                 s.rows.resize(rows.len(), 0);
                 col.ords()
                     .values
