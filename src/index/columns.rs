@@ -1,10 +1,10 @@
-//! Reading fast-field columns (for statistics and the people listing): whole columns decoded in bulk when most
-//! documents are needed, single values on demand when few are, and the dictionaries of
-//! string columns mapped to archive-wide ids.
+//! Reading fast-field columns (for statistics and the people listing): whole columns decoded in
+//! bulk, or the values of just the documents asked for, a block at a time, and the
+//! dictionaries of string columns mapped to archive-wide ids.
 
 use super::error::Error;
 use std::fmt::Debug;
-use tantivy::columnar::column_index::{MultiValueIndex, OptionalIndex};
+use tantivy::columnar::column_index::{MultiValueIndex, OptionalIndex, Set};
 use tantivy::columnar::{Column, ColumnIndex, ColumnValues, StrColumn};
 use tantivy::DocId;
 
@@ -104,8 +104,18 @@ pub fn interned(
     let Some(col) = col else {
         return Ok(vec![NONE; max_doc as usize]);
     };
+    let ids = ord_ids(col, interner)?;
+    Ok(dense(col.ords(), max_doc, u64::MAX)
+        .into_iter()
+        .map(|ord| ids.get(ord as usize).copied().unwrap_or(NONE))
+        .collect())
+}
+
+/// The archive-wide id of each term ordinal of a string column (`NONE` for the empty
+/// string), interning its whole dictionary in ordinal order without reading any document.
+pub fn ord_ids(col: &StrColumn, interner: &mut impl Intern) -> Result<Vec<u32>, Error> {
     let names = super::read::ordinal_names(col)?;
-    let ids: Vec<u32> = names
+    Ok(names
         .iter()
         .map(|n| {
             if n.is_empty() {
@@ -114,126 +124,177 @@ pub fn interned(
                 interner.intern(n)
             }
         })
-        .collect();
-    Ok(dense(col.ords(), max_doc, u64::MAX)
-        .into_iter()
-        .map(|ord| ids.get(ord as usize).copied().unwrap_or(NONE))
         .collect())
 }
 
-/// A multi-valued string column (emoji, domain, word): each document's term ordinals.
-pub enum Multi {
-    /// The segment has no such column.
-    Absent,
-    /// Decoded in bulk: the values of document `d` are `values[offsets[d]..offsets[d + 1]]`.
-    Bulk { offsets: Vec<u32>, values: Vec<u32> },
-    /// Read per document.
-    Lazy(Column<u64>),
+/// The values of the sorted documents `docs` of a single-valued column, into `out`
+/// (`missing` where a document has none): a run of consecutive documents decoded as one
+/// range, scattered ones looked up in one batch, so only the documents asked for are read.
+pub fn gather<T>(col: &Column<T>, docs: &[DocId], missing: T, out: &mut Vec<T>)
+where
+    T: Copy + PartialOrd + Debug + Send + Sync + 'static,
+{
+    out.clear();
+    out.resize(docs.len(), missing);
+    let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
+        return;
+    };
+    match &col.index {
+        ColumnIndex::Full if col.values.num_vals() > last => {
+            if (last - first) as usize + 1 == docs.len() {
+                col.values.get_range(u64::from(first), out);
+            } else {
+                col.values.get_vals(docs, out);
+            }
+        }
+        ColumnIndex::Empty { .. } => {}
+        _ => {
+            for (slot, doc) in out.iter_mut().zip(docs) {
+                if let Some(v) = col.first(*doc) {
+                    *slot = v;
+                }
+            }
+        }
+    }
 }
 
-impl Multi {
-    pub fn open(col: Option<&StrColumn>, max_doc: u32, bulk: bool) -> Multi {
+/// The values (term ordinals) of some documents of a multi-valued string column: those of
+/// `docs[i]` are `values[starts[i]..starts[i + 1]]`. Reused from one batch to the next.
+#[derive(Default)]
+pub struct MultiBatch {
+    pub starts: Vec<u32>,
+    pub values: Vec<u32>,
+    rows: Vec<std::ops::Range<u32>>,
+    buf: Vec<u64>,
+}
+
+impl MultiBatch {
+    /// Reads the values of the sorted documents `docs` (none when the column is absent).
+    pub fn read(&mut self, col: Option<&StrColumn>, docs: &[DocId]) {
+        self.starts.clear();
+        self.values.clear();
+        self.rows.clear();
         let Some(col) = col else {
-            return Multi::Absent;
+            self.starts.resize(docs.len() + 1, 0);
+            return;
         };
-        let col = col.ords().clone();
-        if !bulk {
-            return Multi::Lazy(col);
+        let col = col.ords();
+        row_ranges(&col.index, docs, &mut self.rows);
+        let (Some(lo), Some(hi)) = (
+            self.rows.iter().find(|r| !r.is_empty()).map(|r| r.start),
+            self.rows
+                .iter()
+                .rev()
+                .find(|r| !r.is_empty())
+                .map(|r| r.end),
+        ) else {
+            self.starts.resize(docs.len() + 1, 0);
+            return;
+        };
+        let wanted: usize = self.rows.iter().map(|r| r.len()).sum();
+        let span = (hi - lo) as usize;
+        // Values are stored in doc order: one range read when the documents' values lie close
+        // together, a read per document when they are scattered.
+        if span <= wanted.saturating_mul(2) {
+            self.buf.clear();
+            self.buf.resize(span, 0);
+            col.values.get_range(u64::from(lo), &mut self.buf);
+            for r in &self.rows {
+                self.starts.push(self.values.len() as u32);
+                let from = (r.start.saturating_sub(lo)) as usize;
+                let to = (r.end.saturating_sub(lo)) as usize;
+                if let Some(vals) = self.buf.get(from..to) {
+                    self.values.extend(vals.iter().map(|v| *v as u32));
+                }
+            }
+        } else {
+            for r in &self.rows {
+                self.starts.push(self.values.len() as u32);
+                self.buf.clear();
+                self.buf.resize(r.len(), 0);
+                col.values.get_range(u64::from(r.start), &mut self.buf);
+                self.values.extend(self.buf.iter().map(|v| *v as u32));
+            }
         }
-        let n = max_doc as usize;
-        let num_vals = col.values.num_vals();
-        // offsets[d] = where the values of the first document at or after d with values
-        // start (values are stored in doc order, so that is also where d's values end).
-        let mut offsets = vec![num_vals; n + 1];
-        let mut next_doc = 0usize;
-        let mut spread = |doc: DocId, start: u32| {
-            let doc = (doc as usize).min(n);
-            while next_doc <= doc {
-                offsets[next_doc] = start;
-                next_doc += 1;
-            }
-        };
-        match &col.index {
-            ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(idx)) => {
-                let mut starts = vec![0u32; idx.start_index_column.num_vals() as usize];
-                idx.start_index_column.get_range(0, &mut starts);
-                for_each_ranked(&idx.optional_index, max_doc, |doc, rank| {
-                    spread(doc, starts.get(rank as usize).copied().unwrap_or(num_vals));
-                });
-            }
-            ColumnIndex::Optional(index) => for_each_ranked(index, max_doc, spread),
-            index => {
-                for doc in 0..max_doc {
-                    let rows = index.value_row_ids(doc);
-                    if !rows.is_empty() {
-                        spread(doc, rows.start);
+        self.starts.push(self.values.len() as u32);
+    }
+
+    /// The values of the `i`-th document read.
+    pub fn of(&self, i: usize) -> &[u32] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.values.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Each sorted document's rows in a column's values (empty for none), ranks found a batch
+/// at a time.
+fn row_ranges(index: &ColumnIndex, docs: &[DocId], out: &mut Vec<std::ops::Range<u32>>) {
+    out.clear();
+    match index {
+        ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(idx)) => {
+            let (mut have, mut ranks) = (Vec::new(), Vec::new());
+            ranks_of(&idx.optional_index, docs, &mut have, &mut ranks);
+            let mut bounds = vec![0u32; ranks.len() + 1];
+            let contiguous = ranks
+                .first()
+                .zip(ranks.last())
+                .is_some_and(|(a, b)| (b - a) as usize + 1 == ranks.len());
+            if contiguous {
+                idx.start_index_column
+                    .get_range(u64::from(ranks[0]), &mut bounds);
+            } else {
+                let mut ends = vec![0u32; ranks.len()];
+                let next: Vec<u32> = ranks.iter().map(|r| r + 1).collect();
+                idx.start_index_column
+                    .get_vals(&ranks, &mut bounds[..ranks.len()]);
+                idx.start_index_column.get_vals(&next, &mut ends);
+                bounds.truncate(ranks.len());
+                // Pairs (start, end) per rank, laid out below without the shared bound.
+                let mut with_values = have.iter().zip(bounds.iter().zip(&ends)).peekable();
+                for doc in docs {
+                    match with_values.next_if(|(d, _)| *d == doc) {
+                        Some((_, (s, e))) => out.push(*s..*e),
+                        None => out.push(0..0),
                     }
                 }
+                return;
             }
-        }
-        let mut values = Vec::with_capacity(num_vals as usize);
-        for_each_value(&col, |v| values.push(v as u32));
-        Multi::Bulk { offsets, values }
-    }
-
-    /// Calls `f` with each value (term ordinal) of `doc`; returns how many there were.
-    pub fn each(&self, doc: DocId, mut f: impl FnMut(u32)) -> u32 {
-        match self {
-            Multi::Absent => 0,
-            Multi::Bulk { offsets, values } => {
-                let d = doc as usize;
-                let (Some(&start), Some(&end)) = (offsets.get(d), offsets.get(d + 1)) else {
-                    return 0;
-                };
-                let vals = values.get(start as usize..end as usize).unwrap_or(&[]);
-                for v in vals {
-                    f(*v);
+            let mut with_values = have.iter().zip(bounds.windows(2)).peekable();
+            for doc in docs {
+                match with_values.next_if(|(d, _)| *d == doc) {
+                    Some((_, w)) => out.push(w[0]..w[1]),
+                    None => out.push(0..0),
                 }
-                vals.len() as u32
             }
-            Multi::Lazy(col) => {
-                let mut n = 0;
-                for v in col.values_for_doc(doc) {
-                    f(v as u32);
-                    n += 1;
+        }
+        ColumnIndex::Optional(index) => {
+            let (mut have, mut ranks) = (Vec::new(), Vec::new());
+            ranks_of(index, docs, &mut have, &mut ranks);
+            let mut with_values = have.iter().zip(&ranks).peekable();
+            for doc in docs {
+                match with_values.next_if(|(d, _)| *d == doc) {
+                    Some((_, r)) => out.push(*r..*r + 1),
+                    None => out.push(0..0),
                 }
-                n
             }
         }
+        index => out.extend(docs.iter().map(|d| index.value_row_ids(*d))),
     }
 }
 
-/// Calls `f` with every value of a column in row order, decoded a block at a time.
-fn for_each_value(col: &Column<u64>, mut f: impl FnMut(u64)) {
-    const CHUNK: usize = 4096;
-    let mut buf = [0u64; CHUNK];
-    let total = u64::from(col.values.num_vals());
-    let mut start = 0u64;
-    while start < total {
-        let len = (total - start).min(CHUNK as u64) as usize;
-        col.values.get_range(start, &mut buf[..len]);
-        for v in &buf[..len] {
-            f(*v);
+/// The documents of the sorted `docs` an optional index holds, into `have`, and their ranks.
+fn ranks_of(index: &OptionalIndex, docs: &[DocId], have: &mut Vec<DocId>, ranks: &mut Vec<u32>) {
+    match (docs.first(), docs.last()) {
+        // A run of consecutive documents: the ranks between the run's bounds, and the
+        // documents holding them found by select, far cheaper than a rank per document.
+        (Some(&first), Some(&last)) if (last - first) as usize + 1 == docs.len() => {
+            ranks.extend(index.rank(first)..index.rank(last + 1));
+            have.extend_from_slice(ranks);
+            index.select_batch(have);
         }
-        start += len as u64;
-    }
-}
-
-/// Adds every value of a string column (all documents, alive or not) to `counts` by ordinal.
-pub fn histogram(col: &StrColumn, counts: &mut [u32]) {
-    for_each_value(col.ords(), |ord| {
-        if let Some(c) = counts.get_mut(ord as usize) {
-            *c += 1;
-        }
-    });
-}
-
-/// Takes the values of `doc` back out of `counts` (after [`histogram`]).
-pub fn unhistogram(col: &StrColumn, doc: DocId, counts: &mut [u32]) {
-    for ord in col.ords().values_for_doc(doc) {
-        if let Some(c) = counts.get_mut(ord as usize) {
-            *c = c.saturating_sub(1);
-        }
+        _ => index.rank_if_exists_batch(docs, have, ranks),
     }
 }
 

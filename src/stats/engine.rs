@@ -1,10 +1,14 @@
-//! The statistics pass. Per segment, the columns the figures need are read once; the scope
-//! picks documents (a query's matches, one chat, one sender); per-message figures are summed
-//! for those; then every chat that holds a picked message is laid out in time order from its
-//! columns (all of its messages, not just the picked ones) for sessions, response times and
-//! interactions.
+//! The statistics pass. The scope's documents are picked first, from postings (a chat's or a
+//! sender's terms) and a query's matches, without decoding any column; then only the columns
+//! the figures need are read, a block at a time and only for those documents (`sum`); then
+//! every chat that holds a picked message is laid out in time order from its own documents
+//! (all of its messages, not just the picked ones) for sessions, response times and
+//! interactions (`timeline`). Big passes run on every core, each thread with its own sums.
 
 mod acc;
+mod select;
+mod sum;
+mod timeline;
 
 use super::calendar;
 use super::error::Error;
@@ -14,7 +18,7 @@ use super::{
     Scope, Stats, WordCount, TOP,
 };
 use crate::index::archive::Archive;
-use crate::index::columns::{dense, histogram, interned, resolve, unhistogram, Multi, NONE};
+use crate::index::columns::{gather, ord_ids, resolve, NONE};
 use crate::index::query::{parse_query, Names};
 use crate::index::read::order_key;
 use crate::index::schema::{field, secs_to_ts, Fields};
@@ -22,7 +26,7 @@ use crate::model::Kind;
 use crate::people::Interner;
 use crate::people::People;
 use crate::timestamp::format_ts;
-use acc::{Acc, SegmentTops};
+use acc::Acc;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -68,18 +72,27 @@ fn compute_on_with_aliases(
     // One participant per person: every name merged into a person, and the spellings
     // `forget` and `from:` take as one name.
     let mut senders = Interner::of_people(people.clone());
-    let mut segs = intern_segments(readers, &mut chats, &mut senders)?;
+    let segs = readers
+        .iter()
+        .map(|r| select::SegIds::open(r, &mut chats, &mut senders))
+        .collect::<Result<Vec<_>, Error>>()?;
     let want = Wanted::resolve(scope, &chats, &senders)?;
     let (matches, notes) = query_matches(searcher, fields, scope, aliases, people)?;
-    let mut picked = pick_and_sum(readers, fields, &mut segs, &want, matches.as_deref())?;
-    let mut timelines = timelines_of(readers, &segs, &picked.touched);
+    let selections = select::select(readers, fields, &segs, &want, matches)?;
+    let mut picked = sum::pick_and_sum(readers, fields, &segs, &selections, want.across)?;
     picked.acc.people.resize_with(senders.names.len(), || None);
-    let walked = walk_timelines(
-        &mut timelines,
+    let walked = timeline::walk_chats(
+        &timeline::Segments {
+            readers,
+            fields,
+            ids: &segs,
+            selections: &selections,
+        },
+        &picked.touched,
         &mut picked.acc,
         senders.names.len(),
         want.across,
-    );
+    )?;
 
     let mut stats = picked.acc.finish(
         scope,
@@ -95,42 +108,6 @@ fn compute_on_with_aliases(
         stats.partners = Some(partner_rows(walked.partners, &senders));
     }
     Ok(stats)
-}
-
-/// Every segment's chat and sender ids: the scope's names must be known archive-wide before
-/// any document is picked.
-fn intern_segments(
-    readers: &[SegmentReader],
-    chats: &mut Interner,
-    senders: &mut Interner,
-) -> Result<Vec<Seg>, Error> {
-    let mut segs = Vec::with_capacity(readers.len());
-    for reader in readers {
-        let ff = reader.fast_fields();
-        let max_doc = reader.max_doc();
-        let chat = interned(
-            ff.str(field::CHAT_RAW)
-                .map_err(crate::index::Error::read)?
-                .as_ref(),
-            max_doc,
-            chats,
-        )?;
-        let sender = interned(
-            ff.str(field::SENDER_RAW)
-                .map_err(crate::index::Error::read)?
-                .as_ref(),
-            max_doc,
-            senders,
-        )?;
-        segs.push(Seg {
-            chat,
-            sender,
-            ts: Vec::new(),
-            line: Vec::new(),
-            selected: Vec::new(),
-        });
-    }
-    Ok(segs)
 }
 
 /// The chat and the person a scope asks for, as interned ids.
@@ -193,234 +170,6 @@ fn query_matches(
         .map_err(crate::index::Error::read)?;
     per_segment.resize(searcher.segment_readers().len(), Vec::new());
     Ok((Some(per_segment), parsed.notes))
-}
-
-/// What picking the documents in scope gathered: the per-message sums, which chats hold
-/// picked messages, a person's messages per chat, and each segment's top-list tallies.
-struct Picked {
-    acc: Acc,
-    media: super::media::MediaCounts,
-    touched: Vec<bool>,
-    chat_messages: Vec<u64>,
-    tops: Vec<SegmentTops>,
-}
-
-/// Picks the documents in scope in every segment and sums their per-message figures.
-fn pick_and_sum(
-    readers: &[SegmentReader],
-    fields: &Fields,
-    segs: &mut [Seg],
-    want: &Wanted,
-    matches: Option<&[Vec<DocId>]>,
-) -> Result<Picked, Error> {
-    let mut picked = Picked {
-        acc: Acc::default(),
-        media: super::media::MediaCounts::default(),
-        touched: Vec::new(),
-        chat_messages: Vec::new(),
-        tops: Vec::with_capacity(readers.len()),
-    };
-    for (ord, reader) in readers.iter().enumerate() {
-        let seg = &mut segs[ord];
-        let max_doc = reader.max_doc();
-        let in_scope = |doc: DocId| {
-            want.chat.is_none_or(|c| seg.chat[doc as usize] == c)
-                && want.sender.is_none_or(|s| seg.sender[doc as usize] == s)
-        };
-        let selected: Vec<DocId> = match matches {
-            Some(m) => m[ord].iter().copied().filter(|d| in_scope(*d)).collect(),
-            None => {
-                let alive = reader.alive_bitset();
-                (0..max_doc)
-                    .filter(|d| alive.is_none_or(|a| a.is_alive(*d)) && in_scope(*d))
-                    .collect()
-            }
-        };
-        let t = sum_segment(reader, seg, &selected, want.across, &mut picked)?;
-        picked
-            .media
-            .add_segment(reader, fields, &selected, &seg.sender)?;
-        seg.selected = selected;
-        picked.tops.push(t);
-    }
-    Ok(picked)
-}
-
-/// Sums one segment's picked documents into `picked`; returns the segment's top-list tallies.
-fn sum_segment(
-    reader: &SegmentReader,
-    seg: &mut Seg,
-    selected: &[DocId],
-    across: bool,
-    picked: &mut Picked,
-) -> Result<SegmentTops, Error> {
-    let ff = reader.fast_fields();
-    let max_doc = reader.max_doc();
-    seg.ts = dense(
-        &ff.i64(field::TS).map_err(crate::index::Error::read)?,
-        max_doc,
-        0,
-    );
-    seg.line = dense(
-        &ff.u64(field::LINE).map_err(crate::index::Error::read)?,
-        max_doc,
-        0,
-    );
-    // Most documents wanted: decode whole columns; few: read values one by one.
-    let bulk = selected.len().saturating_mul(4) >= max_doc as usize;
-    let kind_col = ff.u64(field::KIND).map_err(crate::index::Error::read)?;
-    let words_col = ff.u64(field::WORDS).map_err(crate::index::Error::read)?;
-    let (kinds, words) = if bulk {
-        (
-            Some(dense(&kind_col, max_doc, 0)),
-            Some(dense(&words_col, max_doc, 0)),
-        )
-    } else {
-        (None, None)
-    };
-    let mut t = SegmentTops::open(reader, selected, bulk)?;
-    let acc = &mut picked.acc;
-    for &doc in selected {
-        let d = doc as usize;
-        let sender = seg.sender[d];
-        if sender == NONE {
-            acc.system += 1;
-            continue;
-        }
-        let kind = match &kinds {
-            Some(k) => k[d],
-            None => kind_col.first(doc).unwrap_or(0),
-        };
-        let n_words = match &words {
-            Some(w) => w[d],
-            None => words_col.first(doc).unwrap_or(0),
-        };
-        let secs = seg.ts[d];
-        acc.message(kind, secs);
-        let p = acc.participant(sender);
-        p.messages += 1;
-        p.words += n_words;
-        p.media += u64::from(kind == Kind::Media.code());
-        p.deleted += u64::from(kind == Kind::Deleted.code());
-        p.first = p.first.min(secs);
-        p.last = p.last.max(secs);
-        p.emojis += u64::from(t.emoji.add(doc));
-        p.links += u64::from(t.domain.add(doc));
-        t.word.add(doc);
-        let chat = seg.chat[d] as usize;
-        if chat >= picked.touched.len() {
-            picked.touched.resize(chat + 1, false);
-        }
-        picked.touched[chat] = true;
-        if across {
-            if chat >= picked.chat_messages.len() {
-                picked.chat_messages.resize(chat + 1, 0);
-            }
-            picked.chat_messages[chat] += 1;
-        }
-    }
-    Ok(t)
-}
-
-/// Whole chats (those holding a picked message) in time order, for the figures that depend
-/// on the message before: every alive message with a sender, picked ones marked.
-fn timelines_of(readers: &[SegmentReader], segs: &[Seg], touched: &[bool]) -> Vec<Vec<Entry>> {
-    let mut sizes = vec![0usize; touched.len()];
-    for seg in segs {
-        for &chat in &seg.chat {
-            if let Some(n) = sizes.get_mut(chat as usize) {
-                *n += 1;
-            }
-        }
-    }
-    let mut timelines: Vec<Vec<Entry>> = sizes
-        .iter()
-        .zip(touched)
-        .map(|(n, t)| Vec::with_capacity(if *t { *n } else { 0 }))
-        .collect();
-    for (ord, reader) in readers.iter().enumerate() {
-        let seg = &segs[ord];
-        let alive = reader.alive_bitset();
-        let mut picked = seg.selected.iter().copied().peekable();
-        for doc in 0..reader.max_doc() {
-            let d = doc as usize;
-            let is_picked = picked.next_if_eq(&doc).is_some();
-            let chat = seg.chat[d] as usize;
-            let sender = seg.sender[d];
-            if chat >= touched.len() || !touched[chat] || sender == NONE {
-                continue;
-            }
-            if !is_picked && alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            timelines[chat].push(Entry {
-                key: order_key(seg.ts[d], seg.line[d]),
-                sender,
-                selected: is_picked,
-            });
-        }
-    }
-    timelines
-}
-
-/// What walking the timelines found: who replied to whom, a person's partners, and how many
-/// chats held messages in scope.
-struct Walked {
-    interactions: PairCounts,
-    partners: Vec<PartnerAcc>,
-    chats_counted: u64,
-}
-
-/// Walks each timeline in time order: sessions, replies and response times (docs/statistics.md).
-fn walk_timelines(
-    timelines: &mut [Vec<Entry>],
-    acc: &mut Acc,
-    people: usize,
-    across: bool,
-) -> Walked {
-    let mut interactions: PairCounts = PairCounts::default();
-    let mut partners: Vec<PartnerAcc> = Vec::new();
-    if across {
-        partners.resize_with(people, PartnerAcc::default);
-    }
-    let mut on_event = |e: &Entry, ev: Event| match ev {
-        // Another person answering a message in scope (only walked `across`).
-        Event::Reply { .. } if !e.selected => {
-            if let Some(p) = partners.get_mut(e.sender as usize) {
-                p.replies_from += 1;
-            }
-        }
-        Event::SessionStart => acc.participant(e.sender).sessions_started += 1,
-        Event::Reply { to, secs } => {
-            let secs = secs.clamp(0, i64::from(u32::MAX)) as u32;
-            acc.participant(e.sender).responses.push(secs);
-            *interactions
-                .entry((u64::from(e.sender) << 32) | u64::from(to))
-                .or_default() += 1;
-            if let Some(p) = partners.get_mut(to as usize) {
-                p.replies_to += 1;
-                p.responses.push(secs);
-            }
-        }
-        Event::Continues => {}
-    };
-    let mut chats_counted = 0;
-    for timeline in timelines.iter_mut() {
-        if timeline.is_empty() {
-            continue;
-        }
-        chats_counted += 1;
-        if across {
-            sequence::walk_with_answers(timeline, &mut on_event);
-        } else {
-            sequence::walk(timeline, &mut on_event);
-        }
-    }
-    Walked {
-        interactions,
-        partners,
-        chats_counted,
-    }
 }
 
 /// What a person's partner did with them: replies both ways, the person's response times.
@@ -505,15 +254,6 @@ impl std::hash::Hasher for MixHasher {
         let m = u128::from(self.0 ^ n) * 0x9E37_79B9_7F4A_7C15_u128;
         self.0 = (m as u64) ^ ((m >> 64) as u64);
     }
-}
-
-struct Seg {
-    chat: Vec<u32>,
-    sender: Vec<u32>,
-    ts: Vec<i64>,
-    line: Vec<u64>,
-    /// Picked documents, ascending (alive, in scope, system messages included).
-    selected: Vec<DocId>,
 }
 
 /// Collects the matching documents of each segment, ascending.

@@ -5,12 +5,12 @@
 
 use super::{Error, Stats};
 use crate::import::media::MediaType;
-use crate::index::columns::NONE;
-use crate::index::media::types_of_segment;
+use crate::index::media::type_term;
 use crate::index::schema::Fields;
 use crate::people::Interner;
 use std::collections::BTreeMap;
-use tantivy::{DocId, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
 /// Counts per type (index: `MediaType::code() - 1`), overall and per sender id.
 #[derive(Default)]
@@ -20,33 +20,36 @@ pub(super) struct MediaCounts {
 }
 
 impl MediaCounts {
-    /// Adds the attachments of one segment's selected messages (`sender`: the segment's
-    /// sender ids, `NONE` for events, which are not counted, as in `messages`).
-    pub(super) fn add_segment(
-        &mut self,
-        reader: &SegmentReader,
-        fields: &Fields,
-        selected: &[DocId],
-        sender: &[u32],
-    ) -> Result<(), Error> {
-        let types = types_of_segment(reader, fields)?;
-        for &doc in selected {
-            let d = doc as usize;
-            let (Some(&code), Some(&who)) = (types.get(d), sender.get(d)) else {
-                continue;
-            };
-            if code == 0 || who == NONE {
-                continue;
-            }
-            let slot = usize::from(code - 1);
-            self.overall[slot] += 1;
-            let who = who as usize;
-            if who >= self.per_sender.len() {
-                self.per_sender.resize(who + 1, [0; MediaType::ALL.len()]);
-            }
-            self.per_sender[who][slot] += 1;
+    /// Counts one attachment of type `code` (a [`MediaType::code`], not 0) sent by `who`.
+    pub(super) fn add(&mut self, code: u8, who: u32) {
+        let Some(slot) = usize::from(code).checked_sub(1) else {
+            return;
+        };
+        let Some(n) = self.overall.get_mut(slot) else {
+            return;
+        };
+        *n += 1;
+        let who = who as usize;
+        if who >= self.per_sender.len() {
+            self.per_sender.resize(who + 1, [0; MediaType::ALL.len()]);
         }
-        Ok(())
+        self.per_sender[who][slot] += 1;
+    }
+
+    /// Adds counts made on another thread.
+    pub(super) fn merge(&mut self, other: MediaCounts) {
+        for (a, b) in self.overall.iter_mut().zip(other.overall) {
+            *a += b;
+        }
+        if other.per_sender.len() > self.per_sender.len() {
+            self.per_sender
+                .resize(other.per_sender.len(), [0; MediaType::ALL.len()]);
+        }
+        for (mine, theirs) in self.per_sender.iter_mut().zip(other.per_sender) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
     }
 
     /// Writes the counts into the statistics, each participant's by their sender id's name.
@@ -60,6 +63,74 @@ impl MediaCounts {
                 p.media_types = as_map(counts);
             }
         }
+    }
+}
+
+/// One segment's documents with an attachment, ascending, with its type (as
+/// `index::media::types_of_segment` gives it, the last type of `MediaType::ALL` winning), read
+/// from the `media-TYPE` postings: a list of the few such documents, not a byte per document.
+pub(super) struct SegmentMedia {
+    docs: Vec<(DocId, u8)>,
+}
+
+impl SegmentMedia {
+    pub(super) fn open(reader: &SegmentReader, fields: &Fields) -> Result<SegmentMedia, Error> {
+        let index = reader
+            .inverted_index(fields.has)
+            .map_err(crate::index::Error::read)?;
+        let mut docs = Vec::new();
+        for t in MediaType::ALL {
+            let Some(mut postings) = index
+                .read_postings(&type_term(fields, t), IndexRecordOption::Basic)
+                .map_err(crate::index::Error::read)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                docs.push((doc, t.code() as u8));
+                doc = postings.advance();
+            }
+        }
+        // Stable: a document under several types keeps them in `ALL` order; the last wins.
+        docs.sort_by_key(|(d, _)| *d);
+        let mut last: Vec<(DocId, u8)> = Vec::with_capacity(docs.len());
+        for (d, code) in docs {
+            match last.last_mut() {
+                Some((prev, c)) if *prev == d => *c = code,
+                _ => last.push((d, code)),
+            }
+        }
+        Ok(SegmentMedia { docs: last })
+    }
+
+    /// A cursor for ascending lookups from document `first` on.
+    pub(super) fn from(&self, first: DocId) -> MediaCursor<'_> {
+        let at = self.docs.partition_point(|(d, _)| *d < first);
+        MediaCursor {
+            rest: self.docs.get(at..).unwrap_or(&[]),
+        }
+    }
+}
+
+/// Walks a segment's attachments alongside ascending document ids.
+pub(super) struct MediaCursor<'a> {
+    rest: &'a [(DocId, u8)],
+}
+
+impl MediaCursor<'_> {
+    /// The attachment type of `doc` (ids asked in ascending order), `None` for none.
+    pub(super) fn type_of(&mut self, doc: DocId) -> Option<u8> {
+        while let Some(((d, code), rest)) = self.rest.split_first() {
+            if *d > doc {
+                return None;
+            }
+            self.rest = rest;
+            if *d == doc && *code != 0 {
+                return Some(*code);
+            }
+        }
+        None
     }
 }
 

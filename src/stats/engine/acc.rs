@@ -6,70 +6,7 @@ use super::*;
 /// One segment's string column (emoji, domain or word) with counts by term ordinal.
 pub(super) struct Tally {
     pub(super) col: Option<StrColumn>,
-    pub(super) values: Multi,
     pub(super) counts: Vec<u32>,
-}
-
-impl Tally {
-    /// Counts the values of `doc`; returns how many it has.
-    pub(super) fn add(&mut self, doc: DocId) -> u32 {
-        let counts = &mut self.counts;
-        self.values.each(doc, |ord| {
-            if let Some(c) = counts.get_mut(ord as usize) {
-                *c += 1;
-            }
-        })
-    }
-}
-
-/// Per-segment tallies of the emoji, domain and word columns.
-pub(super) struct SegmentTops {
-    pub(super) emoji: Tally,
-    pub(super) domain: Tally,
-    pub(super) word: Tally,
-}
-
-impl SegmentTops {
-    pub(super) fn open(
-        reader: &SegmentReader,
-        selected: &[DocId],
-        bulk: bool,
-    ) -> Result<SegmentTops, Error> {
-        let ff = reader.fast_fields();
-        let max_doc = reader.max_doc();
-        let open = |name: &str, bulk: bool| -> Result<Tally, Error> {
-            let col = ff.str(name).map_err(crate::index::Error::read)?;
-            Ok(Tally {
-                values: Multi::open(col.as_ref(), max_doc, bulk),
-                counts: vec![0u32; col.as_ref().map_or(0, |c| c.num_terms())],
-                col,
-            })
-        };
-        // Words are the biggest column and no participant figure needs them per message: when
-        // most documents are picked, count the whole column and give back the others' words.
-        let word = if selected.len().saturating_mul(2) >= max_doc as usize {
-            let mut word = open(field::WORD, false)?;
-            if let Some(col) = &word.col {
-                histogram(col, &mut word.counts);
-                let mut picked = selected.iter().copied().peekable();
-                for doc in 0..max_doc {
-                    if picked.next_if_eq(&doc).is_none() {
-                        unhistogram(col, doc, &mut word.counts);
-                    }
-                }
-            }
-            // Counted already: nothing to add per message.
-            word.values = Multi::Absent;
-            word
-        } else {
-            open(field::WORD, bulk)?
-        };
-        Ok(SegmentTops {
-            emoji: open(field::EMOJI, bulk)?,
-            domain: open(field::DOMAIN, bulk)?,
-            word,
-        })
-    }
 }
 
 /// The most frequent strings over every segment's counts: count descending, then string.
@@ -144,6 +81,23 @@ impl Days {
     pub(super) fn add(&mut self, secs: i64) {
         let day = calendar::day(secs);
         self.heat[calendar::weekday(day)][calendar::hour(secs)] += 1;
+        *self.slot(day) += 1;
+    }
+
+    /// Adds counts made on another thread.
+    pub(super) fn merge(&mut self, other: &Days) {
+        for (mine, theirs) in self.heat.iter_mut().zip(&other.heat) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
+        for (day, count) in other.each() {
+            *self.slot(day) += count;
+        }
+    }
+
+    /// The count of `day`, made room for.
+    fn slot(&mut self, day: i64) -> &mut u64 {
         if self.counts.is_empty() {
             self.base = day;
         }
@@ -158,7 +112,7 @@ impl Days {
         if at >= self.counts.len() {
             self.counts.resize(at + 1, 0);
         }
-        self.counts[at] += 1;
+        &mut self.counts[at]
     }
 
     pub(super) fn each(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
@@ -181,7 +135,40 @@ pub(super) struct Acc {
     pub(super) people: Vec<Option<PAcc>>,
 }
 
+impl PAcc {
+    /// Adds a person's sums made on another thread.
+    fn merge(&mut self, other: PAcc) {
+        self.messages += other.messages;
+        self.words += other.words;
+        self.media += other.media;
+        self.deleted += other.deleted;
+        self.links += other.links;
+        self.emojis += other.emojis;
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        self.sessions_started += other.sessions_started;
+        self.responses.extend(other.responses);
+    }
+}
+
 impl Acc {
+    /// Adds sums made on another thread (the same figures as if one thread had made both).
+    pub(super) fn merge(&mut self, other: Acc) {
+        self.messages += other.messages;
+        self.system += other.system;
+        for (a, b) in self.kinds.iter_mut().zip(other.kinds) {
+            *a += b;
+        }
+        self.first = either(self.first, other.first, i64::min);
+        self.last = either(self.last, other.last, i64::max);
+        self.days.merge(&other.days);
+        for (id, p) in other.people.into_iter().enumerate() {
+            if let Some(p) = p {
+                self.participant(id as u32).merge(p);
+            }
+        }
+    }
+
     pub(super) fn message(&mut self, kind: u64, secs: i64) {
         self.messages += 1;
         if let Some(k) = self.kinds.get_mut(kind as usize) {
@@ -209,7 +196,7 @@ impl Acc {
         scope: &Scope,
         senders: &Interner,
         interactions: PairCounts,
-        tops: &[SegmentTops],
+        tops: &[super::sum::SegmentTops],
         chats: u64,
         notes: Vec<String>,
     ) -> Result<Stats, Error> {
@@ -324,6 +311,14 @@ impl Acc {
             _ => Vec::new(),
         };
         (by_month, active_days)
+    }
+}
+
+/// `pick` of two optional values, either when only one is there.
+fn either(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
     }
 }
 

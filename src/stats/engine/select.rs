@@ -1,0 +1,209 @@
+//! Which documents a scope picks, found before any column is decoded: a chat's or a
+//! sender's documents from the postings of their `chat_raw` / `sender_raw` terms, a query's
+//! from its matches, every alive document for the whole archive.
+
+use super::*;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, Term, TERMINATED};
+
+/// One segment's chat and sender columns and their term ordinals as archive-wide ids.
+pub(super) struct SegIds {
+    pub(super) chat_col: Option<StrColumn>,
+    pub(super) sender_col: Option<StrColumn>,
+    pub(super) chat_ids: Vec<u32>,
+    pub(super) sender_ids: Vec<u32>,
+}
+
+impl SegIds {
+    /// Interns the segment's chat and sender dictionaries (no document is read).
+    pub(super) fn open(
+        reader: &SegmentReader,
+        chats: &mut Interner,
+        senders: &mut Interner,
+    ) -> Result<SegIds, Error> {
+        let ff = reader.fast_fields();
+        let chat_col = ff.str(field::CHAT_RAW).map_err(crate::index::Error::read)?;
+        let chat_ids = match &chat_col {
+            Some(col) => ord_ids(col, chats)?,
+            None => Vec::new(),
+        };
+        let sender_col = ff
+            .str(field::SENDER_RAW)
+            .map_err(crate::index::Error::read)?;
+        let sender_ids = match &sender_col {
+            Some(col) => ord_ids(col, senders)?,
+            None => Vec::new(),
+        };
+        Ok(SegIds {
+            chat_col,
+            sender_col,
+            chat_ids,
+            sender_ids,
+        })
+    }
+
+    /// The chat ids of the sorted documents `docs`, into `out` (`NONE` for none).
+    pub(super) fn chats_of(&self, docs: &[DocId], ords: &mut Vec<u64>, out: &mut Vec<u32>) {
+        ids_of(self.chat_col.as_ref(), &self.chat_ids, docs, ords, out);
+    }
+
+    /// The sender ids of the sorted documents `docs`, into `out` (`NONE` for none).
+    pub(super) fn senders_of(&self, docs: &[DocId], ords: &mut Vec<u64>, out: &mut Vec<u32>) {
+        ids_of(self.sender_col.as_ref(), &self.sender_ids, docs, ords, out);
+    }
+}
+
+fn ids_of(
+    col: Option<&StrColumn>,
+    ids: &[u32],
+    docs: &[DocId],
+    ords: &mut Vec<u64>,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    let Some(col) = col else {
+        out.resize(docs.len(), NONE);
+        return;
+    };
+    gather(col.ords(), docs, u64::MAX, ords);
+    out.extend(
+        ords.iter()
+            .map(|ord| ids.get(*ord as usize).copied().unwrap_or(NONE)),
+    );
+}
+
+/// The documents of one segment in scope: alive, in the scope's chat, of its sender,
+/// matching its query; system messages included.
+pub(super) enum Selection {
+    /// Every alive document (no part of the scope narrows it).
+    All,
+    /// These, ascending.
+    Docs(Vec<DocId>),
+}
+
+impl Selection {
+    pub(super) fn len(&self, reader: &SegmentReader) -> usize {
+        match self {
+            Selection::All => reader.num_docs() as usize,
+            Selection::Docs(docs) => docs.len(),
+        }
+    }
+}
+
+/// Picks each segment's documents in scope from postings and the query's matches.
+pub(super) fn select(
+    readers: &[SegmentReader],
+    fields: &Fields,
+    segs: &[SegIds],
+    want: &Wanted,
+    matches: Option<PerSegment>,
+) -> Result<Vec<Selection>, Error> {
+    let mut matches = matches.map(|m| m.into_iter());
+    let mut out = Vec::with_capacity(readers.len());
+    for (reader, seg) in readers.iter().zip(segs) {
+        let mut docs: Option<Vec<DocId>> = matches.as_mut().map(|m| m.next().unwrap_or_default());
+        if let Some(chat) = want.chat {
+            let of_chat = docs_of_id(
+                reader,
+                fields.chat_raw,
+                seg.chat_col.as_ref(),
+                &seg.chat_ids,
+                chat,
+            )?;
+            docs = Some(narrow(docs, of_chat));
+        }
+        if let Some(sender) = want.sender {
+            let of_sender = docs_of_id(
+                reader,
+                fields.sender_raw,
+                seg.sender_col.as_ref(),
+                &seg.sender_ids,
+                sender,
+            )?;
+            docs = Some(narrow(docs, of_sender));
+        }
+        out.push(match docs {
+            None => Selection::All,
+            Some(mut docs) => {
+                if let Some(alive) = reader.alive_bitset() {
+                    docs.retain(|d| alive.is_alive(*d));
+                }
+                Selection::Docs(docs)
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// `docs` narrowed to those also in `other` (both ascending); `other` when `docs` is `None`.
+fn narrow(docs: Option<Vec<DocId>>, other: Vec<DocId>) -> Vec<DocId> {
+    let Some(mut docs) = docs else {
+        return other;
+    };
+    let mut it = other.iter().peekable();
+    docs.retain(|d| {
+        while it.next_if(|o| **o < *d).is_some() {}
+        it.peek().is_some_and(|o| **o == *d)
+    });
+    docs
+}
+
+/// Every document (alive or not, ascending) whose value of a string field has the
+/// archive-wide `id`: the postings of each of the segment's spellings of it.
+pub(super) fn docs_of_id(
+    reader: &SegmentReader,
+    field: Field,
+    col: Option<&StrColumn>,
+    ids: &[u32],
+    id: u32,
+) -> Result<Vec<DocId>, Error> {
+    let Some(col) = col else {
+        return Ok(Vec::new());
+    };
+    let ords: Vec<u64> = (0u64..)
+        .zip(ids)
+        .filter(|(_, i)| **i == id)
+        .map(|(o, _)| o)
+        .collect();
+    if ords.is_empty() {
+        return Ok(Vec::new());
+    }
+    let index = reader
+        .inverted_index(field)
+        .map_err(crate::index::Error::read)?;
+    let mut docs = Vec::new();
+    for name in resolve(col, &ords)? {
+        let term = Term::from_field_text(field, &name);
+        let Some(mut postings) = index
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(crate::index::Error::read)?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            docs.push(doc);
+            doc = postings.advance();
+        }
+    }
+    if ords.len() > 1 {
+        docs.sort_unstable();
+        docs.dedup();
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrow;
+
+    #[test]
+    fn narrowing_keeps_the_common_documents() {
+        assert_eq!(narrow(None, vec![1, 4]), vec![1, 4]);
+        assert_eq!(
+            narrow(Some(vec![0, 1, 3, 4, 9]), vec![1, 2, 4, 5, 9, 10]),
+            vec![1, 4, 9]
+        );
+        assert_eq!(narrow(Some(vec![3]), Vec::new()), Vec::<u32>::new());
+    }
+}
