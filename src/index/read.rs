@@ -186,25 +186,31 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
         last: Option<i64>,
     }
     let searcher = archive.searcher();
-    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut segments = Vec::new();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let (Some(chat_col), Some(sender_col)) = (
+        let (Some(chat), Some(sender)) = (
             ff.str(field::CHAT_RAW).map_err(Error::read)?,
             ff.str(field::SENDER_RAW).map_err(Error::read)?,
         ) else {
             continue;
         };
-        let ts_col = ff.i64(field::TS).map_err(Error::read)?;
-        let chat_names = ordinal_names(&chat_col)?;
-        let sender_names = ordinal_names(&sender_col)?;
-        let tally = SegmentChats::count(&ChatColumns {
+        let ts = ff.i64(field::TS).map_err(Error::read)?;
+        let chat_names = ordinal_names(&chat)?;
+        let sender_names = ordinal_names(&sender)?;
+        let cols = ChatColumns {
             segment,
-            chat: &chat_col,
-            sender: &sender_col,
-            ts: &ts_col,
+            chat,
+            sender,
+            ts,
             is_system: sender_names.iter().map(|n| n.is_empty()).collect(),
-        });
+        };
+        segments.push((cols, chat_names, sender_names));
+    }
+    let tallies = SegmentChats::count_all(segments.iter().map(|(cols, ..)| cols).collect());
+
+    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    for ((_, chat_names, sender_names), tally) in segments.iter().zip(tallies) {
         for (ord, t) in tally.chats.iter().enumerate() {
             let (Some(chat), true) = (chat_names.get(ord), t.messages + t.system > 0) else {
                 continue;
@@ -238,8 +244,8 @@ pub fn chats(archive: &Archive) -> Result<Vec<ChatSummary>, Error> {
 }
 
 /// One segment's chats by chat ordinal: counts, time span and who wrote. Built from the
-/// columns decoded a block at a time, with no string touched per document, and a big
-/// segment's halves counted on two threads: the chat list is the TUI's first frame, and an
+/// columns decoded a block at a time, with no string touched per document, and the segments
+/// (a big one in halves) counted on every core: the chat list is the TUI's first frame, and an
 /// archive of 10 M messages has to list its chats in well under 100 ms (docs/performance.md,
 /// "10 M messages").
 struct SegmentChats {
@@ -278,40 +284,71 @@ impl ChatTally {
 /// The columns of one segment that the chat list reads.
 struct ChatColumns<'a> {
     segment: &'a SegmentReader,
-    chat: &'a tantivy::columnar::StrColumn,
-    sender: &'a tantivy::columnar::StrColumn,
-    ts: &'a tantivy::columnar::Column<i64>,
+    chat: tantivy::columnar::StrColumn,
+    sender: tantivy::columnar::StrColumn,
+    ts: tantivy::columnar::Column<i64>,
     /// By sender ordinal: the empty name, a system message's.
     is_system: Vec<bool>,
 }
 
-/// A segment with at least this many documents is counted on two threads.
+/// A segment with at least this many documents is counted in two halves, so that one big
+/// segment (a merged archive) still keeps two cores busy.
 const SPLIT_DOCS: u32 = 1 << 20;
 
 impl SegmentChats {
-    fn count(cols: &ChatColumns) -> SegmentChats {
-        let max_doc = cols.segment.max_doc();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        if max_doc < SPLIT_DOCS || threads < 2 {
-            return SegmentChats::count_range(cols, 0..max_doc);
-        }
-        let half = max_doc / 2;
-        let (mut first, second) = std::thread::scope(|s| {
-            let second = s.spawn(|| SegmentChats::count_range(cols, half..max_doc));
-            let first = SegmentChats::count_range(cols, 0..half);
-            (first, second.join())
-        });
-        match second {
-            Ok(second) => {
-                first.add(second);
-                first
-            }
-            // Cannot happen (counting does not panic); count the half here then.
-            Err(_) => {
-                first.add(SegmentChats::count_range(cols, half..max_doc));
-                first
+    /// Each segment's tally, in the order given. The work (segments, a big one in halves)
+    /// is shared out over the cores: a 10 M-message import leaves some twenty segments.
+    fn count_all(segments: Vec<&ChatColumns>) -> Vec<SegmentChats> {
+        let mut work: Vec<(usize, std::ops::Range<DocId>)> = Vec::new();
+        for (i, cols) in segments.iter().enumerate() {
+            let max_doc = cols.segment.max_doc();
+            if max_doc < SPLIT_DOCS {
+                work.push((i, 0..max_doc));
+            } else {
+                work.push((i, 0..max_doc / 2));
+                work.push((i, max_doc / 2..max_doc));
             }
         }
+        let count = |(i, range): &(usize, std::ops::Range<DocId>)| {
+            SegmentChats::count_range(segments[*i], range.clone())
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let counted: Vec<SegmentChats> = if threads < 2 || work.len() < 2 {
+            work.iter().map(count).collect()
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let done = std::sync::Mutex::new(Vec::with_capacity(work.len()));
+            std::thread::scope(|scope| {
+                for _ in 0..threads.min(work.len()) {
+                    scope.spawn(|| loop {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(unit) = work.get(n) else { break };
+                        let tally = count(unit);
+                        // Counting does not panic, so the lock is never poisoned; if it
+                        // were, the tallies inside are still whole.
+                        done.lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push((n, tally));
+                    });
+                }
+            });
+            let mut done = done
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            done.sort_by_key(|(n, _)| *n);
+            done.into_iter().map(|(_, tally)| tally).collect()
+        };
+        // Halves of one segment are next to each other in `work`: add them up.
+        let mut out: Vec<SegmentChats> = Vec::with_capacity(segments.len());
+        let mut last = None;
+        for ((i, _), tally) in work.iter().zip(counted) {
+            match out.last_mut() {
+                Some(prev) if last == Some(*i) => prev.add(tally),
+                _ => out.push(tally),
+            }
+            last = Some(*i);
+        }
+        out
     }
 
     fn count_range(cols: &ChatColumns, range: std::ops::Range<DocId>) -> SegmentChats {
@@ -326,7 +363,7 @@ impl SegmentChats {
             let docs = start..start.saturating_add(DECODE_BLOCK).min(range.end);
             columns::dense_range(cols.chat.ords(), docs.clone(), NO_ORD, &mut chats);
             columns::dense_range(cols.sender.ords(), docs.clone(), NO_ORD, &mut senders);
-            columns::dense_range(cols.ts, docs.clone(), NO_TIME, &mut times);
+            columns::dense_range(&cols.ts, docs.clone(), NO_TIME, &mut times);
             let rows = chats.iter().zip(&senders).zip(&times).enumerate();
             for (i, ((&chat, &sender), &ts)) in rows {
                 if alive.is_some_and(|a| !a.is_alive(docs.start + i as DocId)) {
