@@ -1053,3 +1053,75 @@ fn without_media_types(v: &Value) -> Value {
     }
     v
 }
+
+/// Statistics read several segments and skip erased messages: an archive made by three imports
+/// (three segments) from which a person was then forgotten gives, for every scope, the same
+/// statistics as an archive that opted that person out before one import of the same exports.
+#[test]
+fn statistics_over_several_segments_and_an_erasure_equal_those_of_one_clean_import() {
+    let styles = synth::all_styles();
+    let exports: Vec<(String, String, Vec<synth::SynthMessage>)> = (0..3)
+        .map(|i| {
+            let style = &styles[i * 5 % styles.len()];
+            let messages = synth::generate_messages(40 + i as u64, 3_000, style);
+            let text = synth::render_export(style, &messages, LineEnding::Lf);
+            (
+                format!("WhatsApp Chat with Segment {i}.txt"),
+                text,
+                messages,
+            )
+        })
+        .collect();
+    let senders: Vec<String> = {
+        let mut all: Vec<String> = exports[0]
+            .2
+            .iter()
+            .filter_map(|m| m.sender.clone())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    let (forgotten, kept) = (&senders[0], &senders[1]);
+
+    let piecewise = Env::new();
+    for (name, text, _) in &exports {
+        let path = piecewise.write(name, text.as_bytes());
+        piecewise.ok(&["import", s(&path)]);
+    }
+    piecewise.ok(&["forget", "--participant", forgotten, "--yes"]);
+
+    let clean = Env::new();
+    // An archive must exist to hold the opt-out: a file without messages makes one.
+    let empty = clean.write("WhatsApp Chat with Nobody.txt", b"nothing here\n");
+    clean.run(&["import", s(&empty)]);
+    clean.ok(&[
+        "forget",
+        "--participant",
+        forgotten,
+        "--yes",
+        "--opt-out-only",
+    ]);
+    let paths: Vec<_> = exports
+        .iter()
+        .map(|(name, text, _)| clean.write(name, text.as_bytes()))
+        .collect();
+    let mut import = vec!["import"];
+    import.extend(paths.iter().map(|p| s(p)));
+    clean.ok(&import);
+
+    let scopes: Vec<Vec<&str>> = vec![
+        vec![],
+        vec!["--chat", "Segment 1"],
+        vec!["--participant", kept],
+        vec!["--query", "the"],
+        vec!["--chat", "Segment 0", "--participant", kept],
+    ];
+    for scope in scopes {
+        let mut args = vec!["stats", "--json"];
+        args.extend(&scope);
+        let (a, b) = (piecewise.json(&args), clean.json(&args));
+        assert!(a["messages"].as_u64().unwrap_or(0) > 0, "{scope:?}: {a}");
+        assert_eq!(a, b, "{scope:?}");
+    }
+}
