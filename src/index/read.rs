@@ -545,8 +545,9 @@ pub fn log(
     let hits = searcher
         .search(&query, &by_time(limit, offset, true))
         .map_err(Error::read)?;
+    let mut loader = Loader::new(archive, &searcher);
     hits.into_iter()
-        .map(|(_, addr)| load(archive, &searcher, addr))
+        .map(|(_, addr)| loader.load(addr))
         .collect()
 }
 

@@ -5,7 +5,7 @@ use super::analyzer::analyzer;
 use super::archive::Archive;
 use super::error::Error;
 use super::query::{parse_query, Names, ParsedQuery};
-use super::read::{by_time, load, StoredMessage};
+use super::read::{by_time, Loader, StoredMessage};
 use serde::Serialize;
 use std::collections::VecDeque;
 use tantivy::collector::{Count, TopDocs};
@@ -94,8 +94,9 @@ pub fn search_with_names(
             .map_err(Error::read)?
     };
     let mut hits: Vec<Hit> = Vec::with_capacity(addresses.len().min(limit));
+    let mut loader = Loader::new(archive, &searcher);
     for (score, addr) in addresses.into_iter().take(limit) {
-        let message = load(archive, &searcher, addr)?;
+        let message = loader.load(addr)?;
         let snippet = snippet(&message.message.text, &parsed, 160);
         hits.push(Hit {
             message,

@@ -30,7 +30,7 @@ use super::forget::{mention_query, sender_query, spellings};
 use super::Error;
 use crate::index::archive::Archive;
 use crate::index::query::parse_query;
-use crate::index::read::{self, by_time, chat_query, load};
+use crate::index::read::{self, by_time, chat_query, Loader};
 use crate::model::{Kind, Message};
 use crate::output::{write_json_line, MessageOut};
 use crate::privacy::Anonymizer;
@@ -403,8 +403,9 @@ fn write_chats(
             .search(&query, &by_time(total, 0, true))
             .map_err(crate::index::Error::read)?;
         let mut per_chat = ChatCount::default();
+        let mut loader = Loader::new(archive, &searcher);
         for (_, addr) in hits {
-            let mut m = load(archive, &searcher, addr)?.message;
+            let mut m = loader.load(addr)?.message;
             if let Some(s) = summary.as_deref_mut() {
                 *s.kinds.entry(m.kind.as_str().to_string()).or_insert(0) += 1;
                 per_chat.messages += 1;
@@ -481,11 +482,12 @@ fn fill_summary(
             .search(&query, &Count)
             .map_err(crate::index::Error::read)?;
         if total > 0 {
+            let mut loader = Loader::new(archive, &searcher);
             for (_, addr) in searcher
                 .search(&query, &by_time(total, 0, true))
                 .map_err(crate::index::Error::read)?
             {
-                let m = load(archive, &searcher, addr)?.message;
+                let m = loader.load(addr)?.message;
                 s.events.push(Event {
                     chat: a.chat(&m.chat),
                     ts: m.ts,

@@ -9,7 +9,7 @@ use crate::import::media::{Export, MediaType, Unavailable, MAX_MEDIA_BYTES};
 use crate::import::source::Limits;
 use crate::index::archive::Archive;
 use crate::index::media::{type_query, types_of_segment, Sources};
-use crate::index::read::{self, by_time, chat_query, load};
+use crate::index::read::{self, by_time, chat_query, load, Loader};
 use crate::privacy::Anonymizer;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -90,9 +90,10 @@ pub fn list(
         let hits = searcher
             .search(&query, &by_time(total, 0, true))
             .map_err(crate::index::Error::read)?;
+        let mut loader = Loader::new(archive, &searcher);
         for (_, addr) in hits {
             let media_type = type_of(archive, &mut types, addr)?;
-            let mut m = load(archive, &searcher, addr)?.message;
+            let mut m = loader.load(addr)?.message;
             let mut item = locate(&m, media_type, export.as_ref());
             if let Some(a) = anonymizer {
                 a.message(&mut m);

@@ -5,7 +5,7 @@ use super::listing::PersonRow;
 use super::Error;
 use crate::index::archive::Archive;
 use crate::index::query::{parse_query, Names};
-use crate::index::read::{by_time, load};
+use crate::index::read::{by_time, Loader};
 use crate::privacy::pseudonym::normalise_name;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,8 +114,9 @@ fn number_changes(archive: &Archive) -> Result<Vec<(String, String)>, Error> {
         .search(&*parsed.query, &by_time(total.max(1), 0, true))
         .map_err(crate::index::Error::read)?;
     let mut out = Vec::new();
+    let mut loader = Loader::new(archive, &searcher);
     for (_, address) in hits {
-        let m = load(archive, &searcher, address)?;
+        let m = loader.load(address)?;
         if let Some((old, new)) = m.message.text.split_once(" changed to ") {
             let (old, new) = (old.trim(), new.trim().trim_end_matches('.'));
             if is_number(old) && !old.is_empty() && !new.is_empty() {

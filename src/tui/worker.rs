@@ -317,10 +317,11 @@ impl Backend {
                 let end = end.min(order.len());
                 // One message per position, so positions never shift; an unreadable one shows
                 // as a note rather than leaving a hole the app would ask for again and again.
+                let mut loader = read::Loader::new(&self.archive, &searcher);
                 let messages = order.docs[start.min(end)..end]
                     .iter()
                     .map(|addr| {
-                        read::load(&self.archive, &searcher, *addr).unwrap_or_else(|e| {
+                        loader.load(*addr).unwrap_or_else(|e| {
                             unreadable(&order.chat, &crate::error::one_line(&e))
                         })
                     })
