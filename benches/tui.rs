@@ -20,20 +20,13 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use divan::Bencher;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 use whatscope::index::writer::{import, ImportOptions};
-use whatscope::tui::app::{App, Effect, Event};
-use whatscope::tui::keymap::Keymap;
-use whatscope::tui::theme::Theme;
-use whatscope::tui::worker::Backend;
-use whatscope::tui::Options;
+use whatscope::tui::app::{Effect, Event};
 use whatscope_synth::{self as synth, LineEnding};
 
-const SIZE: (u16, u16) = (120, 40);
 const BIG_CHAT: &str = "Big Chat";
 const BIG: usize = 100_000;
 /// An existing archive to use instead of generating one (it needs a chat named "Big Chat").
@@ -162,77 +155,31 @@ fn rss() -> String {
     )
 }
 
-/// The app on the archive, driven synchronously as in the tests.
-struct Tui {
-    app: App,
-    backend: Backend,
-    term: Terminal<TestBackend>,
-}
+/// The app on the archive, driven synchronously as in the tests (shared with the scale
+/// benchmark, which uses more of it than this one does).
+#[allow(dead_code)]
+#[path = "support/tui.rs"]
+mod driven;
+use driven::Tui;
 
-impl Tui {
-    fn open(dir: &Path) -> Tui {
-        let archive = whatscope::ops::open(dir).expect("open archive");
-        let mut app =
-            whatscope::tui::new_app(&archive, Keymap::default(), SIZE, &Options::default())
-                .expect("app");
-        app.theme = Theme { color: true };
-        let mut tui = Tui {
-            app,
-            backend: Backend::new(archive),
-            term: Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("terminal"),
-        };
-        let effects = tui.app.start();
-        tui.run(effects);
-        tui
+/// Opens the big chat from the chat list (the busiest, so the first).
+fn open_the_big_chat(tui: &mut Tui) {
+    tui.key(KeyCode::Char('1'));
+    let (i, want) = tui
+        .app
+        .chats
+        .as_ref()
+        .and_then(|c| {
+            let i = c.iter().position(|c| c.chat == BIG_CHAT)?;
+            Some((i, (c[i].messages + c[i].system) as usize))
+        })
+        .expect("big chat listed");
+    tui.key(KeyCode::Char('g'));
+    for _ in 0..i {
+        tui.key(KeyCode::Char('j'));
     }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        let mut queue = effects;
-        while !queue.is_empty() {
-            let mut next = Vec::new();
-            for e in queue {
-                if let Effect::Request(r) = e {
-                    let reply = self.backend.handle(r);
-                    next.extend(self.app.update(Event::Reply(reply)));
-                }
-            }
-            queue = next;
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        let effects = self
-            .app
-            .update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self.run(effects);
-    }
-
-    fn draw(&mut self) {
-        let app = &self.app;
-        self.term
-            .draw(|f| whatscope::tui::view::draw(app, f))
-            .expect("draw");
-    }
-
-    /// Opens the big chat from the chat list (the busiest, so the first).
-    fn open_big_chat(&mut self) {
-        self.key(KeyCode::Char('1'));
-        let (i, want) = self
-            .app
-            .chats
-            .as_ref()
-            .and_then(|c| {
-                let i = c.iter().position(|c| c.chat == BIG_CHAT)?;
-                Some((i, (c[i].messages + c[i].system) as usize))
-            })
-            .expect("big chat listed");
-        self.key(KeyCode::Char('g'));
-        for _ in 0..i {
-            self.key(KeyCode::Char('j'));
-        }
-        self.key(KeyCode::Enter);
-        assert_eq!(self.app.conv.as_ref().map(|c| c.order.len()), Some(want));
-    }
+    tui.key(KeyCode::Enter);
+    assert_eq!(tui.app.conv.as_ref().map(|c| c.order.len()), Some(want));
 }
 
 /// Open the archive, make the app, load the chat list, draw: what happens between starting
@@ -261,7 +208,7 @@ fn scroll_frame_pgdn(bencher: Bencher) {
 
 fn scroll(bencher: Bencher, key: KeyCode) {
     let mut tui = Tui::open(&fixture().archive_dir);
-    tui.open_big_chat();
+    open_the_big_chat(&mut tui);
     tui.key(KeyCode::Char('g'));
     tui.draw();
     let last = tui.app.conv.as_ref().map_or(0, |c| c.order.len()) - 1;
@@ -315,7 +262,7 @@ fn search_as_you_type(bencher: Bencher) {
 fn open_big_chat(bencher: Bencher) {
     let mut tui = Tui::open(&fixture().archive_dir);
     bencher.bench_local(move || {
-        tui.open_big_chat();
+        open_the_big_chat(&mut tui);
         tui.draw();
     });
 }
@@ -365,7 +312,7 @@ fn rss_child(dir: &Path) {
     let mut tui = Tui::open(dir);
     tui.draw();
     let first = rss();
-    tui.open_big_chat();
+    open_the_big_chat(&mut tui);
     let opened = rss();
     tui.key(KeyCode::Char('g'));
     let big = tui.app.conv.as_ref().map_or(0, |c| c.order.len());

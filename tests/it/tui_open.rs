@@ -49,22 +49,7 @@ fn bomb_png() -> Vec<u8> {
 fn chunk(png: &mut Vec<u8>, typed: &[u8]) {
     png.extend_from_slice(&(typed.len() as u32 - 4).to_be_bytes());
     png.extend_from_slice(typed);
-    png.extend_from_slice(&crc32(typed).to_be_bytes());
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for b in bytes {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+    png.extend_from_slice(&crc32fast::hash(typed).to_be_bytes());
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n% the plan for Saturday\n%%EOF\n";
