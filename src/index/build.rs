@@ -1,6 +1,7 @@
 //! Building one export's documents on every core: the messages are cut into chunks that
-//! worker threads take in turn, each sending its documents to the one index writer; the
-//! import stays one transaction (docs/architecture.md, "Import").
+//! worker threads take in turn; each chunk's documents go to the one index writer in the
+//! export's order, and the import stays one transaction (docs/architecture.md, "Import, on
+//! every core").
 
 use super::document::{cut_to_limit, document};
 use super::error::Error;
@@ -9,7 +10,7 @@ use super::writer::{IdSet, Progress};
 use crate::import::media::MediaType;
 use crate::import::{self, Parsed, ParsedMessage};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use tantivy::indexer::UserOperation;
 use tantivy::IndexWriter;
 
@@ -86,6 +87,7 @@ pub fn build_file(
     let threads = workers().min(len.div_ceil(CHUNK)).max(1);
     let next_chunk = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
+    let turns = Turns::default();
     let first_error: Mutex<Option<Error>> = Mutex::new(None);
     let results: Mutex<Built> = Mutex::new(Built::default());
 
@@ -95,19 +97,26 @@ pub fn build_file(
             if stop.load(Ordering::Relaxed) {
                 break Ok(());
             }
-            let start = next_chunk.fetch_add(1, Ordering::Relaxed) * CHUNK;
+            let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+            let start = chunk * CHUNK;
             if start >= len {
                 break Ok(());
             }
-            if let Err(e) = worker.chunk(start..(start + CHUNK).min(len)) {
+            worker.build(start..(start + CHUNK).min(len));
+            if !turns.wait_for(chunk, &stop) {
+                break Ok(());
+            }
+            let sent = worker.hand_over();
+            turns.done(chunk);
+            if let Err(e) = sent {
                 break Err(e);
             }
         };
         match outcome {
             Ok(()) => lock(&results).merge(worker.built),
             Err(e) => {
-                stop.store(true, Ordering::Relaxed);
                 lock(&first_error).get_or_insert(e);
+                turns.stop(&stop);
             }
         }
     };
@@ -142,7 +151,10 @@ struct Worker<'w, 'a> {
     sieve: &'w Sieve<'w>,
     progress: &'w dyn Progress,
     first_lines: FirstLines<'a>,
+    /// The chunk's documents, waiting for its turn to be handed over.
     pending: Vec<tantivy::TantivyDocument>,
+    /// Messages of the chunk (added, duplicate or opted out), for `progress`.
+    looked_at: u64,
     built: Built,
 }
 
@@ -161,26 +173,40 @@ impl<'w, 'a> Worker<'w, 'a> {
             sieve,
             progress,
             first_lines: FirstLines::new(work.text),
-            pending: Vec::with_capacity(BATCH),
+            pending: Vec::with_capacity(CHUNK),
+            looked_at: 0,
             built: Built::default(),
         }
     }
 
-    /// Indexes the messages of `range`, then reports them to `progress`: the place a Ctrl-C
-    /// is noticed (a chunk takes milliseconds).
-    fn chunk(&mut self, range: std::ops::Range<usize>) -> Result<(), Error> {
-        let count = range.len() as u64;
+    /// Builds the documents of the messages of `range`.
+    fn build(&mut self, range: std::ops::Range<usize>) {
+        self.looked_at = range.len() as u64;
         for n in range {
             let (Some(m), Some(&id)) = (self.work.parsed.message(n), self.work.ids.get(n)) else {
                 continue;
             };
             self.message(m, id);
-            if self.pending.len() == BATCH {
-                self.send()?;
-            }
         }
-        self.send()?;
-        self.progress.advance(count);
+    }
+
+    /// Hands the chunk's documents to the writer, then reports its messages to `progress`:
+    /// the place a Ctrl-C is noticed (a chunk takes milliseconds).
+    fn hand_over(&mut self) -> Result<(), Error> {
+        let mut documents = self.pending.drain(..);
+        loop {
+            let batch: Vec<_> = documents.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            self.writer
+                .run(batch.into_iter().map(UserOperation::Add))
+                .map_err(|source| Error::IndexFile {
+                    display: self.work.display.to_string(),
+                    source,
+                })?;
+        }
+        self.progress.advance(std::mem::take(&mut self.looked_at));
         if self.progress.cancelled() {
             // The caller sees the request and gives the whole import up.
             return Err(Error::FileInterrupted);
@@ -207,19 +233,49 @@ impl<'w, 'a> Worker<'w, 'a> {
             .push(document(self.fields, self.work.chat, id, m, cut, media));
         self.built.added.push(id);
     }
+}
 
-    /// Hands the batch to the writer.
-    fn send(&mut self) -> Result<(), Error> {
-        if self.pending.is_empty() {
-            return Ok(());
+/// Whose turn it is to hand documents over: chunks go to the writer in the export's order,
+/// whichever worker built them. Tantivy's indexing threads then receive a chat's messages in
+/// time order, and each segment keeps them so: the statistics' walk through a chat in time
+/// order sorts an almost sorted list (in any order, that sort was a third of a person's
+/// statistics; docs/performance.md).
+#[derive(Default)]
+struct Turns {
+    next: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl Turns {
+    /// Waits until chunk `chunk` may hand its documents over; `false` when the build stopped
+    /// (another worker failed) meanwhile.
+    fn wait_for(&self, chunk: usize, stop: &AtomicBool) -> bool {
+        let mut next = lock(&self.next);
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            if *next == chunk {
+                return true;
+            }
+            next = self
+                .changed
+                .wait(next)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
-        self.writer
-            .run(self.pending.drain(..).map(UserOperation::Add))
-            .map(|_| ())
-            .map_err(|source| Error::IndexFile {
-                display: self.work.display.to_string(),
-                source,
-            })
+    }
+
+    fn done(&self, chunk: usize) {
+        *lock(&self.next) = chunk + 1;
+        self.changed.notify_all();
+    }
+
+    /// Stops the build and wakes every worker waiting for its turn. The flag is set under
+    /// the lock, so a worker between its check and its wait cannot miss the wake-up.
+    fn stop(&self, stop: &AtomicBool) {
+        let _next = lock(&self.next);
+        stop.store(true, Ordering::Relaxed);
+        self.changed.notify_all();
     }
 }
 
