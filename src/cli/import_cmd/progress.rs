@@ -92,7 +92,7 @@ impl Progress for CliProgress {
         c.file_messages.store(messages, Relaxed);
         c.file_seen.store(0, Relaxed);
         if let Some(bar) = &self.bar {
-            bar.set_message(to_display(display, Mode::OneLine).into_owned());
+            bar.set_message(to_display(&short_name(display), Mode::OneLine).into_owned());
         }
         self.redraw();
     }
@@ -123,10 +123,30 @@ impl Progress for CliProgress {
     }
 }
 
-/// `file.txt [=====>    ] 12/50 exports · 480,000 messages (150,000/s) · 1m 20s left`
+/// The export's name as the bar shows it: its file name (the zip's, for a chat inside a zip),
+/// at most [`NAME_CHARS`] characters.
+fn short_name(display: &str) -> String {
+    let mut parts = display.rsplit(['/', '\\']).filter(|p| !p.is_empty());
+    let last = parts.next().unwrap_or(display);
+    let name = match parts.next() {
+        Some(zip) if zip.to_ascii_lowercase().ends_with(".zip") => zip,
+        _ => last,
+    };
+    if name.chars().count() <= NAME_CHARS {
+        return name.to_string();
+    }
+    let mut cut: String = name.chars().take(NAME_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+const NAME_CHARS: usize = 32;
+
+/// `[===>   ] 12/50 exports · 480,000 messages · 150,000/s · ETA 1m 20s  file.txt`: under 80
+/// columns, the name last, as wide as the terminal leaves room for, so the bar never wraps.
 fn style(counters: &Arc<Counters>) -> ProgressStyle {
     let template =
-        "{msg:.dim} [{bar:25}] {exports} exports · {messages} messages ({rate}) · {left}";
+        "[{bar:12}] {exports} exports · {messages} messages · {rate} · {left}  {wide_msg:.dim}";
     let exports = Arc::clone(counters);
     let messages = Arc::clone(counters);
     let rate = Arc::clone(counters);
@@ -168,13 +188,13 @@ fn per_second(per_sec: f64) -> String {
 /// first second.
 fn time_left(s: &ProgressState) -> String {
     if s.elapsed().as_secs_f64() < 1.0 || s.pos() == 0 {
-        return "estimating time left".to_string();
+        return "ETA ?".to_string();
     }
     let secs = s.eta().as_secs();
     match secs {
-        0..=59 => format!("{secs}s left"),
-        60..=3599 => format!("{}m {:02}s left", secs / 60, secs % 60),
-        _ => format!("{}h {:02}m left", secs / 3600, secs % 3600 / 60),
+        0..=59 => format!("ETA {secs}s"),
+        60..=3599 => format!("ETA {}m {:02}s", secs / 60, secs % 60),
+        _ => format!("ETA {}h {:02}m", secs / 3600, secs % 3600 / 60),
     }
 }
 
@@ -209,6 +229,19 @@ mod tests {
         p.file_done();
         assert_eq!(p.counters.files_done.load(Relaxed), 2);
         assert_eq!(p.counters.position(), 200);
+    }
+
+    #[test]
+    fn the_bar_names_an_export_by_its_file_or_zip_in_at_most_32_characters() {
+        assert_eq!(
+            short_name("/in/WhatsApp Chat with Ana.txt"),
+            "WhatsApp Chat with Ana.txt"
+        );
+        assert_eq!(short_name("/in/Family.zip/_chat.txt"), "Family.zip");
+        assert_eq!(short_name("-"), "-");
+        let long = short_name("/in/WhatsApp Chat with Someone With A Very Long Name.txt");
+        assert_eq!(long.chars().count(), 32);
+        assert!(long.ends_with('…'));
     }
 
     #[test]
