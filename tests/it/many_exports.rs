@@ -84,3 +84,57 @@ fn a_folder_of_200_exports_imports_every_file_and_message_in_one_commit() {
         describe(&left)
     );
 }
+
+/// On a terminal, a folder import shows one bar for the whole import: exports done of all,
+/// messages read, their rate and the time left, on one line; it is gone when the report comes.
+#[test]
+fn a_folder_import_shows_one_bar_with_exports_messages_rate_and_time_left() {
+    if !crate::support::tmux::have_tmux() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let inputs = tempfile::tempdir().expect("temp dir");
+    let styles = all_styles();
+    // Enough to take a few seconds, so the bar is on screen long enough to be read.
+    for i in 0..30 {
+        let text = generate_export(
+            i + 7,
+            20_000,
+            &styles[i as usize % styles.len()],
+            LineEnding::Lf,
+        );
+        fs::write(
+            inputs
+                .path()
+                .join(format!("WhatsApp Chat with Club {i:02}.txt")),
+            text,
+        )
+        .expect("write export");
+    }
+    let script = format!(
+        "\"$WS\" --data-dir \"$HOME/data\" import '{}'; echo \"DONE $?\"; sleep 60",
+        inputs.path().display()
+    );
+    let tmux = crate::support::tmux::Tmux::start(&script)
+        .with_patience(std::time::Duration::from_secs(120));
+    let during = tmux.wait("the progress bar", |s| {
+        s.contains(" exports · ") || s.contains("DONE")
+    });
+    let bar = during
+        .lines()
+        .find(|l| l.contains(" exports · "))
+        .unwrap_or_else(|| panic!("the import ended before its bar was seen:\n{during}"));
+    assert!(bar.contains("/30 exports · "), "{bar}");
+    assert!(bar.contains(" messages · "), "{bar}");
+    assert!(
+        bar.contains("/s · ETA "),
+        "one line, with the time left: {bar}"
+    );
+    let done = tmux.wait_for("DONE");
+    assert!(done.contains("DONE 0"), "{done}");
+    assert!(
+        done.contains("imported 30 files: 600000 messages added"),
+        "{done}"
+    );
+    assert!(!done.contains(" exports · "), "the bar is cleared: {done}");
+}
