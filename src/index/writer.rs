@@ -279,7 +279,7 @@ pub fn import(
     let mut next = queue.next().map(|input| input.load(opts));
     while let Some((input, loaded)) = next.take() {
         let report = match loaded {
-            Some(Ok(loaded)) => {
+            Ok(loaded) => {
                 let context = Context {
                     writer: &writer,
                     fields,
@@ -289,10 +289,9 @@ pub fn import(
                 };
                 let read_next = || next = queue.next().map(|input| input.load(opts));
                 import_file(&context, &input, &loaded, &mut known, read_next)
-                    .unwrap_or_else(|e| input.failed(Some(&e)))
+                    .unwrap_or_else(|e| input.failed(&e))
             }
-            Some(Err(e)) => input.failed(Some(&e)),
-            None => input.failed(None),
+            Err(report) => report,
         };
         if next.is_none() {
             // The file failed before its documents were built, so nothing read ahead.
@@ -477,36 +476,34 @@ impl Input {
         Input { path, bytes }
     }
 
-    /// Reads and decodes the export (a zip is opened and its chat inflated); `None` when
-    /// the folder walk already found it unreadable.
-    fn load(self, opts: &ImportOptions) -> (Input, Option<Result<import::LoadedExport, Error>>) {
-        let loaded = self
-            .path
-            .as_ref()
-            .ok()
-            .map(|path| import::load(path, &opts.limits).map_err(Error::from));
-        (self, loaded)
-    }
-
-    /// The report of an export that could not be imported.
-    fn failed(&self, e: Option<&Error>) -> FileReport {
-        match (&self.path, e) {
-            (Ok(path), Some(e)) => {
-                let mut report = failed(crate::error::one_line(e), path.display().to_string());
-                report.hint = e.hint();
-                report
-            }
-            (Ok(path), None) => failed(String::new(), path.display().to_string()),
-            (Err(e), _) => {
+    /// Reads and decodes the export (a zip is opened and its chat inflated), or says in its
+    /// report why it cannot be.
+    fn load(self, opts: &ImportOptions) -> (Input, Result<import::LoadedExport, FileReport>) {
+        let loaded = match &self.path {
+            Ok(path) => import::load(path, &opts.limits).map_err(|e| self.failed(&Error::from(e))),
+            Err(e) => {
+                // The folder walk already found it unreadable.
                 let shown = match e {
                     import::source::SourceError::Missing { path } => path.clone(),
                     _ => String::new(),
                 };
                 let mut report = failed(e.to_string(), shown);
                 report.hint = e.hint().map(str::to_string);
-                report
+                Err(report)
             }
-        }
+        };
+        (self, loaded)
+    }
+
+    /// The report of an export that was read but could not be imported.
+    fn failed(&self, e: &Error) -> FileReport {
+        let shown = self
+            .path
+            .as_ref()
+            .map_or_else(|_| String::new(), |p| p.display().to_string());
+        let mut report = failed(crate::error::one_line(e), shown);
+        report.hint = e.hint();
+        report
     }
 }
 

@@ -64,7 +64,7 @@ impl Raw {
             data: data.to_vec(),
             method: 0,
             flags: UTF8_NAMES,
-            crc: crc32(data),
+            crc: crc32fast::hash(data),
             size: data.len() as u32,
             local_size: None,
             unix_mode: None,
@@ -79,21 +79,6 @@ impl Raw {
             ..Raw::stored(name, target.as_bytes())
         }
     }
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// Local headers, central directory and end record (ZIP64 end records past 65 535 entries).
