@@ -6,6 +6,7 @@
 use super::document::{cut_to_limit, document};
 use super::error::Error;
 use super::schema::Fields;
+use super::words::MessageWords;
 use super::writer::{IdSet, Progress};
 use crate::import::media::MediaType;
 use crate::import::{self, Parsed, ParsedMessage};
@@ -155,6 +156,8 @@ struct Worker<'w, 'a> {
     pending: Vec<tantivy::TantivyDocument>,
     /// Messages of the chunk (added, duplicate or opted out), for `progress`.
     looked_at: u64,
+    /// Buffers for each message's words, reused.
+    words: MessageWords,
     built: Built,
 }
 
@@ -175,6 +178,7 @@ impl<'w, 'a> Worker<'w, 'a> {
             first_lines: FirstLines::new(work.text),
             pending: Vec::with_capacity(CHUNK),
             looked_at: 0,
+            words: MessageWords::default(),
             built: Built::default(),
         }
     }
@@ -229,8 +233,9 @@ impl<'w, 'a> Worker<'w, 'a> {
         }
         let media = MediaType::of_message(m.kind, m.attachment, None)
             .map(|t| refine_by_placeholder(t, &m, &mut self.first_lines));
-        self.pending
-            .push(document(self.fields, self.work.chat, id, m, cut, media));
+        let fields = self.fields;
+        let doc = document(fields, self.work.chat, id, m, cut, media, &mut self.words);
+        self.pending.push(doc);
         self.built.added.push(id);
     }
 }

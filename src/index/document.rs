@@ -3,6 +3,7 @@
 //! marker saying so (docs/reliability.md, A4).
 
 use super::schema::{ts_to_secs, Fields};
+use super::words::MessageWords;
 use crate::import::media::MediaType;
 use crate::import::ParsedMessage;
 use crate::model::Kind;
@@ -44,6 +45,10 @@ pub fn cut_to_limit(text: &str, max_bytes: usize) -> Option<Cut<'_>> {
     Some(Cut { kept, stored })
 }
 
+/// Room in a document for its numbers and the names' and values' lengths (a message's own
+/// text, and its words, are added to this).
+const DOCUMENT_BYTES: usize = 256;
+
 /// The tantivy document of one message, with its per-message statistics. A message over the
 /// size limit is stored `cut` (its statistics count only the part kept). Chat and sender
 /// names are stored in NFC, so one name written two ways is one chat or participant; the
@@ -55,8 +60,11 @@ pub fn document<'a>(
     mut m: ParsedMessage<'a>,
     cut: Option<Cut<'a>>,
     media: Option<MediaType>,
+    words: &mut MessageWords,
 ) -> TantivyDocument {
-    let mut doc = TantivyDocument::new();
+    // Sized for the message: the default reserves 1 KiB for every document, most of which a
+    // chat message never fills, and documents are freed on tantivy's threads, not here.
+    let mut doc = TantivyDocument::with_capacity(DOCUMENT_BYTES + chat.len() + 2 * m.text.len());
     doc.add_u64(f.id, id);
     doc.add_text(f.chat_raw, crate::fold::text(chat));
     doc.add_text(f.sender_raw, crate::fold::text(m.sender.unwrap_or("")));
@@ -80,19 +88,13 @@ pub fn document<'a>(
         f.month,
         (m.ts.year().max(0) as u64) * 100 + u64::from(m.ts.month()),
     );
-    let counts_words = matches!(m.kind, Kind::Text | Kind::Media);
-    doc.add_u64(
-        f.words,
-        if counts_words {
-            textscan::count_words(m.text) as u64
-        } else {
-            0
-        },
-    );
-    if counts_words {
-        for word in super::words::top_word_terms(m.text) {
-            doc.add_text(f.word, &word);
+    if matches!(m.kind, Kind::Text | Kind::Media) {
+        doc.add_u64(f.words, words.read(m.text) as u64);
+        for word in words.terms() {
+            doc.add_text(f.word, word);
         }
+    } else {
+        doc.add_u64(f.words, 0);
     }
     if m.kind == Kind::Media || m.attachment.is_some() {
         doc.add_text(f.has, "media");

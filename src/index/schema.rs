@@ -123,7 +123,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field(field::SENDER_RAW, keyword().set_stored().set_fast("raw"));
     b.add_text_field(field::TEXT, analyzed(true));
     b.add_text_field(field::FILE, analyzed(true));
-    b.add_i64_field(field::TS, INDEXED | FAST);
+    b.add_i64_field(field::TS, FAST);
     b.add_u64_field(field::LINE, FAST);
     b.add_u64_field(field::KIND, INDEXED | FAST);
     b.add_text_field(field::HAS, keyword());

@@ -9,7 +9,8 @@
 
 use super::analyzer::analyzer;
 use super::stopwords::is_stop_word;
-use crate::textscan::{is_cjk_char, links};
+use crate::fold::{fold, normalise, Form};
+use crate::textscan::{ascii_words, count_words, is_cjk_char, is_simple_latin, links};
 use std::cell::RefCell;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -18,6 +19,68 @@ pub const LONGEST_WORD: usize = 30;
 
 thread_local! {
     static ANALYZER: RefCell<TextAnalyzer> = RefCell::new(analyzer());
+}
+
+/// A message's word count (`textscan::count_words`) and its `top_words` terms, worked out
+/// in one pass where the text allows, into buffers a worker reuses from message to message.
+///
+/// Most chat text is ASCII or Latin letters, without a link. There the analyzer's tokens are
+/// exactly the `ascii_words` that `count_words` counts, folded, so one walk gives both, and
+/// ASCII terms need no allocation of their own. Other text takes the analyzer, as the index
+/// does.
+#[derive(Default)]
+pub struct MessageWords {
+    /// The kept terms, lowercased, one after another; `spans` says where each is.
+    lowered: String,
+    spans: Vec<std::ops::Range<usize>>,
+    /// The terms of text off the fast path.
+    other: Vec<String>,
+}
+
+impl MessageWords {
+    /// Reads `text`: returns its word count; its distinct terms are then [`Self::terms`].
+    pub fn read(&mut self, text: &str) -> usize {
+        self.lowered.clear();
+        self.spans.clear();
+        self.other.clear();
+        if !is_simple_latin(text) || links(text).next().is_some() {
+            self.other = top_word_terms(text);
+            return count_words(text);
+        }
+        let mut count = 0;
+        for range in ascii_words(text) {
+            count += 1;
+            let word = &text[range];
+            let start = self.lowered.len();
+            if word.is_ascii() {
+                if word.len() < 2 || word.len() > LONGEST_WORD {
+                    continue;
+                }
+                self.lowered
+                    .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                // As the analyzer treats every token: NFC, then case and accents folded.
+                self.lowered.push_str(&fold(&normalise(word, Form::Text)));
+            }
+            let lower = &self.lowered[start..];
+            let seen = self.spans.iter().any(|s| &self.lowered[s.clone()] == lower);
+            if seen || !keep(lower) {
+                self.lowered.truncate(start);
+            } else {
+                self.spans.push(start..self.lowered.len());
+            }
+        }
+        let lowered = &self.lowered;
+        self.spans
+            .sort_unstable_by(|a, b| lowered[a.clone()].cmp(&lowered[b.clone()]));
+        count
+    }
+
+    /// The distinct terms of the text last read, sorted.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        let fast = self.spans.iter().map(|s| &self.lowered[s.clone()]);
+        fast.chain(self.other.iter().map(String::as_str))
+    }
 }
 
 /// The distinct `top_words` terms of a message text, sorted.
@@ -68,6 +131,28 @@ fn keep(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of ASCII chat text where word rules have cases: joiners between letters and
+    /// digits, stop words, case, underscores, a link's start, a non-ASCII letter.
+    const PIECES: &[&str] = &[
+        "a", "B", "pizza", "The", "THE", "it", "7", "42", " ", "\n", ".", ",", "'", ":", ";", "_",
+        "-", "!", "x2", "www.", "http://", "é", "É", "ß", "\u{C6}", "ǅ", "\u{24F}", "👍",
+    ];
+
+    proptest! {
+        #[test]
+        fn one_pass_reading_equals_the_analyzer_on_any_mix(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..30)
+        ) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let mut words = MessageWords::default();
+            let count = words.read(&text);
+            let terms: Vec<String> = words.terms().map(str::to_string).collect();
+            prop_assert_eq!(terms, top_word_terms(&text));
+            prop_assert_eq!(count, count_words(&text));
+        }
+    }
 
     #[test]
     fn distinct_folded_words_without_stop_words_links_or_numbers() {
@@ -84,5 +169,27 @@ mod tests {
             vec!["们", "去", "吃", "我", "饭"]
         );
         assert!(top_word_terms("a 42 3.14 😂 I'm it's").is_empty());
+    }
+
+    /// The one-pass reading gives what the analyzer and `count_words` give, on text that
+    /// takes the fast path and on text that does not.
+    #[test]
+    fn one_pass_reading_equals_the_analyzer_and_the_word_count() {
+        let texts = [
+            "Pizza tonight? PIZZA! pizza... THE end, it's 42 o'clock",
+            "Kit list so far:\n- boots\n- waterproofs\n- 2L water x_y a.b 3,5 e.g. U.S.A.",
+            "Café at 8 ☕",
+            "see https://pizza.example.com/x and www.example.org too",
+            "",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "我们去吃饭 ok",
+        ];
+        let mut words = MessageWords::default();
+        for text in texts {
+            let count = words.read(text);
+            let terms: Vec<String> = words.terms().map(str::to_string).collect();
+            assert_eq!(terms, top_word_terms(text), "{text:?}");
+            assert_eq!(count, count_words(text), "{text:?}");
+        }
     }
 }

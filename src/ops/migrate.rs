@@ -15,6 +15,7 @@ use crate::index::archive::{Archive, Meta};
 use crate::index::files::{restrict_permissions, write_private, META_FILE};
 use crate::index::read::Loader;
 use crate::index::schema::{secs_to_ts, SCHEMA_VERSION};
+use crate::index::words::MessageWords;
 use crate::index::writer::{commit, document, wait_for_writer};
 use crate::privacy::optout::OptOut;
 use tantivy::query::AllQuery;
@@ -78,6 +79,7 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), Error> 
     let opted_out = |sender: &str| secret.as_ref().is_some_and(|s| optout.contains(s, sender));
     let searcher = archive.searcher();
     let mut loader = Loader::new(archive, &searcher);
+    let mut words = MessageWords::default();
     for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
         let alive = segment.alive_bitset();
         for doc_id in 0..segment.max_doc() {
@@ -103,8 +105,9 @@ fn copy_documents(archive: &Archive, writer: &IndexWriter) -> Result<(), Error> 
             // The stored text as it is: a text cut at import keeps its marker. An attachment's
             // type comes from its name (the placeholder of one left out is not stored).
             let media = MediaType::of_message(m.kind, m.attachment.as_deref(), None);
+            let doc = document(archive.fields, &m.chat, id, parsed, None, media, &mut words);
             writer
-                .add_document(document(archive.fields, &m.chat, id, parsed, None, media))
+                .add_document(doc)
                 .map_err(crate::index::Error::read)?;
         }
     }
