@@ -11,7 +11,7 @@ use unicode_segmentation::UnicodeSegmentation;
 pub const ANALYZER: &str = "whatscope";
 
 /// Tokens longer than this many bytes are dropped (long URLs stay searchable by their parts).
-const LONGEST_TOKEN: usize = 255;
+pub(crate) const LONGEST_TOKEN: usize = 255;
 
 /// The analyzer of message text, file names and queries over them (NFC).
 pub fn analyzer() -> TextAnalyzer {
