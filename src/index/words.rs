@@ -98,8 +98,8 @@ impl MessageWords {
             if token.len() < 2 || token.len() > LONGEST_WORD {
                 return;
             }
-            self.lowered
-                .extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            self.lowered.push_str(token);
+            self.lowered[start..].make_ascii_lowercase();
         } else {
             let plain: std::borrow::Cow<str> = if token.contains('\u{FE0F}') {
                 token
