@@ -3,6 +3,7 @@
 pub mod analyzer;
 pub mod archive;
 pub(crate) mod build;
+pub mod collect;
 pub(crate) mod columns;
 pub(crate) mod document;
 pub mod error;

@@ -2,6 +2,7 @@
 //! messages in time order a page at a time (never the whole chat in memory).
 
 use super::archive::Archive;
+use super::collect::by_time;
 use super::columns;
 use super::error::Error;
 use super::schema::{field, secs_to_ts, Fields};
@@ -10,10 +11,9 @@ use crate::timestamp::format_ts;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
-use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
-use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, SegmentReader, TantivyDocument, Term};
 
 /// A stored message with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -486,31 +486,6 @@ pub fn ordinal_names(col: &tantivy::columnar::StrColumn) -> Result<Vec<String>, 
 pub fn order_key(secs: i64, line: u64) -> u64 {
     let t = (secs.saturating_add(1 << 38)).clamp(0, (1 << 39) - 1) as u64;
     (t << 24) | line.min((1 << 24) - 1)
-}
-
-/// A collector of the `limit` first documents in time order (ascending) or the last ones
-/// (descending), skipping `offset`.
-pub fn by_time(
-    limit: usize,
-    offset: usize,
-    ascending: bool,
-) -> impl tantivy::collector::Collector<Fruit = Vec<(u64, DocAddress)>> {
-    TopDocs::with_limit(limit.max(1))
-        .and_offset(offset)
-        .tweak_score(move |segment: &SegmentReader| {
-            let ts = segment.fast_fields().i64(field::TS).ok();
-            let line = segment.fast_fields().u64(field::LINE).ok();
-            move |doc: DocId, _score: Score| {
-                let secs = ts.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                let l = line.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                let key = order_key(secs, l);
-                if ascending {
-                    u64::MAX - key
-                } else {
-                    key
-                }
-            }
-        })
 }
 
 /// A query for one chat's messages (exact name).

@@ -3,12 +3,13 @@
 
 use super::analyzer::analyzer;
 use super::archive::Archive;
+use super::collect::{by_score, by_time, score_of};
 use super::error::Error;
 use super::query::{parse_query, Names, ParsedQuery};
-use super::read::{by_time, Loader, StoredMessage};
+use super::read::{Loader, StoredMessage};
 use serde::Serialize;
 use std::collections::VecDeque;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::tokenizer::TokenStream;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -86,12 +87,11 @@ pub fn search_with_names(
             .map_err(Error::read)?;
         (total, hits.into_iter().map(|(_, a)| (1.0, a)).collect())
     } else {
-        searcher
-            .search(
-                &*parsed.query,
-                &(Count, TopDocs::with_limit(limit.max(1)).order_by_score()),
-            )
-            .map_err(Error::read)?
+        let (total, hits) = searcher
+            .search(&*parsed.query, &(Count, by_score(limit)))
+            .map_err(Error::read)?;
+        let scored = hits.into_iter().map(|(rank, a)| (score_of(rank), a));
+        (total, scored.collect())
     };
     let mut hits: Vec<Hit> = Vec::with_capacity(addresses.len().min(limit));
     let mut loader = Loader::new(archive, &searcher);
@@ -106,7 +106,8 @@ pub fn search_with_names(
     }
     // Equal scores (short messages often tie) show newest first; the id settles the rest
     // (the same line of two chats), so the order is the same on every run whatever segments
-    // the index holds. By date, every score is 1.0 and only time, line and id order.
+    // the index holds; the collectors pick the page by the same order. By date, every score
+    // is 1.0 and only time, line and id order.
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

@@ -4,8 +4,9 @@
 use super::listing::PersonRow;
 use super::Error;
 use crate::index::archive::Archive;
+use crate::index::collect::by_time;
 use crate::index::query::{parse_query, Names};
-use crate::index::read::{by_time, Loader};
+use crate::index::read::Loader;
 use crate::privacy::pseudonym::normalise_name;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

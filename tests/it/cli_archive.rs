@@ -1492,3 +1492,49 @@ fn people_suggest_number_changes_and_name_variants() {
     // Suggestions are never applied by themselves.
     assert!(!env.data().join("people.json").exists());
 }
+
+/// Many equal scores and equal times: two chats of the same short messages at the same
+/// minutes, on the same lines. Which of them fill a page must not depend on the order the
+/// exports were imported in (that decides the segments and the documents' order in them).
+#[test]
+fn a_search_page_of_equal_scores_and_times_does_not_depend_on_the_import_order() {
+    let export = |who: &str| {
+        let mut text = String::new();
+        for n in 0..300 {
+            text.push_str(&format!(
+                "0{}/03/2024, 1{}:{:02} - {who}: haha\n",
+                1 + n % 9,
+                n % 10,
+                n % 60
+            ));
+        }
+        text
+    };
+    let pages = |first: &str, second: &str| {
+        let env = crate::support::bin::Env::new();
+        let a = env.write("WhatsApp Chat with Alpha.txt", export("Ana").as_bytes());
+        let b = env.write("WhatsApp Chat with Beta.txt", export("Bob").as_bytes());
+        let by_name = |n: &str| {
+            if n == "a" {
+                s(&a).to_string()
+            } else {
+                s(&b).to_string()
+            }
+        };
+        env.ok(&["import", &by_name(first)]);
+        env.ok(&["import", &by_name(second)]);
+        let ids = |sort: &str| -> Vec<String> {
+            let found = env.json(&["search", "haha", "--limit", "7", "--sort", sort, "--json"]);
+            assert_eq!(found["total"], 600);
+            let hits = found["hits"].as_array().expect("hits");
+            hits.iter()
+                .map(|h| h["id"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        (ids("relevance"), ids("date"))
+    };
+    let ab = pages("a", "b");
+    let ba = pages("b", "a");
+    assert_eq!(ab.0.len(), 7);
+    assert_eq!(ab, ba, "the same archive content gave two different pages");
+}
