@@ -83,8 +83,8 @@ fn compute_on_with_aliases(
     let cols = readers
         .iter()
         .zip(&segs)
-        .zip(&without_chat)
-        .map(|((r, ids), rest)| sum::SegCols::open(r, fields, ids, rest))
+        .zip(without_chat.iter().zip(&selections))
+        .map(|((r, ids), (rest, all))| sum::SegCols::open(r, fields, ids, rest, all))
         .collect::<Result<Vec<_>, Error>>()?;
     let mut sums = sum::sum(&cols, want.across)?;
     let walked = timeline::walk_chats(

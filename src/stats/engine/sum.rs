@@ -35,11 +35,13 @@ pub(super) struct SegmentTops {
     pub(super) word: Tally,
 }
 
-/// One segment's columns the sums read, and the documents this pass sums itself.
+/// One segment's columns the sums read, the documents this pass sums itself (`selection`)
+/// and all those in scope (`picked`, the others summed by the timeline).
 pub(super) struct SegCols<'a> {
     pub(super) reader: &'a SegmentReader,
     pub(super) ids: &'a SegIds,
     selection: &'a Selection,
+    picked: &'a Selection,
     pub(super) ts: Column<i64>,
     /// Read by the timeline only: the order of messages of one minute.
     pub(super) line: Column<u64>,
@@ -49,9 +51,10 @@ pub(super) struct SegCols<'a> {
     domain: Option<StrColumn>,
     word: Option<StrColumn>,
     media: SegmentMedia,
-    /// Most documents picked: the word column is counted whole, then the others' words given
-    /// back (no participant figure needs words per message).
-    words_whole: bool,
+    /// Most documents picked: the word column is counted whole here, then the others' words
+    /// given back (no participant figure needs words per message), and no one counts the
+    /// words of a picked document.
+    pub(super) words_whole: bool,
 }
 
 impl<'a> SegCols<'a> {
@@ -60,6 +63,7 @@ impl<'a> SegCols<'a> {
         fields: &Fields,
         ids: &'a SegIds,
         selection: &'a Selection,
+        picked: &'a Selection,
     ) -> Result<SegCols<'a>, Error> {
         let ff = reader.fast_fields();
         let read = crate::index::Error::read;
@@ -67,6 +71,7 @@ impl<'a> SegCols<'a> {
             reader,
             ids,
             selection,
+            picked,
             ts: ff.i64(field::TS).map_err(read)?,
             line: ff.u64(field::LINE).map_err(read)?,
             kind: ff.u64(field::KIND).map_err(read)?,
@@ -75,7 +80,7 @@ impl<'a> SegCols<'a> {
             domain: ff.str(field::DOMAIN).map_err(read)?,
             word: ff.str(field::WORD).map_err(read)?,
             media: SegmentMedia::open(reader, fields)?,
-            words_whole: selection.len(reader).saturating_mul(2) >= reader.max_doc() as usize,
+            words_whole: picked.len(reader).saturating_mul(2) >= reader.max_doc() as usize,
         })
     }
 }
@@ -95,7 +100,13 @@ enum Work {
 /// Sums the documents of every segment's own selection (see [`SegCols::open`]).
 pub(super) fn sum(cols: &[SegCols], across: bool) -> Result<Partial, Error> {
     let work = plan(cols);
-    let size: usize = cols.iter().map(|c| c.selection.len(c.reader)).sum();
+    let size: usize = cols
+        .iter()
+        .map(|c| {
+            let whole = if c.words_whole { c.reader.max_doc() } else { 0 };
+            c.selection.len(c.reader) + whole as usize
+        })
+        .sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     if size < SPLIT_DOCS || threads < 2 {
         run_on_one(cols, &work, across)
@@ -253,7 +264,7 @@ impl Partial {
             Work::Unpick { seg, docs } => {
                 let c = &cols[*seg];
                 s.docs.clear();
-                match c.selection {
+                match c.picked {
                     Selection::All => {
                         if let Some(alive) = c.reader.alive_bitset() {
                             s.docs.extend(docs.clone().filter(|d| !alive.is_alive(*d)));

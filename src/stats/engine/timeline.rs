@@ -327,7 +327,7 @@ impl Scratch {
             }
             p.chats.clear();
             p.chats.resize(p.docs.len(), piece.chat);
-            sums.add(c, piece.seg, across, true, p);
+            sums.add(c, piece.seg, across, !c.words_whole, p);
         }
         in_scope
     }
