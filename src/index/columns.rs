@@ -210,6 +210,10 @@ impl MultiBatch {
         } else {
             for r in &self.rows {
                 self.starts.push(self.values.len() as u32);
+                // Most documents have no emoji or domain: no read for them.
+                if r.is_empty() {
+                    continue;
+                }
                 self.buf.clear();
                 self.buf.resize(r.len(), 0);
                 col.values.get_range(u64::from(r.start), &mut self.buf);

@@ -1,9 +1,10 @@
 //! The statistics pass. The scope's documents are picked first, from postings (a chat's or a
-//! sender's terms) and a query's matches, without decoding any column; then only the columns
-//! the figures need are read, a block at a time and only for those documents (`sum`); then
-//! every chat that holds a picked message is laid out in time order from its own documents
-//! (all of its messages, not just the picked ones) for sessions, response times and
-//! interactions (`timeline`). Big passes run on every core, each thread with its own sums.
+//! sender's terms) and a query's matches, without decoding any column; then every chat that
+//! holds a picked message is laid out in time order from its own documents (all of its
+//! messages, not just the picked ones) for sessions, response times and interactions
+//! (`timeline`), and its picked documents are summed on the way, only the columns the figures
+//! need read and each once (`sum`, which also sums the rare documents without a chat). Big
+//! passes run on every core, each thread with its own sums.
 
 mod acc;
 mod select;
@@ -26,7 +27,6 @@ use crate::model::Kind;
 use crate::people::Interner;
 use crate::people::People;
 use crate::timestamp::format_ts;
-use acc::Acc;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -79,20 +79,27 @@ fn compute_on_with_aliases(
     let want = Wanted::resolve(scope, &chats, &senders)?;
     let (matches, notes) = query_matches(searcher, fields, scope, aliases, people)?;
     let selections = select::select(readers, fields, &segs, &want, matches)?;
-    let mut picked = sum::pick_and_sum(readers, fields, &segs, &selections, want.across)?;
-    picked.acc.people.resize_with(senders.names.len(), || None);
+    let (chats_in_scope, without_chat) = select::chats_in_scope(readers, &segs, &selections);
+    let cols = readers
+        .iter()
+        .zip(&segs)
+        .zip(without_chat.iter().zip(&selections))
+        .map(|((r, ids), (rest, all))| sum::SegCols::open(r, fields, ids, rest, all))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut sums = sum::sum(&cols, want.across)?;
     let walked = timeline::walk_chats(
         &timeline::Segments {
-            readers,
+            cols: &cols,
             fields,
-            ids: &segs,
             selections: &selections,
         },
-        &picked.touched,
-        &mut picked.acc,
+        &chats_in_scope,
+        &mut sums,
         senders.names.len(),
         want.across,
     )?;
+    let mut picked = sums.into_picked(&cols);
+    picked.acc.people.resize_with(senders.names.len(), || None);
 
     let mut stats = picked.acc.finish(
         scope,

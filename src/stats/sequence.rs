@@ -30,6 +30,44 @@ pub fn key_secs(key: u64) -> i64 {
     (key >> 24) as i64 - (1 << 38)
 }
 
+/// A chat's entries laid out from two segments (`starts`: where each segment's run begins;
+/// empty runs allowed), each run already in time order, merged into `out` in the order
+/// [`walk`]'s stable sort would give them (equal keys: the earlier run first). `false` (and
+/// `out` left as it is) when there are not exactly two runs or one is out of order: the walk
+/// sorts those itself. A chat's messages are usually shared between two segments by the
+/// import's two indexing threads, each in time order, so a linear merge replaces the sort.
+pub fn merge_runs(entries: &[Entry], starts: &[usize], out: &mut Vec<Entry>) -> bool {
+    let mut bounds: Vec<usize> = starts.to_vec();
+    bounds.push(entries.len());
+    let runs: Vec<&[Entry]> = bounds
+        .windows(2)
+        .filter_map(|w| entries.get(w[0]..w[1]))
+        .filter(|r| !r.is_empty())
+        .collect();
+    let [a, b] = runs[..] else {
+        return false;
+    };
+    let sorted = |r: &[Entry]| r.is_sorted_by_key(|e| e.key);
+    if !sorted(a) || !sorted(b) {
+        return false;
+    }
+    out.clear();
+    out.reserve(entries.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        if y.key < x.key {
+            out.push(*y);
+            j += 1;
+        } else {
+            out.push(*x);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    true
+}
+
 /// Walks one chat's entries in time order and reports each selected entry's event.
 ///
 /// Entries come in document order, which is file order within a segment, so they are a few
@@ -142,6 +180,46 @@ mod tests {
                 (0, true, Event::Reply { to: 2, secs: 10 }),
             ]
         );
+    }
+
+    #[test]
+    fn two_runs_in_time_order_merge_as_the_stable_sort_orders_them() {
+        // Two segments' runs, interleaved, with equal keys across them.
+        let es = vec![
+            entry(100, 1, 0, true),
+            entry(300, 3, 0, false),
+            entry(300, 3, 9, true),
+            entry(500, 5, 0, true),
+            entry(100, 1, 1, false),
+            entry(200, 2, 1, true),
+            entry(300, 3, 1, false),
+            entry(600, 6, 1, true),
+        ];
+        let mut sorted = es.clone();
+        sorted.sort_by_key(|e| e.key);
+        let mut merged = Vec::new();
+        assert!(merge_runs(&es, &[0, 4], &mut merged));
+        assert_eq!(merged, sorted);
+        // Empty runs of segments without the chat do not count.
+        assert!(merge_runs(&es, &[0, 0, 4, 8], &mut merged));
+        assert_eq!(merged, sorted);
+    }
+
+    #[test]
+    fn runs_out_of_order_or_more_than_two_are_left_to_the_sort() {
+        let es = vec![
+            entry(300, 3, 0, true),
+            entry(100, 1, 0, true),
+            entry(200, 2, 1, true),
+        ];
+        let mut out = Vec::new();
+        assert!(
+            !merge_runs(&es, &[0, 2], &mut out),
+            "first run out of order"
+        );
+        assert!(!merge_runs(&es, &[0, 1, 2], &mut out), "three runs");
+        assert!(!merge_runs(&es, &[0], &mut out), "one run");
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -1167,3 +1167,64 @@ fn an_import_keeps_each_chats_messages_in_time_order_inside_every_segment() {
     }
     assert_eq!(docs, 30_000);
 }
+
+/// A chat spread over segments out of time order: its export imported in parts, the latest
+/// part first, one part not in time order itself. The walk through a chat (sessions, replies)
+/// merges two segments' runs when each is in time order and sorts them otherwise; either way
+/// a query's statistics equal those recomputed from its hits and the chat's log.
+#[test]
+fn statistics_of_a_chat_spread_over_segments_out_of_time_order_match_its_log() {
+    let style = synth::android_en_gb();
+    let messages = synth::generate_messages(77, 3_000, &style);
+    // Parts split where the minute changes, so no two parts share a timestamp (the order of
+    // equal times across exports is the line, which restarts in each part).
+    let split_after = |at: usize| {
+        (at..messages.len())
+            .find(|i| messages[*i].ts != messages[i - 1].ts)
+            .expect("a later minute")
+    };
+    let (a, b) = (split_after(1_000), split_after(2_000));
+    let mut middle = messages[a..b].to_vec();
+    middle.rotate_right(50);
+    let parts = [messages[..a].to_vec(), middle, messages[b..].to_vec()];
+    let env_of = |order: &[usize]| -> Env {
+        let env = Env::new();
+        for &i in order {
+            let dir = env.path(&format!("part {i}"));
+            fs::create_dir_all(&dir).expect("mkdir");
+            let path = dir.join("WhatsApp Chat with Mixed.txt");
+            fs::write(
+                &path,
+                synth::render_export(&style, &parts[i], LineEnding::Lf),
+            )
+            .expect("write part");
+            env.ok(&["import", s(&path)]);
+        }
+        env
+    };
+    // Two runs in time order, the later imported first; then three, one of them out of order.
+    for order in [&[2, 0][..], &[2, 0, 1][..]] {
+        let env = env_of(order);
+        let log = env.ok(&["log", "--chat", "Mixed", "--json", "--limit", "100000"]);
+        let log: Vec<Value> = String::from_utf8_lossy(&log.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a log line"))
+            .collect();
+        let imported: usize = order.iter().map(|i| parts[*i].len()).sum();
+        assert_eq!(log.len(), imported, "{order:?}");
+        let logs = HashMap::from([("Mixed", log)]);
+        for query in ["the", "-the"] {
+            let got = env.json(&["stats", "--json", &format!("--query={query}")]);
+            let search = env.json(&["search", "--json", "--limit", "1000000", "--", query]);
+            let want = recompute(search["hits"].as_array().expect("hits"), &logs);
+            assert!(got["messages"].as_u64().unwrap_or(0) > 0, "{query:?}");
+            for field in ["messages", "system", "participants", "interactions"] {
+                assert_eq!(
+                    without_media_types(&got[field]),
+                    want[field],
+                    "`{field}` of {query:?}, parts imported in the order {order:?}"
+                );
+            }
+        }
+    }
+}

@@ -135,6 +135,88 @@ pub(super) fn select(
     Ok(out)
 }
 
+/// The chats holding a document in scope (ascending ids), and per segment the documents in
+/// scope without a chat (almost always none): the chats are walked whole, their documents in
+/// scope summed on the way (`timeline`); the others are summed alone (`sum`).
+pub(super) fn chats_in_scope(
+    readers: &[SegmentReader],
+    segs: &[SegIds],
+    selections: &[Selection],
+) -> (Vec<u32>, Vec<Selection>) {
+    let mut in_scope: Vec<bool> = Vec::new();
+    let mut mark = |id: u32| {
+        let i = id as usize;
+        if i >= in_scope.len() {
+            in_scope.resize(i + 1, false);
+        }
+        in_scope[i] = true;
+    };
+    let mut without_chat = Vec::with_capacity(readers.len());
+    let (mut ords, mut chats) = (Vec::new(), Vec::new());
+    for ((reader, seg), selection) in readers.iter().zip(segs).zip(selections) {
+        let mut none = Vec::new();
+        match selection {
+            Selection::Docs(docs) => {
+                for block in docs.chunks(4096) {
+                    seg.chats_of(block, &mut ords, &mut chats);
+                    for (doc, chat) in block.iter().zip(&chats) {
+                        match *chat {
+                            NONE => none.push(*doc),
+                            id => mark(id),
+                        }
+                    }
+                }
+            }
+            Selection::All => {
+                seg.chat_ids
+                    .iter()
+                    .filter(|id| **id != NONE)
+                    .for_each(|id| mark(*id));
+                if !seg.every_doc_has_a_chat() {
+                    none = seg.docs_without_chat(reader);
+                }
+            }
+        }
+        without_chat.push(Selection::Docs(none));
+    }
+    let chats = (0u32..)
+        .zip(in_scope)
+        .filter(|(_, t)| *t)
+        .map(|(c, _)| c)
+        .collect();
+    (chats, without_chat)
+}
+
+impl SegIds {
+    /// Whether every document of the segment has a chat (cheap: from the column's index and
+    /// dictionary, no document read).
+    fn every_doc_has_a_chat(&self) -> bool {
+        self.chat_col.as_ref().is_some_and(|col| {
+            matches!(col.ords().index, tantivy::columnar::ColumnIndex::Full)
+                && !self.chat_ids.contains(&NONE)
+        })
+    }
+
+    /// The alive documents of the segment without a chat, ascending.
+    fn docs_without_chat(&self, reader: &SegmentReader) -> Vec<DocId> {
+        let alive = reader.alive_bitset();
+        let mut out = Vec::new();
+        let (mut docs, mut ords, mut chats) = (Vec::new(), Vec::new(), Vec::new());
+        for start in (0..reader.max_doc()).step_by(4096) {
+            docs.clear();
+            docs.extend(start..start.saturating_add(4096).min(reader.max_doc()));
+            self.chats_of(&docs, &mut ords, &mut chats);
+            out.extend(
+                docs.iter()
+                    .zip(&chats)
+                    .filter(|(d, c)| **c == NONE && alive.is_none_or(|a| a.is_alive(**d)))
+                    .map(|(d, _)| *d),
+            );
+        }
+        out
+    }
+}
+
 /// `docs` narrowed to those also in `other` (both ascending); `other` when `docs` is `None`.
 fn narrow(docs: Option<Vec<DocId>>, other: Vec<DocId>) -> Vec<DocId> {
     let Some(mut docs) = docs else {

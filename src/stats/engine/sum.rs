@@ -1,6 +1,7 @@
-//! The per-message pass: the picked documents of every segment, a block at a time, only the
-//! columns the figures need and only for those documents; big selections on every core,
-//! each thread with its own sums, merged at the end.
+//! The per-message sums: the columns the figures need, read only for the picked documents.
+//! Documents of a chat are summed while their chat is walked (`timeline`, which reads their
+//! sender and time anyway); this pass sums the rest (documents without a chat), a block at a
+//! time, big selections on every core, each thread with its own sums, merged at the end.
 
 use super::acc::{Acc, Tally};
 use super::select::{SegIds, Selection};
@@ -18,12 +19,11 @@ const ROW_BLOCK: u32 = 1 << 20;
 /// Below this many documents to read, one thread does it all.
 const SPLIT_DOCS: usize = 200_000;
 
-/// What picking the documents in scope gathered: the per-message sums, which chats hold
-/// picked messages, a person's messages per chat, and each segment's top-list tallies.
+/// What summing the documents in scope gathered: the per-message sums, a person's messages
+/// per chat, and each segment's top-list tallies.
 pub(super) struct Picked {
     pub(super) acc: Acc,
     pub(super) media: MediaCounts,
-    pub(super) touched: Vec<bool>,
     pub(super) chat_messages: Vec<u64>,
     pub(super) tops: Vec<SegmentTops>,
 }
@@ -35,29 +35,35 @@ pub(super) struct SegmentTops {
     pub(super) word: Tally,
 }
 
-/// One segment's columns the pass reads.
-struct SegCols<'a> {
-    reader: &'a SegmentReader,
-    ids: &'a SegIds,
+/// One segment's columns the sums read, the documents this pass sums itself (`selection`)
+/// and all those in scope (`picked`, the others summed by the timeline).
+pub(super) struct SegCols<'a> {
+    pub(super) reader: &'a SegmentReader,
+    pub(super) ids: &'a SegIds,
     selection: &'a Selection,
-    ts: Column<i64>,
+    picked: &'a Selection,
+    pub(super) ts: Column<i64>,
+    /// Read by the timeline only: the order of messages of one minute.
+    pub(super) line: Column<u64>,
     kind: Column<u64>,
     words: Column<u64>,
     emoji: Option<StrColumn>,
     domain: Option<StrColumn>,
     word: Option<StrColumn>,
     media: SegmentMedia,
-    /// Most documents picked: the word column is counted whole, then the others' words given
-    /// back (no participant figure needs words per message).
-    words_whole: bool,
+    /// Most documents picked: the word column is counted whole here, then the others' words
+    /// given back (no participant figure needs words per message), and no one counts the
+    /// words of a picked document.
+    pub(super) words_whole: bool,
 }
 
 impl<'a> SegCols<'a> {
-    fn open(
+    pub(super) fn open(
         reader: &'a SegmentReader,
         fields: &Fields,
         ids: &'a SegIds,
         selection: &'a Selection,
+        picked: &'a Selection,
     ) -> Result<SegCols<'a>, Error> {
         let ff = reader.fast_fields();
         let read = crate::index::Error::read;
@@ -65,14 +71,16 @@ impl<'a> SegCols<'a> {
             reader,
             ids,
             selection,
+            picked,
             ts: ff.i64(field::TS).map_err(read)?,
+            line: ff.u64(field::LINE).map_err(read)?,
             kind: ff.u64(field::KIND).map_err(read)?,
             words: ff.u64(field::WORDS).map_err(read)?,
             emoji: ff.str(field::EMOJI).map_err(read)?,
             domain: ff.str(field::DOMAIN).map_err(read)?,
             word: ff.str(field::WORD).map_err(read)?,
             media: SegmentMedia::open(reader, fields)?,
-            words_whole: selection.len(reader).saturating_mul(2) >= reader.max_doc() as usize,
+            words_whole: picked.len(reader).saturating_mul(2) >= reader.max_doc() as usize,
         })
     }
 }
@@ -89,29 +97,22 @@ enum Work {
     Unpick { seg: usize, docs: Range<u32> },
 }
 
-/// Picks the documents in scope in every segment and sums their per-message figures.
-pub(super) fn pick_and_sum(
-    readers: &[SegmentReader],
-    fields: &Fields,
-    segs: &[SegIds],
-    selections: &[Selection],
-    across: bool,
-) -> Result<Picked, Error> {
-    let cols = readers
+/// Sums the documents of every segment's own selection (see [`SegCols::open`]).
+pub(super) fn sum(cols: &[SegCols], across: bool) -> Result<Partial, Error> {
+    let work = plan(cols);
+    let size: usize = cols
         .iter()
-        .zip(segs)
-        .zip(selections)
-        .map(|((r, ids), sel)| SegCols::open(r, fields, ids, sel))
-        .collect::<Result<Vec<_>, Error>>()?;
-    let work = plan(&cols);
-    let size: usize = selections.iter().zip(readers).map(|(s, r)| s.len(r)).sum();
+        .map(|c| {
+            let whole = if c.words_whole { c.reader.max_doc() } else { 0 };
+            c.selection.len(c.reader) + whole as usize
+        })
+        .sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let total = if size < SPLIT_DOCS || threads < 2 {
-        run_on_one(&cols, &work, across)?
+    if size < SPLIT_DOCS || threads < 2 {
+        run_on_one(cols, &work, across)
     } else {
-        run_on(&cols, &work, across, threads)?
-    };
-    Ok(total.into_picked(&cols))
+        run_on(cols, &work, across, threads)
+    }
 }
 
 /// All the work on this thread.
@@ -181,12 +182,12 @@ fn blocks(all: Range<u32>, size: u32) -> impl Iterator<Item = Range<u32>> {
 
 /// Buffers reused from block to block.
 #[derive(Default)]
-struct Scratch {
-    docs: Vec<DocId>,
+pub(super) struct Scratch {
+    pub(super) docs: Vec<DocId>,
     ords: Vec<u64>,
-    senders: Vec<u32>,
-    chats: Vec<u32>,
-    ts: Vec<i64>,
+    pub(super) senders: Vec<u32>,
+    pub(super) chats: Vec<u32>,
+    pub(super) ts: Vec<i64>,
     kinds: Vec<u64>,
     words: Vec<u64>,
     emoji: MultiBatch,
@@ -196,10 +197,9 @@ struct Scratch {
 }
 
 /// One thread's sums.
-struct Partial {
-    acc: Acc,
+pub(super) struct Partial {
+    pub(super) acc: Acc,
     media: MediaCounts,
-    touched: Vec<bool>,
     chat_messages: Vec<u64>,
     /// Per segment: counts by ordinal of the emoji, domain and word columns (wrapping: a
     /// thread may give back words another counted; the merged counts are exact).
@@ -207,12 +207,11 @@ struct Partial {
 }
 
 impl Partial {
-    fn new(cols: &[SegCols]) -> Partial {
+    pub(super) fn new(cols: &[SegCols]) -> Partial {
         let terms = |c: &Option<StrColumn>| vec![0u32; c.as_ref().map_or(0, |c| c.num_terms())];
         Partial {
             acc: Acc::default(),
             media: MediaCounts::default(),
-            touched: Vec::new(),
             chat_messages: Vec::new(),
             counts: cols
                 .iter()
@@ -265,7 +264,7 @@ impl Partial {
             Work::Unpick { seg, docs } => {
                 let c = &cols[*seg];
                 s.docs.clear();
-                match c.selection {
+                match c.picked {
                     Selection::All => {
                         if let Some(alive) = c.reader.alive_bitset() {
                             s.docs.extend(docs.clone().filter(|d| !alive.is_alive(*d)));
@@ -298,18 +297,34 @@ impl Partial {
 
     /// Sums the picked documents `s.docs` of one segment.
     fn pick(&mut self, c: &SegCols, seg: usize, across: bool, s: &mut Scratch) {
+        if s.docs.is_empty() {
+            return;
+        }
+        c.ids.senders_of(&s.docs, &mut s.ords, &mut s.senders);
+        c.ids.chats_of(&s.docs, &mut s.ords, &mut s.chats);
+        gather(&c.ts, &s.docs, 0, &mut s.ts);
+        self.add(c, seg, across, !c.words_whole, s);
+    }
+
+    /// Sums the documents `s.docs` of one segment whose senders, chats and times are already
+    /// in `s` (the timeline read them); their words are counted when `count_words`.
+    pub(super) fn add(
+        &mut self,
+        c: &SegCols,
+        seg: usize,
+        across: bool,
+        count_words: bool,
+        s: &mut Scratch,
+    ) {
         let docs = &s.docs;
         if docs.is_empty() {
             return;
         }
-        c.ids.senders_of(docs, &mut s.ords, &mut s.senders);
-        c.ids.chats_of(docs, &mut s.ords, &mut s.chats);
-        gather(&c.ts, docs, 0, &mut s.ts);
         gather(&c.kind, docs, 0, &mut s.kinds);
         gather(&c.words, docs, 0, &mut s.words);
         s.emoji.read(c.emoji.as_ref(), docs);
         s.domain.read(c.domain.as_ref(), docs);
-        if !c.words_whole {
+        if count_words {
             s.word.read(c.word.as_ref(), docs);
         }
         let [emoji_counts, domain_counts, word_counts] = &mut self.counts[seg];
@@ -332,22 +347,15 @@ impl Partial {
             p.last = p.last.max(secs);
             p.emojis += tally(emoji_counts, s.emoji.of(i));
             p.links += tally(domain_counts, s.domain.of(i));
-            if !c.words_whole {
+            if count_words {
                 tally(word_counts, s.word.of(i));
             }
             if let Some(code) = media.type_of(doc) {
                 self.media.add(code, sender);
             }
             let chat = s.chats[i];
-            if chat == NONE {
-                continue;
-            }
-            let chat = chat as usize;
-            if chat >= self.touched.len() {
-                self.touched.resize(chat + 1, false);
-            }
-            self.touched[chat] = true;
-            if across {
+            if across && chat != NONE {
+                let chat = chat as usize;
                 if chat >= self.chat_messages.len() {
                     self.chat_messages.resize(chat + 1, 0);
                 }
@@ -356,15 +364,9 @@ impl Partial {
         }
     }
 
-    fn merge(&mut self, other: Partial) {
+    pub(super) fn merge(&mut self, other: Partial) {
         self.acc.merge(other.acc);
         self.media.merge(other.media);
-        if other.touched.len() > self.touched.len() {
-            self.touched.resize(other.touched.len(), false);
-        }
-        for (t, o) in self.touched.iter_mut().zip(other.touched) {
-            *t |= o;
-        }
         if other.chat_messages.len() > self.chat_messages.len() {
             self.chat_messages.resize(other.chat_messages.len(), 0);
         }
@@ -380,7 +382,7 @@ impl Partial {
         }
     }
 
-    fn into_picked(self, cols: &[SegCols]) -> Picked {
+    pub(super) fn into_picked(self, cols: &[SegCols]) -> Picked {
         let tops = self
             .counts
             .into_iter()
@@ -403,7 +405,6 @@ impl Partial {
         Picked {
             acc: self.acc,
             media: self.media,
-            touched: self.touched,
             chat_messages: self.chat_messages,
             tops,
         }

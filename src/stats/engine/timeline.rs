@@ -1,15 +1,19 @@
 //! Sessions, replies and response times: each chat holding a picked message is laid out in
 //! time order (all of its alive messages with a sender, picked ones marked) from its own
 //! documents only (its `chat_raw` postings), walked and dropped before the next, so memory
-//! holds one chat at a time per thread; big walks run on every core.
+//! holds one chat at a time per thread; big walks run on every core. The picked messages are
+//! summed on the way (`sum`), so their senders and times are read once.
 
-use super::select::{docs_of_id, SegIds, Selection};
+use super::select::{docs_of_id, Selection};
+use super::sum::{self, Partial, SegCols};
 use super::*;
 use crate::index::columns::gather;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Below this many picked messages, one thread walks every chat.
-const SPLIT_MESSAGES: u64 = 200_000;
+const SPLIT_MESSAGES: usize = 200_000;
+/// Documents per block read at once.
+const BLOCK: usize = 4096;
 
 /// What walking the timelines found: who replied to whom, a person's partners, and how many
 /// chats held messages in scope.
@@ -19,48 +23,51 @@ pub(super) struct Walked {
     pub(super) chats_counted: u64,
 }
 
-/// One thread's findings: [`Walked`], and per sender the sessions started and the response
-/// times (added to the participants at the end).
+/// One thread's findings: [`Walked`], per sender the sessions started and the response
+/// times (added to the participants at the end), and the sums of the picked messages of the
+/// chats it walked.
 struct Walk {
     walked: Walked,
     sessions: Vec<u64>,
     responses: Vec<Vec<u32>>,
+    sums: Partial,
 }
 
-/// The segments' readers, ids and selections, as the walk needs them.
+/// The segments' columns and selections, as the walk needs them.
 pub(super) struct Segments<'a> {
-    pub(super) readers: &'a [SegmentReader],
+    pub(super) cols: &'a [SegCols<'a>],
     pub(super) fields: &'a Fields,
-    pub(super) ids: &'a [SegIds],
     pub(super) selections: &'a [Selection],
 }
 
-/// Walks every touched chat (docs/statistics.md) and adds sessions and response times to
-/// `acc`'s participants.
+/// Walks every chat of `chats` (docs/statistics.md), sums its picked messages into `sums`
+/// (each document's sender and time read once, for both), and adds sessions and response
+/// times to `sums`' participants.
 pub(super) fn walk_chats(
     segs: &Segments,
-    touched: &[bool],
-    acc: &mut Acc,
+    chats: &[u32],
+    sums: &mut Partial,
     people: usize,
     across: bool,
 ) -> Result<Walked, Error> {
-    let chats: Vec<u32> = (0u32..)
-        .zip(touched)
-        .filter(|(_, t)| **t)
-        .map(|(c, _)| c)
-        .collect();
+    let picked: usize = segs
+        .cols
+        .iter()
+        .zip(segs.selections)
+        .map(|(c, s)| s.len(c.reader))
+        .sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let walks = if acc.messages < SPLIT_MESSAGES || threads < 2 || chats.len() < 2 {
+    let walks = if picked < SPLIT_MESSAGES || threads < 2 || chats.len() < 2 {
         vec![walk_some(
             segs,
-            &chats,
+            chats,
             &AtomicUsize::new(0),
             people,
             across,
         )?]
     } else {
         let next = AtomicUsize::new(0);
-        let run = || walk_some(segs, &chats, &next, people, across);
+        let run = || walk_some(segs, chats, &next, people, across);
         let (mine, others) = std::thread::scope(|s| {
             let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
             let mine = run();
@@ -76,7 +83,7 @@ pub(super) fn walk_chats(
                 Err(_) => {
                     walks = vec![walk_some(
                         segs,
-                        &chats,
+                        chats,
                         &AtomicUsize::new(0),
                         people,
                         across,
@@ -96,6 +103,8 @@ pub(super) fn walk_chats(
         total.partners.resize_with(people, PartnerAcc::default);
     }
     for w in walks {
+        sums.merge(w.sums);
+        let acc = &mut sums.acc;
         for (sender, n) in (0u32..).zip(w.sessions) {
             if n > 0 {
                 acc.participant(sender).sessions_started += n;
@@ -135,31 +144,50 @@ fn walk_some(
         },
         sessions: vec![0; people],
         responses: vec![Vec::new(); people],
+        sums: Partial::new(segs.cols),
     };
     if across {
         walk.walked
             .partners
             .resize_with(people, PartnerAcc::default);
     }
-    let mut timeline = Vec::new();
+    let (mut timeline, mut merged) = (Vec::new(), Vec::new());
+    let mut pieces = Vec::new();
     let mut scratch = Scratch::default();
     while let Some(&chat) = chats.get(next.fetch_add(1, Ordering::Relaxed)) {
         timeline.clear();
-        for (ord, reader) in segs.readers.iter().enumerate() {
-            let ids = &segs.ids[ord];
+        pieces.clear();
+        let mut in_scope = 0;
+        for (seg, c) in segs.cols.iter().enumerate() {
+            pieces.push(timeline.len());
             let docs = docs_of_id(
-                reader,
+                c.reader,
                 segs.fields.chat_raw,
-                ids.chat_col.as_ref(),
-                &ids.chat_ids,
+                c.ids.chat_col.as_ref(),
+                &c.ids.chat_ids,
                 chat,
             )?;
-            scratch.lay_out(reader, ids, &segs.selections[ord], &docs, &mut timeline)?;
+            in_scope += scratch.lay_out(
+                &Piece {
+                    cols: c,
+                    seg,
+                    selection: &segs.selections[seg],
+                    chat,
+                    docs: &docs,
+                },
+                &mut timeline,
+                &mut walk.sums,
+                across,
+            );
         }
-        if timeline.is_empty() {
+        // Only system messages of this chat in scope: summed, but no session of theirs.
+        if in_scope == 0 {
             continue;
         }
         walk.walked.chats_counted += 1;
+        if sequence::merge_runs(&timeline, &pieces, &mut merged) {
+            std::mem::swap(&mut timeline, &mut merged);
+        }
         walk.one(&mut timeline, across);
     }
     Ok(walk)
@@ -172,6 +200,7 @@ impl Walk {
             walked,
             sessions,
             responses,
+            ..
         } = self;
         let mut on_event = |e: &Entry, ev: Event| match ev {
             // Another person answering a message in scope (only walked `across`).
@@ -209,6 +238,15 @@ impl Walk {
     }
 }
 
+/// One segment's documents of a chat (`docs`, ascending, alive or not).
+struct Piece<'a> {
+    cols: &'a SegCols<'a>,
+    seg: usize,
+    selection: &'a Selection,
+    chat: u32,
+    docs: &'a [DocId],
+}
+
 /// Buffers reused from block to block.
 #[derive(Default)]
 struct Scratch {
@@ -217,61 +255,80 @@ struct Scratch {
     senders: Vec<u32>,
     ts: Vec<i64>,
     lines: Vec<u64>,
+    picked: sum::Scratch,
 }
 
 impl Scratch {
-    /// Appends the entries of one segment's documents of a chat (`docs`, ascending, alive or
-    /// not): the alive ones with a sender, marked when picked.
+    /// Appends the entries of a piece of a chat to its timeline (the alive documents with a
+    /// sender, marked when picked) and sums its picked documents into `sums`; returns how
+    /// many picked documents have a sender.
     fn lay_out(
         &mut self,
-        reader: &SegmentReader,
-        ids: &SegIds,
-        selection: &Selection,
-        docs: &[DocId],
+        piece: &Piece,
         timeline: &mut Vec<Entry>,
-    ) -> Result<(), Error> {
-        if docs.is_empty() {
-            return Ok(());
-        }
-        let ff = reader.fast_fields();
-        let ts_col = ff.i64(field::TS).map_err(crate::index::Error::read)?;
-        let line_col = ff.u64(field::LINE).map_err(crate::index::Error::read)?;
-        let alive = reader.alive_bitset();
-        let picked_all = matches!(selection, Selection::All);
-        let picked: &[DocId] = match selection {
+        sums: &mut Partial,
+        across: bool,
+    ) -> u64 {
+        let Some(&first) = piece.docs.first() else {
+            return 0;
+        };
+        let c = piece.cols;
+        let alive = c.reader.alive_bitset();
+        let picked_all = matches!(piece.selection, Selection::All);
+        let picked: &[DocId] = match piece.selection {
             Selection::All => &[],
             Selection::Docs(d) => d,
         };
-        let mut picked = picked[picked.partition_point(|d| *d < docs[0])..]
+        let mut picked = picked[picked.partition_point(|d| *d < first)..]
             .iter()
             .peekable();
-        for block in docs.chunks(4096) {
+        let mut in_scope = 0;
+        for block in piece.docs.chunks(BLOCK) {
             self.docs.clear();
-            self.docs.extend(
-                block
-                    .iter()
-                    .filter(|d| alive.is_none_or(|a| a.is_alive(**d))),
-            );
+            match alive {
+                None => self.docs.extend_from_slice(block),
+                Some(a) => self.docs.extend(block.iter().filter(|d| a.is_alive(**d))),
+            }
             if self.docs.is_empty() {
                 continue;
             }
-            ids.senders_of(&self.docs, &mut self.ords, &mut self.senders);
-            gather(&ts_col, &self.docs, 0, &mut self.ts);
-            gather(&line_col, &self.docs, 0, &mut self.lines);
-            for (i, doc) in self.docs.iter().enumerate() {
-                while picked.next_if(|p| **p < *doc).is_some() {}
-                let is_picked = picked_all || picked.next_if_eq(&doc).is_some();
-                let sender = self.senders[i];
-                if sender == NONE {
-                    continue;
+            c.ids
+                .senders_of(&self.docs, &mut self.ords, &mut self.senders);
+            gather(&c.ts, &self.docs, 0, &mut self.ts);
+            gather(&c.line, &self.docs, 0, &mut self.lines);
+            let p = &mut self.picked;
+            p.docs.clear();
+            p.senders.clear();
+            p.ts.clear();
+            timeline.reserve(self.docs.len());
+            let each = self
+                .docs
+                .iter()
+                .zip(&self.senders)
+                .zip(self.ts.iter().zip(&self.lines));
+            for ((&doc, &sender), (&ts, &line)) in each {
+                let is_picked = picked_all || {
+                    while picked.next_if(|p| **p < doc).is_some() {}
+                    picked.next_if_eq(&&doc).is_some()
+                };
+                if is_picked {
+                    p.docs.push(doc);
+                    p.senders.push(sender);
+                    p.ts.push(ts);
+                    in_scope += u64::from(sender != NONE);
                 }
-                timeline.push(Entry {
-                    key: order_key(self.ts[i], self.lines[i]),
-                    sender,
-                    selected: is_picked,
-                });
+                if sender != NONE {
+                    timeline.push(Entry {
+                        key: order_key(ts, line),
+                        sender,
+                        selected: is_picked,
+                    });
+                }
             }
+            p.chats.clear();
+            p.chats.resize(p.docs.len(), piece.chat);
+            sums.add(c, piece.seg, across, !c.words_whole, p);
         }
-        Ok(())
+        in_scope
     }
 }
