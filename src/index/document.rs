@@ -8,7 +8,6 @@ use crate::import::media::MediaType;
 use crate::import::ParsedMessage;
 use crate::model::Kind;
 use crate::textscan;
-use chrono::{Datelike, Timelike};
 use tantivy::TantivyDocument;
 
 /// A message text over the limit, cut: the part kept (whole chars, at most `max_bytes`) and
@@ -82,12 +81,6 @@ pub fn document<'a>(
     doc.add_u64(f.line, m.line as u64);
     doc.add_u64(f.kind, m.kind.code());
     doc.add_u64(f.edited, u64::from(m.edited));
-    doc.add_u64(f.hour, u64::from(m.ts.hour()));
-    doc.add_u64(f.weekday, u64::from(m.ts.weekday().num_days_from_monday()));
-    doc.add_u64(
-        f.month,
-        (m.ts.year().max(0) as u64) * 100 + u64::from(m.ts.month()),
-    );
     if matches!(m.kind, Kind::Text | Kind::Media) {
         doc.add_u64(f.words, words.read(m.text) as u64);
         for word in words.terms() {

@@ -18,6 +18,9 @@ use tantivy::schema::{
 /// message's numbers (id, time, line, kind, edited) came to be kept only in their fast fields
 /// in archives made since 0.2 (the store was 57 % of an archive and the numbers a third of
 /// it); `index::read::Loader` reads them from the store where an older archive has them.
+/// So also the hour, weekday and month columns of archives made by 0.1: statistics work
+/// them out from the time, so archives made since 0.2 do not have them, and nothing reads
+/// them where an older archive does.
 pub const SCHEMA_VERSION: u32 = 4;
 
 /// Older schema versions whose stored fields this version can index again (`ops::migrate`
@@ -39,18 +42,15 @@ pub mod field {
     pub const KIND: &str = "kind";
     pub const HAS: &str = "has";
     pub const EDITED: &str = "edited";
-    pub const HOUR: &str = "hour";
-    pub const WEEKDAY: &str = "weekday";
-    pub const MONTH: &str = "month";
     pub const WORDS: &str = "words";
     pub const EMOJI: &str = "emoji";
     pub const DOMAIN: &str = "domain";
     pub const WORD: &str = "word";
 
     /// Every name above, in schema order.
-    pub const ALL: [&str; 17] = [
-        ID, CHAT_RAW, SENDER_RAW, TEXT, FILE, TS, LINE, KIND, HAS, EDITED, HOUR, WEEKDAY, MONTH,
-        WORDS, EMOJI, DOMAIN, WORD,
+    pub const ALL: [&str; 14] = [
+        ID, CHAT_RAW, SENDER_RAW, TEXT, FILE, TS, LINE, KIND, HAS, EDITED, WORDS, EMOJI, DOMAIN,
+        WORD,
     ];
 }
 
@@ -77,11 +77,6 @@ pub struct Fields {
     /// type (`index::media`).
     pub has: Field,
     pub edited: Field,
-    pub hour: Field,
-    /// 0 = Monday.
-    pub weekday: Field,
-    /// `YYYYMM`.
-    pub month: Field,
     /// Per-message figures computed once at import for statistics.
     pub words: Field,
     pub emoji: Field,
@@ -128,9 +123,6 @@ pub fn build_schema() -> Schema {
     b.add_u64_field(field::KIND, INDEXED | FAST);
     b.add_text_field(field::HAS, keyword());
     b.add_u64_field(field::EDITED, FAST);
-    b.add_u64_field(field::HOUR, num_fast.clone());
-    b.add_u64_field(field::WEEKDAY, num_fast.clone());
-    b.add_u64_field(field::MONTH, num_fast.clone());
     b.add_u64_field(field::WORDS, num_fast);
     b.add_text_field(field::EMOJI, keyword().set_fast("raw"));
     b.add_text_field(field::DOMAIN, keyword().set_fast("raw"));
@@ -152,9 +144,6 @@ impl Fields {
             kind: f(field::KIND)?,
             has: f(field::HAS)?,
             edited: f(field::EDITED)?,
-            hour: f(field::HOUR)?,
-            weekday: f(field::WEEKDAY)?,
-            month: f(field::MONTH)?,
             words: f(field::WORDS)?,
             emoji: f(field::EMOJI)?,
             domain: f(field::DOMAIN)?,
