@@ -124,8 +124,10 @@ pub fn build_schema() -> Schema {
     b.add_text_field(field::HAS, keyword());
     b.add_u64_field(field::EDITED, FAST);
     b.add_u64_field(field::WORDS, num_fast);
-    b.add_text_field(field::EMOJI, keyword().set_fast("raw"));
-    b.add_text_field(field::DOMAIN, keyword().set_fast("raw"));
+    // Emoji and domains are counted from their columns, never searched by term (`has:emoji`
+    // and `has:link` are `has` terms), so they are not indexed.
+    b.add_text_field(field::EMOJI, TextOptions::default().set_fast("raw"));
+    b.add_text_field(field::DOMAIN, TextOptions::default().set_fast("raw"));
     b.add_text_field(field::WORD, TextOptions::default().set_fast("raw"));
     b.build()
 }
