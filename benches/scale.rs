@@ -560,6 +560,7 @@ fn import_figures(
         ),
     );
     table.row("import peak RSS", "≤ 1 GB", mib(run.peak_rss_kib), "");
+    one_export_figure(table)?;
     let index = dir_bytes(&corpus.data_dir);
     table.row(
         "index size / exports size",
@@ -580,6 +581,33 @@ fn import_figures(
             "",
         );
     }
+    Ok(())
+}
+
+/// The issue's own case: one export of 1 M messages, imported end to end into a new archive
+/// (measured every run, a few seconds), beside the Python regex on the same file.
+fn one_export_figure(table: &mut Table) -> Result<(), String> {
+    const MESSAGES: usize = 1_000_000;
+    let folder = corpus::one_export(MESSAGES)?;
+    let data_dir = folder.with_file_name("archive");
+    let run = corpus::import_fresh(&folder, &data_dir)?;
+    let python = python_reference(&folder)?;
+    table.row(
+        "import of one 1 M-message export, end to end (this run)",
+        "≥ 200 000 messages/s, ≤ 1.2× the Python regex",
+        format!(
+            "{:.1} s, {:.0} messages/s, CPU {:.1} s, peak {} ({:.1}× the Python regex)",
+            run.wall_secs,
+            MESSAGES as f64 / run.wall_secs,
+            run.cpu_secs,
+            mib(run.peak_rss_kib),
+            run.wall_secs / python.secs
+        ),
+        &format!(
+            "Python regex parse: {:.1} s, {} messages",
+            python.secs, python.messages
+        ),
+    );
     Ok(())
 }
 

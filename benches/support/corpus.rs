@@ -126,6 +126,51 @@ pub fn ensure(scale: Scale, reimport: bool) -> Result<Corpus, String> {
     })
 }
 
+/// One export of `messages` messages (a long-lived group kept since the phone's first day,
+/// or several exports joined): the issue's "1 M-message export", generated once under
+/// `target/bench-one-export/` in the first header style. Returns the folder holding it.
+pub fn one_export(messages: usize) -> Result<PathBuf, String> {
+    let dir = target_dir().join("bench-one-export");
+    let stamp = format!(
+        "{VERSION}
+messages {messages}
+"
+    );
+    let folder = dir.join("export");
+    if std::fs::read_to_string(dir.join("stamp")).ok().as_deref() != Some(&stamp) {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        let styles = synth::all_styles();
+        let mut all = synth::generate_messages(16_999, messages, &styles[0]);
+        let mut originals: Vec<String> = Vec::new();
+        for (i, m) in all.iter_mut().enumerate() {
+            let Some(sender) = &m.sender else { continue };
+            let slot = slot_of(&mut originals, sender);
+            let person = if slot == 0 {
+                0
+            } else {
+                1 + (slot * 53 + (i / TURNOVER) * 11) % (PEOPLE - 1)
+            };
+            m.sender = Some(person_name(person));
+        }
+        let path = folder.join("WhatsApp Chat with Everyone Since 2019.txt");
+        std::fs::write(&path, render(&styles[0], &all))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(dir.join("stamp"), stamp).map_err(|e| e.to_string())?;
+    }
+    Ok(folder)
+}
+
+/// Imports `exports` (a folder or a file) into a new archive under `data_dir` with the
+/// whatscope binary, as a user would.
+pub fn import_fresh(exports: &Path, data_dir: &Path) -> Result<ImportRun, String> {
+    let _ = std::fs::remove_dir_all(data_dir);
+    let log = data_dir.with_extension("log");
+    let run = import_folder(exports, data_dir, &log);
+    let _ = std::fs::remove_dir_all(data_dir);
+    run
+}
+
 /// `CARGO_TARGET_DIR`, else the package's `target/` (so `cargo clean` removes the cache).
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
