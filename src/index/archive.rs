@@ -108,7 +108,7 @@ impl Archive {
         }
         close_if_opened_up(dir);
         let meta = read_meta(dir)?;
-        let reindex = meta.schema_version != SCHEMA_VERSION;
+        let reindex = super::schema::needs_reindex(meta.schema_version);
         if reindex && !super::schema::REINDEXABLE.contains(&meta.schema_version) {
             return Err(Error::OtherVersion {
                 dir: dir.to_path_buf(),

@@ -13,19 +13,30 @@ use tantivy::schema::{
 /// `has` term (`index::media`). An archive of an older version in [`REINDEXABLE`] re-indexes
 /// itself when opened (`ops::migrate`).
 ///
-/// Not bumped for field options: tantivy keeps the schema an index was created with, so a
-/// change there applies to new archives only, and readers must take both. That is how a
-/// message's numbers (id, time, line, kind, edited) came to be kept only in their fast fields
-/// in archives made since 0.2 (the store was 57 % of an archive and the numbers a third of
-/// it); `index::read::Loader` reads them from the store where an older archive has them.
-/// So also the hour, weekday and month columns of archives made by 0.1: statistics work
-/// them out from the time, so archives made since 0.2 do not have them, and nothing reads
-/// them where an older archive does.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5 (0.2): fewer fields and field options, in new archives only (tantivy keeps the schema
+/// an index was created with). A message's numbers (id, time, line, kind, edited) are kept
+/// only in their columns (the store was 57 % of an archive and the numbers a third of it);
+/// the hour, weekday and month columns are gone (statistics work them out from the time);
+/// time, emoji and domains are no longer indexed as terms (ranges read the time's column,
+/// emoji and domains are only counted). A schema-4 archive holds all of that and more, so it
+/// is read as it is ([`READ_AS_IS`]): `index::read::Loader` takes the numbers from its
+/// store, and nothing reads its extra columns and terms. The bump is for older versions of
+/// whatscope, which would not find the fields they expect in a new archive: they say it was
+/// written by another version instead of calling it damaged.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Older schema versions whose stored fields this version can index again (`ops::migrate`
 /// reads the stored documents back, so their field set must be this one's).
 pub const REINDEXABLE: &[u32] = &[2, 3];
+
+/// Older schema versions this version reads and adds to without re-indexing (their meta
+/// keeps their version, so the version that wrote them can still open them).
+pub const READ_AS_IS: &[u32] = &[4];
+
+/// Whether an archive of schema `version` must be re-indexed before it is read.
+pub fn needs_reindex(version: u32) -> bool {
+    version != SCHEMA_VERSION && !READ_AS_IS.contains(&version)
+}
 
 /// The name of every field, written once: the schema builder, `Fields::resolve` and every
 /// reader of a fast-field column by name use these, so a renamed field cannot leave a reader

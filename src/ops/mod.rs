@@ -13,7 +13,7 @@ pub(crate) mod migrate;
 pub(crate) mod purge;
 
 use crate::index::archive::Archive;
-use crate::index::schema::SCHEMA_VERSION;
+use crate::index::schema::needs_reindex;
 use std::path::Path;
 
 pub use error::Error;
@@ -23,7 +23,7 @@ pub use error::Error;
 /// crash interrupted is finished before anything is shown (docs/reliability.md, D11).
 pub fn open(dir: &Path) -> Result<Archive, Error> {
     let archive = Archive::open(dir)?;
-    if archive.meta.schema_version != SCHEMA_VERSION {
+    if needs_reindex(archive.meta.schema_version) {
         migrate::reindex(&archive, &archive.meta)?;
     }
     forget::finish_interrupted(&archive)?;

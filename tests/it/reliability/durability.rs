@@ -1548,4 +1548,14 @@ fn an_archive_that_stored_its_numbers_reads_as_one_made_now() {
             "{args:?}"
         );
     }
+    // Read as it is: still schema 4, so the version that wrote it can open it too; one made
+    // now is schema 5, which that version refuses as another version's.
+    let version = |dir: &Path| -> u64 {
+        let meta: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).expect("meta"))
+                .expect("json");
+        meta["schema_version"].as_u64().expect("schema_version")
+    };
+    assert_eq!(version(&old), 4);
+    assert_eq!(version(&new), 5);
 }
