@@ -6,12 +6,14 @@
 //! The columns that only break ties are read for the documents that can still make the page,
 //! not for every match: a common word matches a tenth of the archive.
 
+use super::columns::gather;
 use super::read::order_key;
 use super::schema::field;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
+use tantivy::fastfield::FastFieldReaders;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// A message's place in a page, greater first: its score (equal for every match in time
@@ -60,16 +62,8 @@ impl Collector for Best {
         segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentBest> {
-        let fast = segment.fast_fields();
-        Ok(SegmentBest {
-            segment_ord,
-            keep: self.limit + self.offset,
-            order: self.order,
-            ts: fast.i64(field::TS).ok(),
-            line: fast.u64(field::LINE).ok(),
-            id: fast.u64(field::ID).ok(),
-            heap: BinaryHeap::new(),
-        })
+        let keep = self.limit + self.offset;
+        Ok(SegmentBest::new(segment_ord, keep, self.order, segment))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -84,30 +78,115 @@ impl Collector for Best {
     }
 }
 
-/// One segment's best documents so far, the worst of them on top of the heap.
+/// One segment's best documents so far, the worst of them on top of the heap. A match is
+/// judged first by its score alone; one that may make the page waits in `pending`, and the
+/// tie columns are read for a batch of them at once (a block decode, not a lookup per
+/// match): with many equal scores, that is most matches.
 pub struct SegmentBest {
     segment_ord: SegmentOrdinal,
     keep: usize,
     order: Order,
+    /// The segment's columns, opened at the first batch: a segment without a match (most,
+    /// for a rare word) never decodes their headers.
+    fast: FastFieldReaders,
+    columns: Option<TieColumns>,
+    heap: BinaryHeap<Reverse<(Rank, DocId)>>,
+    /// Matches not yet ranked: their score's part of the rank, and the document.
+    pending: Vec<(u32, DocId)>,
+    /// Reused for a batch's column values.
+    docs: Vec<DocId>,
+    secs: Vec<i64>,
+    lines: Vec<u64>,
+    ids: Vec<u64>,
+    ranked: Vec<(Rank, DocId)>,
+}
+
+/// The columns that rank matches of equal score: time, line, id.
+struct TieColumns {
     ts: Option<Column<i64>>,
     line: Option<Column<u64>>,
     id: Option<Column<u64>>,
-    heap: BinaryHeap<Reverse<(Rank, DocId)>>,
 }
 
+/// Matches ranked together.
+const BATCH: usize = 4096;
+
 impl SegmentBest {
-    fn time_key(&self, doc: DocId) -> u64 {
-        let secs = self.ts.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-        let line = self.line.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-        let key = order_key(secs, line);
-        match self.order {
-            Order::Time { ascending: true } => u64::MAX - key,
-            _ => key,
+    fn new(
+        segment_ord: SegmentOrdinal,
+        keep: usize,
+        order: Order,
+        segment: &SegmentReader,
+    ) -> Self {
+        SegmentBest {
+            segment_ord,
+            keep,
+            order,
+            fast: segment.fast_fields().clone(),
+            columns: None,
+            heap: BinaryHeap::new(),
+            pending: Vec::new(),
+            docs: Vec::new(),
+            secs: Vec::new(),
+            lines: Vec::new(),
+            ids: Vec::new(),
+            ranked: Vec::new(),
         }
     }
 
-    fn reversed_id(&self, doc: DocId) -> u64 {
-        u64::MAX - self.id.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+    /// Ranks the pending matches and keeps the best of them with the heap's.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.docs.clear();
+        self.docs.extend(self.pending.iter().map(|&(_, doc)| doc));
+        let fast = &self.fast;
+        let c = self.columns.get_or_insert_with(|| TieColumns {
+            ts: fast.i64(field::TS).ok(),
+            line: fast.u64(field::LINE).ok(),
+            id: fast.u64(field::ID).ok(),
+        });
+        read(c.ts.as_ref(), &self.docs, &mut self.secs);
+        read(c.line.as_ref(), &self.docs, &mut self.lines);
+        read(c.id.as_ref(), &self.docs, &mut self.ids);
+        let ascending = matches!(self.order, Order::Time { ascending: true });
+        self.ranked.clear();
+        for (i, &(first, doc)) in self.pending.iter().enumerate() {
+            let key = order_key(self.secs[i], self.lines[i]);
+            let time = if ascending { u64::MAX - key } else { key };
+            self.ranked
+                .push(((first, time, u64::MAX - self.ids[i]), doc));
+        }
+        self.pending.clear();
+        // Only the batch's best `keep` can make the page.
+        if self.ranked.len() > self.keep {
+            self.ranked
+                .select_nth_unstable_by(self.keep - 1, |a, b| b.0.cmp(&a.0));
+            self.ranked.truncate(self.keep);
+        }
+        for &(rank, doc) in &self.ranked {
+            if self.heap.len() < self.keep {
+                self.heap.push(Reverse((rank, doc)));
+            } else if self.heap.peek().is_some_and(|w| rank > w.0 .0) {
+                self.heap.pop();
+                self.heap.push(Reverse((rank, doc)));
+            }
+        }
+    }
+}
+
+/// The values of `docs` (in order) of a column every document has; 0 where it is missing.
+fn read<T>(col: Option<&Column<T>>, docs: &[DocId], out: &mut Vec<T>)
+where
+    T: Copy + PartialOrd + std::fmt::Debug + Send + Sync + Default + 'static,
+{
+    match col {
+        Some(col) => gather(col, docs, T::default(), out),
+        None => {
+            out.clear();
+            out.resize(docs.len(), T::default());
+        }
     }
 }
 
@@ -119,29 +198,18 @@ impl SegmentCollector for SegmentBest {
             Order::Score => orderable(score),
             Order::Time { .. } => 0,
         };
-        let worst = (self.heap.len() >= self.keep).then(|| self.heap.peek().map(|w| w.0 .0));
-        if let Some(Some(worst)) = worst {
-            if first < worst.0 {
-                return;
-            }
+        // A lower score than the page's worst cannot make it, whatever its time and id.
+        if self.heap.len() >= self.keep && self.heap.peek().is_some_and(|w| first < w.0 .0 .0) {
+            return;
         }
-        let time = self.time_key(doc);
-        if let Some(Some(worst)) = worst {
-            if (first, time) < (worst.0, worst.1) {
-                return;
-            }
+        self.pending.push((first, doc));
+        if self.pending.len() >= BATCH {
+            self.flush();
         }
-        let rank = (first, time, self.reversed_id(doc));
-        if let Some(Some(worst)) = worst {
-            if rank <= worst {
-                return;
-            }
-            self.heap.pop();
-        }
-        self.heap.push(Reverse((rank, doc)));
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(mut self) -> Self::Fruit {
+        self.flush();
         let segment_ord = self.segment_ord;
         self.heap
             .into_iter()
