@@ -62,7 +62,7 @@ impl Collector for Best {
         segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentBest> {
-        let keep = self.limit + self.offset;
+        let keep = self.limit.saturating_add(self.offset);
         Ok(SegmentBest::new(segment_ord, keep, self.order, segment))
     }
 
