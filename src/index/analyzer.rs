@@ -1,6 +1,10 @@
 //! The search analyzer: UAX #29 words, CJK characters one per token, emoji kept as tokens,
 //! each token normalised (NFC for text, NFKC for names, see `crate::fold`), then lowercased
 //! and ASCII-folded so `cafe` finds `Café`. Registered on every index open.
+//!
+//! `index::words::MessageWords` makes a message's top-words terms by the same walk without
+//! running this analyzer (import reads each message's words once): a change to the rules
+//! here must be made there too, and its property test, which compares the two, says so.
 
 use crate::fold::{with_folding, Form};
 use crate::textscan::{is_cjk_char, is_emoji_token};
