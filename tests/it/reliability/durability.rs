@@ -634,15 +634,26 @@ fn d5_leftover_lock_files_do_not_block_import_or_forget() {
     assert_eq!(r["added"].as_u64(), Some(2_009), "{r}");
 
     // The lock files are really consulted: a live holder does block (else this test proves
-    // nothing), and letting go unblocks at once.
-    let lock = fs::OpenOptions::new()
-        .write(true)
-        .open(data.join("index/.tantivy-writer.lock"))
-        .expect("open lock");
-    lock.try_lock().expect("take the writer lock");
+    // nothing), and letting go unblocks at once. The holder is another process: a lock taken
+    // here would also be held, for a moment after this test lets go, by any process another
+    // test thread is just starting (a child holds its parent's descriptors until it execs).
+    let mut holder = Command::new("flock")
+        .args(["--exclusive", "--close"])
+        .arg(data.join("index/.tantivy-writer.lock"))
+        .args(["-c", "echo locked; read _ || true"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("flock (util-linux) runs");
+    let mut said = String::new();
+    let out = holder.stdout.as_mut().expect("flock's stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut said).expect("read");
+    assert_eq!(said.trim(), "locked", "flock did not take the writer lock");
     let blocked = run(&data, &["forget", "--participant", CANARY_PERSON, "--yes"]);
     assert_one_error(&blocked, "busy", "forget while the lock is held");
-    drop(lock);
+    // Its shell ends at the end of its input, and flock lets go as it exits.
+    drop(holder.stdin.take());
+    assert!(holder.wait().expect("flock ends").success());
 
     // A process killed while holding the writer lock: the next ones are not held up.
     crash(&data, "before-commit", &["import", s(&small)]);
