@@ -13,6 +13,10 @@ use whatscope::index::search::{search, SortOrder};
 use whatscope::index::writer::{import, ImportOptions};
 use whatscope_synth::{self as synth, LineEnding};
 
+/// The allocator the `whatscope` binary runs with (src/main.rs), so these figures are its.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -27,6 +27,10 @@ use support::tui::Tui;
 use whatscope::index::archive::Archive;
 use whatscope::stats::{compute, Scope};
 
+/// The allocator the `whatscope` binary runs with (src/main.rs), so these figures are its.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Set in the child process that measures the TUI's memory: the data dir.
 const RSS_CHILD: &str = "WHATSCOPE_SCALE_BENCH_RSS_CHILD";
 /// The two search words, handed to that child.
