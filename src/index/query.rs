@@ -303,10 +303,7 @@ impl Builder<'_> {
     fn kind_filter(&mut self, raw: &str, part: &str) -> Option<Box<dyn Query>> {
         let f = *self.fields;
         match Kind::parse(raw) {
-            Some(kind) => Some(Box::new(TermQuery::new(
-                Term::from_field_u64(f.kind, kind.code()),
-                IndexRecordOption::Basic,
-            ))),
+            Some(kind) => Some(kind_query(&f, kind)),
             None => {
                 let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
                 self.lenient(part, &format!("unknown kind (kinds: {})", kinds.join(", ")));
@@ -534,6 +531,17 @@ fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+/// The messages of one kind, from the `kind` column: new archives do not index it as terms
+/// (every message would add a posting for a filter people rarely type; docs/architecture.md,
+/// "Archive versions"), and a range over the column reads schema-4 archives the same way.
+pub fn kind_query(f: &Fields, kind: Kind) -> Box<dyn Query> {
+    let term = Term::from_field_u64(f.kind, kind.code());
+    Box::new(RangeQuery::new(
+        Bound::Included(term.clone()),
+        Bound::Included(term),
+    ))
 }
 
 #[cfg(test)]

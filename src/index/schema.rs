@@ -4,7 +4,7 @@
 
 use super::analyzer::ANALYZER;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
 };
 
 /// Bumped whenever the schema or the analyzer changes what is on disk. 3: tokens and names
@@ -17,8 +17,8 @@ use tantivy::schema::{
 /// an index was created with). A message's numbers (id, time, line, kind, edited) are kept
 /// only in their columns (the store was 57 % of an archive and the numbers a third of it);
 /// the hour, weekday and month columns are gone (statistics work them out from the time);
-/// time, emoji and domains are no longer indexed as terms (ranges read the time's column,
-/// emoji and domains are only counted). A schema-4 archive holds all of that and more, so it
+/// time, kind, emoji and domains are no longer indexed as terms (ranges read the time's
+/// column, `kind:` the kind's, see `query::kind_query`; emoji and domains are only counted). A schema-4 archive holds all of that and more, so it
 /// is read as it is ([`READ_AS_IS`]): `index::read::Loader` takes the numbers from its
 /// store, and nothing reads its extra columns and terms. The bump is for older versions of
 /// whatscope, which would not find the fields they expect in a new archive: they say it was
@@ -131,7 +131,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field(field::FILE, analyzed(true));
     b.add_i64_field(field::TS, FAST);
     b.add_u64_field(field::LINE, FAST);
-    b.add_u64_field(field::KIND, INDEXED | FAST);
+    b.add_u64_field(field::KIND, FAST);
     b.add_text_field(field::HAS, keyword());
     b.add_u64_field(field::EDITED, FAST);
     b.add_u64_field(field::WORDS, num_fast);

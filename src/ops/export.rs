@@ -41,9 +41,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
+use tantivy::query::{BooleanQuery, Query};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -521,10 +519,7 @@ fn events_query(archive: &Archive, names: &[String]) -> Option<BooleanQuery> {
         return None;
     }
     let named: Box<dyn Query> = Box::new(BooleanQuery::union(mentions));
-    let system: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_u64(archive.fields.kind, Kind::System.code()),
-        IndexRecordOption::Basic,
-    ));
+    let system = crate::index::query::kind_query(&archive.fields, Kind::System);
     Some(BooleanQuery::intersection(vec![named, system]))
 }
 
