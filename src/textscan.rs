@@ -105,22 +105,20 @@ pub fn is_cjk_char(c: char) -> bool {
 
 /// Words by docs/statistics.md: UAX #29 words that contain a letter or a digit.
 pub fn count_words(text: &str) -> usize {
-    if is_simple_latin(text) {
-        return ascii_words(text).count();
-    }
-    text.split_word_bounds()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+    word_segments(text)
+        .filter(|s| s.latin || s.text.chars().any(char::is_alphanumeric))
         .count()
 }
 
 /// Text of ASCII and Latin letters (U+00C0..U+024F): its words follow the same few rules
 /// as ASCII, every such letter being an ALetter. Most chat text in Latin scripts qualifies.
 pub fn is_simple_latin(text: &str) -> bool {
-    text.is_ascii()
-        || text.chars().all(|c| {
-            c.is_ascii()
-                || matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
-        })
+    text.is_ascii() || text.chars().all(|c| c.is_ascii() || is_latin_letter(c))
+}
+
+/// The Latin letters [`ascii_words`] reads as it reads ASCII letters.
+fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
 }
 
 /// UAX #29 word segmentation restricted to ASCII text, where its rules reduce to a few
@@ -186,6 +184,147 @@ impl Iterator for AsciiWords<'_> {
         }
         None
     }
+}
+
+/// A UAX #29 segment of a text that [`word_segments`] yields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment<'a> {
+    /// Where it starts in the text, in bytes.
+    pub offset: usize,
+    pub text: &'a str,
+    /// Read by [`ascii_words`] in a stretch of simple Latin text: a word with a letter or
+    /// digit and no CJK char (callers skip their tests).
+    pub latin: bool,
+}
+
+/// The UAX #29 segments of `text` that hold a letter, a digit or a char outside ASCII (every
+/// word, emoji and CJK run), in order: what the word count, the search analyzer and the top
+/// words read.
+///
+/// The whole text through `unicode_segmentation` costs a table lookup per char, and one
+/// emoji or one Greek letter used to send a whole message there. So the text is cut into
+/// pieces where UAX #29 certainly breaks and nothing across the cut matters: right after
+/// an ASCII space, tab, CR or LF that an ASCII char follows (but not space space, WB3d, nor
+/// CR LF, WB3). Before such a char only WB4 (Extend, Format, ZWJ), WB3d and WB3 join, and
+/// none of them can; the rules that look further (WB6/7, WB7b/c, WB11/12, WB15/16) need a
+/// letter, digit, quote or regional indicator where the whitespace is. A piece of simple
+/// Latin text then takes [`ascii_words`]; only the pieces around other chars take the
+/// tables. A property test holds the result equal to the whole-text walk.
+pub fn word_segments(text: &str) -> WordSegments<'_> {
+    WordSegments {
+        text,
+        pos: 0,
+        latin: ascii_words(""),
+        other: "".split_word_bound_indices(),
+        other_at: 0,
+    }
+}
+
+pub struct WordSegments<'a> {
+    text: &'a str,
+    /// Where the text not yet cut into pieces begins: a cut, or the start.
+    pos: usize,
+    /// The simple Latin piece being read, its offsets those of the whole text.
+    latin: AsciiWords<'a>,
+    /// The piece after it, read by the tables, and where it starts.
+    other: unicode_segmentation::UWordBoundIndices<'a>,
+    other_at: usize,
+}
+
+impl<'a> Iterator for WordSegments<'a> {
+    type Item = Segment<'a>;
+
+    fn next(&mut self) -> Option<Segment<'a>> {
+        loop {
+            if let Some(r) = self.latin.next() {
+                let text = self.text.get(r.clone())?;
+                return Some(Segment {
+                    offset: r.start,
+                    text,
+                    latin: true,
+                });
+            }
+            for (offset, text) in self.other.by_ref() {
+                if !text.is_ascii() || text.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                    return Some(Segment {
+                        offset: self.other_at + offset,
+                        text,
+                        latin: false,
+                    });
+                }
+            }
+            if self.pos >= self.text.len() {
+                return None;
+            }
+            self.cut_next_pieces();
+        }
+    }
+}
+
+impl WordSegments<'_> {
+    /// Takes the simple Latin piece from `pos` up to the cut before the next other char
+    /// (all the rest if there is none) and the piece from that cut to the first cut after
+    /// the char.
+    fn cut_next_pieces(&mut self) {
+        let b = self.text.as_bytes();
+        let start = self.pos;
+        let Some(other) = next_non_latin(self.text, start) else {
+            self.latin = AsciiWords { b, i: start };
+            self.pos = b.len();
+            return;
+        };
+        let from = (start + 1..other)
+            .rev()
+            .find(|&j| is_cut(b, j))
+            .unwrap_or(start);
+        let to = (other + 1..b.len())
+            .find(|&j| is_cut(b, j))
+            .unwrap_or(b.len());
+        self.latin = AsciiWords {
+            b: &b[..from],
+            i: start,
+        };
+        self.other = self
+            .text
+            .get(from..to)
+            .unwrap_or("")
+            .split_word_bound_indices();
+        self.other_at = from;
+        self.pos = to;
+    }
+}
+
+/// The byte offset of the first char at or after `from` that is neither ASCII nor a Latin
+/// letter ([`is_simple_latin`]); `from` is a char boundary.
+fn next_non_latin(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    if b.get(from..)?.is_ascii() {
+        return None;
+    }
+    let mut i = from;
+    loop {
+        i += b.get(i..)?.iter().position(|c| !c.is_ascii())?;
+        let c = text.get(i..)?.chars().next()?;
+        if !is_latin_letter(c) {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// Whether UAX #29 breaks before byte `j` whatever comes before and after: an ASCII
+/// whitespace char before it and an ASCII char at it, except space space and CR LF.
+fn is_cut(b: &[u8], j: usize) -> bool {
+    let (Some(&before), Some(&at)) = (j.checked_sub(1).and_then(|i| b.get(i)), b.get(j)) else {
+        return false;
+    };
+    at.is_ascii()
+        && match before {
+            b' ' => at != b' ',
+            b'\r' => at != b'\n',
+            b'\t' | b'\n' => true,
+            _ => false,
+        }
 }
 
 /// The emoji grapheme clusters of a text, with U+FE0F dropped so `❤️` and `❤` count as one.
@@ -287,10 +426,168 @@ fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
+/// Pieces of text where the UAX #29 word rules have cases, for the property tests that hold
+/// [`word_segments`] and its users equal to a whole-text walk: whitespace of every kind
+/// (where the walk cuts), joiners between letters and digits, marks that extend what comes
+/// before (also a space), emoji sequences, regional indicators (which pair up), scripts with
+/// rules of their own (Hebrew quotes, Katakana, CJK, Hangul, Thai) and Latin letters on
+/// both sides of what `is_simple_latin` takes.
+#[cfg(test)]
+pub(crate) const WORD_PIECES: &[&str] = &[
+    "a",
+    "Z",
+    "pizza",
+    "The",
+    "it's",
+    "e.g.",
+    "U.S.A.",
+    "x_y",
+    "_",
+    "7",
+    "42",
+    "3.14",
+    "1,000",
+    "10:30",
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\t",
+    "\t",
+    "\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "\u{B}",
+    "\u{C}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{A0}",
+    "\u{202F}",
+    "\u{3000}",
+    "\u{2003}",
+    ".",
+    ",",
+    ";",
+    ":",
+    "'",
+    "\"",
+    "-",
+    "!",
+    "#",
+    "*",
+    "\u{2019}",
+    "\u{B7}",
+    "\u{301}",
+    "\u{93E}",
+    "\u{FE0F}",
+    "\u{FE0E}",
+    "\u{200D}",
+    "\u{200C}",
+    "\u{AD}",
+    "\u{2060}",
+    "\u{200B}",
+    "😂",
+    "👍\u{1F3FD}",
+    "\u{1F3FD}",
+    "👨\u{200D}👩\u{200D}👧",
+    "❤\u{FE0F}",
+    "❤",
+    "©",
+    "1\u{FE0F}\u{20E3}",
+    "\u{20E3}",
+    "🇩🇪🇫🇷",
+    "🇩🇪 🇫🇷",
+    "\u{1F1E9}",
+    "\u{1F1EA}",
+    "🏴\u{E0067}\u{E0062}\u{E007F}",
+    "我们",
+    "去",
+    "。",
+    "カタカナ",
+    "ー",
+    "ｶ",
+    "한국어",
+    "ᄀ",
+    "ᅡ",
+    "مرحبا",
+    "٣",
+    "\u{600}",
+    "שלום",
+    "צה\"ל",
+    "ג\u{5F3}",
+    "\u{5F4}",
+    "סי'",
+    "สวัสดี",
+    "नमस्ते",
+    "ह",
+    "é",
+    "Ä",
+    "ß",
+    "Łódź",
+    "ǅ",
+    "\u{24F}",
+    "ḁ",
+    "Ａ",
+    "１",
+    "：",
+    "Ⓜ",
+    "Ⓜ\u{FE0F}",
+    "Ω",
+    "İ",
+    "\u{1D419}",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The walk before pieces: `unicode_segmentation` over the whole text.
+    fn whole_text_segments(text: &str) -> Vec<(usize, &str)> {
+        text.split_word_bound_indices()
+            .filter(|(_, s)| !s.is_ascii() || s.chars().any(char::is_alphanumeric))
+            .collect()
+    }
+
+    fn words_of(picks: &[usize]) -> String {
+        picks.iter().map(|&i| WORD_PIECES[i]).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8192))]
+        #[test]
+        fn the_piecewise_walk_finds_the_segments_the_whole_text_walk_finds(
+            picks in proptest::collection::vec(0..WORD_PIECES.len(), 0..40)
+        ) {
+            let text = words_of(&picks);
+            let pieces: Vec<Segment> = word_segments(&text).collect();
+            let found: Vec<(usize, &str)> = pieces.iter().map(|s| (s.offset, s.text)).collect();
+            prop_assert_eq!(found, whole_text_segments(&text), "{:?}", text);
+            for s in pieces.iter().filter(|s| s.latin) {
+                prop_assert!(s.text.chars().any(char::is_alphanumeric), "{:?}", s);
+                prop_assert!(!s.text.chars().any(is_cjk_char), "{:?}", s);
+            }
+            let old_count = text
+                .split_word_bounds()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            prop_assert_eq!(count_words(&text), old_count);
+        }
+    }
+
+    #[test]
+    fn the_walk_cuts_only_where_nothing_joins_across() {
+        let text = "ok \u{301}x 🇩🇪 🇫🇷🇩🇪\r\nגד\"ל  שלום hi 😂 and\tthe 1\u{FE0F}\u{20E3} end";
+        let found: Vec<(usize, &str)> = word_segments(text).map(|s| (s.offset, s.text)).collect();
+        assert_eq!(found, whole_text_segments(text));
+        let latin: Vec<&str> = word_segments(text)
+            .filter(|s| s.latin)
+            .map(|s| s.text)
+            .collect();
+        // Only the stretches away from other chars take the fast path.
+        assert_eq!(latin, vec!["and", "the", "end"]);
+    }
 
     /// Pieces that make clusters interesting: combining marks, keycaps, ZWJ sequences,
     /// skin tones, flags (regional indicators pair up), Hangul jamo, a prepended mark, CR LF.
