@@ -174,6 +174,7 @@ fn keep(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::textscan::WORD_PIECES;
     use proptest::prelude::*;
 
     /// Pieces of ASCII chat text where word rules have cases: joiners between letters and
@@ -243,6 +244,18 @@ mod tests {
             picks in proptest::collection::vec(0..PIECES.len(), 0..30)
         ) {
             let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let mut words = MessageWords::default();
+            let count = words.read(&text);
+            let terms: Vec<String> = words.terms().map(str::to_string).collect();
+            prop_assert_eq!(terms, top_word_terms(&text));
+            prop_assert_eq!(count, count_words(&text));
+        }
+
+        #[test]
+        fn one_pass_reading_equals_the_analyzer_where_the_walk_cuts_text(
+            picks in proptest::collection::vec(0..WORD_PIECES.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| WORD_PIECES[i]).collect();
             let mut words = MessageWords::default();
             let count = words.read(&text);
             let terms: Vec<String> = words.terms().map(str::to_string).collect();
