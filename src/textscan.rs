@@ -234,8 +234,11 @@ pub struct WordSegments<'a> {
 impl<'a> Iterator for WordSegments<'a> {
     type Item = Segment<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Segment<'a>> {
         loop {
+            // The common case stays small, inlined where words are read: the rest is out of
+            // line.
             if let Some(r) = self.latin.next() {
                 let text = self.text.get(r.clone())?;
                 return Some(Segment {
@@ -244,14 +247,8 @@ impl<'a> Iterator for WordSegments<'a> {
                     latin: true,
                 });
             }
-            for (offset, text) in self.other.by_ref() {
-                if !text.is_ascii() || text.bytes().any(|b| b.is_ascii_alphanumeric()) {
-                    return Some(Segment {
-                        offset: self.other_at + offset,
-                        text,
-                        latin: false,
-                    });
-                }
+            if let Some(segment) = self.next_other() {
+                return Some(segment);
             }
             if self.pos >= self.text.len() {
                 return None;
@@ -261,10 +258,25 @@ impl<'a> Iterator for WordSegments<'a> {
     }
 }
 
-impl WordSegments<'_> {
+impl<'a> WordSegments<'a> {
+    /// The next segment of the piece read by the tables that holds a letter, a digit or a
+    /// char outside ASCII.
+    #[inline(never)]
+    fn next_other(&mut self) -> Option<Segment<'a>> {
+        let (offset, text) = self
+            .other
+            .find(|(_, s)| !s.is_ascii() || s.bytes().any(|b| b.is_ascii_alphanumeric()))?;
+        Some(Segment {
+            offset: self.other_at + offset,
+            text,
+            latin: false,
+        })
+    }
+
     /// Takes the simple Latin piece from `pos` up to the cut before the next other char
     /// (all the rest if there is none) and the piece from that cut to the first cut after
     /// the char.
+    #[inline(never)]
     fn cut_next_pieces(&mut self) {
         let b = self.text.as_bytes();
         let start = self.pos;
@@ -298,18 +310,33 @@ impl WordSegments<'_> {
 /// letter ([`is_simple_latin`]); `from` is a char boundary.
 fn next_non_latin(text: &str, from: usize) -> Option<usize> {
     let b = text.as_bytes();
-    if b.get(from..)?.is_ascii() {
-        return None;
-    }
     let mut i = from;
     loop {
-        i += b.get(i..)?.iter().position(|c| !c.is_ascii())?;
+        i += first_non_ascii(b.get(i..)?)?;
         let c = text.get(i..)?.chars().next()?;
         if !is_latin_letter(c) {
             return Some(i);
         }
         i += c.len_utf8();
     }
+}
+
+/// Where the first byte outside ASCII is, looked for eight bytes at a time.
+fn first_non_ascii(b: &[u8]) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let high = u64::from_le_bytes(eight) & HIGH_BITS;
+        if high != 0 {
+            return Some(at + high.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|c| !c.is_ascii()).map(|i| at + i)
 }
 
 /// Whether UAX #29 breaks before byte `j` whatever comes before and after: an ASCII
@@ -573,6 +600,19 @@ mod tests {
                 .filter(|w| w.chars().any(char::is_alphanumeric))
                 .count();
             prop_assert_eq!(count_words(&text), old_count);
+        }
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_finds_the_first_byte_outside_ascii() {
+        for len in 0..20 {
+            assert_eq!(first_non_ascii(&vec![b'a'; len]), None);
+            for at in 0..len {
+                let mut b = vec![b'a'; len];
+                b[at] = 0xC3;
+                b[len - 1] = 0x80;
+                assert_eq!(first_non_ascii(&b), Some(at), "{len} {at}");
+            }
         }
     }
 
