@@ -110,21 +110,24 @@ pub fn count_words(text: &str) -> usize {
         .count()
 }
 
-/// Text of ASCII and Latin letters (U+00C0..U+024F): its words follow the same few rules
-/// as ASCII, every such letter being an ALetter. Most chat text in Latin scripts qualifies.
-pub fn is_simple_latin(text: &str) -> bool {
+/// Simple Latin text: ASCII and Latin letters ([`is_latin_letter`]), what [`ascii_words`]
+/// reads right.
+#[cfg(test)]
+fn is_simple_latin(text: &str) -> bool {
     text.is_ascii() || text.chars().all(|c| c.is_ascii() || is_latin_letter(c))
 }
 
-/// The Latin letters [`ascii_words`] reads as it reads ASCII letters.
+/// The Latin letters U+00C0..U+024F: text of these and ASCII ("simple Latin") has its words
+/// by the same few rules as ASCII, every such letter being an ALetter. Most chat text in
+/// Latin scripts is such text.
 fn is_latin_letter(c: char) -> bool {
     matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
 }
 
 /// UAX #29 word segmentation restricted to ASCII text, where its rules reduce to a few
 /// cases; the general tables cost a lookup per character and most chat text is ASCII.
-/// Yields the byte ranges of the words that hold a letter or digit. Also right for text that
-/// `is_simple_latin` accepts: every non-ASCII byte there belongs to a letter.
+/// Yields the byte ranges of the words that hold a letter or digit. Also right for simple
+/// Latin text (`is_latin_letter`): every non-ASCII byte there belongs to a letter.
 pub fn ascii_words(text: &str) -> AsciiWords<'_> {
     AsciiWords {
         b: text.as_bytes(),
@@ -203,13 +206,10 @@ pub struct Segment<'a> {
 ///
 /// The whole text through `unicode_segmentation` costs a table lookup per char, and one
 /// emoji or one Greek letter used to send a whole message there. So the text is cut into
-/// pieces where UAX #29 certainly breaks and nothing across the cut matters: right after
-/// an ASCII space, tab, CR or LF that an ASCII char follows (but not space space, WB3d, nor
-/// CR LF, WB3). Before such a char only WB4 (Extend, Format, ZWJ), WB3d and WB3 join, and
-/// none of them can; the rules that look further (WB6/7, WB7b/c, WB11/12, WB15/16) need a
-/// letter, digit, quote or regional indicator where the whitespace is. A piece of simple
-/// Latin text then takes [`ascii_words`]; only the pieces around other chars take the
-/// tables. A property test holds the result equal to the whole-text walk.
+/// pieces where UAX #29 certainly breaks and nothing across the cut matters (`is_cut`);
+/// a piece of simple Latin text (`is_latin_letter`) takes [`ascii_words`], and only the
+/// piece around each other char takes the tables. A property test holds the result equal
+/// to the whole-text walk, segment by segment.
 pub fn word_segments(text: &str) -> WordSegments<'_> {
     WordSegments {
         text,
@@ -307,7 +307,7 @@ impl<'a> WordSegments<'a> {
 }
 
 /// The byte offset of the first char at or after `from` that is neither ASCII nor a Latin
-/// letter ([`is_simple_latin`]); `from` is a char boundary.
+/// letter ([`is_latin_letter`]); `from` is a char boundary.
 fn next_non_latin(text: &str, from: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut i = from;
@@ -339,8 +339,15 @@ fn first_non_ascii(b: &[u8]) -> Option<usize> {
     rest.iter().position(|c| !c.is_ascii()).map(|i| at + i)
 }
 
-/// Whether UAX #29 breaks before byte `j` whatever comes before and after: an ASCII
-/// whitespace char before it and an ASCII char at it, except space space and CR LF.
+/// Whether the text may be cut before byte `j`: UAX #29 breaks there and no rule looks
+/// across. That is so right after an ASCII space, tab, CR or LF that an ASCII char follows,
+/// but for space space and CR LF:
+/// * only WB3 (CR × LF), WB3d (space × space) and WB4 (× Extend, Format, ZWJ) join a char
+///   to the whitespace before it, and WB4 joins no ASCII char. A cut inside a run of spaces
+///   would not even be harmless: the run may go on into U+3000 or a mark, and `  \u{93E}`
+///   is an analyzer token (the mark is alphabetic);
+/// * the rules that look further (WB6/7, WB7b/c, WB11/12, WB15/16) need a letter, digit,
+///   quote or regional indicator where the whitespace is.
 fn is_cut(b: &[u8], j: usize) -> bool {
     let (Some(&before), Some(&at)) = (j.checked_sub(1).and_then(|i| b.get(i)), b.get(j)) else {
         return false;
@@ -458,7 +465,7 @@ fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
 /// (where the walk cuts), joiners between letters and digits, marks that extend what comes
 /// before (also a space), emoji sequences, regional indicators (which pair up), scripts with
 /// rules of their own (Hebrew quotes, Katakana, CJK, Hangul, Thai) and Latin letters on
-/// both sides of what `is_simple_latin` takes.
+/// both sides of what [`is_latin_letter`] takes.
 #[cfg(test)]
 pub(crate) const WORD_PIECES: &[&str] = &[
     "a",
