@@ -285,7 +285,7 @@ impl<'a> WordSegments<'a> {
             self.pos = b.len();
             return;
         };
-        let from = (start + 1..other)
+        let from = (start + 1..=other)
             .rev()
             .find(|&j| is_cut(b, j))
             .unwrap_or(start);
@@ -340,25 +340,42 @@ fn first_non_ascii(b: &[u8]) -> Option<usize> {
 }
 
 /// Whether the text may be cut before byte `j`: UAX #29 breaks there and no rule looks
-/// across. That is so right after an ASCII space, tab, CR or LF that an ASCII char follows,
-/// but for space space and CR LF:
+/// across. That is so right after an ASCII space, tab, CR or LF that an ASCII char or an
+/// emoji pictograph ([`is_pictograph_at`]) follows, but for space space and CR LF:
 /// * only WB3 (CR × LF), WB3d (space × space) and WB4 (× Extend, Format, ZWJ) join a char
-///   to the whitespace before it, and WB4 joins no ASCII char. A cut inside a run of spaces
-///   would not even be harmless: the run may go on into U+3000 or a mark, and `  \u{93E}`
-///   is an analyzer token (the mark is alphabetic);
+///   to the whitespace before it, and WB4 joins no ASCII char and no pictograph. A cut
+///   inside a run of spaces would not even be harmless: the run may go on into U+3000 or a
+///   mark, and `  \u{93E}` is an analyzer token (the mark is alphabetic);
 /// * the rules that look further (WB6/7, WB7b/c, WB11/12, WB15/16) need a letter, digit,
 ///   quote or regional indicator where the whitespace is.
 fn is_cut(b: &[u8], j: usize) -> bool {
     let (Some(&before), Some(&at)) = (j.checked_sub(1).and_then(|i| b.get(i)), b.get(j)) else {
         return false;
     };
-    at.is_ascii()
-        && match before {
-            b' ' => at != b' ',
-            b'\r' => at != b'\n',
-            b'\t' | b'\n' => true,
-            _ => false,
-        }
+    if !at.is_ascii() {
+        return matches!(before, b' ' | b'\t' | b'\r' | b'\n') && is_pictograph_at(b, j);
+    }
+    match before {
+        b' ' => at != b' ',
+        b'\r' => at != b'\n',
+        b'\t' | b'\n' => true,
+        _ => false,
+    }
+}
+
+/// Whether a char of the emoji blocks U+1F000..U+1FAFF is at byte `j`, the skin tones
+/// U+1F3FB..U+1F3FF (Extend) aside: none of them is Extend, Format or ZWJ (a test checks
+/// each), so a segment starts with it after whitespace. Most emoji in chats follow a space:
+/// the word before them then keeps the fast path.
+fn is_pictograph_at(b: &[u8], j: usize) -> bool {
+    let Some(c) = b
+        .get(j..j + 4)
+        .and_then(|four| std::str::from_utf8(four).ok())
+        .and_then(|s| s.chars().next())
+    else {
+        return false;
+    };
+    matches!(c, '\u{1F000}'..='\u{1F3FA}' | '\u{1F400}'..='\u{1FAFF}')
 }
 
 /// The emoji grapheme clusters of a text, with U+FE0F dropped so `❤️` and `❤` count as one.
@@ -611,6 +628,24 @@ mod tests {
     }
 
     #[test]
+    fn pictographs_start_a_segment_after_whitespace() {
+        for c in
+            ('\u{1F000}'..='\u{1FAFF}').filter(|c| is_pictograph_at(c.to_string().as_bytes(), 0))
+        {
+            for space in [" ", "\t", "\r", "\n"] {
+                let text = format!("a{space}{c}");
+                let at = 1 + space.len();
+                assert!(is_cut(text.as_bytes(), at), "U+{:04X}", c as u32);
+                let starts = text
+                    .split_word_bound_indices()
+                    .any(|(offset, _)| offset == at);
+                assert!(starts, "{space:?} U+{:04X}", c as u32);
+            }
+        }
+        assert!(!is_pictograph_at("\u{1F3FD}".as_bytes(), 0));
+    }
+
+    #[test]
     fn eight_bytes_at_a_time_finds_the_first_byte_outside_ascii() {
         for len in 0..20 {
             assert_eq!(first_non_ascii(&vec![b'a'; len]), None);
@@ -633,7 +668,7 @@ mod tests {
             .map(|s| s.text)
             .collect();
         // Only the stretches away from other chars take the fast path.
-        assert_eq!(latin, vec!["and", "the", "end"]);
+        assert_eq!(latin, vec!["hi", "and", "the", "end"]);
     }
 
     /// Pieces that make clusters interesting: combining marks, keycaps, ZWJ sequences,
