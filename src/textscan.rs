@@ -105,28 +105,29 @@ pub fn is_cjk_char(c: char) -> bool {
 
 /// Words by docs/statistics.md: UAX #29 words that contain a letter or a digit.
 pub fn count_words(text: &str) -> usize {
-    if is_simple_latin(text) {
-        return ascii_words(text).count();
-    }
-    text.split_word_bounds()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+    word_segments(text)
+        .filter(|s| s.latin || s.text.chars().any(char::is_alphanumeric))
         .count()
 }
 
-/// Text of ASCII and Latin letters (U+00C0..U+024F): its words follow the same few rules
-/// as ASCII, every such letter being an ALetter. Most chat text in Latin scripts qualifies.
-pub fn is_simple_latin(text: &str) -> bool {
-    text.is_ascii()
-        || text.chars().all(|c| {
-            c.is_ascii()
-                || matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
-        })
+/// Simple Latin text: ASCII and Latin letters ([`is_latin_letter`]), what [`ascii_words`]
+/// reads right.
+#[cfg(test)]
+fn is_simple_latin(text: &str) -> bool {
+    text.is_ascii() || text.chars().all(|c| c.is_ascii() || is_latin_letter(c))
+}
+
+/// The Latin letters U+00C0..U+024F: text of these and ASCII ("simple Latin") has its words
+/// by the same few rules as ASCII, every such letter being an ALetter. Most chat text in
+/// Latin scripts is such text.
+fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{24F}')
 }
 
 /// UAX #29 word segmentation restricted to ASCII text, where its rules reduce to a few
 /// cases; the general tables cost a lookup per character and most chat text is ASCII.
-/// Yields the byte ranges of the words that hold a letter or digit. Also right for text that
-/// `is_simple_latin` accepts: every non-ASCII byte there belongs to a letter.
+/// Yields the byte ranges of the words that hold a letter or digit. Also right for simple
+/// Latin text (`is_latin_letter`): every non-ASCII byte there belongs to a letter.
 pub fn ascii_words(text: &str) -> AsciiWords<'_> {
     AsciiWords {
         b: text.as_bytes(),
@@ -186,6 +187,195 @@ impl Iterator for AsciiWords<'_> {
         }
         None
     }
+}
+
+/// A UAX #29 segment of a text that [`word_segments`] yields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment<'a> {
+    /// Where it starts in the text, in bytes.
+    pub offset: usize,
+    pub text: &'a str,
+    /// Read by [`ascii_words`] in a stretch of simple Latin text: a word with a letter or
+    /// digit and no CJK char (callers skip their tests).
+    pub latin: bool,
+}
+
+/// The UAX #29 segments of `text` that hold a letter, a digit or a char outside ASCII (every
+/// word, emoji and CJK run), in order: what the word count, the search analyzer and the top
+/// words read.
+///
+/// The whole text through `unicode_segmentation` costs a table lookup per char, and one
+/// emoji or one Greek letter used to send a whole message there. So the text is cut into
+/// pieces where UAX #29 certainly breaks and nothing across the cut matters (`is_cut`);
+/// a piece of simple Latin text (`is_latin_letter`) takes [`ascii_words`], and only the
+/// piece around each other char takes the tables. A property test holds the result equal
+/// to the whole-text walk, segment by segment.
+pub fn word_segments(text: &str) -> WordSegments<'_> {
+    WordSegments {
+        text,
+        pos: 0,
+        latin: ascii_words(""),
+        other: "".split_word_bound_indices(),
+        other_at: 0,
+    }
+}
+
+pub struct WordSegments<'a> {
+    text: &'a str,
+    /// Where the text not yet cut into pieces begins: a cut, or the start.
+    pos: usize,
+    /// The simple Latin piece being read, its offsets those of the whole text.
+    latin: AsciiWords<'a>,
+    /// The piece after it, read by the tables, and where it starts.
+    other: unicode_segmentation::UWordBoundIndices<'a>,
+    other_at: usize,
+}
+
+impl<'a> Iterator for WordSegments<'a> {
+    type Item = Segment<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Segment<'a>> {
+        loop {
+            // The common case stays small, inlined where words are read: the rest is out of
+            // line.
+            if let Some(r) = self.latin.next() {
+                let text = self.text.get(r.clone())?;
+                return Some(Segment {
+                    offset: r.start,
+                    text,
+                    latin: true,
+                });
+            }
+            if let Some(segment) = self.next_other() {
+                return Some(segment);
+            }
+            if self.pos >= self.text.len() {
+                return None;
+            }
+            self.cut_next_pieces();
+        }
+    }
+}
+
+impl<'a> WordSegments<'a> {
+    /// The next segment of the piece read by the tables that holds a letter, a digit or a
+    /// char outside ASCII.
+    #[inline(never)]
+    fn next_other(&mut self) -> Option<Segment<'a>> {
+        let (offset, text) = self
+            .other
+            .find(|(_, s)| !s.is_ascii() || s.bytes().any(|b| b.is_ascii_alphanumeric()))?;
+        Some(Segment {
+            offset: self.other_at + offset,
+            text,
+            latin: false,
+        })
+    }
+
+    /// Takes the simple Latin piece from `pos` up to the cut before the next other char
+    /// (all the rest if there is none) and the piece from that cut to the first cut after
+    /// the char.
+    #[inline(never)]
+    fn cut_next_pieces(&mut self) {
+        let b = self.text.as_bytes();
+        let start = self.pos;
+        let Some(other) = next_non_latin(self.text, start) else {
+            self.latin = AsciiWords { b, i: start };
+            self.pos = b.len();
+            return;
+        };
+        let from = (start + 1..=other)
+            .rev()
+            .find(|&j| is_cut(b, j))
+            .unwrap_or(start);
+        let to = (other + 1..b.len())
+            .find(|&j| is_cut(b, j))
+            .unwrap_or(b.len());
+        self.latin = AsciiWords {
+            b: &b[..from],
+            i: start,
+        };
+        self.other = self
+            .text
+            .get(from..to)
+            .unwrap_or("")
+            .split_word_bound_indices();
+        self.other_at = from;
+        self.pos = to;
+    }
+}
+
+/// The byte offset of the first char at or after `from` that is neither ASCII nor a Latin
+/// letter ([`is_latin_letter`]); `from` is a char boundary.
+fn next_non_latin(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = from;
+    loop {
+        i += first_non_ascii(b.get(i..)?)?;
+        let c = text.get(i..)?.chars().next()?;
+        if !is_latin_letter(c) {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// Where the first byte outside ASCII is, looked for eight bytes at a time.
+fn first_non_ascii(b: &[u8]) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let high = u64::from_le_bytes(eight) & HIGH_BITS;
+        if high != 0 {
+            return Some(at + high.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|c| !c.is_ascii()).map(|i| at + i)
+}
+
+/// Whether the text may be cut before byte `j`: UAX #29 breaks there and no rule looks
+/// across. That is so right after an ASCII space, tab, CR or LF that an ASCII char or an
+/// emoji pictograph ([`is_pictograph_at`]) follows, but for space space and CR LF:
+/// * only WB3 (CR × LF), WB3d (space × space) and WB4 (× Extend, Format, ZWJ) join a char
+///   to the whitespace before it, and WB4 joins no ASCII char and no pictograph. A cut
+///   inside a run of spaces would not even be harmless: the run may go on into U+3000 or a
+///   mark, and `  \u{93E}` is an analyzer token (the mark is alphabetic);
+/// * the rules that look further (WB6/7, WB7b/c, WB11/12, WB15/16) need a letter, digit,
+///   quote or regional indicator where the whitespace is.
+fn is_cut(b: &[u8], j: usize) -> bool {
+    let (Some(&before), Some(&at)) = (j.checked_sub(1).and_then(|i| b.get(i)), b.get(j)) else {
+        return false;
+    };
+    if !at.is_ascii() {
+        return matches!(before, b' ' | b'\t' | b'\r' | b'\n') && is_pictograph_at(b, j);
+    }
+    match before {
+        b' ' => at != b' ',
+        b'\r' => at != b'\n',
+        b'\t' | b'\n' => true,
+        _ => false,
+    }
+}
+
+/// Whether a char of the emoji blocks U+1F000..U+1FAFF is at byte `j`, the skin tones
+/// U+1F3FB..U+1F3FF (Extend) aside: none of them is Extend, Format or ZWJ (a test checks
+/// each), so a segment starts with it after whitespace. Most emoji in chats follow a space:
+/// the word before them then keeps the fast path.
+fn is_pictograph_at(b: &[u8], j: usize) -> bool {
+    let Some(c) = b
+        .get(j..j + 4)
+        .and_then(|four| std::str::from_utf8(four).ok())
+        .and_then(|s| s.chars().next())
+    else {
+        return false;
+    };
+    matches!(c, '\u{1F000}'..='\u{1F3FA}' | '\u{1F400}'..='\u{1FAFF}')
 }
 
 /// The emoji grapheme clusters of a text, with U+FE0F dropped so `❤️` and `❤` count as one.
@@ -287,10 +477,199 @@ fn find_ignore_ascii_case(hay: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
+/// Pieces of text where the UAX #29 word rules have cases, for the property tests that hold
+/// [`word_segments`] and its users equal to a whole-text walk: whitespace of every kind
+/// (where the walk cuts), joiners between letters and digits, marks that extend what comes
+/// before (also a space), emoji sequences, regional indicators (which pair up), scripts with
+/// rules of their own (Hebrew quotes, Katakana, CJK, Hangul, Thai) and Latin letters on
+/// both sides of what [`is_latin_letter`] takes.
+#[cfg(test)]
+pub(crate) const WORD_PIECES: &[&str] = &[
+    "a",
+    "Z",
+    "pizza",
+    "The",
+    "it's",
+    "e.g.",
+    "U.S.A.",
+    "x_y",
+    "_",
+    "7",
+    "42",
+    "3.14",
+    "1,000",
+    "10:30",
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\t",
+    "\t",
+    "\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "\u{B}",
+    "\u{C}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{A0}",
+    "\u{202F}",
+    "\u{3000}",
+    "\u{2003}",
+    ".",
+    ",",
+    ";",
+    ":",
+    "'",
+    "\"",
+    "-",
+    "!",
+    "#",
+    "*",
+    "\u{2019}",
+    "\u{B7}",
+    "\u{301}",
+    "\u{93E}",
+    "\u{FE0F}",
+    "\u{FE0E}",
+    "\u{200D}",
+    "\u{200C}",
+    "\u{AD}",
+    "\u{2060}",
+    "\u{200B}",
+    "😂",
+    "👍\u{1F3FD}",
+    "\u{1F3FD}",
+    "👨\u{200D}👩\u{200D}👧",
+    "❤\u{FE0F}",
+    "❤",
+    "©",
+    "1\u{FE0F}\u{20E3}",
+    "\u{20E3}",
+    "🇩🇪🇫🇷",
+    "🇩🇪 🇫🇷",
+    "\u{1F1E9}",
+    "\u{1F1EA}",
+    "🏴\u{E0067}\u{E0062}\u{E007F}",
+    "我们",
+    "去",
+    "。",
+    "カタカナ",
+    "ー",
+    "ｶ",
+    "한국어",
+    "ᄀ",
+    "ᅡ",
+    "مرحبا",
+    "٣",
+    "\u{600}",
+    "שלום",
+    "צה\"ל",
+    "ג\u{5F3}",
+    "\u{5F4}",
+    "סי'",
+    "สวัสดี",
+    "नमस्ते",
+    "ह",
+    "é",
+    "Ä",
+    "ß",
+    "Łódź",
+    "ǅ",
+    "\u{24F}",
+    "ḁ",
+    "Ａ",
+    "１",
+    "：",
+    "Ⓜ",
+    "Ⓜ\u{FE0F}",
+    "Ω",
+    "İ",
+    "\u{1D419}",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The walk before pieces: `unicode_segmentation` over the whole text.
+    fn whole_text_segments(text: &str) -> Vec<(usize, &str)> {
+        text.split_word_bound_indices()
+            .filter(|(_, s)| !s.is_ascii() || s.chars().any(char::is_alphanumeric))
+            .collect()
+    }
+
+    fn words_of(picks: &[usize]) -> String {
+        picks.iter().map(|&i| WORD_PIECES[i]).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8192))]
+        #[test]
+        fn the_piecewise_walk_finds_the_segments_the_whole_text_walk_finds(
+            picks in proptest::collection::vec(0..WORD_PIECES.len(), 0..40)
+        ) {
+            let text = words_of(&picks);
+            let pieces: Vec<Segment> = word_segments(&text).collect();
+            let found: Vec<(usize, &str)> = pieces.iter().map(|s| (s.offset, s.text)).collect();
+            prop_assert_eq!(found, whole_text_segments(&text), "{:?}", text);
+            for s in pieces.iter().filter(|s| s.latin) {
+                prop_assert!(s.text.chars().any(char::is_alphanumeric), "{:?}", s);
+                prop_assert!(!s.text.chars().any(is_cjk_char), "{:?}", s);
+            }
+            let old_count = text
+                .split_word_bounds()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count();
+            prop_assert_eq!(count_words(&text), old_count);
+        }
+    }
+
+    #[test]
+    fn pictographs_start_a_segment_after_whitespace() {
+        for c in
+            ('\u{1F000}'..='\u{1FAFF}').filter(|c| is_pictograph_at(c.to_string().as_bytes(), 0))
+        {
+            for space in [" ", "\t", "\r", "\n"] {
+                let text = format!("a{space}{c}");
+                let at = 1 + space.len();
+                assert!(is_cut(text.as_bytes(), at), "U+{:04X}", c as u32);
+                let starts = text
+                    .split_word_bound_indices()
+                    .any(|(offset, _)| offset == at);
+                assert!(starts, "{space:?} U+{:04X}", c as u32);
+            }
+        }
+        assert!(!is_pictograph_at("\u{1F3FD}".as_bytes(), 0));
+    }
+
+    #[test]
+    fn eight_bytes_at_a_time_finds_the_first_byte_outside_ascii() {
+        for len in 0..20 {
+            assert_eq!(first_non_ascii(&vec![b'a'; len]), None);
+            for at in 0..len {
+                let mut b = vec![b'a'; len];
+                b[at] = 0xC3;
+                b[len - 1] = 0x80;
+                assert_eq!(first_non_ascii(&b), Some(at), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_walk_cuts_only_where_nothing_joins_across() {
+        let text = "ok \u{301}x 🇩🇪 🇫🇷🇩🇪\r\nגד\"ל  שלום hi 😂 and\tthe 1\u{FE0F}\u{20E3} end";
+        let found: Vec<(usize, &str)> = word_segments(text).map(|s| (s.offset, s.text)).collect();
+        assert_eq!(found, whole_text_segments(text));
+        let latin: Vec<&str> = word_segments(text)
+            .filter(|s| s.latin)
+            .map(|s| s.text)
+            .collect();
+        // Only the stretches away from other chars take the fast path.
+        assert_eq!(latin, vec!["hi", "and", "the", "end"]);
+    }
 
     /// Pieces that make clusters interesting: combining marks, keycaps, ZWJ sequences,
     /// skin tones, flags (regional indicators pair up), Hangul jamo, a prepended mark, CR LF.

@@ -7,9 +7,8 @@
 //! here must be made there too, and its property test, which compares the two, says so.
 
 use crate::fold::{with_folding, Form};
-use crate::textscan::{is_cjk_char, is_emoji_token};
+use crate::textscan::{is_cjk_char, is_emoji_token, word_segments, WordSegments};
 use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Name the analyzer is registered under.
 pub const ANALYZER: &str = "whatscope";
@@ -46,9 +45,8 @@ pub struct ChatTokenizer {
 
 pub struct ChatTokenStream<'a> {
     text: &'a str,
-    /// ASCII text takes the fast path: the same UAX #29 words, without table lookups.
-    ascii: Option<crate::textscan::AsciiWords<'a>>,
-    words: unicode_segmentation::UWordBoundIndices<'a>,
+    /// Its UAX #29 words, emoji and CJK runs; simple Latin stretches read without tables.
+    words: WordSegments<'a>,
     /// A CJK word being emitted one character at a time: (offset, remaining text).
     pending_cjk: Option<(usize, &'a str)>,
     form: Form,
@@ -59,13 +57,9 @@ impl Tokenizer for ChatTokenizer {
     type TokenStream<'a> = ChatTokenStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ChatTokenStream<'a> {
         self.token.reset();
-        let ascii =
-            crate::textscan::is_simple_latin(text).then(|| crate::textscan::ascii_words(text));
-        let words = if ascii.is_some() { "" } else { text };
         ChatTokenStream {
             text,
-            ascii,
-            words: words.split_word_bound_indices(),
+            words: word_segments(text),
             pending_cjk: None,
             form: self.form,
             token: &mut self.token,
@@ -109,16 +103,14 @@ impl ChatTokenStream<'_> {
 
 impl TokenStream for ChatTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if let Some(ascii) = self.ascii.as_mut() {
-            return match ascii.next() {
-                Some(r) => self.emit(r.start, r.end),
-                None => false,
-            };
-        }
         if let Some((from, to)) = self.next_cjk() {
             return self.emit(from, to);
         }
-        while let Some((offset, word)) = self.words.next() {
+        while let Some(segment) = self.words.next() {
+            let (offset, word) = (segment.offset, segment.text);
+            if segment.latin {
+                return self.emit(offset, offset + word.len());
+            }
             let first = word.chars().next().unwrap_or(' ');
             if word.chars().any(is_cjk_char) {
                 self.pending_cjk = Some((offset, word));
@@ -147,6 +139,124 @@ impl TokenStream for ChatTokenStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::textscan::WORD_PIECES;
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    /// The analyzer as it was before `textscan::word_segments`: `unicode_segmentation` over
+    /// the whole text (its fast path gave the same words on simple Latin text), the same
+    /// choice of tokens and the same token text.
+    #[derive(Clone)]
+    struct WholeTextTokenizer {
+        form: Form,
+        token: Token,
+    }
+
+    struct WholeTextStream<'a> {
+        text: &'a str,
+        words: unicode_segmentation::UWordBoundIndices<'a>,
+        pending_cjk: Option<(usize, &'a str)>,
+        form: Form,
+        token: &'a mut Token,
+    }
+
+    impl Tokenizer for WholeTextTokenizer {
+        type TokenStream<'a> = WholeTextStream<'a>;
+        fn token_stream<'a>(&'a mut self, text: &'a str) -> WholeTextStream<'a> {
+            self.token.reset();
+            WholeTextStream {
+                text,
+                words: text.split_word_bound_indices(),
+                pending_cjk: None,
+                form: self.form,
+                token: &mut self.token,
+            }
+        }
+    }
+
+    impl WholeTextStream<'_> {
+        fn emit(&mut self, from: usize, to: usize) -> bool {
+            self.token.text.clear();
+            self.token.position = self.token.position.wrapping_add(1);
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            let piece: String = self.text[from..to]
+                .chars()
+                .filter(|c| *c != '\u{FE0F}')
+                .collect();
+            self.token.text = crate::fold::normalise(&piece, self.form).into_owned();
+            true
+        }
+    }
+
+    impl TokenStream for WholeTextStream<'_> {
+        fn advance(&mut self) -> bool {
+            if let Some((offset, rest)) = self.pending_cjk {
+                if let Some(c) = rest.chars().next() {
+                    let len = c.len_utf8();
+                    let remaining = &rest[len..];
+                    self.pending_cjk = (!remaining.is_empty()).then_some((offset + len, remaining));
+                    return self.emit(offset, offset + len);
+                }
+            }
+            while let Some((offset, word)) = self.words.next() {
+                if word.chars().any(is_cjk_char) {
+                    self.pending_cjk = Some((offset, word));
+                    return self.advance();
+                } else if word.chars().any(char::is_alphanumeric)
+                    || (!word.is_ascii() && is_emoji_token(word))
+                {
+                    return self.emit(offset, offset + word.len());
+                }
+            }
+            false
+        }
+
+        fn token(&self) -> &Token {
+            self.token
+        }
+
+        fn token_mut(&mut self) -> &mut Token {
+            self.token
+        }
+    }
+
+    fn whole_text_analyzer(form: Form) -> TextAnalyzer {
+        let tokenizer = WholeTextTokenizer {
+            form,
+            token: Token::default(),
+        };
+        with_folding(
+            TextAnalyzer::builder(tokenizer).filter(RemoveLongFilter::limit(LONGEST_TOKEN)),
+        )
+        .build()
+    }
+
+    /// Every token with its text, offsets and position.
+    fn all_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn tokens_equal_the_whole_text_walks_in_both_forms(
+            picks in proptest::collection::vec(0..WORD_PIECES.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| WORD_PIECES[i]).collect();
+            for (mut ours, form) in [(analyzer(), Form::Text), (name_analyzer(), Form::Name)] {
+                let mut reference = whole_text_analyzer(form);
+                let got = all_tokens(&mut ours, &text);
+                let want = all_tokens(&mut reference, &text);
+                prop_assert_eq!(got, want, "{:?} {:?}", text, form);
+            }
+        }
+    }
 
     fn tokens(text: &str) -> Vec<String> {
         let mut a = analyzer();

@@ -10,10 +10,9 @@
 use super::analyzer::{analyzer, LONGEST_TOKEN};
 use super::stopwords::is_stop_word;
 use crate::fold::{fold, normalise, Form};
-use crate::textscan::{ascii_words, count_words, is_cjk_char, is_simple_latin, links};
+use crate::textscan::{count_words, is_cjk_char, links, word_segments};
 use std::cell::RefCell;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Longer tokens are noise (keyboard mashing, long numbers with letters, hashes).
 pub const LONGEST_WORD: usize = 30;
@@ -25,10 +24,11 @@ thread_local! {
 /// A message's word count (`textscan::count_words`) and its `top_words` terms, worked out
 /// in one walk over its words, into buffers a worker reuses from message to message.
 ///
-/// `count_words` and the analyzer split text the same way (UAX #29; ASCII and Latin text by
-/// `ascii_words`, which gives the same words faster), so the word count and the terms come
-/// from one walk, each term made as the analyzer makes its token. Text with a link takes
-/// the analyzer on the text with its links blanked out ([`top_word_terms`]).
+/// `count_words` and the analyzer split text the same way (`textscan::word_segments`: UAX #29
+/// words, simple Latin stretches read by `ascii_words`, which gives the same words faster),
+/// so the word count and the terms come from one walk, each term made as the analyzer makes
+/// its token. Text with a link takes the analyzer on the text with its links blanked out
+/// ([`top_word_terms`]).
 #[derive(Default)]
 pub struct MessageWords {
     /// The kept terms, one after another; `spans` says where each is.
@@ -48,32 +48,26 @@ impl MessageWords {
             self.other = top_word_terms(text);
             return count_words(text);
         }
-        let count = if is_simple_latin(text) {
-            self.latin_words(text)
-        } else {
-            self.unicode_words(text)
-        };
+        let count = self.unicode_words(text);
         let lowered = &self.lowered;
         self.spans
             .sort_unstable_by(|a, b| lowered[a.clone()].cmp(&lowered[b.clone()]));
         count
     }
 
-    fn latin_words(&mut self, text: &str) -> usize {
-        let mut count = 0;
-        for range in ascii_words(text) {
-            count += 1;
-            self.offer(&text[range]);
-        }
-        count
-    }
-
     /// The analyzer's walk (`index::analyzer`): a word with a CJK character gives one token
-    /// per character, another word with a letter or digit one token. Words without a letter
-    /// or digit (emoji, punctuation) give no term: a term needs a letter.
+    /// per character, another word with a letter or digit one token (a simple Latin segment
+    /// is such a word). Words without a letter or digit (emoji, punctuation) give no term: a
+    /// term needs a letter.
     fn unicode_words(&mut self, text: &str) -> usize {
         let mut count = 0;
-        for word in text.split_word_bounds() {
+        for segment in word_segments(text) {
+            let word = segment.text;
+            if segment.latin {
+                count += 1;
+                self.offer(word);
+                continue;
+            }
             if !word.chars().any(char::is_alphanumeric) {
                 continue;
             }
@@ -180,6 +174,7 @@ fn keep(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::textscan::WORD_PIECES;
     use proptest::prelude::*;
 
     /// Pieces of ASCII chat text where word rules have cases: joiners between letters and
@@ -249,6 +244,18 @@ mod tests {
             picks in proptest::collection::vec(0..PIECES.len(), 0..30)
         ) {
             let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let mut words = MessageWords::default();
+            let count = words.read(&text);
+            let terms: Vec<String> = words.terms().map(str::to_string).collect();
+            prop_assert_eq!(terms, top_word_terms(&text));
+            prop_assert_eq!(count, count_words(&text));
+        }
+
+        #[test]
+        fn one_pass_reading_equals_the_analyzer_where_the_walk_cuts_text(
+            picks in proptest::collection::vec(0..WORD_PIECES.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| WORD_PIECES[i]).collect();
             let mut words = MessageWords::default();
             let count = words.read(&text);
             let terms: Vec<String> = words.terms().map(str::to_string).collect();
