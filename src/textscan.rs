@@ -447,8 +447,10 @@ pub fn links(text: &str) -> impl Iterator<Item = &str> + '_ {
             [b"ttp", b"TTP", b"ww.", b"WW."].map(memchr::memmem::Finder::new)
         });
     let maybe = FINDERS.iter().any(|f| f.find(b).is_some());
-    text.split(|c: char| c.is_whitespace())
-        .filter(move |_| maybe)
+    // Without a candidate there is nothing to split: the split walks every char.
+    let candidates = if maybe { text } else { "" };
+    candidates
+        .split(|c: char| c.is_whitespace())
         .filter_map(|w| {
             let start = ["https://", "http://", "www."]
                 .iter()

@@ -81,14 +81,17 @@ pub fn document<'a>(
     doc.add_u64(f.line, m.line as u64);
     doc.add_u64(f.kind, m.kind.code());
     doc.add_u64(f.edited, u64::from(m.edited));
-    if matches!(m.kind, Kind::Text | Kind::Media) {
+    // Whether the text may hold a link: known once its words are read.
+    let may_link = if matches!(m.kind, Kind::Text | Kind::Media) {
         doc.add_u64(f.words, words.read(m.text) as u64);
         for word in words.terms() {
             doc.add_text(f.word, word);
         }
+        words.linked()
     } else {
         doc.add_u64(f.words, 0);
-    }
+        true
+    };
     if m.kind == Kind::Media || m.attachment.is_some() {
         doc.add_text(f.has, "media");
     }
@@ -96,9 +99,11 @@ pub fn document<'a>(
         doc.add_text(f.has, super::media::has_value(t));
     }
     let mut any_link = false;
-    for link in textscan::links(m.text) {
-        any_link = true;
-        doc.add_text(f.domain, textscan::link_domain(link));
+    if may_link {
+        for link in textscan::links(m.text) {
+            any_link = true;
+            doc.add_text(f.domain, textscan::link_domain(link));
+        }
     }
     if any_link {
         doc.add_text(f.has, "link");

@@ -36,6 +36,8 @@ pub struct MessageWords {
     spans: Vec<std::ops::Range<usize>>,
     /// The terms of a text with a link.
     other: Vec<String>,
+    /// Whether the text last read holds a link.
+    linked: bool,
 }
 
 impl MessageWords {
@@ -44,7 +46,8 @@ impl MessageWords {
         self.lowered.clear();
         self.spans.clear();
         self.other.clear();
-        if links(text).next().is_some() {
+        self.linked = links(text).next().is_some();
+        if self.linked {
             self.other = top_word_terms(text);
             return count_words(text);
         }
@@ -117,6 +120,12 @@ impl MessageWords {
         } else {
             self.spans.push(start..self.lowered.len());
         }
+    }
+
+    /// Whether the text last read holds a link (so a caller that also wants the links need
+    /// not look for them in every text: most hold none).
+    pub fn linked(&self) -> bool {
+        self.linked
     }
 
     /// The distinct terms of the text last read, sorted.
