@@ -114,8 +114,8 @@ impl MessageWords {
             self.lowered.push_str(&fold(&normal));
         }
         let term = &self.lowered[start..];
-        let seen = self.spans.iter().any(|s| &self.lowered[s.clone()] == term);
-        if seen || !keep(term) {
+        // Kept first: most tokens are stop words, which need no look at the terms so far.
+        if !keep(term) || self.spans.iter().any(|s| &self.lowered[s.clone()] == term) {
             self.lowered.truncate(start);
         } else {
             self.spans.push(start..self.lowered.len());
