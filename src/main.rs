@@ -1,9 +1,9 @@
 //! The `whatscope` binary: everything lives in the library; this only runs the CLI.
 
 /// mimalloc instead of the system allocator. An import builds and frees millions of small
-/// strings and vectors on four threads at once; with glibc's allocator that cost 7 % of the
-/// wall time of a 1 M-message import and 16 times the page faults (docs/performance.md,
-/// "Allocator").
+/// strings and vectors on four threads at once; with glibc's allocator a 1 M-message import
+/// took about a sixth more CPU and twelve times the page faults (docs/performance.md, "The
+/// allocator", which also says what it costs in memory).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
