@@ -74,7 +74,7 @@ impl ChatTokenStream<'_> {
         self.token.offset_from = from;
         self.token.offset_to = to;
         let piece = &self.text[from..to];
-        if piece.contains('\u{FE0F}') {
+        if crate::textscan::holds_emoji_presentation(piece) {
             self.token
                 .text
                 .extend(piece.chars().filter(|c| *c != '\u{FE0F}'));

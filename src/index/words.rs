@@ -98,7 +98,7 @@ impl MessageWords {
             self.lowered.push_str(token);
             self.lowered[start..].make_ascii_lowercase();
         } else {
-            let plain: std::borrow::Cow<str> = if token.contains('\u{FE0F}') {
+            let plain: std::borrow::Cow<str> = if crate::textscan::holds_emoji_presentation(token) {
                 token
                     .chars()
                     .filter(|c| *c != '\u{FE0F}')
