@@ -158,6 +158,10 @@ where
     }
 }
 
+/// Values between two documents' values up to which one read takes both (decoding a value is
+/// far cheaper than starting a read).
+const CLUSTER_GAP: u32 = 32;
+
 /// The values (term ordinals) of some documents of a multi-valued string column: those of
 /// `docs[i]` are `values[starts[i]..starts[i + 1]]`. Reused from one batch to the next.
 #[derive(Default)]
@@ -194,33 +198,100 @@ impl MultiBatch {
         let wanted: usize = self.rows.iter().map(|r| r.len()).sum();
         let span = (hi - lo) as usize;
         // Values are stored in doc order: one range read when the documents' values lie close
-        // together, a read per document when they are scattered.
+        // together, else one read per cluster of documents whose values lie close together
+        // (a read costs far more than decoding a few values nobody asked for).
         if span <= wanted.saturating_mul(2) {
-            self.buf.clear();
-            self.buf.resize(span, 0);
-            col.values.get_range(u64::from(lo), &mut self.buf);
-            for r in &self.rows {
-                self.starts.push(self.values.len() as u32);
-                let from = (r.start.saturating_sub(lo)) as usize;
-                let to = (r.end.saturating_sub(lo)) as usize;
-                if let Some(vals) = self.buf.get(from..to) {
-                    self.values.extend(vals.iter().map(|v| *v as u32));
-                }
-            }
+            self.read_cluster(col, 0..self.rows.len(), lo..hi);
         } else {
-            for r in &self.rows {
-                self.starts.push(self.values.len() as u32);
-                // Most documents have no emoji or domain: no read for them.
+            let mut first = 0;
+            let mut bounds: Option<std::ops::Range<u32>> = None;
+            for i in 0..self.rows.len() {
+                let r = self.rows[i].clone();
                 if r.is_empty() {
                     continue;
                 }
-                self.buf.clear();
-                self.buf.resize(r.len(), 0);
-                col.values.get_range(u64::from(r.start), &mut self.buf);
-                self.values.extend(self.buf.iter().map(|v| *v as u32));
+                bounds = match bounds {
+                    Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
+                    Some(b) => {
+                        self.read_cluster(col, first..i, b);
+                        first = i;
+                        Some(r)
+                    }
+                    None => Some(r),
+                };
+            }
+            if let Some(b) = bounds {
+                self.read_cluster(col, first..self.rows.len(), b);
             }
         }
         self.starts.push(self.values.len() as u32);
+    }
+
+    /// Decodes the values `bounds` of a column in one read and appends those of the documents
+    /// `docs` (indexes into `rows`; empty rows and rows outside `bounds` give none).
+    fn read_cluster(
+        &mut self,
+        col: &Column<u64>,
+        docs: std::ops::Range<usize>,
+        bounds: std::ops::Range<u32>,
+    ) {
+        let buf = decode(col, bounds.clone(), &mut self.buf);
+        for r in self.rows.get(docs).unwrap_or(&[]) {
+            self.starts.push(self.values.len() as u32);
+            let from = r.start.saturating_sub(bounds.start) as usize;
+            let to = r.end.saturating_sub(bounds.start) as usize;
+            if let Some(vals) = buf.get(from..to) {
+                self.values.extend(vals.iter().map(|v| *v as u32));
+            }
+        }
+    }
+
+    /// Counts by ordinal (wrapping) the values of the sorted documents `docs` (none when the
+    /// column is absent), keeping no split by document: for a column whose values are only
+    /// tallied. The documents' values are decoded a cluster at a time, as in [`Self::read`].
+    pub fn tally(&mut self, col: Option<&StrColumn>, docs: &[DocId], counts: &mut [u32]) {
+        self.rows.clear();
+        let Some(col) = col else {
+            return;
+        };
+        let col = col.ords();
+        row_ranges(&col.index, docs, &mut self.rows);
+        let mut count = |buf: &[u64], rows: &[std::ops::Range<u32>], base: u32| {
+            for r in rows {
+                let from = r.start.saturating_sub(base) as usize;
+                let to = r.end.saturating_sub(base) as usize;
+                for ord in buf.get(from..to).unwrap_or(&[]) {
+                    if let Some(c) = counts.get_mut(*ord as usize) {
+                        *c = c.wrapping_add(1);
+                    }
+                }
+            }
+        };
+        let mut first = 0;
+        let mut bounds: Option<std::ops::Range<u32>> = None;
+        for i in 0..self.rows.len() {
+            let r = self.rows[i].clone();
+            if r.is_empty() {
+                continue;
+            }
+            bounds = match bounds {
+                Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
+                Some(b) => {
+                    let buf = decode(col, b.clone(), &mut self.buf);
+                    count(buf, &self.rows[first..i], b.start);
+                    first = i;
+                    Some(r)
+                }
+                None => {
+                    first = i;
+                    Some(r)
+                }
+            };
+        }
+        if let Some(b) = bounds {
+            let buf = decode(col, b.clone(), &mut self.buf);
+            count(buf, &self.rows[first..], b.start);
+        }
     }
 
     /// The values of the `i`-th document read.
@@ -230,6 +301,18 @@ impl MultiBatch {
             _ => &[],
         }
     }
+}
+
+/// The values `rows` of a column, decoded into `buf` (grown, never shrunk or cleared: every
+/// slot returned is written by the read).
+fn decode<'b>(col: &Column<u64>, rows: std::ops::Range<u32>, buf: &'b mut Vec<u64>) -> &'b [u64] {
+    let n = rows.len();
+    if buf.len() < n {
+        buf.resize(n, 0);
+    }
+    let out = &mut buf[..n];
+    col.values.get_range(u64::from(rows.start), out);
+    out
 }
 
 /// Each sorted document's rows in a column's values (empty for none), ranks found a batch

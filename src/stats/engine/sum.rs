@@ -324,10 +324,10 @@ impl Partial {
         gather(&c.words, docs, 0, &mut s.words);
         s.emoji.read(c.emoji.as_ref(), docs);
         s.domain.read(c.domain.as_ref(), docs);
-        if count_words {
-            s.word.read(c.word.as_ref(), docs);
-        }
         let [emoji_counts, domain_counts, word_counts] = &mut self.counts[seg];
+        if count_words {
+            s.word.tally(c.word.as_ref(), docs, word_counts);
+        }
         let mut media = c.media.from(docs[0]);
         let acc = &mut self.acc;
         for (i, &doc) in docs.iter().enumerate() {
@@ -347,9 +347,6 @@ impl Partial {
             p.last = p.last.max(secs);
             p.emojis += tally(emoji_counts, s.emoji.of(i));
             p.links += tally(domain_counts, s.domain.of(i));
-            if count_words {
-                tally(word_counts, s.word.of(i));
-            }
             if let Some(code) = media.type_of(doc) {
                 self.media.add(code, sender);
             }
