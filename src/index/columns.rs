@@ -162,88 +162,105 @@ where
 /// far cheaper than starting a read).
 const CLUSTER_GAP: u32 = 32;
 
-/// The values (term ordinals) of some documents of a multi-valued string column: those of
-/// `docs[i]` are `values[starts[i]..starts[i + 1]]`. Reused from one batch to the next.
+/// The values (term ordinals) of some documents of a multi-valued string column, kept for
+/// the documents with a value only (most have no emoji or link): see [`MultiBatch::each`].
+/// Reused from one batch to the next.
 #[derive(Default)]
 pub struct MultiBatch {
-    pub starts: Vec<u32>,
     pub values: Vec<u32>,
+    /// Per document with a value: its index among the documents read, and where its values
+    /// end in `values` (they start where the previous one's end).
+    with: Vec<(u32, u32)>,
     rows: Vec<std::ops::Range<u32>>,
     buf: Vec<u64>,
+    ranks: Ranks,
+}
+
+/// Buffers of [`value_ranges`], reused from one batch to the next.
+#[derive(Default)]
+struct Ranks {
+    have: Vec<DocId>,
+    ranks: Vec<u32>,
+    next: Vec<u32>,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
 }
 
 impl MultiBatch {
     /// Reads the values of the sorted documents `docs` (none when the column is absent).
     pub fn read(&mut self, col: Option<&StrColumn>, docs: &[DocId]) {
-        self.starts.clear();
         self.values.clear();
-        self.rows.clear();
+        self.with.clear();
         let Some(col) = col else {
-            self.starts.resize(docs.len() + 1, 0);
             return;
         };
         let col = col.ords();
-        row_ranges(&col.index, docs, &mut self.rows);
-        let (Some(lo), Some(hi)) = (
-            self.rows.iter().find(|r| !r.is_empty()).map(|r| r.start),
-            self.rows
-                .iter()
-                .rev()
-                .find(|r| !r.is_empty())
-                .map(|r| r.end),
-        ) else {
-            self.starts.resize(docs.len() + 1, 0);
-            return;
-        };
-        let wanted: usize = self.rows.iter().map(|r| r.len()).sum();
-        let span = (hi - lo) as usize;
-        // Values are stored in doc order: one range read when the documents' values lie close
-        // together, else one read per cluster of documents whose values lie close together
-        // (a read costs far more than decoding a few values nobody asked for).
-        if span <= wanted.saturating_mul(2) {
-            self.read_cluster(col, 0..self.rows.len(), lo..hi);
-        } else {
-            let mut first = 0;
-            let mut bounds: Option<std::ops::Range<u32>> = None;
-            for i in 0..self.rows.len() {
-                let r = self.rows[i].clone();
-                if r.is_empty() {
-                    continue;
+        value_ranges(&col.index, docs, &mut self.ranks, &mut self.rows, true);
+        // Values are stored in doc order: one read per cluster of documents whose values lie
+        // close together (a read costs far more than decoding a few values nobody asked for).
+        let have = std::mem::take(&mut self.ranks.have);
+        let mut at = 0usize;
+        let mut first = 0;
+        let mut bounds: Option<std::ops::Range<u32>> = None;
+        for i in 0..self.rows.len() {
+            let r = self.rows[i].clone();
+            bounds = match bounds {
+                Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
+                Some(b) => {
+                    self.read_cluster(col, first..i, b, docs, &have, &mut at);
+                    first = i;
+                    Some(r)
                 }
-                bounds = match bounds {
-                    Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
-                    Some(b) => {
-                        self.read_cluster(col, first..i, b);
-                        first = i;
-                        Some(r)
-                    }
-                    None => Some(r),
-                };
-            }
-            if let Some(b) = bounds {
-                self.read_cluster(col, first..self.rows.len(), b);
-            }
+                None => Some(r),
+            };
         }
-        self.starts.push(self.values.len() as u32);
+        if let Some(b) = bounds {
+            self.read_cluster(col, first..self.rows.len(), b, docs, &have, &mut at);
+        }
+        self.ranks.have = have;
     }
 
-    /// Decodes the values `bounds` of a column in one read and appends those of the documents
-    /// `docs` (indexes into `rows`; empty rows and rows outside `bounds` give none).
+    /// Decodes the values `bounds` of a column in one read and appends those of the rows
+    /// `rows` (indexes into `self.rows`, of the documents `have[rows]`, found in `docs` from
+    /// index `at` on).
     fn read_cluster(
         &mut self,
         col: &Column<u64>,
-        docs: std::ops::Range<usize>,
+        rows: std::ops::Range<usize>,
         bounds: std::ops::Range<u32>,
+        docs: &[DocId],
+        have: &[DocId],
+        at: &mut usize,
     ) {
         let buf = decode(col, bounds.clone(), &mut self.buf);
-        for r in self.rows.get(docs).unwrap_or(&[]) {
-            self.starts.push(self.values.len() as u32);
+        let each = self
+            .rows
+            .get(rows.clone())
+            .unwrap_or(&[])
+            .iter()
+            .zip(have.get(rows).unwrap_or(&[]));
+        for (r, doc) in each {
+            while docs.get(*at).is_some_and(|d| d < doc) {
+                *at += 1;
+            }
             let from = r.start.saturating_sub(bounds.start) as usize;
             let to = r.end.saturating_sub(bounds.start) as usize;
             if let Some(vals) = buf.get(from..to) {
                 self.values.extend(vals.iter().map(|v| *v as u32));
             }
+            self.with.push((*at as u32, self.values.len() as u32));
         }
+    }
+
+    /// Each document read with a value: its index among the documents read and its values,
+    /// in document order.
+    pub fn each(&self) -> impl Iterator<Item = (usize, &[u32])> + '_ {
+        let mut start = 0;
+        self.with.iter().map(move |&(i, end)| {
+            let vals = self.values.get(start as usize..end as usize).unwrap_or(&[]);
+            start = end;
+            (i as usize, vals)
+        })
     }
 
     /// Counts by ordinal (wrapping) the values of the sorted documents `docs` (none when the
@@ -255,7 +272,7 @@ impl MultiBatch {
             return;
         };
         let col = col.ords();
-        row_ranges(&col.index, docs, &mut self.rows);
+        value_ranges(&col.index, docs, &mut self.ranks, &mut self.rows, false);
         let mut count = |buf: &[u64], rows: &[std::ops::Range<u32>], base: u32| {
             for r in rows {
                 let from = r.start.saturating_sub(base) as usize;
@@ -271,9 +288,6 @@ impl MultiBatch {
         let mut bounds: Option<std::ops::Range<u32>> = None;
         for i in 0..self.rows.len() {
             let r = self.rows[i].clone();
-            if r.is_empty() {
-                continue;
-            }
             bounds = match bounds {
                 Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
                 Some(b) => {
@@ -291,14 +305,6 @@ impl MultiBatch {
         if let Some(b) = bounds {
             let buf = decode(col, b.clone(), &mut self.buf);
             count(buf, &self.rows[first..], b.start);
-        }
-    }
-
-    /// The values of the `i`-th document read.
-    pub fn of(&self, i: usize) -> &[u32] {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.values.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
         }
     }
 }
@@ -368,6 +374,61 @@ fn row_ranges(index: &ColumnIndex, docs: &[DocId], out: &mut Vec<std::ops::Range
             }
         }
         index => out.extend(docs.iter().map(|d| index.value_row_ids(*d))),
+    }
+}
+
+/// The rows in a column's values of those of the sorted documents `docs` that have a value,
+/// in document order, with nothing for the others; those documents into `s.have` when
+/// `with_docs` (values only counted need not know whose they are, which spares a lookup).
+fn value_ranges(
+    index: &ColumnIndex,
+    docs: &[DocId],
+    s: &mut Ranks,
+    out: &mut Vec<std::ops::Range<u32>>,
+    with_docs: bool,
+) {
+    out.clear();
+    s.have.clear();
+    s.ranks.clear();
+    let ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(idx)) = index else {
+        row_ranges(index, docs, out);
+        for (doc, r) in docs.iter().zip(out.iter()) {
+            if !r.is_empty() {
+                s.have.push(*doc);
+            }
+        }
+        out.retain(|r| !r.is_empty());
+        return;
+    };
+    let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
+        return;
+    };
+    let index = &idx.optional_index;
+    if (last - first) as usize + 1 == docs.len() && !with_docs {
+        s.ranks
+            .extend(index.rank(first)..index.rank(last.saturating_add(1)));
+    } else {
+        ranks_of(index, docs, &mut s.have, &mut s.ranks);
+    }
+    let (Some(&lo), Some(&hi)) = (s.ranks.first(), s.ranks.last()) else {
+        return;
+    };
+    let starts = &idx.start_index_column;
+    if (hi - lo) as usize + 1 == s.ranks.len() {
+        s.starts.clear();
+        s.starts.resize(s.ranks.len() + 1, 0);
+        starts.get_range(u64::from(lo), &mut s.starts);
+        out.extend(s.starts.windows(2).map(|w| w[0]..w[1]));
+    } else {
+        s.next.clear();
+        s.next.extend(s.ranks.iter().map(|r| r + 1));
+        s.starts.clear();
+        s.starts.resize(s.ranks.len(), 0);
+        s.ends.clear();
+        s.ends.resize(s.ranks.len(), 0);
+        starts.get_vals(&s.ranks, &mut s.starts);
+        starts.get_vals(&s.next, &mut s.ends);
+        out.extend(s.starts.iter().zip(&s.ends).map(|(a, b)| *a..*b));
     }
 }
 

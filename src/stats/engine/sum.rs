@@ -345,8 +345,6 @@ impl Partial {
             p.deleted += u64::from(kind == Kind::Deleted.code());
             p.first = p.first.min(secs);
             p.last = p.last.max(secs);
-            p.emojis += tally(emoji_counts, s.emoji.of(i));
-            p.links += tally(domain_counts, s.domain.of(i));
             if let Some(code) = media.type_of(doc) {
                 self.media.add(code, sender);
             }
@@ -357,6 +355,17 @@ impl Partial {
                     self.chat_messages.resize(chat + 1, 0);
                 }
                 self.chat_messages[chat] += 1;
+            }
+        }
+        // Emoji and links, of the few documents with any.
+        for (i, emoji) in s.emoji.each() {
+            if let Some(&sender) = s.senders.get(i).filter(|s| **s != NONE) {
+                acc.participant(sender).emojis += tally(emoji_counts, emoji);
+            }
+        }
+        for (i, domains) in s.domain.each() {
+            if let Some(&sender) = s.senders.get(i).filter(|s| **s != NONE) {
+                acc.participant(sender).links += tally(domain_counts, domains);
             }
         }
     }
