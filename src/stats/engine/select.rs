@@ -4,7 +4,7 @@
 
 use super::*;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Term, TERMINATED};
+use tantivy::Term;
 
 /// One segment's chat and sender columns and their term ordinals as archive-wide ids.
 pub(super) struct SegIds {
@@ -274,19 +274,22 @@ pub(super) fn docs_of_id(
     let mut docs = Vec::new();
     for name in resolve(col, &ords)? {
         let term = Term::from_field_text(field, &name);
+        // A block of documents at a time, not one: a chat's or a sender's are often
+        // millions. One allocation for them, not a doubling and a copy at every power of two.
         let Some(mut postings) = index
-            .read_postings(&term, IndexRecordOption::Basic)
+            .read_block_postings(&term, IndexRecordOption::Basic)
             .map_err(crate::index::Error::read)?
         else {
             continue;
         };
-        // One allocation for a chat's or a sender's (often millions of) documents, not a
-        // doubling and a copy at every power of two.
         docs.reserve(postings.doc_freq() as usize);
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            docs.push(doc);
-            doc = postings.advance();
+        loop {
+            let block = postings.docs();
+            if block.is_empty() {
+                break;
+            }
+            docs.extend_from_slice(block);
+            postings.advance();
         }
     }
     if ords.len() > 1 {
