@@ -196,59 +196,47 @@ impl MultiBatch {
         };
         let col = col.ords();
         value_ranges(&col.index, docs, &mut self.ranks, &mut self.rows, true);
-        // Values are stored in doc order: one read per cluster of documents whose values lie
-        // close together (a read costs far more than decoding a few values nobody asked for).
-        let have = std::mem::take(&mut self.ranks.have);
+        // Each document with a value, as its index among `docs` (both ascend).
+        let (rows, mut have) = (
+            std::mem::take(&mut self.rows),
+            std::mem::take(&mut self.ranks.have),
+        );
         let mut at = 0usize;
-        let mut first = 0;
-        let mut bounds: Option<std::ops::Range<u32>> = None;
-        for i in 0..self.rows.len() {
-            let r = self.rows[i].clone();
-            bounds = match bounds {
-                Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
-                Some(b) => {
-                    self.read_cluster(col, first..i, b, docs, &have, &mut at);
-                    first = i;
-                    Some(r)
-                }
-                None => Some(r),
-            };
+        for doc in &mut have {
+            while docs.get(at).is_some_and(|d| d < doc) {
+                at += 1;
+            }
+            *doc = at as u32;
         }
-        if let Some(b) = bounds {
-            self.read_cluster(col, first..self.rows.len(), b, docs, &have, &mut at);
-        }
-        self.ranks.have = have;
+        for_each_cluster(&rows, |cluster, bounds| {
+            self.read_cluster(col, &rows, cluster, bounds, &have);
+        });
+        (self.rows, self.ranks.have) = (rows, have);
     }
 
     /// Decodes the values `bounds` of a column in one read and appends those of the rows
-    /// `rows` (indexes into `self.rows`, of the documents `have[rows]`, found in `docs` from
-    /// index `at` on).
+    /// `rows[cluster]`, of the documents at `at[cluster]` among those read.
     fn read_cluster(
         &mut self,
         col: &Column<u64>,
-        rows: std::ops::Range<usize>,
+        rows: &[std::ops::Range<u32>],
+        cluster: std::ops::Range<usize>,
         bounds: std::ops::Range<u32>,
-        docs: &[DocId],
-        have: &[DocId],
-        at: &mut usize,
+        at: &[u32],
     ) {
         let buf = decode(col, bounds.clone(), &mut self.buf);
-        let each = self
-            .rows
-            .get(rows.clone())
+        let each = rows
+            .get(cluster.clone())
             .unwrap_or(&[])
             .iter()
-            .zip(have.get(rows).unwrap_or(&[]));
-        for (r, doc) in each {
-            while docs.get(*at).is_some_and(|d| d < doc) {
-                *at += 1;
-            }
+            .zip(at.get(cluster).unwrap_or(&[]));
+        for (r, &at) in each {
             let from = r.start.saturating_sub(bounds.start) as usize;
             let to = r.end.saturating_sub(bounds.start) as usize;
             if let Some(vals) = buf.get(from..to) {
                 self.values.extend(vals.iter().map(|v| *v as u32));
             }
-            self.with.push((*at as u32, self.values.len() as u32));
+            self.with.push((at, self.values.len() as u32));
         }
     }
 
@@ -273,40 +261,43 @@ impl MultiBatch {
         };
         let col = col.ords();
         value_ranges(&col.index, docs, &mut self.ranks, &mut self.rows, false);
-        let mut count = |buf: &[u64], rows: &[std::ops::Range<u32>], base: u32| {
-            for r in rows {
-                let from = r.start.saturating_sub(base) as usize;
-                let to = r.end.saturating_sub(base) as usize;
-                for ord in buf.get(from..to).unwrap_or(&[]) {
+        let buf = &mut self.buf;
+        for_each_cluster(&self.rows, |cluster, bounds| {
+            let vals = decode(col, bounds.clone(), buf);
+            for r in self.rows.get(cluster).unwrap_or(&[]) {
+                let from = r.start.saturating_sub(bounds.start) as usize;
+                let to = r.end.saturating_sub(bounds.start) as usize;
+                for ord in vals.get(from..to).unwrap_or(&[]) {
                     if let Some(c) = counts.get_mut(*ord as usize) {
                         *c = c.wrapping_add(1);
                     }
                 }
             }
-        };
-        let mut first = 0;
-        let mut bounds: Option<std::ops::Range<u32>> = None;
-        for i in 0..self.rows.len() {
-            let r = self.rows[i].clone();
-            bounds = match bounds {
-                Some(b) if r.start <= b.end.saturating_add(CLUSTER_GAP) => Some(b.start..r.end),
-                Some(b) => {
-                    let buf = decode(col, b.clone(), &mut self.buf);
-                    count(buf, &self.rows[first..i], b.start);
-                    first = i;
-                    Some(r)
-                }
-                None => {
-                    first = i;
-                    Some(r)
-                }
-            };
-        }
-        if let Some(b) = bounds {
-            let buf = decode(col, b.clone(), &mut self.buf);
-            count(buf, &self.rows[first..], b.start);
+        });
+    }
+}
+
+/// Calls `f(cluster, bounds)` for each cluster of the ascending, non-empty `rows` whose values
+/// lie close together (values are stored in doc order): the indexes of its rows and the
+/// values they span, read at once (a read costs far more than decoding a few values nobody
+/// asked for).
+fn for_each_cluster(
+    rows: &[std::ops::Range<u32>],
+    mut f: impl FnMut(std::ops::Range<usize>, std::ops::Range<u32>),
+) {
+    let Some(r0) = rows.first() else {
+        return;
+    };
+    let (mut first, mut bounds) = (0, r0.clone());
+    for (i, r) in rows.iter().enumerate().skip(1) {
+        if r.start <= bounds.end.saturating_add(CLUSTER_GAP) {
+            bounds.end = r.end;
+        } else {
+            f(first..i, bounds);
+            (first, bounds) = (i, r.clone());
         }
     }
+    f(first..rows.len(), bounds);
 }
 
 /// The values `rows` of a column, decoded into `buf` (grown, never shrunk or cleared: every
@@ -455,4 +446,25 @@ pub fn resolve(col: &StrColumn, ords: &[u64]) -> Result<Vec<String>, Error> {
         })
         .map_err(Error::read)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{for_each_cluster, CLUSTER_GAP};
+
+    #[test]
+    fn rows_close_together_are_read_as_one_cluster() {
+        let far = CLUSTER_GAP + 1;
+        let rows = vec![0..3, 3..5, 5 + CLUSTER_GAP..40, 40 + far..50 + far];
+        let mut got = Vec::new();
+        for_each_cluster(&rows, |cluster, bounds| got.push((cluster, bounds)));
+        assert_eq!(
+            got,
+            vec![(0..3, 0..40), (3..4, 40 + far..50 + far)],
+            "a gap of {CLUSTER_GAP} values joins, one more splits"
+        );
+        got.clear();
+        for_each_cluster(&[], |cluster, bounds| got.push((cluster, bounds)));
+        assert!(got.is_empty());
+    }
 }
