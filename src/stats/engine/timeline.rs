@@ -301,9 +301,7 @@ impl Scratch {
             // documents (indexes into it), every document's entry, the picked ones' marks and
             // sums, and last the entries of system messages (no sender) dropped.
             self.picked_at.clear();
-            if picked_all {
-                self.picked_at.extend(0..self.docs.len() as u32);
-            } else {
+            if !picked_all {
                 for (i, &doc) in (0u32..).zip(&self.docs) {
                     while picked.get(next_picked).is_some_and(|p| *p < doc) {
                         next_picked += 1;
@@ -315,20 +313,18 @@ impl Scratch {
                 }
             }
             let start = timeline.len();
-            timeline.extend(
-                self.senders
-                    .iter()
-                    .zip(self.ts.iter().zip(&self.lines))
-                    .map(|(&sender, (&ts, &line))| Entry {
-                        key: order_key(ts, line),
-                        sender,
-                        selected: false,
-                    }),
-            );
             let p = &mut self.picked;
             p.docs.clear();
             p.senders.clear();
             p.ts.clear();
+            if picked_all {
+                push_entries(timeline, &self.senders, &self.ts, &self.lines, true);
+                p.docs.extend_from_slice(&self.docs);
+                p.senders.extend_from_slice(&self.senders);
+                p.ts.extend_from_slice(&self.ts);
+            } else {
+                push_entries(timeline, &self.senders, &self.ts, &self.lines, false);
+            }
             for &i in &self.picked_at {
                 let i = i as usize;
                 if let Some(e) = timeline.get_mut(start + i) {
@@ -355,4 +351,26 @@ impl Scratch {
         }
         in_scope
     }
+}
+
+/// Appends an entry per document of a block (senders, times and lines alike), each marked
+/// `selected`.
+#[inline(always)]
+fn push_entries(
+    timeline: &mut Vec<Entry>,
+    senders: &[u32],
+    ts: &[i64],
+    lines: &[u64],
+    selected: bool,
+) {
+    timeline.extend(
+        senders
+            .iter()
+            .zip(ts.iter().zip(lines))
+            .map(|(&sender, (&ts, &line))| Entry {
+                key: order_key(ts, line),
+                sender,
+                selected,
+            }),
+    );
 }
