@@ -158,78 +158,158 @@ where
     }
 }
 
-/// The values (term ordinals) of some documents of a multi-valued string column: those of
-/// `docs[i]` are `values[starts[i]..starts[i + 1]]`. Reused from one batch to the next.
+/// Values between two documents' values up to which one read takes both (decoding a value is
+/// far cheaper than starting a read).
+const CLUSTER_GAP: u32 = 32;
+
+/// The values (term ordinals) of some documents of a multi-valued string column, kept for
+/// the documents with a value only (most have no emoji or link): see [`MultiBatch::each`].
+/// Reused from one batch to the next.
 #[derive(Default)]
 pub struct MultiBatch {
-    pub starts: Vec<u32>,
     pub values: Vec<u32>,
+    /// Per document with a value: its index among the documents read, and where its values
+    /// end in `values` (they start where the previous one's end).
+    with: Vec<(u32, u32)>,
     rows: Vec<std::ops::Range<u32>>,
     buf: Vec<u64>,
+    ranks: Ranks,
+}
+
+/// Buffers of [`value_ranges`], reused from one batch to the next.
+#[derive(Default)]
+struct Ranks {
+    have: Vec<DocId>,
+    ranks: Vec<u32>,
+    next: Vec<u32>,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
 }
 
 impl MultiBatch {
     /// Reads the values of the sorted documents `docs` (none when the column is absent).
     pub fn read(&mut self, col: Option<&StrColumn>, docs: &[DocId]) {
-        self.starts.clear();
         self.values.clear();
-        self.rows.clear();
+        self.with.clear();
         let Some(col) = col else {
-            self.starts.resize(docs.len() + 1, 0);
             return;
         };
         let col = col.ords();
-        row_ranges(&col.index, docs, &mut self.rows);
-        let (Some(lo), Some(hi)) = (
-            self.rows.iter().find(|r| !r.is_empty()).map(|r| r.start),
-            self.rows
-                .iter()
-                .rev()
-                .find(|r| !r.is_empty())
-                .map(|r| r.end),
-        ) else {
-            self.starts.resize(docs.len() + 1, 0);
-            return;
-        };
-        let wanted: usize = self.rows.iter().map(|r| r.len()).sum();
-        let span = (hi - lo) as usize;
-        // Values are stored in doc order: one range read when the documents' values lie close
-        // together, a read per document when they are scattered.
-        if span <= wanted.saturating_mul(2) {
-            self.buf.clear();
-            self.buf.resize(span, 0);
-            col.values.get_range(u64::from(lo), &mut self.buf);
-            for r in &self.rows {
-                self.starts.push(self.values.len() as u32);
-                let from = (r.start.saturating_sub(lo)) as usize;
-                let to = (r.end.saturating_sub(lo)) as usize;
-                if let Some(vals) = self.buf.get(from..to) {
-                    self.values.extend(vals.iter().map(|v| *v as u32));
-                }
+        value_ranges(&col.index, docs, &mut self.ranks, &mut self.rows, true);
+        // Each document with a value, as its index among `docs` (both ascend).
+        let (rows, mut have) = (
+            std::mem::take(&mut self.rows),
+            std::mem::take(&mut self.ranks.have),
+        );
+        let mut at = 0usize;
+        for doc in &mut have {
+            while docs.get(at).is_some_and(|d| d < doc) {
+                at += 1;
             }
-        } else {
-            for r in &self.rows {
-                self.starts.push(self.values.len() as u32);
-                // Most documents have no emoji or domain: no read for them.
-                if r.is_empty() {
-                    continue;
-                }
-                self.buf.clear();
-                self.buf.resize(r.len(), 0);
-                col.values.get_range(u64::from(r.start), &mut self.buf);
-                self.values.extend(self.buf.iter().map(|v| *v as u32));
-            }
+            *doc = at as u32;
         }
-        self.starts.push(self.values.len() as u32);
+        for_each_cluster(&rows, |cluster, bounds| {
+            self.read_cluster(col, &rows, cluster, bounds, &have);
+        });
+        (self.rows, self.ranks.have) = (rows, have);
     }
 
-    /// The values of the `i`-th document read.
-    pub fn of(&self, i: usize) -> &[u32] {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.values.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
+    /// Decodes the values `bounds` of a column in one read and appends those of the rows
+    /// `rows[cluster]`, of the documents at `at[cluster]` among those read.
+    fn read_cluster(
+        &mut self,
+        col: &Column<u64>,
+        rows: &[std::ops::Range<u32>],
+        cluster: std::ops::Range<usize>,
+        bounds: std::ops::Range<u32>,
+        at: &[u32],
+    ) {
+        let buf = decode(col, bounds.clone(), &mut self.buf);
+        let each = rows
+            .get(cluster.clone())
+            .unwrap_or(&[])
+            .iter()
+            .zip(at.get(cluster).unwrap_or(&[]));
+        for (r, &at) in each {
+            let from = r.start.saturating_sub(bounds.start) as usize;
+            let to = r.end.saturating_sub(bounds.start) as usize;
+            if let Some(vals) = buf.get(from..to) {
+                self.values.extend(vals.iter().map(|v| *v as u32));
+            }
+            self.with.push((at, self.values.len() as u32));
         }
     }
+
+    /// Each document read with a value: its index among the documents read and its values,
+    /// in document order.
+    pub fn each(&self) -> impl Iterator<Item = (usize, &[u32])> + '_ {
+        let mut start = 0;
+        self.with.iter().map(move |&(i, end)| {
+            let vals = self.values.get(start as usize..end as usize).unwrap_or(&[]);
+            start = end;
+            (i as usize, vals)
+        })
+    }
+
+    /// Counts by ordinal (wrapping) the values of the sorted documents `docs` (none when the
+    /// column is absent), keeping no split by document: for a column whose values are only
+    /// tallied. The documents' values are decoded a cluster at a time, as in [`Self::read`].
+    pub fn tally(&mut self, col: Option<&StrColumn>, docs: &[DocId], counts: &mut [u32]) {
+        self.rows.clear();
+        let Some(col) = col else {
+            return;
+        };
+        let col = col.ords();
+        value_ranges(&col.index, docs, &mut self.ranks, &mut self.rows, false);
+        let buf = &mut self.buf;
+        for_each_cluster(&self.rows, |cluster, bounds| {
+            let vals = decode(col, bounds.clone(), buf);
+            for r in self.rows.get(cluster).unwrap_or(&[]) {
+                let from = r.start.saturating_sub(bounds.start) as usize;
+                let to = r.end.saturating_sub(bounds.start) as usize;
+                for ord in vals.get(from..to).unwrap_or(&[]) {
+                    if let Some(c) = counts.get_mut(*ord as usize) {
+                        *c = c.wrapping_add(1);
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Calls `f(cluster, bounds)` for each cluster of the ascending, non-empty `rows` whose values
+/// lie close together (values are stored in doc order): the indexes of its rows and the
+/// values they span, read at once (a read costs far more than decoding a few values nobody
+/// asked for).
+fn for_each_cluster(
+    rows: &[std::ops::Range<u32>],
+    mut f: impl FnMut(std::ops::Range<usize>, std::ops::Range<u32>),
+) {
+    let Some(r0) = rows.first() else {
+        return;
+    };
+    let (mut first, mut bounds) = (0, r0.clone());
+    for (i, r) in rows.iter().enumerate().skip(1) {
+        if r.start <= bounds.end.saturating_add(CLUSTER_GAP) {
+            bounds.end = r.end;
+        } else {
+            f(first..i, bounds);
+            (first, bounds) = (i, r.clone());
+        }
+    }
+    f(first..rows.len(), bounds);
+}
+
+/// The values `rows` of a column, decoded into `buf` (grown, never shrunk or cleared: every
+/// slot returned is written by the read).
+fn decode<'b>(col: &Column<u64>, rows: std::ops::Range<u32>, buf: &'b mut Vec<u64>) -> &'b [u64] {
+    let n = rows.len();
+    if buf.len() < n {
+        buf.resize(n, 0);
+    }
+    let out = &mut buf[..n];
+    col.values.get_range(u64::from(rows.start), out);
+    out
 }
 
 /// Each sorted document's rows in a column's values (empty for none), ranks found a batch
@@ -288,6 +368,61 @@ fn row_ranges(index: &ColumnIndex, docs: &[DocId], out: &mut Vec<std::ops::Range
     }
 }
 
+/// The rows in a column's values of those of the sorted documents `docs` that have a value,
+/// in document order, with nothing for the others; those documents into `s.have` when
+/// `with_docs` (values only counted need not know whose they are, which spares a lookup).
+fn value_ranges(
+    index: &ColumnIndex,
+    docs: &[DocId],
+    s: &mut Ranks,
+    out: &mut Vec<std::ops::Range<u32>>,
+    with_docs: bool,
+) {
+    out.clear();
+    s.have.clear();
+    s.ranks.clear();
+    let ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(idx)) = index else {
+        row_ranges(index, docs, out);
+        for (doc, r) in docs.iter().zip(out.iter()) {
+            if !r.is_empty() {
+                s.have.push(*doc);
+            }
+        }
+        out.retain(|r| !r.is_empty());
+        return;
+    };
+    let (Some(&first), Some(&last)) = (docs.first(), docs.last()) else {
+        return;
+    };
+    let index = &idx.optional_index;
+    if (last - first) as usize + 1 == docs.len() && !with_docs {
+        s.ranks
+            .extend(index.rank(first)..index.rank(last.saturating_add(1)));
+    } else {
+        ranks_of(index, docs, &mut s.have, &mut s.ranks);
+    }
+    let (Some(&lo), Some(&hi)) = (s.ranks.first(), s.ranks.last()) else {
+        return;
+    };
+    let starts = &idx.start_index_column;
+    if (hi - lo) as usize + 1 == s.ranks.len() {
+        s.starts.clear();
+        s.starts.resize(s.ranks.len() + 1, 0);
+        starts.get_range(u64::from(lo), &mut s.starts);
+        out.extend(s.starts.windows(2).map(|w| w[0]..w[1]));
+    } else {
+        s.next.clear();
+        s.next.extend(s.ranks.iter().map(|r| r + 1));
+        s.starts.clear();
+        s.starts.resize(s.ranks.len(), 0);
+        s.ends.clear();
+        s.ends.resize(s.ranks.len(), 0);
+        starts.get_vals(&s.ranks, &mut s.starts);
+        starts.get_vals(&s.next, &mut s.ends);
+        out.extend(s.starts.iter().zip(&s.ends).map(|(a, b)| *a..*b));
+    }
+}
+
 /// The documents of the sorted `docs` an optional index holds, into `have`, and their ranks.
 fn ranks_of(index: &OptionalIndex, docs: &[DocId], have: &mut Vec<DocId>, ranks: &mut Vec<u32>) {
     match (docs.first(), docs.last()) {
@@ -311,4 +446,25 @@ pub fn resolve(col: &StrColumn, ords: &[u64]) -> Result<Vec<String>, Error> {
         })
         .map_err(Error::read)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{for_each_cluster, CLUSTER_GAP};
+
+    #[test]
+    fn rows_close_together_are_read_as_one_cluster() {
+        let far = CLUSTER_GAP + 1;
+        let rows = vec![0..3, 3..5, 5 + CLUSTER_GAP..40, 40 + far..50 + far];
+        let mut got = Vec::new();
+        for_each_cluster(&rows, |cluster, bounds| got.push((cluster, bounds)));
+        assert_eq!(
+            got,
+            vec![(0..3, 0..40), (3..4, 40 + far..50 + far)],
+            "a gap of {CLUSTER_GAP} values joins, one more splits"
+        );
+        got.clear();
+        for_each_cluster(&[], |cluster, bounds| got.push((cluster, bounds)));
+        assert!(got.is_empty());
+    }
 }

@@ -10,7 +10,7 @@ use crate::index::schema::Fields;
 use crate::people::Interner;
 use std::collections::BTreeMap;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
+use tantivy::{DocId, SegmentReader};
 
 /// Counts per type (index: `MediaType::code() - 1`), overall and per sender id.
 #[derive(Default)]
@@ -81,15 +81,19 @@ impl SegmentMedia {
         let mut docs = Vec::new();
         for t in MediaType::ALL {
             let Some(mut postings) = index
-                .read_postings(&type_term(fields, t), IndexRecordOption::Basic)
+                .read_block_postings(&type_term(fields, t), IndexRecordOption::Basic)
                 .map_err(crate::index::Error::read)?
             else {
                 continue;
             };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                docs.push((doc, t.code() as u8));
-                doc = postings.advance();
+            // A block of documents at a time.
+            loop {
+                let block = postings.docs();
+                if block.is_empty() {
+                    break;
+                }
+                docs.extend(block.iter().map(|d| (*d, t.code() as u8)));
+                postings.advance();
             }
         }
         // Stable: a document under several types keeps them in `ALL` order; the last wins.

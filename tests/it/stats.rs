@@ -395,6 +395,35 @@ fn scopes_pick_messages_but_sessions_use_the_whole_chat() {
     }
 }
 
+/// Meera writes more than a quarter of an archive of her chat with Ravi and a book club she
+/// is not in: statistics may walk every chat for so big a share, but count only hers.
+#[test]
+fn a_person_with_a_big_share_of_the_archive_is_counted_only_in_their_chats() {
+    let env = archive_of(&[1, 2]);
+    let got = env.stats(&["--participant", "Meera Iyer"]);
+    assert_eq!(got["messages"], 9);
+    assert_eq!(got["chats"], 1);
+    assert_eq!(got["per_chat"], json!([{"chat": RAVI, "messages": 9}]));
+    let partners: Vec<&Value> = got["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["person"])
+        .collect();
+    assert_eq!(partners, vec![&json!("Ravi Shah")]);
+    // The same figures as her messages picked by a query that names her chat too.
+    let by_chat = env.stats(&["--participant", "Meera Iyer", "--chat", RAVI]);
+    for key in [
+        "messages",
+        "participants",
+        "interactions",
+        "by_month",
+        "top_words",
+    ] {
+        assert_eq!(got[key], by_chat[key], "{key}");
+    }
+}
+
 #[test]
 fn unknown_names_are_errors_with_hints() {
     let env = archive_of(&[0]);

@@ -75,17 +75,36 @@ pub(super) struct Days {
     pub(super) base: i64,
     pub(super) counts: Vec<u64>,
     pub(super) heat: [[u64; 24]; 7],
+    /// The day counted last: its first second, its slot in `counts` and its weekday (messages
+    /// come in time order mostly, so the next one is likely of the same day).
+    last: Option<(i64, usize, usize)>,
 }
 
 impl Days {
     pub(super) fn add(&mut self, secs: i64) {
+        if let Some((start, at, weekday)) = self.last {
+            let into = secs.wrapping_sub(start);
+            if (0..calendar::SECS_PER_DAY).contains(&into) {
+                if let (Some(row), Some(n)) = (self.heat.get_mut(weekday), self.counts.get_mut(at))
+                {
+                    row[(into / 3600) as usize] += 1;
+                    *n += 1;
+                    return;
+                }
+            }
+        }
         let day = calendar::day(secs);
-        self.heat[calendar::weekday(day)][calendar::hour(secs)] += 1;
+        let weekday = calendar::weekday(day);
+        self.heat[weekday][calendar::hour(secs)] += 1;
         *self.slot(day) += 1;
+        let at = (day - self.base) as usize;
+        self.last = Some((day * calendar::SECS_PER_DAY, at, weekday));
     }
 
     /// Adds counts made on another thread.
     pub(super) fn merge(&mut self, other: &Days) {
+        // Merging may move the slots.
+        self.last = None;
         for (mine, theirs) in self.heat.iter_mut().zip(&other.heat) {
             for (a, b) in mine.iter_mut().zip(theirs) {
                 *a += b;

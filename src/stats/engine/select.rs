@@ -4,7 +4,7 @@
 
 use super::*;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Term, TERMINATED};
+use tantivy::Term;
 
 /// One segment's chat and sender columns and their term ordinals as archive-wide ids.
 pub(super) struct SegIds {
@@ -135,6 +135,11 @@ pub(super) fn select(
     Ok(out)
 }
 
+/// A segment of which at least one document in this many is picked has its every chat
+/// walked (see [`chats_in_scope`]): at worst the walk reads this many times the picked
+/// documents, and it spares a chat lookup per picked document.
+const EVERY_CHAT_RATIO: usize = 4;
+
 /// The chats holding a document in scope (ascending ids), and per segment the documents in
 /// scope without a chat (almost always none): the chats are walked whole, their documents in
 /// scope summed on the way (`timeline`); the others are summed alone (`sum`).
@@ -156,6 +161,19 @@ pub(super) fn chats_in_scope(
     for ((reader, seg), selection) in readers.iter().zip(segs).zip(selections) {
         let mut none = Vec::new();
         match selection {
+            // A big part of a segment picked (the archive's owner, in every chat): every chat
+            // of the segment is taken as in scope rather than each picked document's chat
+            // looked up. Walking a chat without a picked message changes no figure (the walk
+            // counts only chats with a picked message with a sender).
+            Selection::Docs(docs)
+                if docs.len().saturating_mul(EVERY_CHAT_RATIO) >= reader.num_docs() as usize
+                    && seg.every_doc_has_a_chat() =>
+            {
+                seg.chat_ids
+                    .iter()
+                    .filter(|id| **id != NONE)
+                    .for_each(|id| mark(*id));
+            }
             Selection::Docs(docs) => {
                 for block in docs.chunks(4096) {
                     seg.chats_of(block, &mut ords, &mut chats);
@@ -256,16 +274,22 @@ pub(super) fn docs_of_id(
     let mut docs = Vec::new();
     for name in resolve(col, &ords)? {
         let term = Term::from_field_text(field, &name);
+        // A block of documents at a time, not one: a chat's or a sender's are often
+        // millions. One allocation for them, not a doubling and a copy at every power of two.
         let Some(mut postings) = index
-            .read_postings(&term, IndexRecordOption::Basic)
+            .read_block_postings(&term, IndexRecordOption::Basic)
             .map_err(crate::index::Error::read)?
         else {
             continue;
         };
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            docs.push(doc);
-            doc = postings.advance();
+        docs.reserve(postings.doc_freq() as usize);
+        loop {
+            let block = postings.docs();
+            if block.is_empty() {
+                break;
+            }
+            docs.extend_from_slice(block);
+            postings.advance();
         }
     }
     if ords.len() > 1 {

@@ -324,10 +324,10 @@ impl Partial {
         gather(&c.words, docs, 0, &mut s.words);
         s.emoji.read(c.emoji.as_ref(), docs);
         s.domain.read(c.domain.as_ref(), docs);
-        if count_words {
-            s.word.read(c.word.as_ref(), docs);
-        }
         let [emoji_counts, domain_counts, word_counts] = &mut self.counts[seg];
+        if count_words {
+            s.word.tally(c.word.as_ref(), docs, word_counts);
+        }
         let mut media = c.media.from(docs[0]);
         let acc = &mut self.acc;
         for (i, &doc) in docs.iter().enumerate() {
@@ -345,11 +345,6 @@ impl Partial {
             p.deleted += u64::from(kind == Kind::Deleted.code());
             p.first = p.first.min(secs);
             p.last = p.last.max(secs);
-            p.emojis += tally(emoji_counts, s.emoji.of(i));
-            p.links += tally(domain_counts, s.domain.of(i));
-            if count_words {
-                tally(word_counts, s.word.of(i));
-            }
             if let Some(code) = media.type_of(doc) {
                 self.media.add(code, sender);
             }
@@ -360,6 +355,17 @@ impl Partial {
                     self.chat_messages.resize(chat + 1, 0);
                 }
                 self.chat_messages[chat] += 1;
+            }
+        }
+        // Emoji and links, of the few documents with any.
+        for (i, emoji) in s.emoji.each() {
+            if let Some(&sender) = s.senders.get(i).filter(|s| **s != NONE) {
+                acc.participant(sender).emojis += tally(emoji_counts, emoji);
+            }
+        }
+        for (i, domains) in s.domain.each() {
+            if let Some(&sender) = s.senders.get(i).filter(|s| **s != NONE) {
+                acc.participant(sender).links += tally(domain_counts, domains);
             }
         }
     }

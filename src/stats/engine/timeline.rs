@@ -255,6 +255,8 @@ struct Scratch {
     senders: Vec<u32>,
     ts: Vec<i64>,
     lines: Vec<u64>,
+    /// The block's picked documents, as indexes into `docs`.
+    picked_at: Vec<u32>,
     picked: sum::Scratch,
 }
 
@@ -279,9 +281,8 @@ impl Scratch {
             Selection::All => &[],
             Selection::Docs(d) => d,
         };
-        let mut picked = picked[picked.partition_point(|d| *d < first)..]
-            .iter()
-            .peekable();
+        // The next picked document not yet met (documents and picked ones both ascend).
+        let mut next_picked = picked.partition_point(|d| *d < first);
         let mut in_scope = 0;
         for block in piece.docs.chunks(BLOCK) {
             self.docs.clear();
@@ -296,34 +297,53 @@ impl Scratch {
                 .senders_of(&self.docs, &mut self.ords, &mut self.senders);
             gather(&c.ts, &self.docs, 0, &mut self.ts);
             gather(&c.line, &self.docs, 0, &mut self.lines);
+            // Each step in a loop of its own, which keeps each loop small: the block's picked
+            // documents (indexes into it), every document's entry, the picked ones' marks and
+            // sums, and last the entries of system messages (no sender) dropped.
+            self.picked_at.clear();
+            if !picked_all {
+                for (i, &doc) in (0u32..).zip(&self.docs) {
+                    while picked.get(next_picked).is_some_and(|p| *p < doc) {
+                        next_picked += 1;
+                    }
+                    if picked.get(next_picked) == Some(&doc) {
+                        self.picked_at.push(i);
+                        next_picked += 1;
+                    }
+                }
+            }
+            let start = timeline.len();
             let p = &mut self.picked;
             p.docs.clear();
             p.senders.clear();
             p.ts.clear();
-            timeline.reserve(self.docs.len());
-            let each = self
-                .docs
-                .iter()
-                .zip(&self.senders)
-                .zip(self.ts.iter().zip(&self.lines));
-            for ((&doc, &sender), (&ts, &line)) in each {
-                let is_picked = picked_all || {
-                    while picked.next_if(|p| **p < doc).is_some() {}
-                    picked.next_if_eq(&&doc).is_some()
-                };
-                if is_picked {
-                    p.docs.push(doc);
-                    p.senders.push(sender);
-                    p.ts.push(ts);
-                    in_scope += u64::from(sender != NONE);
+            if picked_all {
+                push_entries(timeline, &self.senders, &self.ts, &self.lines, true);
+                p.docs.extend_from_slice(&self.docs);
+                p.senders.extend_from_slice(&self.senders);
+                p.ts.extend_from_slice(&self.ts);
+            } else {
+                push_entries(timeline, &self.senders, &self.ts, &self.lines, false);
+            }
+            for &i in &self.picked_at {
+                let i = i as usize;
+                if let Some(e) = timeline.get_mut(start + i) {
+                    e.selected = true;
                 }
-                if sender != NONE {
-                    timeline.push(Entry {
-                        key: order_key(ts, line),
-                        sender,
-                        selected: is_picked,
-                    });
+                p.docs.push(self.docs[i]);
+                p.senders.push(self.senders[i]);
+                p.ts.push(self.ts[i]);
+            }
+            in_scope += p.senders.iter().filter(|s| **s != NONE).count() as u64;
+            if self.senders.contains(&NONE) {
+                let mut kept = start;
+                for i in start..timeline.len() {
+                    if timeline[i].sender != NONE {
+                        timeline[kept] = timeline[i];
+                        kept += 1;
+                    }
                 }
+                timeline.truncate(kept);
             }
             p.chats.clear();
             p.chats.resize(p.docs.len(), piece.chat);
@@ -331,4 +351,26 @@ impl Scratch {
         }
         in_scope
     }
+}
+
+/// Appends an entry per document of a block (senders, times and lines alike), each marked
+/// `selected`.
+#[inline(always)]
+fn push_entries(
+    timeline: &mut Vec<Entry>,
+    senders: &[u32],
+    ts: &[i64],
+    lines: &[u64],
+    selected: bool,
+) {
+    timeline.extend(
+        senders
+            .iter()
+            .zip(ts.iter().zip(lines))
+            .map(|(&sender, (&ts, &line))| Entry {
+                key: order_key(ts, line),
+                sender,
+                selected,
+            }),
+    );
 }
