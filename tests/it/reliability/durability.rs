@@ -1318,7 +1318,8 @@ fn d1_sigkill_during_import_leaves_archive_as_committed() {
         );
         let visible = big_now.map_or(0, size);
         assert_eq!(hits["total"].as_u64(), Some(visible), "{ctx}: {hits}");
-        let hits = json(&data, &["search", "trip", "--json"]);
+        // Within the chat committed before (the big one, when it got in, says "trip" too).
+        let hits = json(&data, &["search", "trip chat:\"Hiking Crew\"", "--json"]);
         assert_eq!(
             hits["total"], 1,
             "{ctx}: the committed state still searches"
