@@ -74,6 +74,58 @@ fn ids_keep_multiplicity() {
 }
 
 #[test]
+fn repeated_values_are_found_within_and_across_both_halves() {
+    let found = |a: &[u64], b: &[u64]| {
+        let mut r: Vec<u64> = repeated_in(a, b).into_iter().collect();
+        r.sort_unstable();
+        r
+    };
+    assert_eq!(found(&[], &[]), Vec::<u64>::new());
+    assert_eq!(found(&[1, 2, 3], &[4, 5]), Vec::<u64>::new());
+    assert_eq!(found(&[1, 1, 3], &[]), vec![1]);
+    assert_eq!(found(&[], &[2, 7, 7, 7]), vec![7]);
+    assert_eq!(found(&[1, 4, 9], &[0, 4, 9, 10]), vec![4, 9]);
+    assert_eq!(found(&[5, 5], &[5]), vec![5]);
+}
+
+/// An export big enough for the two-thread ids, with identical messages inside each half and
+/// across them, numbered as one pass over the messages in order numbers them.
+#[test]
+fn ids_of_a_big_export_count_identical_messages_in_order() {
+    let n = PARALLEL_IDS_FROM + 1000;
+    let mut text = String::new();
+    for i in 0..n {
+        // Every 1000th message says what the first one says; message 7 and the last but one
+        // say what message 3 says.
+        let body = match i {
+            _ if i % 1000 == 0 => "same".to_string(),
+            7 => "three".to_string(),
+            3 => "three".to_string(),
+            _ if i == n - 2 => "three".to_string(),
+            _ => format!("m{i}"),
+        };
+        text.push_str(&format!("13/01/2023, 10:00 - A: {body}\n"));
+    }
+    let p = parse_ok(&text);
+    assert_eq!(p.len(), n);
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let expected: Vec<u64> = p
+        .messages()
+        .map(|m| {
+            let ts = crate::timestamp::TsBuf::new(&m.ts);
+            let c = content_hash("chat", ts.as_str(), m.sender, m.text, m.attachment);
+            let n = seen.entry(c).or_insert(0);
+            *n += 1;
+            id_from_content(c, *n - 1)
+        })
+        .collect();
+    let ids = p.ids("chat");
+    assert_eq!(ids, expected);
+    let distinct: std::collections::HashSet<u64> = ids.iter().copied().collect();
+    assert_eq!(distinct.len(), n, "every message has its own id");
+}
+
+#[test]
 fn rewritten_strings_sit_beside_borrowed_ones() {
     // CRLF inside a message and marks in a name and body force copies; the plain message
     // between them still borrows from the text.
