@@ -244,6 +244,16 @@ mod tests {
         "\u{1D419}",
     ];
 
+    /// `MessageWords`' reading of `text`: its terms, sorted (it keeps them as they come), and
+    /// its word count.
+    fn one_pass(text: &str) -> (Vec<String>, usize) {
+        let mut words = MessageWords::default();
+        let count = words.read(text);
+        let mut terms: Vec<String> = words.terms().map(str::to_string).collect();
+        terms.sort_unstable();
+        (terms, count)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4096))]
         #[test]
@@ -251,10 +261,7 @@ mod tests {
             picks in proptest::collection::vec(0..PIECES.len(), 0..30)
         ) {
             let text: String = picks.iter().map(|&i| PIECES[i]).collect();
-            let mut words = MessageWords::default();
-            let count = words.read(&text);
-            let mut terms: Vec<String> = words.terms().map(str::to_string).collect();
-            terms.sort_unstable();
+            let (terms, count) = one_pass(&text);
             prop_assert_eq!(terms, top_word_terms(&text));
             prop_assert_eq!(count, count_words(&text));
         }
@@ -264,10 +271,7 @@ mod tests {
             picks in proptest::collection::vec(0..WORD_PIECES.len(), 0..40)
         ) {
             let text: String = picks.iter().map(|&i| WORD_PIECES[i]).collect();
-            let mut words = MessageWords::default();
-            let count = words.read(&text);
-            let mut terms: Vec<String> = words.terms().map(str::to_string).collect();
-            terms.sort_unstable();
+            let (terms, count) = one_pass(&text);
             prop_assert_eq!(terms, top_word_terms(&text));
             prop_assert_eq!(count, count_words(&text));
         }

@@ -331,7 +331,7 @@ pub fn message_height(app: &App, conv: &Conversation, p: usize, width: u16) -> u
 /// their country code, `[CA]`, which reads the same everywhere.
 pub fn cells(s: &str) -> std::borrow::Cow<'_, str> {
     let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
-    if !s.contains('\u{FE0F}') && !s.chars().any(regional) {
+    if !crate::textscan::holds_emoji_presentation(s) && !s.chars().any(regional) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
