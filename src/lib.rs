@@ -8,7 +8,6 @@ pub use cli::run;
 pub mod error;
 pub(crate) mod faults;
 pub(crate) mod fold;
-pub(crate) mod hugepages;
 pub mod import;
 pub mod index;
 pub(crate) mod invisible;

@@ -3,7 +3,9 @@
 /// mimalloc instead of the system allocator. An import builds and frees millions of small
 /// strings and vectors on four threads at once; with glibc's allocator a 1 M-message import
 /// took about a sixth more CPU and twelve times the page faults (docs/performance.md, "The
-/// allocator", which also says what it costs in memory).
+/// allocator", which also says what it costs in memory). Built without its request for
+/// transparent huge pages (Cargo.toml), which made the import slower and less steady
+/// (docs/performance.md, "Huge pages").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -413,7 +413,6 @@ fn read_limited(
 ) -> Result<Vec<u8>, SourceError> {
     let capacity = size_hint.unwrap_or(0).min(limit) as usize + 1;
     let mut bytes = Vec::with_capacity(capacity);
-    crate::hugepages::advise(&bytes);
     let io_err = |source| SourceError::Io {
         path: path.to_string(),
         source,

@@ -46,9 +46,6 @@ impl<'a> Scan<'a> {
             cr_inside: false,
             last: None,
         };
-        crate::hugepages::advise(&scan.store.records);
-        crate::hugepages::advise(&scan.at);
-        crate::hugepages::advise(&scan.headers);
         let mut prev = Ending::Eof;
         for_each_line(text, |start, end, ending| {
             let line = scan.physical_lines;
