@@ -22,9 +22,10 @@ const CHUNK: usize = 4096;
 /// Documents handed to the writer at once. Tantivy queues up to 10 000 batches for its
 /// indexing threads, and with several threads building documents they run ahead of it: the
 /// batch size is what bounds the documents in flight. Measured on a 1 M-message import
-/// (docs/performance.md): peak RSS 415 MB with 1, 427 MB with 2, 519 MB with 8, 730 MB with
-/// 1 024; instructions +1.5 % with 1 against 1 024, +0.2 % with 16.
-const BATCH: usize = 2;
+/// (docs/performance.md, "Batches of eight"), alternated runs: with 2, 3.28 s and 5.53 s of
+/// user CPU, peak 401 MB; with 8, 3.12 s, 5.29 s, 430 MB; with 16, 3.14 s, 455 MB; with 32,
+/// 3.33 s, 535 MB (the queue's memory starts to cost more than the handing over saves).
+const BATCH: usize = 8;
 
 /// What one export's messages are, and what to do with them.
 pub struct FileWork<'a> {
