@@ -368,7 +368,16 @@ pub fn parse<'a>(text: &'a str, opts: &ParseOptions) -> Result<Parsed<'a>, Parse
             limit_mib: MAX_TEXT_BYTES >> 20,
         });
     }
-    let mut scan = Scan::run(text, opts.max_line_bytes)?;
+    let scan = Scan::run(text, opts.max_line_bytes)?;
+    parse_scanned(text, opts, scan)
+}
+
+/// The rest of [`parse`], once the line walk is done.
+fn parse_scanned<'a>(
+    text: &'a str,
+    opts: &ParseOptions,
+    mut scan: Scan<'a>,
+) -> Result<Parsed<'a>, ParseError> {
     let drop_continuations = scan.ios_continuations() && scan.at.iter().any(is_continuation);
     let (order, format) = order_and_format(&scan, opts, drop_continuations)?;
     let (mut bad_date_lines, mut merged, after_bare_lf) =

@@ -32,22 +32,93 @@ pub(super) struct Scan<'a> {
     pub(super) last: Option<(Ending, bool)>,
 }
 
+/// Texts from this size on are scanned in two halves on two threads: the scan is most of a
+/// big export's parse, and the parse comes before any document can be built, with the other
+/// core idle (docs/performance.md, "Third day"). WhatsApp's own exports (at most 40 000
+/// messages, 3–4 MB) stay in one piece.
+const SCAN_IN_HALVES_FROM: usize = 4 << 20;
+
 impl<'a> Scan<'a> {
+    /// Scans the whole text: in two halves at [`split_point`] when it is big.
     pub(super) fn run(text: &'a str, max: usize) -> Result<Scan<'a>, ParseError> {
+        let split = (text.len() >= SCAN_IN_HALVES_FROM)
+            .then(|| split_point(text))
+            .flatten();
+        Scan::run_split(text, max, split)
+    }
+
+    /// Scans the text in one piece, or in two from `split` on, which must be the start of a
+    /// header line: the line walk, the messages and their numbering are the same either way
+    /// (a test holds them equal at every split of many texts).
+    pub(super) fn run_split(
+        text: &'a str,
+        max: usize,
+        split: Option<usize>,
+    ) -> Result<Scan<'a>, ParseError> {
+        let Some(split) = split else {
+            let mut scan = Scan::over(text, 0..text.len(), text.len(), max)?;
+            scan.close_last(None);
+            return Ok(scan);
+        };
+        let (first, second) = std::thread::scope(|s| {
+            let second = std::thread::Builder::new()
+                .spawn_scoped(s, || {
+                    Scan::over(text, split..text.len(), text.len() - split, max)
+                })
+                .ok();
+            // Room for the whole text's messages: the second half's are appended.
+            let first = Scan::over(text, 0..split, text.len(), max);
+            let second = match second {
+                Some(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: the second half is scanned after the first.
+                None => Scan::over(text, split..text.len(), text.len() - split, max),
+            };
+            (first, second)
+        });
+        // An error in the first half comes first in the file.
+        let mut first = first?;
+        let second = second.map_err(|e| match e {
+            ParseError::LineTooLong { line, len, limit } => ParseError::LineTooLong {
+                line: line + first.physical_lines,
+                len,
+                limit,
+            },
+            other => other,
+        })?;
+        first.append(second);
+        first.close_last(None);
+        Ok(first)
+    }
+
+    /// The line walk over `text[range]` (`range` starts a line): every header line is taken
+    /// as a message start and the message before it built. The last one is left open, and
+    /// line numbers count from the range's start. Room is made for the messages of `room`
+    /// bytes of text (a message per 64 bytes).
+    fn over(
+        text: &'a str,
+        range: std::ops::Range<usize>,
+        room: usize,
+        max: usize,
+    ) -> Result<Scan<'a>, ParseError> {
+        let base = range.start;
+        let part = &text[range];
+        let expected = room / 64 + 1;
         let mut scan = Scan {
             store: Store {
                 text,
                 rewritten: String::new(),
-                records: Vec::with_capacity(text.len() / 64 + 1),
+                records: Vec::with_capacity(expected),
             },
-            at: Vec::with_capacity(text.len() / 64 + 1),
-            headers: Vec::with_capacity(text.len() / 64 + 1),
+            at: Vec::with_capacity(expected),
+            headers: Vec::with_capacity(expected),
             physical_lines: 0,
             cr_inside: false,
             last: None,
         };
         let mut prev = Ending::Eof;
-        for_each_line(text, |start, end, ending| {
+        for_each_line(part, |start, end, ending| {
             let line = scan.physical_lines;
             if end - start > max {
                 return Err(ParseError::LineTooLong {
@@ -56,9 +127,9 @@ impl<'a> Scan<'a> {
                     limit: max,
                 });
             }
-            if let Some(h) = header::scan(&text[start..end]) {
+            if let Some(h) = header::scan(&part[start..end]) {
                 let here = HeaderAt {
-                    start: start as u32,
+                    start: (base + start) as u32,
                     line: u32::try_from(line).unwrap_or(u32::MAX),
                     prev,
                 };
@@ -72,12 +143,47 @@ impl<'a> Scan<'a> {
             }
             prev = ending;
             scan.physical_lines += 1;
-            let filled = ending != Ending::Eof || !text[start..end].trim().is_empty();
+            let filled = ending != Ending::Eof || !part[start..end].trim().is_empty();
             scan.last = Some((ending, filled));
             Ok(())
         })?;
-        scan.close_last(None);
         Ok(scan)
+    }
+
+    /// Continues this scan (of the text up to where `next` starts) with `next`, the scan of
+    /// the rest, which starts with a header line: closes the last message here before it,
+    /// and renumbers `next`'s lines and strings to follow this scan's.
+    fn append(&mut self, mut next: Scan<'a>) {
+        let lines = u32::try_from(self.physical_lines).unwrap_or(u32::MAX);
+        let ending = self.last.map_or(Ending::Eof, |(ending, _)| ending);
+        if let Some(first) = next.at.first_mut() {
+            first.line = first.line.saturating_add(lines);
+            first.prev = ending;
+            self.close_last(Some(*first));
+        }
+        for a in next.at.iter_mut().skip(1) {
+            a.line = a.line.saturating_add(lines);
+        }
+        let moved = u32::try_from(self.store.rewritten.len()).unwrap_or(u32::MAX);
+        for r in &mut next.store.records {
+            r.line = r.line.saturating_add(lines);
+            for (flag, span) in [
+                (SENDER_REWRITTEN, &mut r.sender),
+                (TEXT_REWRITTEN, &mut r.text),
+                (ATTACHMENT_REWRITTEN, &mut r.attachment),
+            ] {
+                if r.flags & flag != 0 {
+                    span.at = span.at.saturating_add(moved);
+                }
+            }
+        }
+        self.store.rewritten.push_str(&next.store.rewritten);
+        self.store.records.append(&mut next.store.records);
+        self.at.append(&mut next.at);
+        self.headers.append(&mut next.headers);
+        self.physical_lines += next.physical_lines;
+        self.cr_inside = next.cr_inside;
+        self.last = next.last;
     }
 
     /// Builds the message of the last header line, which runs up to `next` (or the end).
@@ -116,6 +222,29 @@ impl<'a> Scan<'a> {
         let after_lf = total - after_crlf;
         after_crlf >= 2 && after_lf * 5 <= after_crlf
     }
+}
+
+/// Where to cut a big text for [`Scan::run_split`]: the first header line at or after its
+/// middle, within a few lines (`None` if there is none: a text of a few huge messages is
+/// scanned in one piece). After an LF a line always starts, whatever came before it.
+pub(super) fn split_point(text: &str) -> Option<usize> {
+    const LOOK_LINES: usize = 1 << 10;
+    let middle = text.len() / 2;
+    let from = middle + memchr::memchr(b'\n', text.as_bytes().get(middle..)?)? + 1;
+    let mut seen = 0;
+    let mut found = None;
+    let _ = for_each_line(text.get(from..)?, |start, end, _| {
+        seen += 1;
+        if header::scan(&text[from + start..from + end]).is_some() {
+            found = Some(from + start);
+            return Err(());
+        }
+        if seen >= LOOK_LINES {
+            return Err(());
+        }
+        Ok(())
+    });
+    found
 }
 
 impl Scan<'_> {

@@ -194,3 +194,113 @@ fn long_lines_are_refused() {
         Err(ParseError::LineTooLong { line: 1, .. })
     ));
 }
+
+mod halves {
+    //! A big text is scanned in two halves on two threads (`Scan::run_split`): whatever the
+    //! text and wherever it is cut, the parse must be the one of the whole text.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines where the scan has cases: headers of both shapes (12- and 24-hour, impossible
+    /// dates, day-first only, month-first only), events, iOS marks, attachments, placeholders,
+    /// continuation lines that look like headers, blank and junk lines.
+    const LINES: &[&str] = &[
+        "12/03/2023, 10:00 - Ana: hello",
+        "13/03/2023, 10:01 - Ben: two words",
+        "3/25/23, 9:15 PM - Ana: month first",
+        "31/02/2023, 10:00 - Ana: impossible date",
+        "14/03/2023, 10:02 - Ben: <Media omitted>",
+        "14/03/2023, 10:03 - Ana: IMG-20230314-WA0001.jpg (file attached)",
+        "14/03/2023, 10:04 - Ana created group \"Trip: Day 1\"",
+        "15/03/2023, 10:05 - Ben:",
+        "[12/03/2023, 10:00:00] Ana: hi",
+        "[13/03/2023, 10:00:01] Ben: \u{200E}image omitted",
+        "[13/03/2023, 10:00:02] Group: \u{200E}Messages and calls are end-to-end encrypted.",
+        "\u{200E}[14/03/2023, 10:00:03] Ana: \u{200E}<attached: 00000012-PHOTO-2023.jpg>",
+        "[14/03/2023, 10:00:04] Ben: edited <This message was edited>",
+        "a continuation line",
+        "",
+        "   ",
+        "junk: before anything",
+        "12/03/2023 not a header",
+        "Ünïcödé 🎉 text",
+    ];
+
+    const ENDINGS: &[&str] = &["\n", "\r\n", "\r", "\r\r\n", "\n\n"];
+
+    fn text_of(lines: &[(usize, usize)], last_ending: bool) -> String {
+        let mut text = String::new();
+        for (i, &(line, ending)) in lines.iter().enumerate() {
+            text.push_str(LINES[line]);
+            if i + 1 < lines.len() || last_ending {
+                text.push_str(ENDINGS[ending]);
+            }
+        }
+        text
+    }
+
+    /// Every place the text may be cut: the start of each header line after the first line.
+    fn header_starts(text: &str) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let _ = crate::import::lines::for_each_line::<()>(text, |start, end, _| {
+            if start > 0 && header::scan(&text[start..end]).is_some() {
+                starts.push(start);
+            }
+            Ok(())
+        });
+        starts
+    }
+
+    fn outcome(text: &str, opts: &ParseOptions, split: Option<usize>) -> String {
+        let parsed = Scan::run_split(text, opts.max_line_bytes, split)
+            .and_then(|scan| parse_scanned(text, opts, scan));
+        format!("{parsed:?}")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn a_text_cut_anywhere_parses_as_the_whole(
+            lines in proptest::collection::vec((0..LINES.len(), 0..ENDINGS.len()), 1..24),
+            last_ending in any::<bool>(),
+            short_lines in any::<bool>(),
+        ) {
+            let text = text_of(&lines, last_ending);
+            let opts = ParseOptions {
+                // Short enough that some lines are too long, in either half.
+                max_line_bytes: if short_lines { 40 } else { 1 << 20 },
+                ..ParseOptions::default()
+            };
+            let whole = outcome(&text, &opts, None);
+            for split in header_starts(&text) {
+                prop_assert_eq!(&outcome(&text, &opts, Some(split)), &whole, "cut at {}", split);
+            }
+        }
+    }
+
+    #[test]
+    fn a_big_text_is_cut_at_a_header_line_after_its_middle() {
+        let mut big = String::new();
+        for n in 0..200 {
+            big.push_str(&format!(
+                "12/03/2023, 10:{:02} - Ana: message {n}\ncontinued\n",
+                n % 60
+            ));
+        }
+        let cut = scan::split_point(&big).expect("a header after the middle");
+        assert!(cut >= big.len() / 2);
+        assert!(big[cut..].starts_with("12/03/2023, 10:"));
+        assert!(big[..cut].ends_with('\n'));
+        // Multi-byte text around the middle does not stop the cut.
+        let wide = big.replace("continued", "продолжение 🎉");
+        let cut = scan::split_point(&wide).expect("a cut in multi-byte text");
+        assert!(wide[cut..].starts_with("12/03/2023, 10:"));
+        // One message of many lines has nowhere to be cut.
+        let mut one = String::from("12/03/2023, 10:00 - Ana: start\n");
+        while one.len() < 10_000 {
+            one.push_str("a continuation line\n");
+        }
+        assert_eq!(scan::split_point(&one), None);
+    }
+}
