@@ -546,9 +546,11 @@ fn import_figures(
     };
     let exports = dir_bytes(&corpus.exports);
     let python = python_reference(&corpus.exports)?;
+    // The 1.2× is asked of one 1 M-message export (the next figure); the folder's
+    // ratio is shown beside its rate for comparison.
     table.row(
         &format!("import of the folder, end to end ({when})"),
-        "≥ 200 000 messages/s, ≤ 1.2× the Python regex",
+        "≥ 200 000 messages/s",
         format!(
             "{:.1} s, {:.0} messages/s, CPU {:.1} s ({:.1}× the Python regex)",
             run.wall_secs,

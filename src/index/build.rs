@@ -5,9 +5,10 @@
 
 use super::document::{cut_to_limit, document};
 use super::error::Error;
+use super::known::ChatIds;
 use super::schema::Fields;
 use super::words::MessageWords;
-use super::writer::{IdSet, Progress};
+use super::writer::Progress;
 use crate::import::media::MediaType;
 use crate::import::{self, Parsed, ParsedMessage};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -42,7 +43,7 @@ pub struct FileWork<'a> {
 /// How the import treats the messages it is given: the ids already in the archive or in an
 /// earlier file of this import, and the senders who opted out.
 pub struct Sieve<'a> {
-    pub known: &'a IdSet,
+    pub known: ChatIds<'a>,
     pub skip_sender: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
@@ -224,7 +225,7 @@ impl<'w, 'a> Worker<'w, 'a> {
             self.built.opted_out += 1;
             return;
         }
-        if self.sieve.known.contains(&id) {
+        if self.sieve.known.contains(id) {
             self.built.duplicates += 1;
             return;
         }

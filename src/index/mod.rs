@@ -8,6 +8,7 @@ pub(crate) mod columns;
 pub(crate) mod document;
 pub mod error;
 pub mod files;
+pub mod known;
 pub mod media;
 pub mod query;
 pub mod read;

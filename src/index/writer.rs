@@ -7,6 +7,7 @@ use super::build;
 pub use super::document::{cut_marker, cut_to_limit, document};
 use super::error::Error;
 use super::files::restrict_permissions;
+use super::known::KnownIds;
 use super::schema::{field, Fields};
 use crate::faults::crash_point;
 use crate::import::{self, source::Limits, ParseOptions};
@@ -121,9 +122,6 @@ fn merge_policy() -> tantivy::merge_policy::LogMergePolicy {
     policy
 }
 
-/// Message ids are already well-mixed 64-bit hashes: no need to hash them again.
-pub type IdSet = HashSet<u64, crate::model::PreHashed>;
-
 /// Opens the archive's single writer; a second whatscope gets a clear "busy" error.
 pub fn open_writer(archive: &Archive) -> Result<IndexWriter, Error> {
     try_writer(archive)?.ok_or(Error::Busy)
@@ -228,26 +226,48 @@ pub fn write_error(
     }
 }
 
-/// Every message id already in the archive, read from the `id` fast field.
-pub fn existing_ids(archive: &Archive) -> Result<IdSet, Error> {
+/// Every message id already in the archive, by chat: read from the `id` and `chat_raw` fast
+/// fields.
+pub fn existing_ids(archive: &Archive) -> Result<KnownIds, Error> {
     let searcher = archive.searcher();
-    let mut ids = IdSet::with_capacity_and_hasher(searcher.num_docs() as usize, Default::default());
+    let mut known = KnownIds::default();
     for segment in searcher.segment_readers() {
-        let column = segment
-            .fast_fields()
+        let fast = segment.fast_fields();
+        let column = fast
             .u64(field::ID)
             .map_err(|source| Error::IdColumn { source })?;
+        let chats = fast
+            .str(field::CHAT_RAW)
+            .map_err(|source| Error::IdColumn { source })?;
+        let names = match &chats {
+            Some(chats) => super::read::ordinal_names(chats)?,
+            None => Vec::new(),
+        };
+        // The segment's ids, grouped by chat ordinal (`None`: no chat to be read).
+        let mut by_ordinal: Vec<Vec<u64>> = vec![Vec::new(); names.len()];
+        let mut unplaced = Vec::new();
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
             }
-            if let Some(id) = column.first(doc) {
-                ids.insert(id);
+            let Some(id) = column.first(doc) else {
+                continue;
+            };
+            let ordinal = chats.as_ref().and_then(|c| c.term_ords(doc).next());
+            match ordinal.and_then(|o| by_ordinal.get_mut(o as usize)) {
+                Some(ids) => ids.push(id),
+                None => unplaced.push(id),
             }
         }
+        for (name, ids) in names.iter().zip(by_ordinal) {
+            if !ids.is_empty() {
+                known.add(name, ids);
+            }
+        }
+        known.add_anywhere(unplaced);
     }
-    Ok(ids)
+    Ok(known)
 }
 
 /// Imports every export under `paths` in one commit. Files that fail are reported and the
@@ -522,7 +542,7 @@ fn import_file(
     context: &Context<'_>,
     input: &Input,
     loaded: &import::LoadedExport,
-    known: &mut IdSet,
+    known: &mut KnownIds,
     meanwhile: impl FnOnce(),
 ) -> Result<FileReport, Error> {
     let Context {
@@ -546,9 +566,14 @@ fn import_file(
         ids: &ids,
         max_message_bytes: opts.max_message_bytes,
     };
-    let sieve = build::Sieve { known, skip_sender };
+    // Stored, and so looked up, under the name the archive keeps (`index::document`).
+    let stored_chat = crate::fold::text(&chat);
+    let sieve = build::Sieve {
+        known: known.of_chat(&stored_chat),
+        skip_sender,
+    };
     let built = build::build_file(writer, fields, &work, &sieve, progress, meanwhile)?;
-    known.extend(built.added.iter().copied());
+    known.add(&stored_chat, built.added.iter().copied());
 
     Ok(FileReport {
         path: loaded.display.clone(),
