@@ -1560,6 +1560,16 @@ fn an_archive_that_stored_its_numbers_reads_as_one_made_now() {
             "{args:?}"
         );
     }
+    // Added to as it is, it still gives the statistics a new archive gives.
+    let more = fixture_path("02_android_en_us_12h_nnbsp.txt");
+    run_ok(&old, &["import", s(&more)]);
+    run_ok(&new, &["import", s(&more)]);
+    let stats = |dir: &Path| {
+        String::from_utf8_lossy(&run_ok(dir, &["stats", "--json"]).stdout).into_owned()
+    };
+    let added = stats(&old);
+    assert!(added.contains("top_words"), "{added}");
+    assert_eq!(added, stats(&new));
     // Read as it is: still schema 4, so the version that wrote it can open it too; one made
     // now is schema 5, which that version refuses as another version's.
     let version = |dir: &Path| -> u64 {
