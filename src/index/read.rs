@@ -36,8 +36,9 @@ pub fn load(
 }
 
 /// Reads stored messages back: the texts from the store, the numbers (id, time, line, kind,
-/// edited) from their fast fields, where archives made since 0.2 keep them alone; an older
-/// archive has them stored too, and they are taken from there (`schema::SCHEMA_VERSION`).
+/// edited) and the chat and sender names from their fast fields, where archives made since 0.2
+/// keep them alone; an older archive has them stored too, and they are taken from there
+/// (`schema::SCHEMA_VERSION`).
 pub struct Loader<'s> {
     fields: Fields,
     searcher: &'s tantivy::Searcher,
@@ -45,13 +46,15 @@ pub struct Loader<'s> {
     columns: Vec<Option<NumberColumns>>,
 }
 
-/// The fast fields a message's numbers are read from, in one segment.
+/// The fast fields a message's numbers and names are read from, in one segment.
 struct NumberColumns {
     id: tantivy::columnar::Column<u64>,
     ts: tantivy::columnar::Column<i64>,
     line: tantivy::columnar::Column<u64>,
     kind: tantivy::columnar::Column<u64>,
     edited: tantivy::columnar::Column<u64>,
+    chat: NameColumn,
+    sender: NameColumn,
 }
 
 impl NumberColumns {
@@ -63,6 +66,8 @@ impl NumberColumns {
             line: fast.u64(field::LINE).map_err(Error::read)?,
             kind: fast.u64(field::KIND).map_err(Error::read)?,
             edited: fast.u64(field::EDITED).map_err(Error::read)?,
+            chat: NameColumn::open(segment, field::CHAT_RAW)?,
+            sender: NameColumn::open(segment, field::SENDER_RAW)?,
         })
     }
 
@@ -74,6 +79,44 @@ impl NumberColumns {
             kind: self.kind.first(doc).unwrap_or(0),
             edited: self.edited.first(doc).unwrap_or(0),
         }
+    }
+}
+
+/// A name column (chat or sender) of one segment, with the names read so far by ordinal (a
+/// segment holds few chats and senders, and a page or an export asks for the same ones again
+/// and again).
+struct NameColumn {
+    column: Option<tantivy::columnar::StrColumn>,
+    names: Vec<Option<String>>,
+}
+
+impl NameColumn {
+    fn open(segment: &SegmentReader, name: &str) -> Result<NameColumn, Error> {
+        let column = segment.fast_fields().str(name).map_err(Error::read)?;
+        Ok(NameColumn {
+            column,
+            names: Vec::new(),
+        })
+    }
+
+    /// The name of document `doc`; `None` when it has none (a system message's sender).
+    fn name(&mut self, doc: DocId) -> Result<Option<String>, Error> {
+        let Some(column) = &self.column else {
+            return Ok(None);
+        };
+        let Some(ord) = column.term_ords(doc).next() else {
+            return Ok(None);
+        };
+        let slot = ord as usize;
+        if self.names.len() <= slot {
+            self.names.resize(slot + 1, None);
+        }
+        if self.names[slot].is_none() {
+            let mut name = String::new();
+            column.ord_to_str(ord, &mut name).map_err(Error::read)?;
+            self.names[slot] = Some(name);
+        }
+        Ok(self.names[slot].clone())
     }
 }
 
@@ -97,14 +140,28 @@ impl<'s> Loader<'s> {
 
     pub fn load(&mut self, addr: DocAddress) -> Result<StoredMessage, Error> {
         let doc: TantivyDocument = self.searcher.doc(addr).map_err(Error::read)?;
-        let numbers = match stored_numbers(&self.fields, &doc) {
+        let f = self.fields;
+        let numbers = match stored_numbers(&f, &doc) {
             Some(numbers) => numbers,
             None => self.columns_of(addr.segment_ord)?.numbers(addr.doc_id),
         };
-        Ok(from_parts(&self.fields, &doc, numbers))
+        let chat = match text_of(&doc, f.chat_raw) {
+            Some(chat) => chat,
+            None => (self.columns_of(addr.segment_ord)?.chat)
+                .name(addr.doc_id)?
+                .unwrap_or_default(),
+        };
+        let sender = match text_of(&doc, f.sender_raw) {
+            Some(sender) => Some(sender),
+            None => self
+                .columns_of(addr.segment_ord)?
+                .sender
+                .name(addr.doc_id)?,
+        };
+        Ok(from_parts(&f, &doc, chat, sender, numbers))
     }
 
-    fn columns_of(&mut self, segment_ord: u32) -> Result<&NumberColumns, Error> {
+    fn columns_of(&mut self, segment_ord: u32) -> Result<&mut NumberColumns, Error> {
         let ord = segment_ord as usize;
         if self.columns.len() <= ord {
             self.columns.resize_with(ord + 1, || None);
@@ -115,7 +172,7 @@ impl<'s> Loader<'s> {
                 self.searcher.segment_reader(segment_ord),
             )?);
         }
-        slot.as_ref()
+        slot.as_mut()
             .ok_or_else(|| Error::read("a segment's columns"))
     }
 }
@@ -146,12 +203,18 @@ fn stored_numbers(f: &Fields, doc: &TantivyDocument) -> Option<Numbers> {
     })
 }
 
-fn from_parts(f: &Fields, doc: &TantivyDocument, n: Numbers) -> StoredMessage {
-    let sender = text_of(doc, f.sender_raw).filter(|s| !s.is_empty());
+fn from_parts(
+    f: &Fields,
+    doc: &TantivyDocument,
+    chat: String,
+    sender: Option<String>,
+    n: Numbers,
+) -> StoredMessage {
+    let sender = sender.filter(|s| !s.is_empty());
     StoredMessage {
         message: Message {
             id: format!("{:016x}", n.id),
-            chat: text_of(doc, f.chat_raw).unwrap_or_default(),
+            chat,
             ts: format_ts(&secs_to_ts(n.secs)),
             sender,
             kind: Kind::from_code(n.kind),

@@ -14,8 +14,9 @@ use tantivy::schema::{
 /// itself when opened (`ops::migrate`).
 ///
 /// 5 (0.2): fewer fields and field options, in new archives only (tantivy keeps the schema
-/// an index was created with). A message's numbers (id, time, line, kind, edited) are kept
-/// only in their columns (the store was 57 % of an archive and the numbers a third of it);
+/// an index was created with). A message's numbers (id, time, line, kind, edited) and its
+/// chat and sender names are kept only in their columns (the store was 57 % of an archive and
+/// the numbers a third of it);
 /// the hour, weekday and month columns are gone (statistics work them out from the time);
 /// time, kind, emoji and domains are no longer indexed as terms (ranges read the time's
 /// column, `kind:` the kind's, see `query::kind_query`; emoji and domains are only counted). A schema-4 archive holds all of that and more, so it
@@ -125,8 +126,10 @@ pub fn build_schema() -> Schema {
     // Ids are read from their column; indexing a million unique terms would cost more than
     // the rest of the dictionary.
     b.add_u64_field(field::ID, FAST);
-    b.add_text_field(field::CHAT_RAW, keyword().set_stored().set_fast("raw"));
-    b.add_text_field(field::SENDER_RAW, keyword().set_stored().set_fast("raw"));
+    // Names are read back from their columns (`index::read::Loader`), not stored with every
+    // message: the store holds the texts.
+    b.add_text_field(field::CHAT_RAW, keyword().set_fast("raw"));
+    b.add_text_field(field::SENDER_RAW, keyword().set_fast("raw"));
     b.add_text_field(field::TEXT, analyzed(true));
     b.add_text_field(field::FILE, analyzed(true));
     b.add_i64_field(field::TS, FAST);
